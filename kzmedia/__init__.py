@@ -1,0 +1,32 @@
+"""kzmedia: how Russian-language texts about Kazakhstan and its neighbours argue.
+
+Frames (lexicon framing), geopolitical actors and persuasion techniques, each finding a span of
+the original text. Analyzers are pluggy plugins discovered through the ``kzmedia`` entry-point
+group; the built-in ones use the same public API as any third-party plugin.
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .document import Document, Finding, Segment, Token, Tokens  # noqa: E402
+from .errors import (AnalyzerError, DocumentError, KzmediaError, LexiconError,  # noqa: E402
+                     PluginError)
+from .hookspecs import hookimpl  # noqa: E402
+from .lexicon import Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
+from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
+
+
+def compare(doc_a, doc_b, **kwargs):
+    """Frame profiles of two texts side by side (see :mod:`kzmedia.compare`)."""
+    from .compare import compare as _compare
+
+    return _compare(doc_a, doc_b, **kwargs)
+
+
+__all__ = [
+    "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding",
+    "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
+    "Pipeline", "PluginError", "Segment", "SetupContext", "Token", "Tokens", "analyze", "compare",
+    "hookimpl", "__version__",
+]

@@ -1,0 +1,69 @@
+"""The hooks a kzmedia plugin can implement, grouped by the stage at which they are called.
+
+Every hook is named ``kzmedia_register_*`` and receives a ``register`` callback, so one plugin can
+register several things and the host records which plugin registered what. Hooks are called with
+keyword arguments only; an implementation may accept fewer arguments than the spec, which is how
+a hook gains arguments without breaking existing plugins (see ``docs/hooks.md``).
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "kzmedia"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --- set-up: called once per plugin manager, when a Pipeline is built -------------------------
+
+@hookspec
+def kzmedia_register_analyzers(register):
+    """Register analyzers.
+
+    Called once when a :class:`kzmedia.Pipeline` is built. Call ``register(analyzer)`` for each
+    analyzer: any object with ``name`` (str), ``version`` (str) and ``analyze(document)``.
+    ``analyze`` returns a JSON-serialisable ``dict`` or an object with ``to_dict()`` (and,
+    optionally, ``findings()`` yielding :class:`kzmedia.Finding`). An analyzer may also define
+    ``setup(context)``, called once with a :class:`kzmedia.SetupContext` before the first document.
+    """
+
+
+@hookspec
+def kzmedia_register_lexicons(register):
+    """Register extra lexicons for an analyzer.
+
+    Call ``register(lexicon, analyzer="framing")`` where ``lexicon`` is a :class:`kzmedia.Lexicon`
+    or a path to a lexicon file. The named analyzer receives them through
+    ``SetupContext.lexicons(name)``; built-in analyzers merge them with their own.
+    """
+
+
+@hookspec
+def kzmedia_register_lemmatizers(register):
+    """Register lemmatizers by language.
+
+    Call ``register(language, factory)``; ``factory()`` returns an object with ``language``,
+    ``name``, ``version`` and ``parse(word) -> (lemma, pos, tag)``. The factory runs lazily, once
+    per process, the first time a document in that language is tokenised.
+    """
+
+
+# --- input and output: called when the CLI or a reader/exporter is looked up -------------------
+
+@hookspec
+def kzmedia_register_readers(register):
+    """Register corpus readers.
+
+    Call ``register(name, reader, suffixes=(".ext", ...))`` where ``reader(path, **options)``
+    yields :class:`kzmedia.Document` objects (streaming: never the whole corpus at once).
+    """
+
+
+@hookspec
+def kzmedia_register_exporters(register):
+    """Register result exporters.
+
+    Call ``register(name, exporter)`` where ``exporter(analyses, out, **options)`` writes an
+    iterable of :class:`kzmedia.Analysis` dictionaries to the binary file object ``out``.
+    """

@@ -1,0 +1,603 @@
+"""The lexicon engine shared by every analyzer: a file format, a loader, and a linear-time matcher.
+
+A lexicon maps natural-language patterns ("мягкая аннексия", "по лекалам НАТО", "антироссийск*")
+to categories. Patterns are lemmatised when the lexicon is compiled, so one entry matches every
+inflection ("мягкую аннексию", "мягкой аннексией"). The file format is TOML; see
+``docs/lexicons.md``. LIWC ``.dic`` and quanteda-style YAML dictionaries can be imported.
+
+Pattern syntax, token by token:
+
+* ``word`` — matches any token whose lemma is one of the word's possible lemmas (or whose folded
+  form equals the word);
+* ``word*`` — prefix on the folded form (``антироссийск*``);
+* ``НАТО`` — a word written in capitals (two letters or more) matches only capitals, so ``ЕС``
+  does not match ``ес``;
+* ``...`` — a gap of 0 to ``max_gap`` tokens inside one sentence (``за ... скрывается``);
+* any other character (``—``, ``«``) matches that punctuation (dash variants are unified).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from .document import Document
+from .errors import LexiconError
+from .morphology import KIND, LEMMA, NORM, get_morphology
+from .text import INVISIBLE, TOKEN_RE, WORD, fold, is_upper_abbreviation
+
+NEGATORS = frozenset({"не", "ни", "нет", "без", "никакой", "ничуть"})
+OVERLAP_POLICIES = ("longest", "all", "first")
+_ENTRY_KEYS = {"id", "pattern", "category", "categories", "weight", "pos", "case", "quoted",
+               "sentence_initial", "case_sensitive", "extra"}
+_OPEN_QUOTES = "«„“\"'"
+_CLOSE_QUOTES = "»“”\"'"
+
+
+@attrs.frozen
+class Category:
+    """A category (frame, actor, technique…) with its human definition and free extra fields."""
+
+    id: str
+    definition: str = ""
+    extra: dict = attrs.field(factory=dict, eq=False)
+
+
+@attrs.frozen
+class LexiconEntry:
+    """One pattern and what it stands for. ``line`` points back into the source file."""
+
+    id: str
+    pattern: str
+    categories: tuple[str, ...]
+    weight: float = 1.0
+    pos: frozenset[str] | None = None
+    case: frozenset[str] | None = None
+    quoted: bool = False
+    sentence_initial: bool = False
+    case_sensitive: bool = False
+    extra: dict = attrs.field(factory=dict, eq=False)
+    line: int | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class Lexicon:
+    """A named, versioned set of categories and entries. The version ends up in every result."""
+
+    name: str
+    version: str
+    entries: tuple[LexiconEntry, ...]
+    categories: dict = attrs.field(factory=dict, eq=False)
+    language: str = "ru"
+    description: str = ""
+    source: str | None = attrs.field(default=None, eq=False)
+
+    # -- loading ----------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Lexicon":
+        """Load a lexicon file: ``.toml`` (native), ``.dic`` (LIWC) or ``.yml``/``.yaml`` (quanteda)."""
+        source = os.fspath(path)
+        suffix = os.path.splitext(source)[1].lower()
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+        except OSError as e:
+            raise LexiconError(f"cannot read lexicon: {e.strerror or e}", path=source) from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line = raw[: e.start].count(b"\n") + 1
+            raise LexiconError(f"not valid UTF-8 at byte offset {e.start}", path=source, line=line) from None
+        if suffix == ".dic":
+            return cls.from_liwc(text, source=source)
+        if suffix in (".yml", ".yaml"):
+            return cls.from_yaml(text, source=source)
+        return cls.loads(text, source=source)
+
+    @classmethod
+    def loads(cls, text: str, *, source: str | None = None) -> "Lexicon":
+        """Parse the TOML lexicon format from a string."""
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
+            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
+            raise LexiconError(f"invalid TOML: {msg}" + (f" (column {m.group(2)})" if m else ""),
+                               path=source, line=int(m.group(1)) if m else None) from None
+        return cls.from_mapping(data, source=source, raw=text)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping, *, source: str | None = None, raw: str = "") -> "Lexicon":
+        """Build from the parsed TOML structure (also handy for lexicons built in code)."""
+        def fail(msg: str, needle: str | None = None):
+            raise LexiconError(msg, path=source, line=_line_of(raw, needle) if needle else None)
+
+        head = data.get("lexicon")
+        if not isinstance(head, Mapping):
+            fail("missing [lexicon] table with name and version")
+        for key in ("name", "version"):
+            if not isinstance(head.get(key), str) or not head.get(key):
+                fail(f"[lexicon] needs a non-empty string {key!r}", "[lexicon]")
+        categories: dict[str, Category] = {}
+        entries: list[LexiconEntry] = []
+        seen_ids: set[str] = set()
+
+        def add(spec: Mapping, default_cats: tuple[str, ...], default_weight: float, where: str):
+            pattern = spec.get("pattern")
+            if not isinstance(pattern, str) or not pattern.strip():
+                fail(f"{where}: entry needs a non-empty string 'pattern'", where.split(" ")[0])
+            needle = f'"{pattern}"'
+            cats = spec.get("categories", spec.get("category", default_cats))
+            if isinstance(cats, str):
+                cats = (cats,)
+            if not cats or not all(isinstance(c, str) for c in cats):
+                fail(f"{where}: entry {pattern!r} needs 'category' or 'categories'", needle)
+            weight = spec.get("weight", default_weight)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+                fail(f"{where}: entry {pattern!r} has weight {weight!r}; a number is required", needle)
+            extra = dict(spec.get("extra") or {})
+            extra.update({k: v for k, v in spec.items() if k not in _ENTRY_KEYS})
+            entry_id = spec.get("id") or f"{cats[0]}:{pattern}"
+            if entry_id in seen_ids and "id" in spec:
+                fail(f"{where}: duplicate entry id {entry_id!r}", f'"{entry_id}"')
+            seen_ids.add(entry_id)
+            try:
+                entry = LexiconEntry(
+                    id=str(entry_id), pattern=pattern, categories=tuple(cats), weight=float(weight),
+                    pos=_opt_set(spec.get("pos")), case=_opt_set(spec.get("case")),
+                    quoted=bool(spec.get("quoted", False)),
+                    sentence_initial=bool(spec.get("sentence_initial", False)),
+                    case_sensitive=bool(spec.get("case_sensitive", False)),
+                    extra=extra, line=_line_of(raw, needle),
+                )
+                _parse_pattern(pattern)
+            except (TypeError, ValueError) as e:
+                fail(f"{where}: entry {pattern!r}: {e}", needle)
+            entries.append(entry)
+
+        cat_table = data.get("categories", {})
+        if not isinstance(cat_table, Mapping):
+            fail("'categories' must be a table of tables", "categories")
+        for cid, spec in cat_table.items():
+            if not isinstance(spec, Mapping):
+                fail(f"category {cid!r} must be a table", f"[categories.{cid}]")
+            extra = {k: v for k, v in spec.items() if k not in ("definition", "terms", "weight")}
+            categories[cid] = Category(cid, str(spec.get("definition", "")), extra)
+            default_weight = spec.get("weight", 1.0)
+            terms = spec.get("terms", [])
+            if not isinstance(terms, list):
+                fail(f"category {cid!r}: 'terms' must be a list", f"[categories.{cid}]")
+            for term in terms:
+                if isinstance(term, str):
+                    term = {"pattern": term}
+                if not isinstance(term, Mapping):
+                    fail(f"category {cid!r}: a term must be a string or an inline table, got {term!r}",
+                         f"[categories.{cid}]")
+                add(term, (cid,), default_weight, f"[categories.{cid}]")
+        raw_entries = data.get("entries", [])
+        if not isinstance(raw_entries, list):
+            fail("'entries' must be an array of tables ([[entries]])", "entries")
+        for k, spec in enumerate(raw_entries):
+            if not isinstance(spec, Mapping):
+                fail(f"[[entries]] #{k + 1} must be a table", "[[entries]]")
+            add(spec, (), 1.0, f"[[entries]] #{k + 1}")
+        for entry in entries:
+            for c in entry.categories:
+                categories.setdefault(c, Category(c))
+        return cls(name=head["name"], version=head["version"], entries=tuple(entries),
+                   categories=categories, language=str(head.get("language", "ru")),
+                   description=str(head.get("description", "")), source=source)
+
+    @classmethod
+    def from_liwc(cls, text: str, *, source: str | None = None, name: str | None = None,
+                  version: str = "liwc") -> "Lexicon":
+        """Import a LIWC ``.dic`` dictionary (``%`` header of ``number<TAB>category``, then
+        ``pattern<TAB>number...`` lines; ``*`` marks a prefix)."""
+        lines = text.splitlines()
+        if not lines or lines[0].strip() != "%":
+            raise LexiconError("a LIWC .dic file starts with a line holding only '%'", path=source, line=1)
+        cats: dict[str, str] = {}
+        i = 1
+        while i < len(lines) and lines[i].strip() != "%":
+            line = lines[i].strip()
+            if line:
+                parts = line.split()
+                if len(parts) < 2:
+                    raise LexiconError(f"category line needs 'number name', got {line!r}", path=source, line=i + 1)
+                cats[parts[0]] = parts[1]
+            i += 1
+        if i >= len(lines):
+            raise LexiconError("the category header is not closed by a second '%' line", path=source, line=i)
+        entries = []
+        for j in range(i + 1, len(lines)):
+            line = lines[j].strip()
+            if not line:
+                continue
+            parts = re.split(r"\t+|\s{2,}", line) if "\t" in line else line.split()
+            pattern, numbers = parts[0], parts[1:]
+            unknown = [n for n in numbers if n not in cats]
+            if not numbers or unknown:
+                raise LexiconError(f"entry {pattern!r} refers to unknown categories {unknown or '(none)'}",
+                                   path=source, line=j + 1)
+            try:
+                _parse_pattern(pattern)
+            except ValueError as e:
+                raise LexiconError(f"entry {pattern!r}: {e}", path=source, line=j + 1) from None
+            entries.append(LexiconEntry(id=f"{cats[numbers[0]]}:{pattern}", pattern=pattern,
+                                        categories=tuple(cats[n] for n in numbers), line=j + 1))
+        return cls(name=name or _stem(source) or "liwc", version=version, entries=tuple(entries),
+                   categories={c: Category(c) for c in cats.values()}, source=source)
+
+    @classmethod
+    def from_yaml(cls, text: str, *, source: str | None = None, name: str | None = None,
+                  version: str = "yaml") -> "Lexicon":
+        """Import a quanteda-style YAML dictionary: nested ``category: [patterns]`` mappings;
+        nested keys become dotted category ids (``economy.tax``)."""
+        try:
+            import yaml
+        except ImportError:
+            raise LexiconError("reading YAML dictionaries needs PyYAML: pip install 'kzmedia[yaml]'",
+                               path=source) from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            raise LexiconError(f"invalid YAML: {getattr(e, 'problem', e)}", path=source,
+                               line=mark.line + 1 if mark else None) from None
+        if not isinstance(data, Mapping):
+            raise LexiconError("a YAML dictionary must be a mapping of category -> patterns", path=source)
+        entries: list[LexiconEntry] = []
+
+        def walk(node, prefix: str):
+            for key, value in node.items():
+                cid = f"{prefix}.{key}" if prefix else str(key)
+                if isinstance(value, Mapping):
+                    walk(value, cid)
+                elif isinstance(value, list):
+                    for pattern in value:
+                        if not isinstance(pattern, str):
+                            raise LexiconError(f"category {cid!r}: pattern {pattern!r} is not a string",
+                                               path=source, line=_line_of(text, str(pattern)))
+                        try:
+                            _parse_pattern(pattern)
+                        except ValueError as e:
+                            raise LexiconError(f"category {cid!r}: {e}", path=source,
+                                               line=_line_of(text, pattern)) from None
+                        entries.append(LexiconEntry(id=f"{cid}:{pattern}", pattern=pattern,
+                                                    categories=(cid,), line=_line_of(text, pattern)))
+                else:
+                    raise LexiconError(f"category {cid!r} must hold a list or a mapping", path=source,
+                                       line=_line_of(text, f"{key}:"))
+
+        walk(data, "")
+        cats = {c: Category(c) for e in entries for c in e.categories}
+        return cls(name=name or _stem(source) or "yaml", version=version, entries=tuple(entries),
+                   categories=cats, source=source)
+
+    # -- combining --------------------------------------------------------------------------
+    def merged(self, *others: "Lexicon", name: str | None = None) -> "Lexicon":
+        """One lexicon holding this one's entries and the others'; versions are joined."""
+        entries = list(self.entries)
+        categories = dict(self.categories)
+        versions = [f"{self.name}@{self.version}"]
+        for o in others:
+            entries.extend(o.entries)
+            for cid, c in o.categories.items():
+                categories.setdefault(cid, c)
+            versions.append(f"{o.name}@{o.version}")
+        return Lexicon(name=name or self.name, version="+".join(versions) if others else self.version,
+                       entries=tuple(entries), categories=categories, language=self.language,
+                       description=self.description, source=self.source)
+
+    @property
+    def label(self) -> str:
+        """``name@version``: what results record."""
+        return f"{self.name}@{self.version}"
+
+
+def _stem(source: str | None) -> str | None:
+    return os.path.splitext(os.path.basename(source))[0] if source else None
+
+
+def _opt_set(value) -> frozenset[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return frozenset({value})
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return frozenset(value)
+    raise ValueError(f"expected a string or list of strings, got {value!r}")
+
+
+def _line_of(raw: str, needle: str | None) -> int | None:
+    if not raw or not needle:
+        return None
+    k = raw.find(needle)
+    return raw.count("\n", 0, k) + 1 if k >= 0 else None
+
+
+# --------------------------------------------------------------------------------------------
+# Compilation
+# --------------------------------------------------------------------------------------------
+
+# compiled pattern elements
+_LEMMA, _PREFIX, _PUNCT, _GAP = range(4)
+
+
+def _parse_pattern(pattern: str) -> list[tuple[str, str]]:
+    """Split a pattern into ``(kind, text)`` elements; raise ``ValueError`` if it is unusable."""
+    out: list[tuple[str, str]] = []
+    for m in re.finditer(r"\.\.\.|…|[^\s.…]+\*|" + TOKEN_RE.pattern, pattern):
+        t = m.group()
+        if t in ("...", "…"):
+            out.append(("gap", t))
+        elif t.endswith("*") and len(t) > 1:
+            stem = t[:-1]
+            if not TOKEN_RE.fullmatch(stem) or "*" in stem:
+                raise ValueError(f"only a trailing '*' is supported, got {t!r}")
+            out.append(("prefix", t[:-1]))
+        elif t == "*":
+            raise ValueError("a lone '*' matches nothing; write a prefix such as 'антироссийск*'")
+        else:
+            out.append(("word" if any(c.isalnum() for c in t) else "punct", t))
+    if not any(k in ("word", "prefix") for k, _ in out):
+        raise ValueError("pattern has no word")
+    if out[0][0] == "gap" or out[-1][0] == "gap":
+        raise ValueError("a pattern cannot start or end with '...'")
+    return out
+
+
+@attrs.frozen
+class LexiconMatch:
+    """A match: character and token bounds, the entry, and whether a negator precedes it."""
+
+    start: int
+    end: int
+    token_start: int
+    token_end: int
+    entry: LexiconEntry
+    lexicon: str
+    negated: bool = False
+
+    def text(self, document: Document) -> str:
+        return document.text[self.start:self.end]
+
+
+class _Compiled:
+    __slots__ = ("entry", "lexicon", "elements", "order")
+
+    def __init__(self, entry, lexicon, elements, order):
+        self.entry, self.lexicon, self.elements, self.order = entry, lexicon, elements, order
+
+
+class LexiconMatcher:
+    """Finds every entry of one or more lexicons in a document in time linear in its length.
+
+    Overlap policy (per lexicon): ``"longest"`` (default) keeps the longest matches and drops
+    shorter ones that overlap them — entries matching exactly the same tokens are all kept;
+    ``"first"`` keeps leftmost-longest; ``"all"`` keeps everything. Matches preceded within
+    ``negation_window`` words (same sentence) by a negator (не, ни, нет, без) are flagged
+    ``negated`` — kept, so the analyzer decides what negation means for it.
+    """
+
+    def __init__(self, lexicons: Lexicon | Iterable[Lexicon], *, overlap: str = "longest",
+                 negation_window: int = 0, max_gap: int = 4, language: str = "ru"):
+        if overlap not in OVERLAP_POLICIES:
+            raise ValueError(f"overlap must be one of {OVERLAP_POLICIES}, got {overlap!r}")
+        self.lexicons = (lexicons,) if isinstance(lexicons, Lexicon) else tuple(lexicons)
+        self.overlap = overlap
+        self.negation_window = negation_window
+        self.max_gap = max_gap
+        self._morph = get_morphology(language)
+        self._by_lemma: dict[str, list[_Compiled]] = {}
+        self._by_norm: dict[str, list[_Compiled]] = {}
+        self._by_prefix3: dict[str, list[tuple[str, _Compiled]]] = {}
+        self._short_prefixes: list[tuple[str, _Compiled]] = []
+        self._memo: dict[str, tuple[_Compiled, ...]] = {}
+        order = 0
+        for lex in self.lexicons:
+            for entry in lex.entries:
+                try:
+                    elements = self._compile(entry)
+                except ValueError as e:
+                    raise LexiconError(f"entry {entry.pattern!r}: {e}", path=lex.source, line=entry.line) from None
+                self._index(_Compiled(entry, lex.name, elements, order))
+                order += 1
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {lex.name: lex.version for lex in self.lexicons}
+
+    def _compile(self, entry: LexiconEntry) -> tuple:
+        elements = []
+        for kind, t in _parse_pattern(entry.pattern):
+            if kind == "gap":
+                elements.append((_GAP, self.max_gap))
+            elif kind == "prefix":
+                elements.append((_PREFIX, fold(t)))
+            elif kind == "punct":
+                elements.append((_PUNCT, fold(t)))
+            else:
+                norm = fold(t)
+                exact = entry.case_sensitive or is_upper_abbreviation(t)
+                lemmas = frozenset() if exact else frozenset(self._morph.lemmas(norm))
+                elements.append((_LEMMA, norm, lemmas, t.translate({ord(c): None for c in INVISIBLE}) if exact else None))
+        return tuple(elements)
+
+    def _index(self, c: _Compiled) -> None:
+        first = c.elements[0]
+        if first[0] == _LEMMA:
+            self._by_norm.setdefault(first[1], []).append(c)
+            for lemma in first[2]:
+                self._by_lemma.setdefault(lemma, []).append(c)
+        elif first[0] == _PREFIX:
+            p = first[1]
+            if len(p) >= 3:
+                self._by_prefix3.setdefault(p[:3], []).append((p, c))
+            else:
+                self._short_prefixes.append((p, c))
+        else:
+            self._by_norm.setdefault(first[1], []).append(c)
+
+    def _candidates(self, norm: str, lemma: str) -> tuple[_Compiled, ...]:
+        found: dict[int, _Compiled] = {}
+        for c in self._by_norm.get(norm, ()):
+            found[c.order] = c
+        for c in self._by_lemma.get(lemma, ()):
+            found[c.order] = c
+        for p, c in self._by_prefix3.get(norm[:3], ()):
+            if norm.startswith(p):
+                found[c.order] = c
+        for p, c in self._short_prefixes:
+            if norm.startswith(p):
+                found[c.order] = c
+        return tuple(found[k] for k in sorted(found))
+
+    # -- matching ---------------------------------------------------------------------------
+    def match(self, document: Document) -> list[LexiconMatch]:
+        """All matches in text order, after the overlap policy and constraints."""
+        tokens = document.tokens
+        infos = tokens.infos
+        memo = self._memo
+        raw: list[tuple[int, int, _Compiled]] = []
+        sentence_of = None
+        for i, info in enumerate(infos):
+            norm = info[NORM]
+            cands = memo.get(norm)
+            if cands is None:
+                cands = memo[norm] = self._candidates(norm, info[LEMMA])
+            if not cands:
+                continue
+            if sentence_of is None:
+                sentence_of = document.sentence_index()
+            for c in cands:
+                end = self._match_at(tokens, i, c.elements, 0, sentence_of)
+                if end is not None and self._constraints_hold(document, tokens, i, end, c.entry, sentence_of):
+                    raw.append((i, end, c))
+        chosen = self._resolve(raw)
+        out = []
+        for i, j, c in chosen:
+            out.append(LexiconMatch(tokens.starts[i], tokens.ends[j - 1], i, j, c.entry, c.lexicon,
+                                    self._negated(tokens, i, sentence_of)))
+        out.sort(key=lambda m: (m.start, -m.end, m.entry.id))
+        return out
+
+    def _element_matches(self, tokens, k: int, el) -> bool:
+        info = tokens.infos[k]
+        kind = el[0]
+        if kind == _LEMMA:
+            if info[KIND] == WORD or info[NORM] == el[1]:
+                if el[3] is not None:  # exact-case word (abbreviation or case_sensitive)
+                    return tokens.surface(k).translate({ord(c): None for c in INVISIBLE}) == el[3]
+                return info[NORM] == el[1] or info[LEMMA] in el[2]
+            return False
+        if kind == _PREFIX:
+            return info[KIND] == WORD and info[NORM].startswith(el[1])
+        if kind == _PUNCT:
+            return info[NORM] == el[1]
+        return False
+
+    def _match_at(self, tokens, i: int, elements: tuple, e: int, sentence_of) -> int | None:
+        """Return the token index after a match of ``elements[e:]`` starting at ``i``, or None."""
+        n = len(tokens)
+        while e < len(elements):
+            el = elements[e]
+            if el[0] == _GAP:
+                sent = sentence_of[i - 1] if i > 0 else -1
+                for skip in range(0, el[1] + 1):
+                    k = i + skip
+                    if k >= n or sentence_of[k] != sent:
+                        break
+                    end = self._match_at(tokens, k, elements, e + 1, sentence_of)
+                    if end is not None:
+                        return end
+                return None
+            if i >= n or not self._element_matches(tokens, i, el):
+                return None
+            i += 1
+            e += 1
+        return i
+
+    def _constraints_hold(self, document, tokens, i: int, j: int, entry: LexiconEntry, sentence_of) -> bool:
+        if entry.pos is not None and tokens.pos(i) not in entry.pos:
+            return False
+        if entry.case is not None:
+            tag = tokens.tag(i) or ""
+            if not any(c in tag for c in entry.case):
+                return False
+        if entry.sentence_initial:
+            k = i - 1
+            while k >= 0 and sentence_of[k] == sentence_of[i] and not tokens.is_word(k):
+                k -= 1
+            if k >= 0 and sentence_of[k] == sentence_of[i]:
+                return False
+        if entry.quoted and not _inside_quotes(document, tokens.starts[i], tokens.ends[j - 1]):
+            return False
+        return True
+
+    def _negated(self, tokens, i: int, sentence_of) -> bool:
+        if not self.negation_window:
+            return False
+        seen = 0
+        k = i - 1
+        while k >= 0 and seen < self.negation_window and sentence_of[k] == sentence_of[i]:
+            if tokens.is_word(k):
+                if tokens.norm(k) in NEGATORS:
+                    return True
+                seen += 1
+            k -= 1
+        return False
+
+    def _resolve(self, raw: list[tuple[int, int, _Compiled]]) -> list[tuple[int, int, _Compiled]]:
+        if self.overlap == "all" or not raw:
+            return raw
+        out: list[tuple[int, int, _Compiled]] = []
+        by_lexicon: dict[str, list] = {}
+        for r in raw:
+            by_lexicon.setdefault(r[2].lexicon, []).append(r)
+        for group in by_lexicon.values():
+            if self.overlap == "longest":
+                group.sort(key=lambda r: (-(r[1] - r[0]), r[0], r[2].order))
+            else:
+                group.sort(key=lambda r: (r[0], -(r[1] - r[0]), r[2].order))
+            taken: set[int] = set()
+            kept_spans: set[tuple[int, int]] = set()
+            for i, j, c in group:
+                if (i, j) in kept_spans:
+                    out.append((i, j, c))
+                    continue
+                if any(k in taken for k in range(i, j)):
+                    continue
+                taken.update(range(i, j))
+                kept_spans.add((i, j))
+                out.append((i, j, c))
+        return out
+
+
+def _inside_quotes(document: Document, start: int, end: int) -> bool:
+    """True when the span sits between an opening and a closing quote in the same paragraph."""
+    text = document.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    before, after = text[line_start:start], text[end:line_end]
+    if before.count("«") > before.count("»") and "»" in after:
+        return True
+    if before.count("„") + before.count("“") > before.count("”") and ("”" in after or "“" in after):
+        return True
+    return before.count('"') % 2 == 1 and '"' in after
+
+
+def match_lexicon(document: Document, lexicon: Lexicon, **options: Any) -> list[LexiconMatch]:
+    """Convenience: compile ``lexicon`` and match it against ``document`` once."""
+    return LexiconMatcher(lexicon, **options).match(document)
+
+
+__all__ = ["Category", "Lexicon", "LexiconEntry", "LexiconMatch", "LexiconMatcher", "match_lexicon",
+           "NEGATORS", "OVERLAP_POLICIES"]

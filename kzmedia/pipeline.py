@@ -1,0 +1,283 @@
+"""Running analyzers over documents: :class:`Pipeline`, :class:`Analysis`, :func:`analyze`.
+
+An analyzer that raises on a document is recorded as an error on that document's
+:class:`Analysis` and the other analyzers still run (``strict=True`` raises instead). A document
+that could not be read or is empty becomes an :class:`Analysis` with an input error, so no
+result is silently dropped from a corpus run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+import pluggy
+
+from .document import Document, Finding
+from .errors import AnalyzerError, DocumentError, KzmediaError, PluginError
+from .lexicon import Lexicon
+from .plugins import Registration, collect, collect_analyzers, make_plugin_manager
+
+__all__ = ["Analysis", "FailedDocument", "Pipeline", "SetupContext", "analyze"]
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+@attrs.frozen
+class FailedDocument:
+    """Stands in for a document that could not be built (a reader yields it instead of raising)."""
+
+    id: str
+    reason: str
+    meta: dict = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class SetupContext:
+    """What an analyzer's optional ``setup(context)`` receives once, before the first document.
+
+    ``lexicons(name)`` returns the extra lexicons other plugins or the user registered for the
+    analyzer ``name``; ``options(name)`` its configuration mapping (from ``Pipeline(config=...)``).
+    """
+
+    plugin_manager: pluggy.PluginManager
+    config: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    extra_lexicons: Mapping[str, Sequence[Lexicon]] = attrs.field(factory=dict)
+
+    def lexicons(self, analyzer: str) -> list[Lexicon]:
+        return list(self.extra_lexicons.get(analyzer, ()))
+
+    def options(self, analyzer: str) -> dict[str, Any]:
+        return dict(self.config.get(analyzer, {}))
+
+
+class Analysis:
+    """The results of every analyzer on one document, plus the errors met on the way.
+
+    ``results[name]`` is what the analyzer returned (a dict or a richer object);
+    :meth:`result` always gives the JSON-ready dict; :attr:`findings` gathers every span.
+    """
+
+    __slots__ = ("document", "results", "versions", "errors", "_doc_info")
+
+    def __init__(self, document: Document | None, results: dict[str, Any] | None = None,
+                 versions: dict[str, str] | None = None, errors: list[dict] | None = None,
+                 doc_info: dict | None = None):
+        self.document = document
+        self.results = results or {}
+        self.versions = versions or {}
+        self.errors = errors or []
+        self._doc_info = doc_info
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def document_id(self) -> str:
+        return self.document.id if self.document is not None else self._doc_info["id"]
+
+    def result(self, name: str) -> dict:
+        """The JSON-ready result of analyzer ``name`` (with ``analyzer_version`` first)."""
+        raw = self.results[name]
+        body = raw.to_dict() if hasattr(raw, "to_dict") else dict(raw)
+        out = {"analyzer_version": self.versions.get(name, body.get("analyzer_version"))}
+        out.update({k: v for k, v in body.items() if k != "analyzer_version"})
+        return out
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of every analyzer, in text order."""
+        out: list[Finding] = []
+        for name, raw in self.results.items():
+            if hasattr(raw, "findings") and callable(raw.findings):
+                out.extend(raw.findings())
+            elif isinstance(raw, Mapping) and isinstance(raw.get("findings"), list):
+                for f in raw["findings"]:
+                    if isinstance(f, Finding):
+                        out.append(f)
+                    elif isinstance(f, Mapping) and "start" in f and "end" in f and "text" in f:
+                        label = f.get("label") or f.get("technique") or f.get("id") or name
+                        out.append(Finding(name, str(label), f["start"], f["end"], f["text"],
+                                           f.get("score", f.get("confidence"))))
+        out.sort(key=lambda f: (f.start, f.end, f.analyzer, f.label))
+        return out
+
+    def to_dict(self) -> dict:
+        """The documented JSON object (``docs/output.md``); no run ids or timestamps inside."""
+        if self.document is not None:
+            doc = {"id": self.document.id, "chars": len(self.document.text),
+                   "words": self.document.words if self.document.text.strip() else 0,
+                   "meta": _jsonable(self.document.meta)}
+        else:
+            doc = dict(self._doc_info)
+        return {
+            "kzmedia_version": _version(),
+            "document": doc,
+            "results": {name: self.result(name) for name in self.results},
+            "errors": list(self.errors),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "Analysis":
+        """Rebuild from :meth:`to_dict` output (results stay plain dicts; no text)."""
+        results = {k: dict(v) for k, v in data.get("results", {}).items()}
+        versions = {k: v.get("analyzer_version") for k, v in results.items()}
+        return cls(None, results, versions, list(data.get("errors", [])), dict(data["document"]))
+
+    @classmethod
+    def failure(cls, document_id: str, reason: str, *, stage: str = "input",
+                meta: Mapping | None = None, document: Document | None = None) -> "Analysis":
+        info = {"id": document_id, "chars": len(document.text) if document else 0, "words": 0,
+                "meta": _jsonable(meta or {})}
+        err = {"document": document_id, "analyzer": None, "stage": stage, "message": reason}
+        return cls(document, errors=[err], doc_info=info)
+
+    def __repr__(self) -> str:
+        return f"<Analysis {self.document_id!r} results={list(self.results)} errors={len(self.errors)}>"
+
+
+def _jsonable(meta: Mapping) -> dict:
+    out = {}
+    for k, v in meta.items():
+        if v is None or isinstance(v, (str, int, float, bool, list, dict)):
+            out[str(k)] = v
+        else:
+            out[str(k)] = str(v)
+    return out
+
+
+class Pipeline:
+    """A reusable set of analyzers, built once and applied to many documents.
+
+    ``analyzers``: names to run (default: every registered analyzer); ``disabled``: plugin names
+    to block; ``config``: per-analyzer options, ``{"rhetoric": {"min_confidence": 0.6}}``;
+    ``plugin_manager``: bring your own (tests, embedding applications).
+    """
+
+    def __init__(self, analyzers: Iterable[str] | None = None, *, strict: bool = False,
+                 config: Mapping[str, Mapping[str, Any]] | None = None,
+                 disabled: Iterable[str] = (), plugin_manager: pluggy.PluginManager | None = None,
+                 extra_lexicons: Mapping[str, Sequence[Lexicon | str | os.PathLike]] | None = None):
+        self.strict = strict
+        self.config = {k: dict(v) for k, v in (config or {}).items()}
+        self.disabled = tuple(disabled)
+        self.pm = plugin_manager or make_plugin_manager(disabled=self.disabled)
+        registered = collect_analyzers(self.pm)
+        if analyzers is None:
+            wanted = list(registered)
+        else:
+            wanted = list(dict.fromkeys(analyzers))
+            unknown = [a for a in wanted if a not in registered]
+            if unknown:
+                raise PluginError(f"unknown analyzer(s) {', '.join(map(repr, unknown))}; "
+                                  f"available: {', '.join(sorted(registered)) or '(none)'}")
+        self._requested = None if analyzers is None else tuple(wanted)
+        self.registrations: dict[str, Registration] = {n: registered[n] for n in wanted}
+        self.analyzers = {n: r.value for n, r in self.registrations.items()}
+        self._extra_lexicon_args = {k: list(v) for k, v in (extra_lexicons or {}).items()}
+        lexicons = self._collect_lexicons(self._extra_lexicon_args)
+        self.context = SetupContext(self.pm, self.config, lexicons)
+        for name, analyzer in self.analyzers.items():
+            setup = getattr(analyzer, "setup", None)
+            if callable(setup):
+                try:
+                    setup(self.context)
+                except KzmediaError:
+                    raise
+                except Exception as e:
+                    raise PluginError(f"analyzer {name!r} failed in setup: {type(e).__name__}: {e}") from e
+
+    def _collect_lexicons(self, extra) -> dict[str, list[Lexicon]]:
+        out: dict[str, list[Lexicon]] = {}
+
+        def add(lexicon, analyzer):
+            if not isinstance(lexicon, Lexicon):
+                lexicon = Lexicon.load(lexicon)
+            out.setdefault(analyzer, []).append(lexicon)
+
+        for plugin, args, kw in collect(self.pm, "kzmedia_register_lexicons"):
+            lexicon = args[0] if args else kw.get("lexicon")
+            analyzer = kw.get("analyzer", args[1] if len(args) > 1 else None)
+            if lexicon is None or not analyzer:
+                raise PluginError(f"plugin {plugin!r}: register(lexicon, analyzer=NAME) needs both")
+            add(lexicon, analyzer)
+        for analyzer, items in extra.items():
+            for lexicon in items:
+                add(lexicon, analyzer)
+        return out
+
+    # -- running ----------------------------------------------------------------------------
+    def analyze(self, document: Document | str | FailedDocument) -> Analysis:
+        """Run every analyzer on one document (a string is wrapped with :meth:`Document.from_text`)."""
+        if isinstance(document, FailedDocument):
+            return Analysis.failure(document.id, document.reason, meta=document.meta)
+        if isinstance(document, str):
+            document = Document.from_text(document)
+        if not document.text.strip():
+            if self.strict:
+                raise DocumentError("document is empty", source=document.id)
+            return Analysis.failure(document.id, "document is empty (no text to analyse)",
+                                    meta=document.meta, document=document)
+        results: dict[str, Any] = {}
+        versions: dict[str, str] = {}
+        errors: list[dict] = []
+        for name, analyzer in self.analyzers.items():
+            try:
+                results[name] = analyzer.analyze(document)
+                versions[name] = str(analyzer.version)
+            except Exception as e:
+                if self.strict:
+                    raise AnalyzerError(name, document.id, e) from e
+                errors.append({"document": document.id, "analyzer": name, "stage": "analyze",
+                               "message": f"{type(e).__name__}: {e}"})
+        return Analysis(document, results, versions, errors)
+
+    def analyze_many(self, documents: Iterable[Document | str | FailedDocument], *, n_jobs: int = 1,
+                     ordered: bool = True, batch_size: int = 16,
+                     mp_context: str | None = None) -> Iterator[Analysis]:
+        """Analyse a stream of documents lazily (a generator: memory stays flat).
+
+        ``n_jobs > 1`` runs in worker processes (see :mod:`kzmedia.parallel`).
+        """
+        if n_jobs == 1:
+            for doc in documents:
+                yield self.analyze(doc)
+            return
+        from .parallel import analyze_parallel
+
+        yield from analyze_parallel(self, documents, n_jobs=n_jobs, ordered=ordered,
+                                    batch_size=batch_size, mp_context=mp_context)
+
+    def spec(self) -> dict:
+        """Plain data from which a worker process rebuilds an equivalent pipeline."""
+        return {"analyzers": self._requested, "strict": self.strict, "config": self.config,
+                "disabled": self.disabled,
+                "extra_lexicons": {k: [v if isinstance(v, Lexicon) else os.fspath(v) for v in vs]
+                                   for k, vs in self._extra_lexicon_args.items()}}
+
+    @classmethod
+    def from_spec(cls, spec: Mapping) -> "Pipeline":
+        return cls(spec["analyzers"], strict=spec["strict"], config=spec["config"],
+                   disabled=spec["disabled"], extra_lexicons=spec["extra_lexicons"])
+
+    @property
+    def versions(self) -> dict[str, str]:
+        return {n: str(a.version) for n, a in self.analyzers.items()}
+
+
+_pipelines: dict[tuple, Pipeline] = {}
+
+
+def analyze(text_or_document: str | Document, analyzers: Iterable[str] | None = None) -> Analysis:
+    """Analyse one text with the installed analyzers (a cached :class:`Pipeline` per process)."""
+    key = (os.getpid(), tuple(analyzers) if analyzers is not None else None)
+    pipe = _pipelines.get(key)
+    if pipe is None:
+        pipe = _pipelines[key] = Pipeline(analyzers)
+    return pipe.analyze(text_or_document)

@@ -1,0 +1,203 @@
+"""The plugin manager: entry-point discovery, default plugins, enable/disable, listing.
+
+Wiring follows pluggy's own example host: create the manager, add the hook specs, block what the
+user disabled, load the ``kzmedia`` entry-point group (the built-in analyzers live there too, like
+any third-party plugin), register the core's default plugins, then ``check_pending()`` so a
+misspelt hook name fails loudly.
+
+Which plugins load is deterministic: ``KZMEDIA_PLUGINS`` (comma-separated entry-point names;
+set but empty = none) restricts entry-point loading, ``KZMEDIA_DISABLE`` blocks names.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import inspect
+import os
+from collections.abc import Iterable
+
+import attrs
+import pluggy
+
+from . import hookspecs
+from .errors import PluginError
+
+ENTRYPOINT_GROUP = "kzmedia"
+ENV_ONLY = "KZMEDIA_PLUGINS"
+ENV_DISABLE = "KZMEDIA_DISABLE"
+
+#: modules of the core registered as plugins after the entry points: they use the same hooks
+DEFAULT_PLUGINS: tuple[str, ...] = (
+    "kzmedia.morphology",
+    "kzmedia.readers",
+    "kzmedia.exporters",
+)
+#: default plugins that cannot be disabled (nothing works without them)
+ESSENTIAL_PLUGINS = frozenset({"kzmedia.morphology"})
+
+
+def _split_env(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def make_plugin_manager(*, load_entrypoints: bool = True, only: Iterable[str] | None = None,
+                        disabled: Iterable[str] = (), plugins: Iterable[object] = (),
+                        use_env: bool = True) -> pluggy.PluginManager:
+    """A fresh plugin manager.
+
+    ``only`` restricts entry-point plugins to these names, ``disabled`` blocks names (entry
+    points or default plugins), ``plugins`` are extra objects/modules to register (tests).
+    With ``use_env`` the environment variables add to both lists.
+    """
+    pm = pluggy.PluginManager(hookspecs.PROJECT)
+    pm.add_hookspecs(hookspecs)
+    disabled = set(disabled)
+    only = set(only) if only is not None else None
+    if use_env:
+        disabled |= set(_split_env(ENV_DISABLE) or ())
+        env_only = _split_env(ENV_ONLY)
+        if env_only is not None:
+            only = set(env_only) if only is None else only & set(env_only)
+    for name in disabled - ESSENTIAL_PLUGINS:
+        pm.set_blocked(name)
+    if load_entrypoints:
+        if only is not None:
+            for ep in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
+                if ep.name not in only:
+                    pm.set_blocked(ep.name)
+        try:
+            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+        except Exception as e:  # a plugin that fails to import must not hide which one it was
+            raise PluginError(f"a {ENTRYPOINT_GROUP!r} entry point failed to load: "
+                              f"{type(e).__name__}: {e}") from e
+    for modname in DEFAULT_PLUGINS:
+        if pm.is_blocked(modname) or pm.get_plugin(modname) is not None:
+            continue
+        try:
+            module = importlib.import_module(modname)
+        except ModuleNotFoundError as e:
+            if e.name == modname:  # an optional part of the core that is not there
+                continue
+            raise
+        pm.register(module, name=modname)
+    for plugin in plugins:
+        pm.register(plugin)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as e:
+        raise PluginError(str(e)) from e
+    return pm
+
+
+_default: dict[int, pluggy.PluginManager] = {}
+
+
+def default_plugin_manager() -> pluggy.PluginManager:
+    """The process's shared plugin manager (rebuilt in a child process, never inherited stale)."""
+    pid = os.getpid()
+    pm = _default.get(pid)
+    if pm is None:
+        pm = _default[pid] = make_plugin_manager()
+    return pm
+
+
+def reset_default_plugin_manager() -> None:
+    """Forget the cached manager (after installing a plugin in a running process, in tests)."""
+    _default.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Collecting what plugins register
+# --------------------------------------------------------------------------------------------
+
+@attrs.frozen
+class Registration:
+    """Something a plugin registered, with the name of the plugin that registered it."""
+
+    plugin: str
+    value: object
+
+
+def _plugin_name(pm: pluggy.PluginManager, impl) -> str:
+    return pm.get_name(impl.plugin) or repr(impl.plugin)
+
+
+def collect(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> list[tuple[str, tuple, dict]]:
+    """Call a ``register``-style hook plugin by plugin and return ``(plugin, args, kwargs)`` triples."""
+    hook = getattr(pm.hook, hook_name)
+    out: list[tuple[str, tuple, dict]] = []
+    # Call implementations one at a time so each registration is attributed to its plugin.
+    for impl in reversed(hook.get_hookimpls()):  # registration order, first registered first
+        name = _plugin_name(pm, impl)
+
+        def register(*args, _name=name, **kw):
+            out.append((_name, args, kw))
+
+        call_kwargs = {"register": register, **kwargs}
+        params = impl.argnames
+        try:
+            impl.function(**{k: v for k, v in call_kwargs.items() if k in params})
+        except Exception as e:
+            raise PluginError(f"plugin {name!r} failed in {hook_name}: {type(e).__name__}: {e}") from e
+    return out
+
+
+def collect_analyzers(pm: pluggy.PluginManager) -> dict[str, Registration]:
+    """Analyzers by name. Two analyzers with the same name are an error naming both plugins:
+    disable one of them (``--disable NAME`` or ``KZMEDIA_DISABLE``) to choose."""
+    found: dict[str, Registration] = {}
+    for plugin, args, kw in collect(pm, "kzmedia_register_analyzers"):
+        if len(args) != 1 or kw:
+            raise PluginError(f"plugin {plugin!r}: register() takes exactly one analyzer object")
+        analyzer = args[0]
+        missing = [a for a in ("name", "version", "analyze") if not hasattr(analyzer, a)]
+        if missing:
+            raise PluginError(f"plugin {plugin!r} registered {analyzer!r}, which lacks {', '.join(missing)}")
+        if not callable(analyzer.analyze):
+            raise PluginError(f"plugin {plugin!r}: analyzer {analyzer.name!r}.analyze is not callable")
+        name = str(analyzer.name)
+        if name in found:
+            raise PluginError(
+                f"two analyzers are named {name!r}: from plugin {found[name].plugin!r} and from "
+                f"plugin {plugin!r}; disable one (--disable PLUGIN or {ENV_DISABLE})"
+            )
+        found[name] = Registration(plugin, analyzer)
+    return found
+
+
+@attrs.frozen
+class PluginInfo:
+    """One row of ``kzmedia plugins``."""
+
+    name: str
+    version: str | None
+    distribution: str | None
+    hooks: tuple[str, ...]
+
+    def to_dict(self) -> dict:
+        return attrs.asdict(self)
+
+
+def list_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
+    """Every registered plugin with its distribution, version and the hooks it implements."""
+    pm = pm or default_plugin_manager()
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    rows = []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:  # blocked
+            continue
+        hooks = tuple(sorted(h.name for h in pm.get_hookcallers(plugin) or ()))
+        dist = dists.get(id(plugin))
+        if dist is not None:
+            dist_name, version = dist.project_name, dist.version
+        elif inspect.ismodule(plugin) and plugin.__name__.startswith("kzmedia."):
+            from . import __version__
+            dist_name, version = "kzmedia", __version__
+        else:
+            dist_name, version = None, getattr(plugin, "__version__", None)
+        rows.append(PluginInfo(name, version, dist_name, hooks))
+    return sorted(rows, key=lambda r: r.name)
