@@ -1,0 +1,1 @@
+"""Evaluation against human-annotated data sets (one module per data set)."""
