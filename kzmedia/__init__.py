@@ -18,8 +18,8 @@ from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze 
 
 
 def compare(doc_a, doc_b, **kwargs):
-    """Frame profiles of two texts side by side (see :mod:`kzmedia.compare`)."""
-    from .compare import compare as _compare
+    """Two texts side by side: frame profiles, actors, techniques (see :mod:`kzmedia.comparison`)."""
+    from .comparison import compare as _compare
 
     return _compare(doc_a, doc_b, **kwargs)
 
