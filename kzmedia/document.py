@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import attrs
 
 from .errors import DocumentError
-from .morphology import KIND, LEMMA, NORM, POS, TAG, get_morphology
+from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, POS, TAG, get_morphology
 from .text import KIND_NAMES, NUMBER, PUNCT, WORD
 
 #: default upper bound on a document's size; larger inputs are refused with a clear error
@@ -95,6 +95,7 @@ class Token:
     lemma: str
     pos: str | None
     tag: str | None
+    alt_lemmas: frozenset[str] = frozenset()
 
     @property
     def grammemes(self) -> frozenset[str]:
@@ -106,7 +107,8 @@ class Tokens(Sequence):
     """Column store of a document's tokens.
 
     ``starts``/``ends`` are character offsets; ``infos[i]`` is a tuple shared by every token with
-    the same surface form (``norm, kind, lemma, pos, tag``). Use :meth:`norm`, :meth:`lemma` etc.
+    the same surface form (``norm, kind, lemma, pos, tag, alt_lemmas``; ``alt_lemmas`` holds the
+    other readings pymorphy3 allows, or ``None``). Use :meth:`norm`, :meth:`lemma` etc.
     in hot loops, indexing (``tokens[i]``) when a readable :class:`Token` is wanted.
     """
 
@@ -125,7 +127,8 @@ class Tokens(Sequence):
         if i < 0:
             i += len(self)
         return Token(i, self.starts[i], self.ends[i], self.text[self.starts[i]:self.ends[i]],
-                     info[NORM], KIND_NAMES[info[KIND]], info[LEMMA], info[POS], info[TAG])
+                     info[NORM], KIND_NAMES[info[KIND]], info[LEMMA], info[POS], info[TAG],
+                     info[ALT_LEMMAS] or frozenset())
 
     def norm(self, i: int) -> str:
         return self.infos[i][NORM]

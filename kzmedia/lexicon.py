@@ -28,7 +28,7 @@ import attrs
 
 from .document import Document
 from .errors import LexiconError
-from .morphology import KIND, LEMMA, NORM, get_morphology
+from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, get_morphology
 from .text import INVISIBLE, TOKEN_RE, WORD, fold, is_upper_abbreviation
 
 NEGATORS = frozenset({"не", "ни", "нет", "без", "никакой", "ничуть"})
@@ -444,12 +444,13 @@ class LexiconMatcher:
         else:
             self._by_norm.setdefault(first[1], []).append(c)
 
-    def _candidates(self, norm: str, lemma: str) -> tuple[_Compiled, ...]:
+    def _candidates(self, norm: str, lemma: str, alt_lemmas) -> tuple[_Compiled, ...]:
         found: dict[int, _Compiled] = {}
         for c in self._by_norm.get(norm, ()):
             found[c.order] = c
-        for c in self._by_lemma.get(lemma, ()):
-            found[c.order] = c
+        for lem in (lemma, *(alt_lemmas or ())):
+            for c in self._by_lemma.get(lem, ()):
+                found[c.order] = c
         for p, c in self._by_prefix3.get(norm[:3], ()):
             if norm.startswith(p):
                 found[c.order] = c
@@ -470,7 +471,7 @@ class LexiconMatcher:
             norm = info[NORM]
             cands = memo.get(norm)
             if cands is None:
-                cands = memo[norm] = self._candidates(norm, info[LEMMA])
+                cands = memo[norm] = self._candidates(norm, info[LEMMA], info[ALT_LEMMAS])
             if not cands:
                 continue
             if sentence_of is None:
@@ -494,7 +495,10 @@ class LexiconMatcher:
             if info[KIND] == WORD or info[NORM] == el[1]:
                 if el[3] is not None:  # exact-case word (abbreviation or case_sensitive)
                     return tokens.surface(k).translate({ord(c): None for c in INVISIBLE}) == el[3]
-                return info[NORM] == el[1] or info[LEMMA] in el[2]
+                if info[NORM] == el[1] or info[LEMMA] in el[2]:
+                    return True
+                alt = info[ALT_LEMMAS]
+                return alt is not None and not el[2].isdisjoint(alt)
             return False
         if kind == _PREFIX:
             return info[KIND] == WORD and info[NORM].startswith(el[1])

@@ -17,7 +17,7 @@ from .text import TOKEN_RE, WORD, fold, kind_of
 
 #: index of each field in a cached token-info tuple (kept as a plain tuple: millions of tokens
 #: share a few ten-thousand of these, and tuples are the cheapest shared record Python has)
-NORM, KIND, LEMMA, POS, TAG = range(5)
+NORM, KIND, LEMMA, POS, TAG, ALT_LEMMAS = range(6)
 
 
 @runtime_checkable
@@ -46,6 +46,20 @@ class PymorphyLemmatizer:
     def parse(self, word: str) -> tuple[str, str | None, str | None]:
         p = self._morph.parse(word)[0]
         return p.normal_form.replace("ё", "е"), p.tag.POS, str(p.tag)
+
+    def parse_all(self, word: str) -> tuple[str, str | None, str | None, frozenset[str] | None]:
+        """Like :meth:`parse`, plus the other possible lemmas ("Астану" → астан *or* астана),
+        so lexicon matching does not depend on which reading pymorphy3 ranks first."""
+        parses = self._morph.parse(word)
+        p = parses[0]
+        lemma = p.normal_form.replace("ё", "е")
+        alt = None
+        if len(parses) > 1:
+            others = {q.normal_form.replace("ё", "е") for q in parses[1:]}
+            others.discard(lemma)
+            if others:
+                alt = frozenset(others)
+        return lemma, p.tag.POS, str(p.tag), alt
 
     def lemmas(self, word: str) -> set[str]:
         """Every normal form pymorphy3 considers possible (used to compile lexicon patterns)."""
@@ -76,9 +90,11 @@ class Morphology:
         self.language = lemmatizer.language
         self.max_cache = max_cache
         self._cache: dict[str, tuple] = {}
+        self._by_norm: dict[str, tuple] = {}
+        self._parse_all = getattr(lemmatizer, "parse_all", None)  # optional richer protocol
 
     def info(self, surface: str) -> tuple:
-        """Token info ``(norm, kind, lemma, pos, tag)`` for one surface form, cached."""
+        """Token info ``(norm, kind, lemma, pos, tag, alt_lemmas)`` for one surface form, cached."""
         hit = self._cache.get(surface)
         if hit is None:
             hit = self._compute(surface)
@@ -86,33 +102,52 @@ class Morphology:
 
     def _compute(self, surface: str) -> tuple:
         norm = fold(surface)
-        kind = kind_of(norm)
-        if kind == WORD:
-            lemma, pos, tag = self.lemmatizer.parse(norm)
-        else:
-            lemma, pos, tag = norm, None, None
-        hit = (norm, kind, lemma, pos, tag)
+        hit = self._by_norm.get(norm)  # "Россия" and "россия" share one parse
+        if hit is None:
+            kind = kind_of(norm)
+            alt = None
+            if kind == WORD:
+                try:
+                    if self._parse_all is not None:
+                        lemma, pos, tag, alt = self._parse_all(norm)
+                    else:
+                        lemma, pos, tag = self.lemmatizer.parse(norm)
+                except (KeyError, ValueError, IndexError):
+                    # pymorphy3 raises on some scripts (e.g. Tangut); such words keep their form
+                    lemma, pos, tag = norm, None, None
+            else:
+                lemma, pos, tag = norm, None, None
+            hit = self._by_norm[norm] = (norm, kind, lemma, pos, tag, alt)
         if len(self._cache) >= self.max_cache:
             self._cache.clear()  # crude but bounded: memory stays flat on endless corpora
+            self._by_norm.clear()
         self._cache[surface] = hit
         return hit
 
     def tokenize(self, text: str) -> tuple[list[int], list[int], list[tuple]]:
-        """Tokenise ``text`` into parallel columns: starts, ends, shared info tuples."""
+        """Tokenise ``text`` into parallel columns: starts, ends, shared info tuples.
+
+        ``findall`` runs the whole scan in C; offsets are recovered with ``str.find`` from the
+        previous token's end, which is exact because only skipped characters (whitespace,
+        zero-width marks) can sit between two tokens and no token starts with one.
+        """
+        surfaces = TOKEN_RE.findall(text)
+        cache_get = self._cache.get
+        compute = self._compute
+        find = text.find
         starts: list[int] = []
         ends: list[int] = []
         infos: list[tuple] = []
-        cache_get = self._cache.get
-        compute = self._compute
         add_start, add_end, add_info = starts.append, ends.append, infos.append
-        for m in TOKEN_RE.finditer(text):
-            s = m.group()
+        pos = 0
+        for s in surfaces:
+            pos = find(s, pos)
+            add_start(pos)
+            pos += len(s)
+            add_end(pos)
             hit = cache_get(s)
             if hit is None:
                 hit = compute(s)
-            a, b = m.span()
-            add_start(a)
-            add_end(b)
             add_info(hit)
         return starts, ends, infos
 
@@ -120,7 +155,9 @@ class Morphology:
         """All plausible lemmas of a folded word (pattern compilation wants recall)."""
         more = getattr(self.lemmatizer, "lemmas", None)
         found = set(more(word)) if more else set()
-        found.add(self.info(word)[LEMMA])
+        info = self.info(word)
+        found.add(info[LEMMA])
+        found.update(info[ALT_LEMMAS] or ())
         return found
 
 

@@ -180,6 +180,9 @@ class Pipeline:
         self._requested = None if analyzers is None else tuple(wanted)
         self.registrations: dict[str, Registration] = {n: registered[n] for n in wanted}
         self.analyzers = {n: r.value for n, r in self.registrations.items()}
+        # options the analyzers declare are type-checked here, with errors naming file/option
+        from .config import validate_config
+        self.config = validate_config(config, self.analyzers, known=registered)
         self._extra_lexicon_args = {k: list(v) for k, v in (extra_lexicons or {}).items()}
         lexicons = self._collect_lexicons(self._extra_lexicon_args)
         self.context = SetupContext(self.pm, self.config, lexicons)

@@ -1,0 +1,107 @@
+"""Inline SVG charts: horizontal bars, the actor co-occurrence network, a monthly column chart.
+
+Drawn on the server side as plain SVG markup (no script, no ``style`` attributes, so the page's
+Content-Security-Policy can forbid both); every label is escaped.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+
+def esc(value) -> str:
+    return escape(str(value), quote=True)
+
+
+def _short(label: str, n: int = 26) -> str:
+    return label if len(label) <= n else label[: n - 1] + "…"
+
+
+def bar_chart(rows: list[tuple[str, float, str]], *, css: str, title: str, width: int = 380,
+              max_rows: int = 14, empty: str = "nothing found") -> str:
+    """Rows ``(label, value, note)``; the note is printed after the bar (e.g. "3 hits")."""
+    rows = [r for r in rows if r[1] > 0][:max_rows]
+    if not rows:
+        return f'<p class="empty">{esc(empty)}</p>'
+    label_w, note_w, row_h = 150, 70, 20
+    bar_w = width - label_w - note_w
+    top = max(r[1] for r in rows) or 1.0
+    h = row_h * len(rows) + 4
+    parts = [f'<svg class="chart bars {esc(css)}" role="img" aria-label="{esc(title)}" '
+             f'viewBox="0 0 {width} {h}" width="{width}" height="{h}" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{esc(title)}</title>"]
+    for i, (label, value, note) in enumerate(rows):
+        y = 2 + i * row_h
+        w = max(1.0, bar_w * value / top)
+        parts.append(
+            f'<g class="row"><title>{esc(label)}: {esc(note)}</title>'
+            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" class="lbl">{esc(_short(label))}</text>'
+            f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" class="bar"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" class="val">{esc(note)}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def network(nodes: list[tuple[str, str, int]], edges: list[tuple[str, str, int]], *, title: str,
+            size: int = 380, max_nodes: int = 12) -> str:
+    """Nodes ``(id, label, count)`` on a circle, edges ``(a, b, sentences)``; width ~ sentences."""
+    nodes = sorted(nodes, key=lambda n: (-n[2], n[1]))[:max_nodes]
+    ids = {n[0] for n in nodes}
+    edges = [e for e in edges if e[0] in ids and e[1] in ids and e[0] != e[1]]
+    if len(nodes) < 2 or not edges:
+        return '<p class="empty">no two actors share a sentence</p>'
+    cx = cy = size / 2
+    radius = size / 2 - 70
+    pos = {}
+    for i, (ident, _, _) in enumerate(nodes):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(nodes)
+        pos[ident] = (cx + radius * math.cos(angle), cy + radius * math.sin(angle), angle)
+    labels = {n[0]: n[1] for n in nodes}
+    top_edge = max(e[2] for e in edges)
+    top_node = max(n[2] for n in nodes) or 1
+    parts = [f'<svg class="chart network" role="img" aria-label="{esc(title)}" viewBox="0 0 {size} {size}" '
+             f'width="{size}" height="{size}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
+    for a, b, n in sorted(edges, key=lambda e: e[2]):
+        (x1, y1, _), (x2, y2, _) = pos[a], pos[b]
+        w = 1 + 5 * n / top_edge
+        parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke-width="{w:.1f}" '
+                     f'class="edge"><title>{esc(labels[a])} — {esc(labels[b])}: {n} sentence(s)</title></line>')
+    for ident, label, count in nodes:
+        x, y, angle = pos[ident]
+        r = 5 + 9 * math.sqrt(count / top_node)
+        lx, ly = x + (r + 6) * math.cos(angle), y + (r + 6) * math.sin(angle)
+        anchor = "start" if math.cos(angle) > 0.2 else "end" if math.cos(angle) < -0.2 else "middle"
+        dy = 4 if abs(math.sin(angle)) < 0.9 else (12 if math.sin(angle) > 0 else -2)
+        parts.append(f'<g class="node"><title>{esc(label)}: {count} mention(s)</title>'
+                     f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
+                     f'<text x="{lx:.1f}" y="{ly + dy:.1f}" text-anchor="{anchor}">{esc(_short(label, 18))}</text></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def columns(points: list[tuple[str, float]], *, title: str, width: int = 640, height: int = 140) -> str:
+    """A column chart over ordered categories (months)."""
+    if not points:
+        return '<p class="empty">no dated documents</p>'
+    top = max(v for _, v in points) or 1
+    pad_b, pad_t = 30, 14
+    step = width / len(points)
+    bw = max(2.0, step * 0.7)
+    every = max(1, math.ceil(len(points) / 12))
+    parts = [f'<svg class="chart cols" role="img" aria-label="{esc(title)}" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
+    for i, (label, value) in enumerate(points):
+        h = (height - pad_b - pad_t) * value / top
+        x = i * step + (step - bw) / 2
+        y = height - pad_b - h
+        parts.append(f'<g><title>{esc(label)}: {value:g}</title><rect class="bar" x="{x:.1f}" y="{y:.1f}" '
+                     f'width="{bw:.1f}" height="{h:.1f}"/>')
+        if value:
+            parts.append(f'<text class="val" x="{x + bw / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle">{value:g}</text>')
+        if i % every == 0:
+            parts.append(f'<text class="lbl" x="{x + bw / 2:.1f}" y="{height - 12}" text-anchor="middle">'
+                         f'{esc(label)}</text>')
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
