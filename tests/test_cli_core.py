@@ -1,0 +1,62 @@
+"""The CLI contract: JSON shape, exit codes, readable errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from kzmedia.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_on_one_file_has_the_documented_shape(capsys):
+    path = str(sorted(EXAMPLES.glob("*.txt"))[0])
+    code, out, err = run(capsys, "analyze", path, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"kzmedia_version", "document", "results", "errors"}
+    assert data["document"]["id"] == path
+    assert data["document"]["words"] > 50
+    assert data["errors"] == []
+    for name, result in data["results"].items():
+        assert result["analyzer_version"], name
+
+
+def test_jsonl_keeps_input_order_and_failed_documents_exit_1(capsys, tmp_path):
+    good = str(sorted(EXAMPLES.glob("*.txt"))[0])
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("Астана".encode("cp1251"))
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n", encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(bad), good, str(empty), "--format", "jsonl", "--only", "none-such")
+    assert code == 2 and "unknown analyzer" in err and "Traceback" not in err
+    code, out, err = run(capsys, "analyze", str(bad), good, str(empty), "--format", "jsonl")
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [d["document"]["id"] for d in lines] == [str(bad), good, str(empty)]
+    assert code == 1
+    assert "byte offset 0" in lines[0]["errors"][0]["message"]
+    assert "empty" in lines[2]["errors"][0]["message"]
+    assert lines[1]["errors"] == []
+    assert "2 of 3 document(s) had errors" in err
+
+
+def test_missing_file_is_one_readable_line(capsys, tmp_path):
+    code, out, err = run(capsys, "analyze", str(tmp_path / "nope.txt"))
+    assert code == 1
+    assert "nope.txt" in err and "Traceback" not in err
+
+
+def test_console_script_runs_as_a_module():
+    proc = subprocess.run([sys.executable, "-m", "kzmedia", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("kzmedia ")
+    proc = subprocess.run([sys.executable, "-m", "kzmedia"], capture_output=True, text=True)
+    assert proc.returncode == 2

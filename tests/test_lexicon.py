@@ -1,0 +1,178 @@
+"""The lexicon engine: file format, lemmatised multi-word matching, policies, imports, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from kzmedia import Document, Lexicon, LexiconError, LexiconMatcher
+
+BASE = """
+[lexicon]
+name = "test"
+version = "1.2"
+"""
+
+
+def lex(body: str) -> Lexicon:
+    return Lexicon.loads(BASE + body, source="test.toml")
+
+
+def texts(doc, matches):
+    return [m.text(doc) for m in matches]
+
+
+def test_multiword_entries_match_across_inflection():
+    lexicon = lex('[categories.encroachment]\nterms = ["мягкая аннексия", "по лекалам НАТО"]\n')
+    doc = Document.from_text("Эксперты говорят о мягкой аннексии, о мягкую аннексию и по лекалам НАТО.")
+    found = LexiconMatcher(lexicon).match(doc)
+    assert texts(doc, found) == ["мягкой аннексии", "мягкую аннексию", "по лекалам НАТО"]
+    for m in found:
+        assert doc.text[m.start:m.end] == m.text(doc)
+        assert m.entry.categories == ("encroachment",)
+
+
+def test_prefix_wildcard_and_alternative_lemmas():
+    lexicon = lex('[categories.x]\nterms = ["антироссийск*", "Астана"]\n')
+    doc = Document.from_text("Антироссийскую позицию заняли до визита в Астану.")
+    assert texts(doc, LexiconMatcher(lexicon).match(doc)) == ["Антироссийскую", "Астану"]
+
+
+def test_capitalised_abbreviations_match_case_sensitively():
+    lexicon = lex('[categories.org]\nterms = ["ЕС", "ОДКБ"]\n')
+    doc = Document.from_text("ЕС и ОДКБ; а вот слово ес и одкб в нижнем регистре не считаются.")
+    assert texts(doc, LexiconMatcher(lexicon).match(doc)) == ["ЕС", "ОДКБ"]
+
+
+def test_gap_pattern_stays_inside_one_sentence():
+    lexicon = lex('[[entries]]\npattern = "за ... скрывается"\ncategory = "hidden"\n')
+    doc = Document.from_text("За экономической упаковкой скрывается проект. За ним. Скрывается другое.")
+    assert texts(doc, LexiconMatcher(lexicon).match(doc)) == ["За экономической упаковкой скрывается"]
+
+
+def test_longest_match_wins_and_identical_spans_are_all_kept():
+    lexicon = lex("""
+[categories.a]
+terms = ["аннексия"]
+[categories.b]
+terms = ["мягкая аннексия"]
+[categories.c]
+terms = ["мягкая аннексия"]
+""")
+    doc = Document.from_text("Это мягкая аннексия.")
+    longest = LexiconMatcher(lexicon).match(doc)
+    assert sorted(c for m in longest for c in m.entry.categories) == ["b", "c"]
+    every = LexiconMatcher(lexicon, overlap="all").match(doc)
+    assert sorted(c for m in every for c in m.entry.categories) == ["a", "b", "c"]
+
+
+def test_overlap_is_resolved_per_lexicon():
+    one = lex('[categories.a]\nterms = ["военная угроза"]\n')
+    two = Lexicon.loads('[lexicon]\nname = "other"\nversion = "1"\n[categories.b]\nterms = ["угроза"]\n')
+    doc = Document.from_text("Военная угроза растёт.")
+    found = LexiconMatcher([one, two]).match(doc)
+    assert sorted((m.lexicon, m.text(doc)) for m in found) == [("other", "угроза"), ("test", "Военная угроза")]
+
+
+def test_negation_window_flags_but_keeps_matches():
+    lexicon = lex('[categories.threat]\nterms = ["угроза"]\n')
+    doc = Document.from_text("Это не является угрозой. Это угроза.")
+    found = LexiconMatcher(lexicon, negation_window=3).match(doc)
+    assert [m.negated for m in found] == [True, False]
+
+
+def test_constraints_pos_case_quotes_sentence_start():
+    lexicon = lex("""
+[[entries]]
+pattern = "партнерство"
+category = "quoted"
+quoted = true
+[[entries]]
+pattern = "однако"
+category = "initial"
+sentence_initial = true
+[[entries]]
+pattern = "Россия"
+category = "subject"
+case = ["nomn"]
+""")
+    doc = Document.from_text('Договор о «стратегическом партнёрстве» и партнерство. Однако Россия спорит, '
+                             'а однако России всё равно.')
+    got = {(m.entry.categories[0], m.text(doc)) for m in LexiconMatcher(lexicon).match(doc)}
+    assert got == {("quoted", "партнёрстве"), ("initial", "Однако"), ("subject", "Россия")}
+
+
+def test_weights_ids_definitions_and_version():
+    lexicon = lex("""
+[categories.sovereignty]
+definition = "Независимость и субъектность государства."
+weight = 2.0
+terms = ["суверенитет", {pattern = "на равных", weight = 3.5, id = "sov-eq"}]
+""")
+    assert lexicon.label == "test@1.2"
+    assert lexicon.categories["sovereignty"].definition.startswith("Независимость")
+    by_pattern = {e.pattern: e for e in lexicon.entries}
+    assert by_pattern["суверенитет"].weight == 2.0
+    assert by_pattern["на равных"].weight == 3.5 and by_pattern["на равных"].id == "sov-eq"
+
+
+@pytest.mark.parametrize("body, needle, line", [
+    ('[categories.x]\nterms = ["ok", {pattern = "плохой вес", weight = "много"}]\n', "weight", 6),
+    ('[categories.x]\nterms = ["*"]\n', "lone", 6),
+    ('[[entries]]\npattern = "без категории"\n', "category", 6),
+    ('[categories.x]\nterms = ["незакрытая строка]\n', "invalid TOML", 6),
+])
+def test_broken_lexicon_names_file_line_and_problem(body, needle, line):
+    with pytest.raises(LexiconError) as err:
+        lex(body)
+    msg = str(err.value)
+    assert msg.startswith(f"test.toml:{line}:"), msg
+    assert needle in msg
+
+
+def test_missing_header_is_reported(tmp_path):
+    path = tmp_path / "bad.toml"
+    path.write_text('[categories.x]\nterms = ["a"]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"bad\.toml: missing \[lexicon\]"):
+        Lexicon.load(path)
+
+
+def test_liwc_dictionary_import(tmp_path):
+    path = tmp_path / "mini.dic"
+    path.write_text("%\n1\tугроза\n2\tэкономика\n%\nугроз*\t1\nинвестиция\t2\nвоенная угроза\t1\n",
+                    encoding="utf-8")
+    lexicon = Lexicon.load(path)
+    assert lexicon.name == "mini" and set(lexicon.categories) == {"угроза", "экономика"}
+    doc = Document.from_text("Инвестиции растут, а угрозы и военная угроза отступают.")
+    got = [(m.entry.categories[0], m.text(doc)) for m in LexiconMatcher(lexicon).match(doc)]
+    assert got == [("экономика", "Инвестиции"), ("угроза", "угрозы"), ("угроза", "военная угроза")]
+
+
+def test_liwc_unknown_category_names_the_line(tmp_path):
+    path = tmp_path / "bad.dic"
+    path.write_text("%\n1\tугроза\n%\nугроз*\t7\n", encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"bad\.dic:4: .*unknown categories"):
+        Lexicon.load(path)
+
+
+def test_quanteda_yaml_import_with_nesting(tmp_path):
+    pytest.importorskip("yaml")
+    path = tmp_path / "dict.yml"
+    path.write_text("economy:\n  trade:\n    - товарооборот\n    - экспорт*\nsecurity:\n  - военные учения\n",
+                    encoding="utf-8")
+    lexicon = Lexicon.load(path)
+    doc = Document.from_text("Экспорт зерна и товарооборот выросли, военные учения отменены.")
+    got = [(m.entry.categories[0], m.text(doc)) for m in LexiconMatcher(lexicon).match(doc)]
+    assert got == [("economy.trade", "Экспорт"), ("economy.trade", "товарооборот"),
+                   ("security", "военные учения")]
+
+
+def test_matching_is_linear_in_document_length():
+    """Work grows with the text, not with text × lexicon: count candidate checks, not seconds."""
+    lexicon = lex('[categories.x]\nterms = [' + ", ".join(f'"слово{i} угроза"' for i in range(300))
+                  + ', "военная угроза"]\n')
+    matcher = LexiconMatcher(lexicon)
+    small = Document.from_text("Военная угроза растёт. " * 50)
+    big = Document.from_text("Военная угроза растёт. " * 500)
+    assert len(matcher.match(big)) == 10 * len(matcher.match(small)) == 500
+    # the per-form memo means one candidate computation per distinct word form, whatever the length
+    assert len(matcher._memo) <= 5
