@@ -216,8 +216,13 @@ class Pipeline:
         return out
 
     # -- running ----------------------------------------------------------------------------
-    def analyze(self, document: Document | str | FailedDocument) -> Analysis:
-        """Run every analyzer on one document (a string is wrapped with :meth:`Document.from_text`)."""
+    def analyze(self, document: Document | str | FailedDocument, *,
+                only: Iterable[str] | None = None) -> Analysis:
+        """Run every analyzer on one document (a string is wrapped with :meth:`Document.from_text`).
+
+        ``only``: run just these of the pipeline's analyzers (the results store recomputes only
+        the analyzers whose version changed).
+        """
         if isinstance(document, FailedDocument):
             return Analysis.failure(document.id, document.reason, meta=document.meta)
         if isinstance(document, str):
@@ -231,6 +236,8 @@ class Pipeline:
         versions: dict[str, str] = {}
         errors: list[dict] = []
         for name, analyzer in self.analyzers.items():
+            if only is not None and name not in only:
+                continue
             try:
                 results[name] = analyzer.analyze(document)
                 versions[name] = str(analyzer.version)
@@ -259,15 +266,23 @@ class Pipeline:
 
     def spec(self) -> dict:
         """Plain data from which a worker process rebuilds an equivalent pipeline."""
+        from .parallel import describe_plugins
+
         return {"analyzers": self._requested, "strict": self.strict, "config": self.config,
-                "disabled": self.disabled,
+                "disabled": self.disabled, "plugins": describe_plugins(self.pm),
                 "extra_lexicons": {k: [v if isinstance(v, Lexicon) else os.fspath(v) for v in vs]
                                    for k, vs in self._extra_lexicon_args.items()}}
 
     @classmethod
     def from_spec(cls, spec: Mapping) -> "Pipeline":
+        pm = None
+        if spec.get("plugins") is not None:  # the exact plugin set of the pipeline described
+            from .parallel import plugin_manager_from_description
+
+            pm = plugin_manager_from_description(spec["plugins"])
         return cls(spec["analyzers"], strict=spec["strict"], config=spec["config"],
-                   disabled=spec["disabled"], extra_lexicons=spec["extra_lexicons"])
+                   disabled=spec["disabled"], extra_lexicons=spec["extra_lexicons"],
+                   plugin_manager=pm)
 
     @property
     def versions(self) -> dict[str, str]:

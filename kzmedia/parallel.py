@@ -1,0 +1,349 @@
+"""Process-parallel analysis: :func:`analyze_parallel` (behind ``Pipeline.analyze_many(n_jobs=N)``).
+
+How work moves:
+
+* Documents go to the workers in batches (``batch_size``) and come back as plain data in
+  batches: one pickle round trip per batch, not per document.
+* At most ``max_in_flight`` batches (default ``2 × n_jobs``) are submitted at a time, so a corpus
+  of any size is read lazily and memory stays flat.
+* Each worker builds its pipeline ONCE. With ``fork`` it inherits the parent's already built
+  pipeline (lexicons compiled, morphology cache warm, nothing pickled); with ``spawn`` or
+  ``forkserver`` it rebuilds it from :meth:`Pipeline.spec`, which names every plugin the
+  parent's plugin manager held: entry points by name, plugin modules by import name, other
+  plugin objects pickled by value. A plugin that cannot be sent that way (a class defined inside
+  a function) is reported with a clear error under ``spawn``; it works under ``fork``.
+* ``ordered=True`` yields results in input order; ``ordered=False`` as batches finish.
+
+A document whose analysis fails inside a worker (an analyzer exception, anything unexpected)
+becomes an :class:`~kzmedia.Analysis` with an error, as in a serial run; the run goes on.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import multiprocessing
+import os
+import pickle
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+import attrs
+
+from .document import Document, Finding
+from .errors import KzmediaError, PluginError
+
+__all__ = ["Job", "analyze_parallel", "describe_plugins", "plugin_manager_from_description",
+           "run_job"]
+
+
+@attrs.frozen
+class Job:
+    """A document plus, optionally, the subset of the pipeline's analyzers to run on it
+    (the results store uses this to recompute only the analyzers whose version changed)."""
+
+    document: Any
+    analyzers: tuple[str, ...] | None = None
+
+
+class ShippedResult:
+    """An analyzer result after a trip through a worker: its JSON dict and its findings."""
+
+    __slots__ = ("data", "_findings")
+
+    def __init__(self, data: dict, findings: list[Finding] | None):
+        self.data = data
+        self._findings = findings
+
+    def to_dict(self) -> dict:
+        return self.data
+
+    def findings(self) -> list[Finding]:
+        if self._findings is not None:
+            return list(self._findings)
+        out = []
+        for f in self.data.get("findings", ()) if isinstance(self.data.get("findings"), list) else ():
+            if isinstance(f, Mapping) and {"start", "end", "text"} <= f.keys():
+                label = f.get("label") or f.get("technique") or f.get("id") or "finding"
+                try:
+                    out.append(Finding("?", str(label), f["start"], f["end"], f["text"],
+                                       f.get("score", f.get("confidence"))))
+                except (TypeError, ValueError):
+                    continue
+        return out
+
+    def __reduce__(self):
+        return (ShippedResult, (self.data, self._findings))
+
+
+# --------------------------------------------------------------------------------------------
+# Describing a plugin manager so that another process can rebuild it
+# --------------------------------------------------------------------------------------------
+
+def describe_plugins(pm) -> dict:
+    """Plain data naming every plugin ``pm`` holds: ``entrypoints`` (names), ``blocked`` (names)
+    and ``extra`` (``{"module": name}`` or ``{"object": plugin, "name": name}``)."""
+    from .plugins import DEFAULT_PLUGINS
+
+    from_dist = {id(plugin) for plugin, _dist in pm.list_plugin_distinfo()}
+    entrypoints, blocked, extra = [], [], []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            blocked.append(name)
+        elif id(plugin) in from_dist:
+            entrypoints.append(name)
+        elif name in DEFAULT_PLUGINS:
+            continue
+        elif inspect.ismodule(plugin):
+            extra.append({"module": plugin.__name__, "name": name})
+        else:
+            extra.append({"object": plugin, "name": name})
+    return {"entrypoints": entrypoints, "blocked": blocked, "extra": extra}
+
+
+def plugin_manager_from_description(desc: Mapping):
+    """Rebuild the plugin manager :func:`describe_plugins` described (environment ignored:
+    its effect is already in the description)."""
+    from .plugins import make_plugin_manager
+
+    pm = make_plugin_manager(only=desc["entrypoints"], disabled=desc["blocked"], use_env=False)
+    for item in desc["extra"]:
+        if "module" in item:
+            try:
+                plugin = importlib.import_module(item["module"])
+            except ImportError as e:
+                raise PluginError(f"plugin module {item['module']!r} cannot be imported in a worker "
+                                  f"process: {e}") from e
+        else:
+            plugin = item["object"]
+        if pm.get_plugin(item["name"]) is None:
+            pm.register(plugin, name=item["name"])
+    return pm
+
+
+def _check_spec_picklable(spec: Mapping) -> None:
+    try:
+        pickle.dumps(spec)
+    except Exception as e:
+        names = [x.get("name") for x in spec.get("plugins", {}).get("extra", ()) if "object" in x]
+        raise PluginError(
+            "the pipeline cannot be sent to 'spawn' worker processes: a plugin object is not "
+            f"picklable ({type(e).__name__}: {e}; plugins: {names}). Define plugins at module "
+            "level (or as modules), or use mp_context='fork'") from e
+
+
+# --------------------------------------------------------------------------------------------
+# The worker side
+# --------------------------------------------------------------------------------------------
+
+_worker_pipeline = None
+_worker_error: BaseException | None = None
+
+
+def _init_worker(payload, expected_versions):
+    # An exception here would only surface as "BrokenProcessPool": keep it and raise it from the
+    # first batch instead, so the parent sees the real reason.
+    global _worker_pipeline, _worker_error
+    from .pipeline import Pipeline
+
+    try:
+        if isinstance(payload, Pipeline):  # fork: inherited, already set up
+            _worker_pipeline = payload
+        else:
+            _worker_pipeline = Pipeline.from_spec(payload)
+        got = _worker_pipeline.versions
+        if got != expected_versions:
+            raise PluginError(f"a worker process rebuilt a different pipeline: analyzers {got} "
+                              f"instead of {expected_versions}")
+    except BaseException as e:  # noqa: BLE001 - reported through the first batch
+        _worker_error = e if isinstance(e, KzmediaError) else PluginError(
+            f"a worker process could not build the pipeline: {type(e).__name__}: {e}")
+
+
+def run_job(pipeline, item) -> "Analysis":  # noqa: F821
+    """Analyse one stream item (a Document, text, FailedDocument or :class:`Job`)."""
+    if isinstance(item, Job):
+        return pipeline.analyze(item.document, only=item.analyzers)
+    return pipeline.analyze(item)
+
+
+def _ship(analysis) -> tuple:
+    results = {}
+    for name, raw in analysis.results.items():
+        data = analysis.result(name)
+        findings = list(raw.findings()) if callable(getattr(raw, "findings", None)) else None
+        results[name] = ShippedResult(data, findings)
+    doc = analysis.document
+    words = None
+    if doc is not None:
+        words = doc.words if doc.text.strip() else 0
+    return (results, dict(analysis.versions), list(analysis.errors), words,
+            None if doc is not None else analysis.to_dict()["document"])
+
+
+class _RemoteAnalyzerError(Exception):
+    """Carries a strict-mode AnalyzerError back to the parent (AnalyzerError itself does not
+    survive pickling: its constructor takes three arguments)."""
+
+    def __init__(self, analyzer, document_id, cause_type, cause_message):
+        super().__init__(analyzer, document_id, cause_type, cause_message)
+        self.analyzer, self.document_id = analyzer, document_id
+        self.cause_type, self.cause_message = cause_type, cause_message
+
+
+def _picklable(e: BaseException) -> BaseException:
+    from .errors import AnalyzerError
+
+    if isinstance(e, AnalyzerError):
+        return _RemoteAnalyzerError(e.analyzer, e.document_id, type(e.cause).__name__, str(e.cause))
+    try:
+        pickle.loads(pickle.dumps(e))
+        return e
+    except Exception:
+        return KzmediaError(str(e)) if isinstance(e, KzmediaError) else RuntimeError(f"{type(e).__name__}: {e}")
+
+
+def _run_batch(items: Sequence) -> list[tuple]:
+    from .pipeline import Analysis
+
+    if _worker_error is not None:
+        raise _worker_error
+    pipe = _worker_pipeline
+    out = []
+    for item in items:
+        try:
+            analysis = run_job(pipe, item)
+        except Exception as e:  # not an analyzer error (those are caught by the pipeline)
+            if pipe.strict:
+                raise _picklable(e) from None
+            doc = item.document if isinstance(item, Job) else item
+            doc_id = getattr(doc, "id", "?")
+            analysis = Analysis.failure(doc_id, f"{type(e).__name__}: {e}", stage="worker")
+        try:
+            out.append(_ship(analysis))
+        except Exception as e:
+            doc_id = analysis.document_id
+            out.append(_ship(Analysis.failure(doc_id, f"result could not be prepared: {type(e).__name__}: {e}",
+                                              stage="worker")))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The parent side
+# --------------------------------------------------------------------------------------------
+
+def _rebuild(item, shipped: tuple):
+    from .pipeline import Analysis
+
+    results, versions, errors, words, doc_info = shipped
+    doc = item.document if isinstance(item, Job) else item
+    if isinstance(doc, str):
+        doc = Document.from_text(doc)
+    if isinstance(doc, Document) and doc_info is None:
+        if words is not None:
+            # the worker counted the words; don't tokenise again in the parent just for that
+            doc._cache.setdefault("words", words)
+        return Analysis(doc, results, versions, errors)
+    return Analysis(None, results, versions, errors, doc_info=doc_info)
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _failed_batch(batch: list, exc: BaseException) -> list:
+    from .pipeline import Analysis
+
+    out = []
+    for item in batch:
+        doc = item.document if isinstance(item, Job) else item
+        doc_id = getattr(doc, "id", None) or (Document.from_text(doc).id if isinstance(doc, str) else "?")
+        out.append(Analysis.failure(doc_id, f"batch failed in a worker: {type(exc).__name__}: {exc}",
+                                    stage="worker"))
+    return out
+
+
+def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered: bool = True,
+                     batch_size: int = 16, mp_context: str | None = None,
+                     max_in_flight: int | None = None) -> Iterator:
+    """Analyse ``documents`` in ``n_jobs`` worker processes; yields :class:`~kzmedia.Analysis`.
+
+    ``mp_context``: ``"fork"``, ``"spawn"`` or ``"forkserver"`` (default: ``fork`` where the
+    platform has it, else ``spawn``). ``n_jobs <= 0`` means one worker per CPU.
+    """
+    if n_jobs is None or n_jobs <= 0:
+        n_jobs = os.cpu_count() or 1
+    if batch_size < 1:
+        raise ValueError("batch_size must be >= 1")
+    method = mp_context or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    ctx = multiprocessing.get_context(method)
+    expected = pipeline.versions
+    if method == "fork":
+        payload = pipeline
+    else:
+        payload = pipeline.spec()
+        _check_spec_picklable(payload)
+    max_in_flight = max_in_flight or 2 * n_jobs
+    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_init_worker,
+                               initargs=(payload, expected))
+    pending: deque = deque()  # (future, batch) in submission order
+    source = _batches(documents, batch_size)
+    exhausted = False
+
+    def fill():
+        nonlocal exhausted
+        while not exhausted and len(pending) < max_in_flight:
+            try:
+                batch = next(source)
+            except StopIteration:
+                exhausted = True
+                return
+            pending.append((pool.submit(_run_batch, batch), batch))
+
+    def collect(future, batch):
+        try:
+            shipped = future.result()
+        except BrokenProcessPool as e:
+            raise KzmediaError(f"a worker process died ({e}); the documents of the unfinished "
+                               "batches were not analysed (a results store resumes from here)") from e
+        except _RemoteAnalyzerError as r:
+            from .errors import AnalyzerError
+
+            cause = type(r.cause_type, (Exception,), {})(r.cause_message)
+            raise AnalyzerError(r.analyzer, r.document_id, cause) from None
+        except KzmediaError:
+            raise
+        except Exception as e:
+            if pipeline.strict:
+                raise
+            return _failed_batch(batch, e)
+        return [_rebuild(item, s) for item, s in zip(batch, shipped)]
+
+    try:
+        fill()
+        while pending:
+            if ordered:
+                future, batch = pending.popleft()
+                analyses = collect(future, batch)
+            else:
+                done, _ = wait([f for f, _ in pending], return_when=FIRST_COMPLETED)
+                idx = next(i for i, (f, _) in enumerate(pending) if f in done)
+                future, batch = pending[idx]
+                del pending[idx]
+                analyses = collect(future, batch)
+            fill()  # keep the workers busy while the caller consumes this batch
+            yield from analyses
+    finally:
+        for future, _ in pending:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)

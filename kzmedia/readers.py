@@ -1,0 +1,561 @@
+"""Corpus readers: folders of text files, JSON lines, CSV, HTML and Parquet, streamed.
+
+The core's readers are an ordinary plugin (listed in :data:`kzmedia.plugins.DEFAULT_PLUGINS`):
+they are registered through ``kzmedia_register_readers`` exactly as a third party's would be.
+
+Every reader is a generator ``reader(path, **options) -> Iterator[Document | FailedDocument]``:
+it yields one document at a time (memory stays flat whatever the corpus size) and a record it
+cannot turn into a document (bad JSON, undecodable bytes, no text field, over the size limit)
+becomes a :class:`kzmedia.FailedDocument` naming the record and the reason, never an exception
+that would stop the run. Options a reader does not know are ignored, so one set of options
+(``text_field=...``) can be passed to a mixed corpus.
+
+Document ids: a file's id is its path as given (files found in a directory: the directory as
+given joined with the relative path); a record's id is its ``id_field`` (default ``id``, then
+``url``), else ``PATH:LINE`` (JSON lines, CSV: the 1-based line/row) or ``PATH:ROW`` (Parquet).
+
+:func:`read_corpus` is the entry point: it expands directories and glob patterns and picks a
+reader by file suffix (or the one named with ``reader=``).
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import gzip
+import io
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from html.parser import HTMLParser
+from typing import Any, Callable
+
+import attrs
+
+from .document import MAX_CHARS, Document
+from .errors import DocumentError, KzmediaError, PluginError
+from .hookspecs import hookimpl
+from .pipeline import FailedDocument
+
+__all__ = ["ReaderInfo", "available_readers", "read_corpus", "read_txt", "read_jsonl",
+           "read_csv", "read_html", "read_parquet", "html_to_text", "expand_inputs"]
+
+Item = Document | FailedDocument
+
+
+# --------------------------------------------------------------------------------------------
+# Records → documents
+# --------------------------------------------------------------------------------------------
+
+def _fields(value: str | Sequence[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+def record_to_document(record: Mapping, *, default_id: str, text_field: str | Sequence[str] | None = None,
+                       id_field: str | None = None, meta_fields: str | Sequence[str] | None = None,
+                       max_chars: int = MAX_CHARS, source: str | None = None) -> Item:
+    """One mapping → a :class:`Document`, or a :class:`FailedDocument` saying what is wrong.
+
+    ``text_field`` may name several fields (``"title,content"``): their values are joined with a
+    blank line, and every offset refers to that joined text. The default is ``text``, falling
+    back to ``content`` (the shape of the ru-news-kz corpus: ``{url, title, content, ...}``).
+    """
+    fields = _fields(text_field) or ["text"]
+    id_field = id_field or "id"
+    if not isinstance(record, Mapping):
+        return FailedDocument(default_id, f"record is {type(record).__name__}, not an object")
+    rid = record.get(id_field)
+    if rid in (None, "") and id_field == "id":
+        rid = record.get("url")
+    doc_id = str(rid) if rid not in (None, "") else default_id
+    if fields == ["text"] and "text" not in record and "content" in record:
+        fields = ["content"]
+    missing = [f for f in fields if f not in record]
+    if missing:
+        return FailedDocument(doc_id, f"record has no {missing[0]!r} field "
+                                      f"(fields: {', '.join(sorted(map(str, record))[:10])}); "
+                                      "choose one with text_field= (CLI: --text-field)")
+    parts = []
+    for f in fields:
+        value = record[f]
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            return FailedDocument(doc_id, f"field {f!r} is {type(value).__name__}, not text")
+        parts.append(value)
+    text = "\n\n".join(p for p in parts if p) if len(parts) > 1 else parts[0]
+    if len(text) > max_chars:
+        return FailedDocument(doc_id, f"text has {len(text):,} characters, over the {max_chars:,} limit")
+    wanted = _fields(meta_fields)
+    skip = set(fields) | {id_field}
+    if wanted is None:
+        meta = {str(k): v for k, v in record.items() if k not in skip}
+    else:
+        meta = {k: record[k] for k in wanted if k in record}
+    meta = {k: v for k, v in meta.items() if not _is_missing(v)}
+    if source is not None:
+        meta.setdefault("source", source)
+    language = meta.pop("language", None) or "ru"
+    return Document(text=text, id=doc_id, meta=meta, language=str(language))
+
+
+def _is_missing(value) -> bool:
+    # pandas/pyarrow give NaN for empty cells; a NaN in JSON metadata helps nobody
+    return value is None or (isinstance(value, float) and value != value)
+
+
+# --------------------------------------------------------------------------------------------
+# The readers
+# --------------------------------------------------------------------------------------------
+
+def _open_binary(path: str):
+    if path.endswith(".gz"):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
+def read_txt(path: str, *, encoding: str | None = None, max_chars: int = MAX_CHARS,
+             pattern: str = "**/*.txt", **_ignored) -> Iterator[Item]:
+    """A text file, or every file matching ``pattern`` under a directory (recursively, sorted)."""
+    path = os.fspath(path)
+    if os.path.isdir(path):
+        files = _glob_under(path, pattern)
+    else:
+        files = [path]
+    for f in files:
+        try:
+            yield Document.from_file(f, encoding=encoding, max_chars=max_chars)
+        except DocumentError as e:
+            yield FailedDocument(f, str(e).removeprefix(f"{f}: "))
+
+
+def read_jsonl(path: str, *, text_field=None, id_field=None, meta_fields=None,
+               encoding: str | None = None, max_chars: int = MAX_CHARS, **_ignored) -> Iterator[Item]:
+    """JSON lines (``.jsonl``, ``.ndjson``, optionally ``.gz``): one document per non-blank line."""
+    path = os.fspath(path)
+    try:
+        fh = _open_binary(path)
+    except OSError as e:
+        yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
+        return
+    with fh:
+        for lineno, raw in enumerate(fh, 1):
+            where = f"{path}:{lineno}"
+            if not raw.strip():
+                continue
+            if len(raw) > max_chars * 4 + 1024:
+                yield FailedDocument(where, f"line is {len(raw):,} bytes, over the {max_chars:,}-character limit")
+                continue
+            try:
+                line = raw.decode(encoding or "utf-8")
+            except UnicodeDecodeError as e:
+                yield FailedDocument(where, f"not valid {e.encoding.upper()} at byte {e.start} of the line")
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield FailedDocument(where, f"invalid JSON: {e.msg} (column {e.colno})")
+                continue
+            yield record_to_document(record, default_id=where, text_field=text_field, id_field=id_field,
+                                     meta_fields=meta_fields, max_chars=max_chars)
+
+
+def read_csv(path: str, *, text_field=None, id_field=None, meta_fields=None,
+             encoding: str | None = None, max_chars: int = MAX_CHARS, delimiter: str | None = None,
+             **_ignored) -> Iterator[Item]:
+    """CSV/TSV with a header row (``.tsv`` → tab-delimited); ``PATH:LINE`` ids name the row's line."""
+    path = os.fspath(path)
+    if delimiter is None:
+        delimiter = "\t" if re.search(r"\.tsv(\.gz)?$", path) else ","
+    # a news article easily exceeds csv's default 128 KiB field limit
+    csv.field_size_limit(max(csv.field_size_limit(), max_chars * 4))
+    try:
+        fh = _open_binary(path)
+    except OSError as e:
+        yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
+        return
+    with fh:
+        text = io.TextIOWrapper(fh, encoding=encoding or "utf-8-sig", newline="", errors="strict")
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except (UnicodeDecodeError, csv.Error) as e:
+            yield FailedDocument(path, f"cannot read the header row: {e}")
+            return
+        while True:
+            line = reader.line_num + 1
+            where = f"{path}:{line}"
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError as e:
+                # the text layer cannot resynchronise after a bad byte: report and stop this file
+                yield FailedDocument(where, f"not valid {e.encoding.upper()} ({e.reason}); "
+                                            "pass encoding= (CLI: --encoding); rest of the file skipped")
+                return
+            except csv.Error as e:
+                yield FailedDocument(where, f"malformed CSV: {e}")
+                continue
+            if not row or not any(row):
+                continue
+            if len(row) != len(header):
+                yield FailedDocument(where, f"row has {len(row)} fields, the header has {len(header)}")
+                continue
+            yield record_to_document(dict(zip(header, row)), default_id=where, text_field=text_field,
+                                     id_field=id_field, meta_fields=meta_fields, max_chars=max_chars)
+
+
+def read_parquet(path: str, *, text_field=None, id_field=None, meta_fields=None,
+                 max_chars: int = MAX_CHARS, batch_rows: int = 256, **_ignored) -> Iterator[Item]:
+    """Parquet (needs ``pyarrow``: ``pip install 'kzmedia[parquet]'``), read in row batches."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise KzmediaError("reading Parquet needs pyarrow: pip install 'kzmedia[parquet]'") from None
+    path = os.fspath(path)
+    try:
+        pf = pq.ParquetFile(path)
+    except Exception as e:  # pyarrow raises several types for unreadable files
+        yield FailedDocument(path, f"cannot read Parquet file: {type(e).__name__}: {e}")
+        return
+    row = 0
+    for batch in pf.iter_batches(batch_size=batch_rows):
+        for record in batch.to_pylist():
+            yield record_to_document(record, default_id=f"{path}:{row}", text_field=text_field,
+                                     id_field=id_field, meta_fields=meta_fields, max_chars=max_chars)
+            row += 1
+
+
+# --------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "object"})
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+    "title", "caption", "summary", "details",
+})
+_SPACES = re.compile(r"[ \t\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000\r]+")
+
+
+def _normalise_extracted(raw: str) -> str:
+    """One paragraph per line: collapse spaces inside a line, drop blank lines."""
+    lines = (_SPACES.sub(" ", line).strip() for line in raw.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+class _StdlibExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title: list[str] = []
+        self.in_title = False
+        self.meta: dict[str, str] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "title":
+            self.in_title = True
+        if tag == "meta":
+            _collect_meta(dict(attrs), self.meta)
+        if tag == "html":
+            lang = dict(attrs).get("lang")
+            if lang:
+                self.meta.setdefault("html_lang", lang)
+        if tag in _SKIP_TAGS:
+            self.skip += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "meta":
+            _collect_meta(dict(attrs), self.meta)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self.in_title = False
+        if tag in _SKIP_TAGS:
+            self.skip = max(0, self.skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title.append(data)
+        if not self.skip:
+            self.parts.append(data.replace("\n", " "))
+
+
+_META_KEYS = {"article:published_time": "date", "date": "date", "pubdate": "date",
+              "og:site_name": "outlet", "author": "author", "og:url": "url"}
+
+
+def _collect_meta(attrs: Mapping[str, str | None], into: dict) -> None:
+    key = (attrs.get("property") or attrs.get("name") or "").lower()
+    if key in _META_KEYS and attrs.get("content"):
+        into.setdefault(_META_KEYS[key], attrs["content"])
+
+
+def _selectolax_extract(html: str) -> tuple[str, dict]:
+    from selectolax.lexbor import LexborHTMLParser as Fast  # the maintained engine (selectolax >= 0.3)
+
+    tree = Fast(html)
+    meta: dict[str, str] = {}
+    for node in tree.css("meta"):
+        _collect_meta(node.attributes, meta)
+    root = tree.css_first("html")
+    if root is not None and root.attributes.get("lang"):
+        meta["html_lang"] = root.attributes["lang"]
+    title = tree.css_first("title")
+    if title is not None:
+        meta["title"] = _SPACES.sub(" ", title.text()).strip()
+    tree.strip_tags(sorted(_SKIP_TAGS))
+    body = tree.body or tree.root
+    parts: list[str] = []
+    if body is not None:
+        _walk(body, parts)
+    return _normalise_extracted("".join(parts)), meta
+
+
+def _walk(node, parts: list[str]) -> None:
+    # Iterative walk with explicit exit markers: block elements become line breaks, inline
+    # elements (<b>, <a>, <span>) do not split the words and sentences inside them.
+    stack = [(node, False)]
+    while stack:
+        cur, leaving = stack.pop()
+        tag = cur.tag
+        if leaving:
+            parts.append("\n")
+            continue
+        if tag == "-text":
+            parts.append((cur.text_content or "").replace("\n", " "))
+            continue
+        if tag in _SKIP_TAGS or tag in ("-comment", "!doctype"):
+            continue
+        block = tag in _BLOCK_TAGS
+        if block:
+            parts.append("\n")
+            stack.append((cur, True))
+        children = []
+        child = cur.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        for c in reversed(children):
+            stack.append((c, False))
+
+
+def html_to_text(html: str, *, backend: str = "auto") -> tuple[str, dict]:
+    """Visible text of an HTML page, one block (paragraph, heading, list item) per line.
+
+    Returns ``(text, meta)``; meta holds the ``<title>`` and common ``<meta>`` fields (date,
+    outlet). ``backend``: ``"selectolax"`` (fast, robust; ``pip install 'kzmedia[html]'``),
+    ``"stdlib"`` (:mod:`html.parser`) or ``"auto"`` (selectolax when installed). Both backends
+    give the same text on well-formed pages.
+    """
+    if backend in ("auto", "selectolax"):
+        try:
+            return _selectolax_extract(html)
+        except ImportError:
+            if backend == "selectolax":
+                raise KzmediaError("backend 'selectolax' needs: pip install 'kzmedia[html]'") from None
+    p = _StdlibExtractor()
+    p.feed(html)
+    p.close()
+    meta = dict(p.meta)
+    if p.title:
+        meta["title"] = _SPACES.sub(" ", "".join(p.title)).strip()
+    return _normalise_extracted("".join(p.parts)), meta
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+
+
+def read_html(path: str, *, encoding: str | None = None, max_chars: int = MAX_CHARS,
+              pattern: str = "**/*.htm*", html_backend: str = "auto", **_ignored) -> Iterator[Item]:
+    """HTML files (or a directory of them): the document text is the extracted visible text.
+
+    Offsets of every finding refer to that extracted text, which the document keeps (and the
+    results store saves), so evidence stays checkable without the original markup.
+    """
+    path = os.fspath(path)
+    files = _glob_under(path, pattern) if os.path.isdir(path) else [path]
+    for f in files:
+        try:
+            with open(f, "rb") as fh:
+                raw = fh.read(max_chars * 8 + 1)
+        except OSError as e:
+            yield FailedDocument(f, f"cannot read file: {e.strerror or e}")
+            continue
+        if len(raw) > max_chars * 8:
+            yield FailedDocument(f, f"file is over the {max_chars * 8:,}-byte HTML limit")
+            continue
+        enc = encoding
+        if enc is None:
+            m = _CHARSET.search(raw[:4096])
+            enc = m.group(1).decode("ascii") if m else "utf-8"
+        try:
+            html = raw.decode(enc)
+        except (UnicodeDecodeError, LookupError) as e:
+            yield FailedDocument(f, f"cannot decode as {enc}: {e}")
+            continue
+        text, meta = html_to_text(html, backend=html_backend)
+        if len(text) > max_chars:
+            yield FailedDocument(f, f"text has {len(text):,} characters, over the {max_chars:,} limit")
+            continue
+        lang = meta.pop("html_lang", None)
+        language = "ru"
+        if lang and lang.split("-")[0].lower() not in ("ru", ""):
+            language = lang.split("-")[0].lower()
+        yield Document(text=text, id=f, meta=meta, language=language)
+
+
+# --------------------------------------------------------------------------------------------
+# Registry and corpus expansion
+# --------------------------------------------------------------------------------------------
+
+@attrs.frozen
+class ReaderInfo:
+    name: str
+    read: Callable[..., Iterable[Item]]
+    suffixes: tuple[str, ...]
+    plugin: str
+
+
+@hookimpl(trylast=True)
+def kzmedia_register_readers(register):
+    register("txt", read_txt, suffixes=(".txt", ".text"))
+    register("jsonl", read_jsonl, suffixes=(".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
+    register("csv", read_csv, suffixes=(".csv", ".tsv", ".csv.gz", ".tsv.gz"))
+    register("html", read_html, suffixes=(".html", ".htm", ".xhtml"))
+    register("parquet", read_parquet, suffixes=(".parquet", ".pq"))
+
+
+def available_readers(pm=None) -> dict[str, ReaderInfo]:
+    """Readers by name; a plugin's reader registered under an existing name replaces the core's."""
+    from .plugins import collect, default_plugin_manager
+
+    pm = pm or default_plugin_manager()
+    out: dict[str, ReaderInfo] = {}
+    for plugin, args, kw in collect(pm, "kzmedia_register_readers"):
+        if len(args) < 2 and not ("reader" in kw or len(args) == 1):
+            raise PluginError(f"plugin {plugin!r}: register(name, reader, suffixes=...) needs a name and a reader")
+        name = args[0] if args else kw["name"]
+        read = args[1] if len(args) > 1 else kw["reader"]
+        suffixes = tuple(s.lower() for s in kw.get("suffixes", args[2] if len(args) > 2 else ()))
+        out[str(name)] = ReaderInfo(str(name), read, suffixes, plugin)
+    return out
+
+
+def _glob_under(directory: str, pattern: str) -> list[str]:
+    return sorted(p for p in glob.glob(os.path.join(directory, pattern), recursive=True) if os.path.isfile(p))
+
+
+def _reader_for(path: str, readers: Mapping[str, ReaderInfo]) -> ReaderInfo | None:
+    low = path.lower()
+    best, best_len = None, 0
+    for info in readers.values():
+        for suffix in info.suffixes:
+            if low.endswith(suffix) and len(suffix) > best_len:
+                best, best_len = info, len(suffix)
+    return best
+
+
+def _has_magic(s: str) -> bool:
+    return any(c in s for c in "*?[")
+
+
+def expand_inputs(inputs: Iterable[str], readers: Mapping[str, ReaderInfo], *,
+                  reader: str | None = None) -> Iterator[tuple[str, ReaderInfo | None]]:
+    """``(path, reader)`` pairs: directories walked recursively (files of a known suffix, sorted),
+    glob patterns expanded (sorted), files kept as given. ``reader`` forces one reader."""
+    forced = readers[reader] if reader else None
+    for given in inputs:
+        given = os.fspath(given)
+        if given == "-":
+            yield given, forced
+        elif os.path.isdir(given):
+            if forced is not None:
+                yield given, forced  # the reader walks the directory itself (txt, html)
+                continue
+            for root, dirs, files in os.walk(given):
+                dirs.sort()
+                for name in sorted(files):
+                    path = os.path.join(root, name)
+                    info = _reader_for(path, readers)
+                    if info is not None:
+                        yield path, info
+        elif _has_magic(given) and not os.path.exists(given):
+            matches = sorted(p for p in glob.glob(given, recursive=True) if os.path.isfile(p))
+            if not matches:
+                yield given, None
+            for path in matches:
+                yield path, forced or _reader_for(path, readers)
+        else:
+            yield given, forced or _reader_for(given, readers)
+
+
+def read_corpus(inputs: str | os.PathLike | Iterable[str | os.PathLike], *, reader: str | None = None,
+                pm=None, stdin=None, **options: Any) -> Iterator[Item]:
+    """Stream documents from files, directories and glob patterns, each read by the reader its
+    suffix calls for (``reader=`` forces one; an unknown suffix is read as plain text).
+
+    ``options`` go to every reader (``text_field``, ``id_field``, ``meta_fields``, ``encoding``,
+    ``max_chars``, ``pattern``...). ``"-"`` reads standard input (one text, or records with
+    ``reader="jsonl"``). A path that does not exist yields a :class:`FailedDocument`.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    readers = available_readers(pm)
+    if reader is not None and reader not in readers:
+        raise KzmediaError(f"unknown reader {reader!r}; available: {', '.join(sorted(readers))}")
+    plain = readers.get("txt")
+    for path, info in expand_inputs(inputs, readers, reader=reader):
+        if path == "-":
+            yield from _read_stdin(stdin or sys.stdin, info, options)
+            continue
+        if not os.path.exists(path):
+            yield FailedDocument(path, "no such file or directory" if not _has_magic(path)
+                                 else "the pattern matches no file")
+            continue
+        info = info or plain
+        if info is None:
+            yield FailedDocument(path, "no reader for this file")
+            continue
+        try:
+            yield from info.read(path, **options)
+        except KzmediaError:
+            raise
+        except Exception as e:  # a broken third-party reader must not end the run silently
+            yield FailedDocument(path, f"reader {info.name!r} failed: {type(e).__name__}: {e}")
+
+
+def _read_stdin(stream, info: ReaderInfo | None, options: Mapping) -> Iterator[Item]:
+    if info is not None and info.name == "jsonl":
+        for lineno, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            where = f"<stdin>:{lineno}"
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                yield FailedDocument(where, f"invalid JSON: {e.msg} (column {e.colno})")
+                continue
+            yield record_to_document(record, default_id=where, **{k: v for k, v in options.items()
+                                                                  if k in ("text_field", "id_field",
+                                                                           "meta_fields", "max_chars")})
+        return
+    yield Document.from_text(stream.read(), id="<stdin>")

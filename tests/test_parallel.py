@@ -1,0 +1,189 @@
+"""Process-parallel runs give exactly the serial results, with fork and with spawn."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+import kzmedia
+from kzmedia import Document, FailedDocument, Pipeline, hookimpl
+from kzmedia.parallel import Job, analyze_parallel, describe_plugins
+from kzmedia.plugins import make_plugin_manager
+
+
+class LemmaCounter:
+    """A small real analyzer: counts the lemmas of a few geopolitical words, with spans."""
+
+    name = "lemmas"
+    version = "1.0"
+    WATCH = {"россия", "казахстан", "китай", "союз", "граница", "сотрудничество"}
+
+    def setup(self, context):
+        self.pid_at_setup = os.getpid()
+
+    def analyze(self, document):
+        t = document.tokens
+        hits = [{"lemma": t.lemma(i), "start": t.starts[i], "end": t.ends[i], "text": t.surface(i)}
+                for i in range(len(t)) if t.lemma(i) in self.WATCH]
+        if "СБОЙ" in document.text:
+            raise RuntimeError("deliberate failure")
+        return {"count": len(hits), "hits": hits, "sentences": len(document.sentences)}
+
+
+class Shouter:
+    name = "shout"
+    version = "2"
+
+    def analyze(self, document):
+        return {"exclamations": document.text.count("!")}
+
+
+class TestPlugin:
+    """A module-level plugin object: picklable, so spawn workers can rebuild the pipeline."""
+
+    @hookimpl
+    def kzmedia_register_analyzers(self, register):
+        register(LemmaCounter())
+        register(Shouter())
+
+
+def make_pipeline(**kw) -> Pipeline:
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[TestPlugin()], use_env=False)
+    return Pipeline(plugin_manager=pm, **kw)
+
+
+TEXTS = [
+    "Казахстан и Россия обсудили сотрудничество на границе. Китай наблюдает!",
+    "Астана предложила новый формат диалога. Союз соседей крепнет.",
+    "Погода в Алматы была тёплой, а на границе с Китаем шёл снег!!",
+    "",  # empty: recorded as a failure, the run goes on
+    "Здесь СБОЙ анализатора: Россия упомянута, но результат не будет получен.",
+    "Экспорт зерна из Казахстана в Китай вырос; Россия тоже нарастила поставки.",
+] * 4
+
+
+def corpus():
+    docs = [Document.from_text(t, id=f"doc-{i:02d}", outlet="test") for i, t in enumerate(TEXTS)]
+    docs.insert(3, FailedDocument("broken.jsonl:7", "invalid JSON"))
+    return docs
+
+
+def dumps(analyses):
+    return [json.dumps(a.to_dict(), ensure_ascii=False, sort_keys=False) for a in analyses]
+
+
+@pytest.fixture(scope="module")
+def serial():
+    pipe = make_pipeline()
+    return dumps(pipe.analyze_many(corpus()))
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_parallel_equals_serial(method, serial):
+    pipe = make_pipeline()
+    got = dumps(pipe.analyze_many(corpus(), n_jobs=2, batch_size=3, mp_context=method))
+    assert got == serial
+    # the failures are there, with their ids and reasons
+    errors = [json.loads(s)["errors"] for s in got]
+    assert any(e and e[0]["message"] == "invalid JSON" for e in errors)
+    assert any(e and "deliberate failure" in e[0]["message"] for e in errors)
+
+
+def test_unordered_has_the_same_set(serial):
+    pipe = make_pipeline()
+    got = dumps(pipe.analyze_many(corpus(), n_jobs=2, batch_size=2, ordered=False, mp_context="fork"))
+    assert sorted(got) == sorted(serial)
+
+
+def test_findings_and_documents_survive_the_trip():
+    pipe = make_pipeline()
+    docs = corpus()[:3]
+    for a in pipe.analyze_many(docs, n_jobs=2, batch_size=1, mp_context="fork"):
+        assert a.document is not None and a.document.id.startswith("doc-")
+        for hit in a.result("lemmas")["hits"]:
+            assert a.document.text[hit["start"]:hit["end"]] == hit["text"]
+
+
+def test_spawn_workers_set_up_once_per_process(tmp_path):
+    """Set-up runs once per worker, not per document: count setup() calls through a file."""
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[CountingPlugin(str(tmp_path))], use_env=False)
+    pipe = Pipeline(plugin_manager=pm)
+    docs = [Document.from_text(t, id=str(i)) for i, t in enumerate(TEXTS * 3) if t]
+    out = list(pipe.analyze_many(docs, n_jobs=2, batch_size=4, mp_context="spawn"))
+    assert len(out) == len(docs)
+    setups = sorted(p.name for p in tmp_path.iterdir())
+    # the parent's own setup + at most one per worker process
+    assert 2 <= len(setups) <= 3, setups
+
+
+class CountingAnalyzer:
+    name = "counting"
+    version = "1"
+
+    def __init__(self, where):
+        self.where = where
+
+    def setup(self, context):
+        with open(os.path.join(self.where, f"setup-{os.getpid()}-{id(self)}"), "w"):
+            pass
+
+    def analyze(self, document):
+        return {"chars": len(document.text)}
+
+
+class CountingPlugin:
+    def __init__(self, where):
+        self.where = where
+
+    @hookimpl
+    def kzmedia_register_analyzers(self, register):
+        register(CountingAnalyzer(self.where))
+
+
+def test_spawn_with_unpicklable_plugin_says_why():
+    class Local:  # defined in a function: cannot be pickled for spawn
+        @hookimpl
+        def kzmedia_register_analyzers(self, register):
+            register(Shouter())
+
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[Local()], use_env=False)
+    pipe = Pipeline(plugin_manager=pm)
+    with pytest.raises(kzmedia.PluginError, match="spawn"):
+        list(pipe.analyze_many(["Текст!"], n_jobs=2, mp_context="spawn"))
+    # fork inherits the built pipeline: fine
+    out = list(pipe.analyze_many(["Текст!", "Ещё!!"], n_jobs=2, mp_context="fork"))
+    assert [a.result("shout")["exclamations"] for a in out] == [1, 2]
+
+
+def test_spec_describes_the_plugin_set():
+    pipe = make_pipeline(analyzers=["shout"])
+    spec = pipe.spec()
+    assert spec["plugins"]["entrypoints"] == []
+    rebuilt = Pipeline.from_spec(spec)
+    assert rebuilt.versions == {"shout": "2"}
+    assert describe_plugins(rebuilt.pm)["entrypoints"] == []
+
+
+def test_jobs_restrict_analyzers_and_input_is_lazy():
+    pipe = make_pipeline()
+    consumed = []
+
+    def stream():
+        for i in range(200):
+            consumed.append(i)
+            yield Job(Document.from_text("Россия и Китай!", id=str(i)), analyzers=("shout",))
+
+    gen = analyze_parallel(pipe, stream(), n_jobs=2, batch_size=5, mp_context="fork")
+    first = next(gen)
+    assert list(first.results) == ["shout"]
+    # bounded in-flight work: far fewer than 200 documents were read to produce the first result
+    assert len(consumed) <= 5 * 2 * 2 + 5
+    gen.close()
+
+
+def test_strict_mode_raises_in_parallel():
+    pipe = make_pipeline(strict=True)
+    with pytest.raises(kzmedia.AnalyzerError):
+        list(pipe.analyze_many(["Тут СБОЙ."], n_jobs=2, mp_context="fork"))
