@@ -1,0 +1,85 @@
+"""``kzmedia report FILE... -o report.html`` and ``kzmedia report results.sqlite -o report.html``.
+
+Text files are analysed and drawn with their evidence highlighted (``--view compare`` puts them
+side by side instead); a results store written by ``kzmedia analyze --store`` becomes the corpus
+view. The output is one self-contained HTML file that opens from disk.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError
+from .analyze import build_pipeline, read_inputs
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def add_parser(sub):
+    p = sub.add_parser("report", help="write a self-contained HTML report (documents, comparison or corpus)")
+    p.add_argument("inputs", nargs="+", metavar="FILE",
+                   help="text files, or one results store (.sqlite) written by 'kzmedia analyze --store'")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.html", help="where to write the report ('-' = stdout)")
+    p.add_argument("--view", choices=("auto", "documents", "compare", "corpus"), default="auto",
+                   help="auto: corpus for a store, documents for files")
+    p.add_argument("--title", help="page title")
+    p.add_argument("--max-texts", type=int, default=25, metavar="N",
+                   help="corpus view: include highlighted texts when there are at most N documents")
+    p.add_argument("--only", action="append", metavar="NAMES", help="run only these analyzers (comma-separated)")
+    p.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
+    p.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
+                   help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
+    p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
+    p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    return p
+
+
+def is_store(path: str) -> bool:
+    if path.lower().endswith((".sqlite", ".sqlite3", ".db")):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def run(args) -> int:
+    from ..report import render_comparison, render_corpus, render_document_report
+
+    stores = [p for p in args.inputs if p != "-" and is_store(p)]
+    failed = 0
+    if stores:
+        if len(args.inputs) != 1:
+            raise UsageError("give either one results store or text files, not both")
+        if args.view not in ("auto", "corpus"):
+            raise UsageError(f"a results store is drawn as a corpus (--view {args.view} needs text files)")
+        page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts)
+        count = None
+    else:
+        pipeline = build_pipeline(args)
+        analyses = list(pipeline.analyze_many(read_inputs(args.inputs, args.encoding)))
+        for a in analyses:
+            for err in a.errors:
+                failed += 1
+                print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
+                      f"{err.get('message')}", file=sys.stderr)
+        view = args.view
+        if view == "compare":
+            page = render_comparison(analyses, title=args.title)
+        elif view == "corpus":
+            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts)
+        else:
+            page = render_document_report(analyses, title=args.title)
+        count = len(analyses)
+    if args.output == "-":
+        sys.stdout.write(page)
+    else:
+        tmp = args.output + ".part"
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(page)
+        os.replace(tmp, args.output)
+        what = f"{count} document(s)" if count is not None else "the corpus"
+        print(f"kzmedia: wrote {args.output} ({what}, {len(page.encode('utf-8')) // 1024} KiB)", file=sys.stderr)
+    return EXIT_FAILED_DOCUMENTS if failed else EXIT_OK

@@ -1,0 +1,102 @@
+"""Self-contained HTML reports: a document's evidence highlighted in place, comparisons, a corpus.
+
+Each function returns one HTML string that opens from disk with no network (no CDN, no fonts,
+no script: a Content-Security-Policy in the page forbids them). Every string from an article,
+its metadata or an analyzer is escaped.
+
+>>> from kzmedia import analyze
+>>> from kzmedia.report import render_document_report
+>>> html = render_document_report([analyze("Астана и Москва договорились о транзите.")])
+
+Inputs are :class:`kzmedia.Analysis` objects (the text comes from ``analysis.document``) or
+their ``to_dict()`` dicts, optionally with the text under ``"text"``; without a text the report
+lists the findings by offset instead of highlighting them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import KzmediaError
+from .model import DocView, Mark, doc_views
+from .render import render_comparison_views, render_corpus_views, render_documents
+
+__all__ = ["DocView", "Mark", "ReportError", "load_store", "render_comparison", "render_corpus",
+           "render_document_report"]
+
+
+class ReportError(KzmediaError):
+    """The report cannot be drawn from this input (e.g. a results store that cannot be read)."""
+
+
+def render_document_report(analyses: Iterable[Any], *, title: str | None = None) -> str:
+    """One section per document: highlighted text (layers: frames, actors, rhetoric, any other
+    analyzer's ``findings``), beside it the frame profile, actor counts, co-occurrence network and
+    technique profile."""
+    return render_documents(doc_views(analyses), title)
+
+
+def render_comparison(analyses: Iterable[Any], *, title: str | None = None) -> str:
+    """Two or more documents side by side, the biggest differences first (frames as share of the
+    frame evidence, actors and techniques per 1000 words), then each document's panels and text."""
+    views = doc_views(analyses)
+    if len(views) < 1:
+        raise ReportError("a comparison needs at least one document")
+    return render_comparison_views(views, title)
+
+
+def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
+                  max_texts: int = 25) -> str:
+    """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
+    with links to the document, and a document index. ``source``: a results store (path to the
+    SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
+    included when available and the corpus has at most ``max_texts`` documents."""
+    label = None
+    if isinstance(source, (str, os.PathLike)):
+        label = os.fspath(source)
+        source = load_store(source)
+    return render_corpus_views(doc_views(source), title, max_texts=max_texts, source=label)
+
+
+def load_store(path: str | os.PathLike) -> list[dict]:
+    """The analyses held in a results store, as ``Analysis.to_dict()``-shaped dicts."""
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise ReportError(f"{path}: no such results store")
+    try:
+        from .. import store as store_mod
+    except ImportError as e:
+        raise ReportError(f"{path}: reading a results store needs kzmedia.store, which is not available "
+                          f"in this installation ({e})") from e
+    try:
+        return list(_iter_store(store_mod, path))
+    except KzmediaError:
+        raise
+    except Exception as e:  # a corrupt or foreign file: one readable line, not a traceback
+        raise ReportError(f"{path}: cannot read the results store: {type(e).__name__}: {e}") from e
+
+
+def _iter_store(store_mod, path: str):
+    """Adapts to the store's public reader (``ResultStore(path).iter_analyses()`` or similar)."""
+    opener = None
+    for name in ("open_store", "ResultStore", "ResultsStore", "Store"):
+        opener = getattr(store_mod, name, None)
+        if opener is not None:
+            break
+    if opener is None:
+        raise ReportError(f"{path}: kzmedia.store has no reader this report knows")
+    store = opener(path)
+    try:
+        for meth in ("iter_analyses", "analyses", "iter_results", "records"):
+            fn = getattr(store, meth, None)
+            if callable(fn):
+                for item in fn():
+                    yield item.to_dict() if hasattr(item, "to_dict") and not isinstance(item, dict) else item
+                return
+        raise ReportError(f"{path}: kzmedia.store has no way to list analyses this report knows")
+    finally:
+        close = getattr(store, "close", None)
+        if callable(close):
+            close()
