@@ -22,10 +22,14 @@ no entry point is loaded, so a test sees exactly the plugins it names.
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
+import os
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import pluggy
@@ -36,7 +40,7 @@ from .pipeline import Analysis, Pipeline
 from .plugins import make_plugin_manager
 
 __all__ = ["analyzer_plugin", "assert_valid_findings", "make_document", "make_pipeline",
-           "make_plugin_manager_for", "marked_document", "iter_spans"]
+           "make_plugin_manager_for", "marked_document", "iter_spans", "write_distribution"]
 
 
 def analyzer_plugin(*analyzers: object, name: str | None = None) -> object:
@@ -112,6 +116,32 @@ def marked_document(marked: str, id: str = "test", **meta: Any) -> tuple[Documen
         pos = m.end()
     parts.append(marked[pos:])
     return make_document("".join(parts), id=id, **meta), spans
+
+
+def write_distribution(directory: str | os.PathLike, name: str, modules: Mapping[str, str], *,
+                       entry_points: Mapping[str, str] | None = None, version: str = "1.0",
+                       group: str = "kzmedia") -> Path:
+    """Write a minimal installed distribution into ``directory`` (a ``sys.path`` entry).
+
+    ``modules`` maps module names to source code; ``entry_points`` maps entry-point names to
+    module names (default: one per module). Put ``directory`` on ``sys.path`` (or
+    ``PYTHONPATH`` for a subprocess) and kzmedia discovers the plugin exactly as if it had been
+    pip-installed: the way to test entry-point loading without building a wheel.
+    """
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for module, source in modules.items():
+        (directory / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+    info = directory / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
+                                   encoding="utf-8")
+    eps = entry_points if entry_points is not None else {m: m for m in modules}
+    lines = [f"[{group}]"] + [f"{k} = {v}" for k, v in eps.items()]
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (info / "top_level.txt").write_text("\n".join(modules) + "\n", encoding="utf-8")
+    importlib.invalidate_caches()
+    return directory
 
 
 # --------------------------------------------------------------------------------------------
