@@ -1,0 +1,280 @@
+"""The rhetoric analyzer: persuasion techniques (SemEval-2023 Task 3 taxonomy) as spans.
+
+Two sources of candidates, merged per document:
+
+* lexicons (``data/*.toml`` plus any the user or another plugin registers for ``"rhetoric"``),
+  matched by the core :class:`kzmedia.LexiconMatcher` on lemmas; each category names its device,
+  technique, base confidence and, where one word alone is not a technique, a context condition;
+* syntactic detectors (:mod:`.patterns`): questions, quotes, "не X, а Y", "иначе …",
+  exclamations, repetition.
+
+Every finding keeps its span, the trigger that fired and a confidence; findings under
+``min_confidence`` and techniques the user disabled are dropped. Techniques that do not beat the
+trivial baseline on the SemEval Russian data are off by default (``DEFAULT_DISABLED``); a user
+can switch them on with ``enabled_techniques``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher
+
+from . import patterns
+from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
+
+__version__ = "0.1.0"
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
+
+#: techniques not reported by default: on the SemEval-2023 Russian training articles they do
+#: not beat predicting the technique on every paragraph (see docs/rhetoric.md)
+DEFAULT_DISABLED: tuple[str, ...] = ("Red_Herring",)
+
+#: technique assigned to the shape-based devices whose reading depends on context
+REFRAMING_TECHNIQUE = "Slogans"
+THREAT_TECHNIQUE = "Appeal_to_Fear-Prejudice"
+
+DEFAULT_MIN_CONFIDENCE = 0.5
+_OPTION_KEYS = {"min_confidence", "disabled_techniques", "enabled_techniques", "patterns",
+                "lexicons", "detectors"}
+_DETECTORS = ("rhetorical_question", "scare_quotes", "contrastive_reframing",
+              "threat_conditional", "exclamation", "repetition")
+
+
+def load_builtin_lexicons() -> list[Lexicon]:
+    return [Lexicon.load(DATA_DIR / name) for name in LEXICON_FILES]
+
+
+class _Rule:
+    """What a lexicon entry means here: techniques, device, confidence, context condition."""
+
+    __slots__ = ("techniques", "device", "confidence", "when")
+
+    def __init__(self, techniques, device, confidence, when):
+        self.techniques, self.device, self.confidence, self.when = techniques, device, confidence, when
+
+
+def _rule_for(entry, lexicon: Lexicon) -> _Rule:
+    cat_id = entry.categories[0]
+    cat = lexicon.categories.get(cat_id)
+    spec: dict[str, Any] = dict(cat.extra) if cat is not None else {}
+    spec.update(entry.extra)
+    technique = spec.get("technique")
+    if technique is None:
+        if cat_id in CATEGORY_OF:
+            technique = cat_id
+        else:
+            raise LexiconError(f"entry {entry.pattern!r}: category {cat_id!r} is not a technique id and "
+                               "names no 'technique'", path=lexicon.source, line=entry.line)
+    if technique not in CATEGORY_OF:
+        raise LexiconError(f"entry {entry.pattern!r}: unknown technique {technique!r}; use one of the 23 "
+                           "SemEval-2023 ids", path=lexicon.source, line=entry.line)
+    also = spec.get("also") or []
+    if isinstance(also, str):
+        also = [also]
+    for t in also:
+        if t not in CATEGORY_OF:
+            raise LexiconError(f"entry {entry.pattern!r}: unknown technique {t!r} in 'also'",
+                               path=lexicon.source, line=entry.line)
+    device = spec.get("device") or (cat_id if cat_id in DEVICES else "lexicon")
+    confidence = float(spec.get("confidence", entry.weight if entry.weight != 1.0 else 0.6))
+    when = spec.get("when")
+    if when not in (None, "consequence", "justification", "we", "future", "short_sentence"):
+        raise LexiconError(f"entry {entry.pattern!r}: unknown condition when={when!r}",
+                           path=lexicon.source, line=entry.line)
+    return _Rule((technique, *also), device, confidence, when)
+
+
+class RhetoricResult:
+    """The rich result: findings as dicts (JSON-ready) plus a profile; ``findings()`` yields
+    :class:`kzmedia.Finding` objects labelled with the technique."""
+
+    __slots__ = ("document", "version", "lexicon_version", "items")
+
+    def __init__(self, document: Document, version: str, lexicon_version: str, items: list[dict]):
+        self.document, self.version, self.lexicon_version, self.items = (
+            document, version, lexicon_version, items)
+
+    def profile(self) -> dict:
+        by_technique: dict[str, int] = {}
+        by_category: dict[str, int] = {}
+        for f in self.items:
+            by_technique[f["technique"]] = by_technique.get(f["technique"], 0) + 1
+            by_category[f["category"]] = by_category.get(f["category"], 0) + 1
+        words = self.document.words
+        return {
+            "by_technique": dict(sorted(by_technique.items())),
+            "by_category": dict(sorted(by_category.items())),
+            "per_1000_words": round(1000.0 * len(self.items) / words, 2) if words else 0.0,
+        }
+
+    def to_dict(self) -> dict:
+        return {"analyzer_version": self.version, "lexicon_version": self.lexicon_version,
+                "findings": [dict(f) for f in self.items], "profile": self.profile()}
+
+    def findings(self) -> list[Finding]:
+        doc = self.document
+        return [doc.finding("rhetoric", f["technique"], f["start"], f["end"], score=f["confidence"],
+                            category=f["category"], device=f["device"], trigger=f["trigger"])
+                for f in self.items]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class RhetoricAnalyzer:
+    """Persuasion techniques as spans. Options (``Pipeline(config={"rhetoric": {...}})``):
+
+    ``min_confidence`` (default 0.5), ``disabled_techniques`` (ids), ``enabled_techniques`` (ids
+    to switch on even if off by default), ``patterns`` (list of ``{"pattern", "technique",
+    "device"?, "confidence"?, "when"?}``), ``lexicons`` (paths), ``detectors`` (mapping of
+    detector name → false to switch a syntactic detector off).
+    """
+
+    name = "rhetoric"
+    version = __version__
+
+    def __init__(self, *, lexicons: Sequence[Lexicon | str | Path] = (), **options: Any):
+        self._extra_lexicons: list[Lexicon] = [lx if isinstance(lx, Lexicon) else Lexicon.load(lx)
+                                               for lx in lexicons]
+        self._options: dict[str, Any] = {}
+        self._matcher: LexiconMatcher | None = None
+        self._rules: dict[int, _Rule] = {}
+        self.configure(**options)
+
+    # -- configuration ----------------------------------------------------------------------
+    def configure(self, **options: Any) -> None:
+        unknown = set(options) - _OPTION_KEYS
+        if unknown:
+            raise LexiconError(f"rhetoric: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTION_KEYS)}")
+        self._options.update(options)
+        opts = self._options
+        self.min_confidence = float(opts.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
+        for key in ("disabled_techniques", "enabled_techniques"):
+            bad = [t for t in opts.get(key) or () if t not in CATEGORY_OF]
+            if bad:
+                raise LexiconError(f"rhetoric: {key} names unknown technique(s) {bad}")
+        enabled = set(opts.get("enabled_techniques") or ())
+        disabled = set(opts.get("disabled_techniques") or ())
+        disabled |= {t for t in DEFAULT_DISABLED if t not in enabled}
+        self.active = frozenset(t for t in TECHNIQUES if t not in disabled)
+        det = dict(opts.get("detectors") or {})
+        bad = [d for d in det if d not in _DETECTORS]
+        if bad:
+            raise LexiconError(f"rhetoric: unknown detector(s) {bad}; known: {list(_DETECTORS)}")
+        self.detectors = {d: bool(det.get(d, True)) for d in _DETECTORS}
+        self._matcher = None  # rebuilt lazily
+
+    def setup(self, context) -> None:
+        """Called once by the pipeline: user/plugin lexicons and options for ``"rhetoric"``."""
+        self._extra_lexicons.extend(context.lexicons(self.name))
+        options = context.options(self.name)
+        if options:
+            self.configure(**options)
+        self._ensure_matcher()
+
+    def _lexicons(self) -> list[Lexicon]:
+        lexicons = load_builtin_lexicons() + list(self._extra_lexicons)
+        for path in self._options.get("lexicons") or ():
+            lexicons.append(Lexicon.load(path))
+        user_patterns = self._options.get("patterns") or ()
+        if user_patterns:
+            entries = []
+            for spec in user_patterns:
+                if not isinstance(spec, Mapping) or "pattern" not in spec or "technique" not in spec:
+                    raise LexiconError("rhetoric: each of 'patterns' needs 'pattern' and 'technique'")
+                e = dict(spec)
+                e.setdefault("category", e["technique"])
+                entries.append(e)
+            lexicons.append(Lexicon.from_mapping(
+                {"lexicon": {"name": "rhetoric-user-patterns", "version": "user"}, "entries": entries},
+                source="<rhetoric patterns option>"))
+        return lexicons
+
+    def _ensure_matcher(self) -> LexiconMatcher:
+        if self._matcher is None:
+            lexicons = self._lexicons()
+            rules: dict[int, _Rule] = {}
+            for lex in lexicons:
+                for entry in lex.entries:
+                    rules[id(entry)] = _rule_for(entry, lex)
+            self._rules = rules
+            self._matcher = LexiconMatcher(lexicons, overlap="all")
+            self.lexicon_version = "+".join(f"{lx.name}@{lx.version}" for lx in lexicons)
+        return self._matcher
+
+    # -- analysis ---------------------------------------------------------------------------
+    def candidates(self, document: Document) -> list[tuple]:
+        """Every candidate before thresholds: ``(start, end, technique, device, trigger, confidence)``."""
+        matcher = self._ensure_matcher()
+        rules = self._rules
+        ctx = patterns.SentenceContext(document)
+        out: list[tuple] = []
+        text = document.text
+        for m in matcher.match(document):
+            rule = rules[id(m.entry)]
+            if rule.when and not ctx.holds(rule.when, m.token_start):
+                continue
+            start, end = m.start, m.end
+            if rule.when == "short_sentence":
+                seg = ctx.sentences[ctx.sentence_of[m.token_start]]
+                start, end = seg.start, seg.end
+            trigger = text[m.start:m.end]
+            conf = rule.confidence
+            for k, technique in enumerate(rule.techniques):
+                out.append((start, end, technique, rule.device, trigger, conf if k == 0 else conf * 0.9))
+        det = self.detectors
+        if det["rhetorical_question"]:
+            out.extend(patterns.rhetorical_questions(ctx))
+        if det["scare_quotes"]:
+            out.extend(patterns.scare_quotes(ctx))
+        if det["contrastive_reframing"]:
+            out.extend(patterns.contrastive_reframing(ctx, REFRAMING_TECHNIQUE))
+        if det["threat_conditional"]:
+            out.extend(patterns.threat_conditionals(ctx, THREAT_TECHNIQUE))
+        if det["exclamation"]:
+            out.extend(patterns.exclamations(ctx))
+        if det["repetition"]:
+            out.extend(patterns.repetitions(ctx))
+        return out
+
+    def analyze(self, document: Document) -> RhetoricResult:
+        active, threshold = self.active, self.min_confidence
+        best: dict[tuple[int, int, str], tuple] = {}
+        for c in self.candidates(document):
+            if c[2] not in active or c[5] < threshold:
+                continue
+            key = (c[0], c[1], c[2])
+            old = best.get(key)
+            if old is None or c[5] > old[5]:
+                best[key] = c
+        items = []
+        last_end: dict[str, int] = {}
+        for start, end, technique, device, trigger, conf in sorted(best.values(), key=lambda c: (c[0], -c[1], -c[5])):
+            # a span nested in an earlier finding of the same technique adds no evidence
+            if last_end.get(technique, -1) >= end:
+                continue
+            last_end[technique] = max(last_end.get(technique, -1), end)
+            items.append({"technique": technique, "category": CATEGORY_OF[technique], "device": device,
+                          "start": start, "end": end, "text": document.text[start:end],
+                          "trigger": trigger, "confidence": round(conf, 3)})
+        return RhetoricResult(document, self.version, self.lexicon_version, items)
+
+    # -- presentation -----------------------------------------------------------------------
+    @staticmethod
+    def summary(result: Mapping) -> list[str]:
+        prof = result.get("profile") or {}
+        by_t = prof.get("by_technique") or {}
+        top = sorted(by_t.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+        lines = [f"{sum(by_t.values())} findings, {prof.get('per_1000_words', 0)} per 1,000 words"]
+        if top:
+            lines.append("top: " + ", ".join(f"{t} {n}" for t, n in top))
+        return lines
+
+
+__all__ = ["CATEGORIES", "DEFAULT_DISABLED", "RhetoricAnalyzer", "RhetoricResult", "TECHNIQUES",
+           "load_builtin_lexicons"]

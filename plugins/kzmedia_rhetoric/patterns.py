@@ -1,0 +1,309 @@
+"""Syntactic detectors: persuasion devices recognised by shape rather than by vocabulary.
+
+Each detector reads the document's token columns, sentences and punctuation once and yields
+candidates ``(start, end, technique, device, trigger, confidence)``. No per-token objects are
+built; regular expressions run over sentence text where punctuation carries the signal.
+
+The context conditions that lexicon entries may require (``when = "consequence"`` …) live here
+too, as :class:`SentenceContext`: per-sentence facts computed lazily, once per sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kzmedia.text import PUNCT, WORD
+
+Candidate = tuple  # (start, end, technique, device, trigger, confidence)
+
+_NORM, _KIND, _LEMMA, _POS, _TAG = range(5)
+
+# --- sentence context ----------------------------------------------------------------------------
+
+#: lemmas that make a danger word an argument: a consequence, a condition, a risk is asserted
+_CONSEQUENCE_LEMMAS = frozenset(
+    "если иначе грозить угрожать привести приводить обернуться риск рисковать чреватый "
+    "неизбежно неизбежный неминуемо рано поздно завтра скоро вскоре стать мочь допустить "
+    "позволить нельзя должный нужно надо необходимо избежать предотвратить остановить".split())
+#: lemmas that make a value word a justification: purpose, obligation, defence, appeal
+_JUSTIFY_LEMMAS = frozenset(
+    "ради имя потому поскольку ведь должный нужно надо необходимо обязать обязанный обязан "
+    "следовать защищать защитить защита отстаивать отстоять бороться борьба сохранить сохранять "
+    "беречь уважать требовать призывать достойный заслуживать право".split())
+_WE_LEMMAS = frozenset({"мы", "наш"})
+_QUOTE_CHARS = "«»\"„“”"
+
+
+class SentenceContext:
+    """Lazily computed facts about each sentence of one document (what ``when`` conditions test)."""
+
+    __slots__ = ("doc", "tokens", "sentences", "sentence_of", "_facts")
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.tokens = doc.tokens
+        self.sentences = doc.sentences
+        self.sentence_of = doc.sentence_index()
+        self._facts: dict[int, tuple] = {}
+
+    def facts(self, k: int) -> tuple:
+        """``(words, has_consequence, has_justification, has_we, has_future)`` of sentence ``k``."""
+        f = self._facts.get(k)
+        if f is None:
+            seg = self.sentences[k]
+            infos = self.tokens.infos
+            words = 0
+            cons = just = we = fut = False
+            for i in range(seg.token_start, seg.token_end):
+                info = infos[i]
+                if info[_KIND] != WORD:
+                    continue
+                words += 1
+                lemma = info[_LEMMA]
+                tag = info[_TAG] or ""
+                if lemma in _CONSEQUENCE_LEMMAS:
+                    cons = True
+                if lemma in _JUSTIFY_LEMMAS:
+                    just = True
+                if lemma in _WE_LEMMAS:
+                    we = True
+                if "futr" in tag or lemma == "будущее":
+                    fut = cons = True
+                if "impr" in tag:
+                    just = cons = True
+            f = self._facts[k] = (words, cons, just, we, fut)
+        return f
+
+    def holds(self, when: str | None, token_start: int) -> bool:
+        if not when:
+            return True
+        k = self.sentence_of[token_start]
+        if k < 0:
+            return False
+        words, cons, just, we, fut = self.facts(k)
+        if when == "consequence":
+            return cons
+        if when == "justification":
+            return just
+        if when == "we":
+            return we
+        if when == "future":
+            return fut or cons
+        if when == "short_sentence":
+            return words <= 6
+        raise ValueError(f"unknown context condition {when!r}")
+
+
+# --- detectors ---------------------------------------------------------------------------------
+
+_QUESTION_OPENERS = frozenset("неужели разве ли а почему зачем кто что как где доколе сколько".split())
+
+
+def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
+    """Questions in the author's voice; a run of short questions, or a question answered at once
+    by the author, is a stronger sign ("Военная угроза? Больше нет?")."""
+    doc, tokens = ctx.doc, ctx.tokens
+    text = doc.text
+    sents = ctx.sentences
+    n = len(sents)
+    k = 0
+    while k < n:
+        seg = sents[k]
+        body = text[seg.start:seg.end].rstrip(_QUOTE_CHARS + ") ")
+        if not body.endswith("?"):
+            k += 1
+            continue
+        # a question inside quotation marks is someone else's question (an interview, a citation)
+        if _quote_depth(text, seg.start) > 0:
+            k += 1
+            continue
+        j = k
+        while j + 1 < n and text[sents[j + 1].start:sents[j + 1].end].rstrip(_QUOTE_CHARS + ") ").endswith("?") \
+                and _same_line(text, sents[j].end, sents[j + 1].start):
+            j += 1
+        first_norm = tokens.norm(seg.token_start) if seg.token_start < len(tokens) else ""
+        conf = 0.55
+        if j > k:
+            conf = 0.7  # a volley of questions
+        elif first_norm in ("неужели", "разве", "доколе") or "ли" in _norms(tokens, seg):
+            conf = 0.65
+        # answered by the author in the next sentence of the same paragraph
+        if j + 1 < n and _same_line(text, sents[j].end, sents[j + 1].start):
+            conf = max(conf, 0.6)
+        end = sents[j].end
+        yield (seg.start, end, "Doubt", "rhetorical_question", text[seg.start:end][:60], conf)
+        k = j + 1
+
+
+def _norms(tokens, seg):
+    return {tokens.norm(i) for i in range(seg.token_start, seg.token_end)}
+
+
+def _same_line(text: str, a: int, b: int) -> bool:
+    return "\n" not in text[a:b]
+
+
+def _quote_depth(text: str, offset: int) -> int:
+    line_start = text.rfind("\n", 0, offset) + 1
+    before = text[line_start:offset]
+    depth = before.count("«") - before.count("»")
+    if before.count('"') % 2:
+        depth += 1
+    return max(depth, 0)
+
+
+_SCARE_RE = re.compile(r"(?<![\w])([«\"„“])([^«»\"„“”\n]{2,60}?)([»\"“”])")
+_SPEECH_LEMMAS = frozenset("сказать заявить говорить отметить подчеркнуть написать сообщить "
+                           "пояснить добавить назвать ответить признать цитата слово".split())
+
+
+def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
+    """A short lower-case phrase in quotes inside a sentence: the author distances from the term.
+    Names of organisations and media (capitalised) and quotations after a colon are skipped."""
+    text = ctx.doc.text
+    tokens = ctx.tokens
+    for m in _SCARE_RE.finditer(text):
+        inner = m.group(2)
+        words = inner.split()
+        if not 1 <= len(words) <= 4 or not inner[:1].isalpha():
+            continue
+        if not inner[0].islower():
+            continue
+        if inner.rstrip()[-1:] in ".!?…":
+            continue  # a quoted sentence, not a term
+        before = text[max(0, m.start() - 3):m.start()].strip()
+        if before.endswith(":"):
+            continue
+        ti = tokens.index_at(m.start())
+        # "назвал это «…»": the quotes report someone else's word, still often ironic but weaker
+        conf = 0.6
+        for i in range(max(0, ti - 3), ti):
+            if tokens.lemma(i) in _SPEECH_LEMMAS:
+                conf = 0.45
+                break
+        if tokens.norm(max(0, ti - 1)) in ("называемый", "называемая", "называемые", "называемых",
+                                           "называемой", "называемого", "называемом", "называемыми",
+                                           "называемую", "называемым"):
+            conf = 0.8
+        yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf)
+
+
+_NE_LEMMAS = frozenset({"не"})
+_FRAME_OPENERS = frozenset("это речь дело вопрос проблема суть цель задача смысл все".split())
+
+
+def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
+    """"Это не X, а Y", "не просто X — это Y", "речь не о X, а о Y": one reading imposed."""
+    tokens, text = ctx.tokens, ctx.doc.text
+    infos = tokens.infos
+    for seg in ctx.sentences:
+        a, b = seg.token_start, seg.token_end
+        if b - a < 4:
+            continue
+        for i in range(a, b - 2):
+            if infos[i][_NORM] != "не":
+                continue
+            nxt = infos[i + 1][_NORM]
+            simply = nxt in ("просто", "только", "столько", "совсем", "про", "о", "об", "в")
+            opener = False
+            k = i - 1
+            while k >= a and infos[k][_KIND] != WORD:
+                k -= 1
+            if k >= a and infos[k][_NORM] in _FRAME_OPENERS:
+                opener = True
+            # look for ", а" or "— это" / ", это" after the negated part, within 10 tokens
+            for j in range(i + 2, min(b - 1, i + 12)):
+                nj = infos[j][_NORM]
+                nn = infos[j + 1][_NORM]
+                if (nj == "," and nn == "а") or (nj in ("-", ",", ":") and nn == "это" and nxt == "просто"):
+                    conf = 0.5 + (0.2 if opener else 0) + (0.1 if simply else 0)
+                    start = tokens.starts[k] if opener else tokens.starts[i]
+                    yield (start, seg.end, technique, "contrastive_reframing",
+                           text[start:seg.end][:80], min(conf, 0.8))
+                    break
+            break
+
+
+_THREAT_START = frozenset({"иначе"})
+
+
+def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
+    """"Иначе …", "в противном случае …", "если не …, то …": a consequence threatened."""
+    tokens, text = ctx.tokens, ctx.doc.text
+    infos = tokens.infos
+    for seg in ctx.sentences:
+        a, b = seg.token_start, seg.token_end
+        first = a
+        while first < b and infos[first][_KIND] != WORD:
+            first += 1
+        if first >= b:
+            continue
+        f = infos[first][_NORM]
+        if f in _THREAT_START or (f == "в" and first + 2 < b and infos[first + 1][_NORM] == "противном"):
+            yield (tokens.starts[first], seg.end, technique, "threat_conditional",
+                   text[tokens.starts[first]:seg.end][:80], 0.7)
+            continue
+        for i in range(a, b - 1):
+            n = infos[i][_NORM]
+            if n == "иначе" and i > a and infos[i - 1][_NORM] in (",", "-", ";", ":"):
+                yield (tokens.starts[i], seg.end, technique, "threat_conditional",
+                       text[tokens.starts[i]:seg.end][:80], 0.65)
+                break
+            if n == "если" and infos[i + 1][_NORM] == "не":
+                # "если не …, то …" (or a future-tense consequence after the comma)
+                for j in range(i + 2, min(b - 1, i + 15)):
+                    if infos[j][_NORM] == "," and (infos[j + 1][_NORM] == "то" or "futr" in (infos[j + 1][_TAG] or "")):
+                        yield (tokens.starts[i], seg.end, technique, "threat_conditional",
+                               text[tokens.starts[i]:seg.end][:80], 0.6)
+                        break
+                break
+
+
+def exclamations(ctx: SentenceContext) -> Iterator[Candidate]:
+    """A short exclamation in the author's voice is a slogan; a longer one colours the wording."""
+    text = ctx.doc.text
+    for seg in ctx.sentences:
+        body = text[seg.start:seg.end].rstrip(_QUOTE_CHARS + ") ")
+        if not body.endswith("!"):
+            continue
+        words = ctx.facts(ctx.sentence_of[seg.token_start])[0] if seg.token_start < seg.token_end else 0
+        if words == 0:
+            continue
+        if words <= 6:
+            yield (seg.start, seg.end, "Slogans", "slogan", body[:60], 0.6)
+        else:
+            yield (seg.start, seg.end, "Loaded_Language", "loaded_term", body[-1:], 0.5)
+
+
+_CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "ADVB", "COMP"})
+_REPEAT_STOP = frozenset(
+    "быть мочь стать который свой весь этот тот такой год время страна человек говорить сказать "
+    "заявить отметить также очень один два первый другой новый самый должный иметь сделать "
+    "являться ещё еще уже только сегодня ранее около более менее".split())
+
+
+def repetitions(ctx: SentenceContext, min_count: int = 3) -> Iterator[Candidate]:
+    """A content word hammered within one paragraph (three times or more), or a sentence that
+    repeats the opening words of the previous one (anaphora)."""
+    tokens, text = ctx.tokens, ctx.doc.text
+    infos, starts, ends = tokens.infos, tokens.starts, tokens.ends
+    for para in ctx.doc.paragraphs:
+        seen: dict[str, list[int]] = {}
+        for i in range(para.token_start, para.token_end):
+            info = infos[i]
+            if info[_KIND] != WORD or info[_POS] not in _CONTENT_POS:
+                continue
+            lemma = info[_LEMMA]
+            if len(lemma) < 4 or lemma in _REPEAT_STOP:
+                continue
+            seen.setdefault(lemma, []).append(i)
+        for lemma, where in seen.items():
+            if len(where) >= min_count:
+                conf = min(0.45 + 0.1 * (len(where) - min_count), 0.75)
+                i = where[-1]
+                yield (starts[i], ends[i], "Repetition", "repetition", lemma, conf)
+
+
+__all__ = ["Candidate", "SentenceContext", "contrastive_reframing", "exclamations",
+           "repetitions", "rhetorical_questions", "scare_quotes", "threat_conditionals"]
