@@ -1,1 +1,13 @@
-"""placeholder: filled by its issue"""
+"""kzmedia built-in plugin ``actors``: geopolitical actors named in a text (see docs/actors.md)."""
+
+from kzmedia import hookimpl
+
+from .analyzer import ActorsAnalyzer, ActorsResult
+from .gazetteer import Gazetteer, default_gazetteer
+
+__all__ = ["ActorsAnalyzer", "ActorsResult", "Gazetteer", "default_gazetteer"]
+
+
+@hookimpl
+def kzmedia_register_analyzers(register):
+    register(ActorsAnalyzer())

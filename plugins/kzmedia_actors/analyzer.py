@@ -1,0 +1,382 @@
+"""The ``actors`` analyzer: who is named, how, how often, with whom, and in what light.
+
+Per document it finds every actor mention (a span of the text), drops look-alike traps, reads the
+grammatical role from pymorphy3's case and the neighbouring preposition, scores the tone of the
+mention's clause with the evaluative lexicon, and aggregates per actor and per sentence pair.
+
+Decisions (see docs/actors.md):
+
+* a hyphenated compound ("британско-казахстанское") yields one mention per actor, each with its
+  own sub-span ("британско", "казахстанское");
+* "анти-"/"про-" adjectives ("антироссийскую") are mentions of the named actor with role
+  ``target`` and a ``stance``; they give no tone to that actor (the text reports hostility *toward*
+  it, it does not evaluate it), but an "анти-" adjective counts as a negative evaluation of the
+  other actors in its clause (the one taking the "антироссийская позиция");
+* the tone of a mention is the sum of the evaluative words in its clause (sign flipped after a
+  negator), plus half the weight of those elsewhere in the sentence, squashed to -1..1.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from kzmedia import Document, Lexicon, LexiconMatcher
+
+from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer
+
+VERSION = "1.0.0"
+ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
+PREPOSITIONS = frozenset(
+    "в во на с со к ко по о об обо от до из из-за из-под у за под над перед при про для без через "
+    "между среди против вокруг около после вместо кроме ради возле вдоль благодаря согласно "
+    "вопреки навстречу сквозь".split())
+CLAUSE_PUNCT = frozenset(",;:—–-()[]«»\"“”„")
+CLAUSE_WORDS = frozenset({"но", "однако", "а", "зато", "хотя", "который", "которая", "которое",
+                          "которые", "если", "когда", "чтобы", "потому", "поскольку"})
+_HYPHENS = "-\u2010\u2011"
+_SENTENCE_WEIGHT = 0.5
+
+
+class ActorsResult:
+    """A rich result: ``to_dict()`` for JSON, ``findings()`` for the evidence spans."""
+
+    __slots__ = ("body", "document")
+
+    def __init__(self, body: dict, document: Document):
+        self.body, self.document = body, document
+
+    def to_dict(self) -> dict:
+        return self.body
+
+    def findings(self):
+        out = []
+        for actor in self.body["actors"]:
+            for m in actor["mentions"]:
+                out.append(self.document.finding("actors", actor["id"], m["start"], m["end"],
+                                                 score=m["tone"], form=m["form"], role=m["role"]))
+        return out
+
+
+class ActorsAnalyzer:
+    """Counts geopolitical actors; see the module docstring for the decisions it makes."""
+
+    name = "actors"
+    version = VERSION
+
+    def __init__(self, gazetteer: Gazetteer | None = None, tone_lexicon: Lexicon | None = None):
+        self._gazetteer = gazetteer
+        self._tone_lexicon = tone_lexicon
+        self._tone = None
+        self._memo: dict[str, Any] = {}
+
+    # -- set-up -------------------------------------------------------------------------------
+    def setup(self, context) -> None:
+        """Merge user additions: ``options("actors")["gazetteer"]`` (file or list of files in the
+        gazetteer format), ``["tone"]`` (an extra tone lexicon file) and lexicons registered for
+        ``actors`` through the ``kzmedia_register_lexicons`` hook."""
+        opts = context.options(self.name)
+        files = opts.get("gazetteer") or ()
+        if isinstance(files, (str, bytes)) or hasattr(files, "__fspath__"):
+            files = [files]
+        lexicons = context.lexicons(self.name)
+        tone_extra = [lx for lx in lexicons if lx.categories and set(lx.categories) <= {"positive", "negative"}]
+        actor_lexicons = [lx for lx in lexicons if lx not in tone_extra]
+        if files or actor_lexicons:
+            self._gazetteer = Gazetteer.build(files, actor_lexicons)
+            self._memo = {}
+        if opts.get("tone"):
+            tone_extra.append(Lexicon.load(opts["tone"]))
+        if tone_extra:
+            self._tone_lexicon = self.tone_lexicon.merged(*tone_extra)
+            self._tone = None
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = default_gazetteer()
+        return self._gazetteer
+
+    @property
+    def tone_lexicon(self) -> Lexicon:
+        if self._tone_lexicon is None:
+            self._tone_lexicon = Lexicon.load(DATA / "tone.toml")
+        return self._tone_lexicon
+
+    @property
+    def tone_matcher(self) -> LexiconMatcher:
+        if self._tone is None:
+            self._tone = LexiconMatcher(self.tone_lexicon, negation_window=2)
+        return self._tone
+
+    # -- candidates per word form ---------------------------------------------------------------
+    def _candidates(self, norm: str, lemma: str) -> tuple:
+        """What may start at a token with this folded form: ``("seq", patterns)``,
+        ``("stance", actor, stance)`` or ``("compound", parts)``; () when nothing."""
+        g = self.gazetteer
+        idx = g.index
+        pats = idx.get(norm) or idx.get(lemma)
+        if pats:
+            return ("seq", pats)
+        for prefix, stance in STANCE_PREFIXES:
+            if norm.startswith(prefix) and len(norm) > len(prefix) + 4:
+                rest = norm[len(prefix):].lstrip("-")
+                actor = g.adjective_forms.get(rest)
+                if actor:
+                    return ("stance", actor, stance)
+        if any(h in norm for h in _HYPHENS):
+            parts = []
+            pos = 0
+            pieces = norm.replace("\u2010", "-").replace("\u2011", "-").split("-")
+            directions = g.trap("direction_parts")
+            if any(p in directions for p in pieces):
+                return ()  # Северо-Казахстанская область: a province, not the state
+            for k, piece in enumerate(pieces):
+                actor = None
+                if k < len(pieces) - 1:
+                    actor = g.compound_stems.get(piece)
+                if actor is None:
+                    actor = g.adjective_forms.get(piece)
+                if actor is not None:
+                    parts.append((pos, pos + len(piece), actor))
+                pos += len(piece) + 1
+            if parts:
+                return ("compound", tuple(parts), len(norm))
+        return ()
+
+    # -- matching -----------------------------------------------------------------------------
+    def mentions(self, document: Document) -> list[tuple]:
+        """``(token_start, token_end, char_start, char_end, actor, form, stance)`` in text order."""
+        tokens = document.tokens
+        infos = tokens.infos
+        starts, ends = tokens.starts, tokens.ends
+        text = document.text
+        memo = self._memo
+        n = len(infos)
+        found = []
+        for i in range(n):
+            info = infos[i]
+            cand = memo.get(info[0])
+            if cand is None:
+                cand = memo[info[0]] = self._candidates(info[0], info[2])
+            if cand:
+                found.append((i, cand))
+        if not found:
+            return []
+        raw = []
+        for i, cand in found:
+            kind = cand[0]
+            if kind == "seq":
+                for p in cand[1]:
+                    j = i + len(p.words)
+                    if j > n:
+                        continue
+                    ok = True
+                    for k in range(1, len(p.words)):
+                        inf = infos[i + k]
+                        if inf[0] not in p.words[k] and inf[2] not in p.words[k]:
+                            ok = False
+                            break
+                    if not ok:
+                        continue
+                    if p.exact is not None:
+                        if any(text[starts[i + k]:ends[i + k]] != p.exact[k] for k in range(len(p.words))):
+                            continue
+                    elif p.capital and not text[starts[i]:starts[i] + 1].isupper():
+                        continue
+                    raw.append((i, j, starts[i], ends[j - 1], p.actor, p.form, None))
+                    break
+            elif kind == "stance":
+                raw.append((i, i + 1, starts[i], ends[i], cand[1], "adjective", cand[2]))
+            else:
+                a = starts[i]
+                if ends[i] - a != cand[2]:  # invisible characters inside: keep the whole token
+                    for actor in dict.fromkeys(p[2] for p in cand[1]):
+                        raw.append((i, i + 1, a, ends[i], actor, "adjective", None))
+                else:
+                    for s, e, actor in cand[1]:
+                        raw.append((i, i + 1, a + s, a + e, actor, "adjective", None))
+        raw.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+        kept = []
+        last_end = -1
+        last_start = -1
+        for m in raw:
+            if m[0] >= last_end or (m[0] == last_start and m[1] == last_end and m[2] != kept[-1][2]):
+                kept.append(m)
+                last_start, last_end = m[0], m[1]
+        return [m for m in kept if m[4] is not None and not self._trapped(tokens, m)]
+
+    def _trapped(self, tokens, m) -> bool:
+        g = self.gazetteer
+        i, j, actor, form = m[0], m[1], m[4], m[5]
+        infos = tokens.infos
+        n = len(infos)
+        prev = i - 1
+        if prev >= 0 and infos[prev][0] == "." and prev >= 1:
+            prev -= 1  # "ул. Абая"
+        nxt = j if j < n else None
+        if form in ("name", "metonym", "person"):
+            if prev >= 0 and (infos[prev][0] in g.trap("place_heads") or infos[prev][2] in g.trap("place_heads")):
+                return True
+            if form == "person" and nxt is not None and infos[nxt][2] in g.trap("place_tails"):
+                return True
+        if form == "adjective":
+            if nxt is not None and infos[nxt][2] in g.trap("language_nouns"):
+                return True
+            if actor == "WEST" and nxt is not None and infos[nxt][2] in g.trap("west_places"):
+                return True
+        return False
+
+    # -- roles and tone -------------------------------------------------------------------------
+    @staticmethod
+    def _role(tokens, i: int, j: int, form: str, stance) -> str:
+        if stance is not None:
+            return "target"
+        if form == "adjective":
+            return "attribute"
+        infos = tokens.infos
+        prev_prep = i > 0 and infos[i - 1][0] in PREPOSITIONS
+        tag = infos[i][4] or ""
+        if prev_prep:
+            return "oblique"
+        fixed = not tag or "Fixd" in tag or "Abbr" in tag or "LATN" in tag
+        if fixed:
+            # indeclinable (США, ЕС, Shell): read the neighbours instead of the case
+            if i > 0 and infos[i - 1][3] == "NOUN":
+                return "possessor"
+            k = j
+            while k < len(infos) and k < j + 3 and infos[k][3] in ("ADVB", "PRCL", None) and infos[k][1] == 0:
+                k += 1
+            if k < len(infos) and infos[k][3] in ("VERB",):
+                return "subject"
+            return "unknown"
+        if "nomn" in tag:
+            return "subject"
+        if "gent" in tag:
+            return "possessor"
+        if "accs" in tag or "datv" in tag or "ablt" in tag:
+            return "object"
+        if "loct" in tag or "loc2" in tag:
+            return "oblique"
+        return "unknown"
+
+    @staticmethod
+    def _clause(tokens, i: int, j: int, sent_start: int, sent_end: int) -> tuple[int, int]:
+        infos = tokens.infos
+        a = i
+        while a > sent_start and infos[a - 1][0] not in CLAUSE_PUNCT and infos[a - 1][0] not in CLAUSE_WORDS:
+            a -= 1
+        b = j
+        while b < sent_end and infos[b][0] not in CLAUSE_PUNCT and infos[b][0] not in CLAUSE_WORDS:
+            b += 1
+        return a, b
+
+    # -- the analysis -------------------------------------------------------------------------
+    def analyze(self, document: Document) -> ActorsResult:
+        g = self.gazetteer
+        found = self.mentions(document)
+        body: dict[str, Any] = {"analyzer_version": VERSION, "gazetteer_version": g.version,
+                                "tone_lexicon": self.tone_lexicon.label, "total_mentions": len(found),
+                                "actors": [], "cooccurrence": []}
+        if not found:
+            return ActorsResult(body, document)
+        tokens = document.tokens
+        text = document.text
+        sentence_of = document.sentence_index()
+        sentences = document.sentences
+        tone_hits = self._tone_hits(document, found)
+        # per sentence: tone words (token index → (weight, word))
+        by_sentence: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
+        for k, w, word in tone_hits:
+            by_sentence[sentence_of[k]].append((k, w, word))
+        mention_tokens = {k for m in found for k in range(m[0], m[1])}
+        # "анти-" adjectives: evidence against the other actors of their clause
+        anti_by_sentence: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+        for m in found:
+            if m[6] == "anti":
+                anti_by_sentence[sentence_of[m[0]]].append((m[0], m[4], text[m[2]:m[3]]))
+
+        per_actor: dict[str, dict] = {}
+        sent_actors: dict[int, set[str]] = defaultdict(set)
+        for (i, j, a, b, actor, form, stance) in found:
+            s = sentence_of[i]
+            seg = sentences[s] if s >= 0 else None
+            s_start, s_end = (seg.token_start, seg.token_end) if seg else (i, j)
+            ca, cb = self._clause(tokens, i, j, s_start, s_end)
+            score = 0.0
+            evidence = []
+            if stance is None:
+                for k, w, word in by_sentence.get(s, ()):
+                    if k in mention_tokens:
+                        continue
+                    weight = w if ca <= k < cb else w * _SENTENCE_WEIGHT
+                    score += weight
+                    evidence.append({"word": word, "weight": round(weight, 3)})
+                for k, other, word in anti_by_sentence.get(s, ()):
+                    if other != actor and ca <= k < cb:
+                        score -= 1.0
+                        evidence.append({"word": word, "weight": -1.0})
+            tone = round(score / (1.0 + abs(score)), 3)
+            role = self._role(tokens, i, j, form, stance)
+            mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
+                       "sentence": s}
+            if stance:
+                mention["stance"] = stance
+            if evidence:
+                mention["evidence"] = evidence
+            rec = per_actor.get(actor)
+            if rec is None:
+                info = g.actors.get(actor)
+                rec = per_actor[actor] = {
+                    "id": actor, "name": info.name if info else actor, "kind": info.kind if info else "state",
+                    "count": 0, "first": a, "share": 0.0, "by_form": dict.fromkeys(FORMS, 0),
+                    "roles": dict.fromkeys(ROLES, 0), "tone": 0.0, "tone_words": Counter(), "mentions": []}
+                if info and info.home:
+                    rec["home"] = info.home
+            rec["count"] += 1
+            rec["by_form"][form] += 1
+            rec["roles"][role] += 1
+            rec["mentions"].append(mention)
+            for e in evidence:
+                rec["tone_words"][e["word"]] += e["weight"]
+            if s >= 0:
+                sent_actors[s].add(actor)
+        total = len(found)
+        actors = sorted(per_actor.values(), key=lambda r: (-r["count"], r["first"], r["id"]))
+        for r in actors:
+            r["share"] = round(r["count"] / total, 4)
+            scored = [m["tone"] for m in r["mentions"] if "stance" not in m]
+            r["tone"] = round(sum(scored) / len(scored), 3) if scored else 0.0
+            r["tone_words"] = [{"word": w, "weight": round(v, 3)}
+                               for w, v in sorted(r["tone_words"].items(), key=lambda kv: -abs(kv[1]))[:10]]
+        pairs: Counter = Counter()
+        for members in sent_actors.values():
+            ms = sorted(members)
+            for x in range(len(ms)):
+                for y in range(x + 1, len(ms)):
+                    pairs[(ms[x], ms[y])] += 1
+        body["actors"] = actors
+        body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
+                                for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return ActorsResult(body, document)
+
+    def _tone_hits(self, document: Document, found) -> list[tuple[int, float, str]]:
+        out = []
+        text = document.text
+        for m in self.tone_matcher.match(document):
+            w = m.entry.weight
+            if m.negated:
+                w = -w
+            out.append((m.token_start, w, text[m.start:m.end]))
+        return out
+
+    def summary(self, result: dict) -> list[str]:
+        """Lines for the CLI table: the most-named actors with their forms and tone."""
+        lines = []
+        for r in result.get("actors", [])[:8]:
+            forms = ", ".join(f"{f} {c}" for f, c in r["by_form"].items() if c)
+            lines.append(f"{r['id']:<14} {r['count']:>3}  {r['share']:.0%}  tone {r['tone']:+.2f}  ({forms})")
+        pairs = result.get("cooccurrence", [])[:3]
+        if pairs:
+            lines.append("with: " + ", ".join(f"{p['a']}–{p['b']} ×{p['sentences']}" for p in pairs))
+        return lines or ["no actors named"]
