@@ -1,0 +1,220 @@
+"""The HTML report in a real headless Chromium (Debian's ``chromium`` driven by Playwright).
+
+Checked in the browser: the DOM text of every highlight equals the finding's text at its offsets,
+unticking a layer hides it, hover/focus shows the details, no script from the article ran, the
+console stays clean and no request leaves the file. One browser for the module; each page load
+records every request and console message. Skipped (with the reason) only where Playwright or
+Chromium cannot start.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+from kzmedia import Document
+from kzmedia.report import render_comparison, render_corpus, render_document_report
+from kzmedia.report.model import doc_view
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("KZMEDIA_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _fakes():
+    # the fake analyzers and example texts live beside the non-browser tests
+    spec = importlib.util.spec_from_file_location("_report_fakes", Path(__file__).with_name("test_report.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+F = _fakes()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as e:
+        pytest.skip(f"the playwright package is not installed ({e}); pip install playwright")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is absent: install Debian's chromium (apt-get install chromium)")
+    pw = sync_playwright().start()
+    try:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    except Exception as e:  # no display libraries, sandbox refused, ...
+        pw.stop()
+        pytest.skip(f"Chromium cannot start here: {type(e).__name__}: {str(e).splitlines()[0]}")
+    yield b
+    b.close()
+    pw.stop()
+
+
+class Loaded:
+    def __init__(self, page, requests, console, errors):
+        self.page, self.requests, self.console, self.errors = page, requests, console, errors
+
+    def assert_clean(self, url):
+        assert self.requests == [url], f"requests beyond the file: {self.requests}"
+        bad = [m for m in self.console if m[0] in ("error", "warning")]
+        assert not bad, f"console: {bad}"
+        assert not self.errors, f"page errors: {self.errors}"
+
+
+@pytest.fixture
+def open_report(browser, tmp_path):
+    pages = []
+
+    def _open(html: str, name: str = "report.html") -> Loaded:
+        path = tmp_path / name
+        path.write_text(html, encoding="utf-8", newline="")
+        url = path.as_uri()
+        context = browser.new_context(java_script_enabled=True)
+        page = context.new_page()
+        requests, console, errors = [], [], []
+        page.on("console", lambda m: console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+        def route(r):
+            requests.append(r.request.url)
+            if r.request.url == url:
+                r.continue_()
+            else:
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(url)
+        pages.append(context)
+        return Loaded(page, requests, console, errors)
+
+    yield _open
+    for c in pages:
+        c.close()
+
+
+# The mark index → (code-point offset of its first piece, concatenated text) in each text container;
+# offsets count code points (Array.from), as Python does.
+SPANS_JS = """
+() => Array.from(document.querySelectorAll('.text[data-doc]')).map(box => {
+  const spans = {}; let pos = 0;
+  for (const node of box.childNodes) {
+    const t = node.textContent, n = Array.from(t).length;
+    if (node.nodeType === 1 && node.dataset.m) {
+      for (const id of node.dataset.m.split(' ')) {
+        if (!(id in spans)) spans[id] = [pos, ''];
+        spans[id][1] += t;
+      }
+    }
+    pos += n;
+  }
+  return {doc: box.dataset.doc, text: box.textContent, spans};
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def analyses():
+    pipe = F.make_pipeline(*F.FAKES)
+    return [pipe.analyze(Document.from_text(F.TEXT, id="own-example", date="2025-02-01", outlet="Пример")),
+            pipe.analyze(Document.from_text(F.HOSTILE, id="<img src=x onerror=alert(1)>", **F.HOSTILE_META))]
+
+
+def check_highlights(loaded: Loaded, analyses) -> int:
+    boxes = loaded.page.evaluate(SPANS_JS)
+    assert len(boxes) == len(analyses)
+    checked = 0
+    for box, analysis in zip(boxes, analyses):
+        view = doc_view(0, analysis)
+        assert box["text"] == analysis.document.text  # CRLF, emoji and markup intact
+        assert len(box["spans"]) == len(view.marks) > 0
+        for i, m in enumerate(view.marks):
+            start, text = box["spans"][str(i)]
+            assert (start, text) == (m.start, analysis.document.text[m.start:m.end]), (m.layer, m.label)
+            checked += 1
+    return checked
+
+
+def test_highlights_sit_at_their_offsets_and_nothing_runs(open_report, analyses):
+    loaded = open_report(render_document_report(analyses))
+    page = loaded.page
+    assert check_highlights(loaded, analyses) > 20
+    # the hostile article ran nothing and injected no element
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.title().startswith("kzmedia report")
+    assert page.evaluate("() => document.querySelectorAll('script, img, iframe, object, embed').length") == 0
+    assert page.evaluate("() => document.querySelectorAll('main svg[onload], main a[href^=javascript]').length") == 0
+    assert page.evaluate("() => document.styleSheets.length") == 1
+    assert page.is_visible("main")
+    text = page.inner_text('.text[data-doc="1"]')
+    assert "<script>window.__pwned = 1;" in text and "</style><style>body{display:none}</style>" in text
+    assert "<script>window.__pwned=5</script>Заголовок" in page.inner_text("#doc-1 h2")
+    loaded.assert_clean(page.url)
+
+
+def test_toggling_a_layer_hides_it(open_report, analyses):
+    loaded = open_report(render_document_report(analyses[:1]))
+    page = loaded.page
+    probes = {"framing": ("background-color", "rgba(0, 0, 0, 0)"),
+              "actors": ("border-bottom-style", "none"),
+              "rhetoric": ("text-decoration-line", "none")}
+    for layer, (prop, hidden) in probes.items():
+        sel = f".text .l-{layer}"
+        style = f"() => getComputedStyle(document.querySelector('{sel}')).getPropertyValue('{prop}')"
+        shown = page.evaluate(style)
+        assert shown != hidden, f"{layer} is not drawn"
+        page.click(f'label[for="t-{layer}"]')
+        assert page.evaluate(style) == hidden, f"{layer} still drawn after unticking"
+        # the other layers stay
+        for other, (p2, h2) in probes.items():
+            if other != layer:
+                assert page.evaluate(f"() => getComputedStyle(document.querySelector('.text .l-{other}'))"
+                                     f".getPropertyValue('{p2}')") != h2
+        page.click(f'label[for="t-{layer}"]')
+        assert page.evaluate(style) == shown
+    loaded.assert_clean(page.url)
+
+
+def test_focus_shows_technique_device_and_trigger(open_report, analyses):
+    loaded = open_report(render_document_report(analyses[:1]))
+    page = loaded.page
+    view = doc_view(0, analyses[0])
+    i = next(i for i, m in enumerate(view.marks) if m.label == "doubt")
+    page.focus(f'.text [data-m~="{i}"]')
+    tip = page.evaluate("() => getComputedStyle(document.activeElement, '::after').content")
+    assert "doubt" in tip and "device-of-doubt" in tip and "trigger: так" in tip
+    # hovering the piece where the technique overlaps an actor shows both
+    page.keyboard.press("Tab")  # focus moves away; only the hover tooltip remains
+    last = page.locator(f'.text [data-m~="{i}"]').last
+    last.hover()
+    tip = last.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "Rhetoric: doubt" in tip and "Actors: Россия" in tip
+    loaded.assert_clean(page.url)
+
+
+def test_comparison_and_corpus_pages_load_clean(open_report, analyses):
+    for name, html in (("compare.html", render_comparison(analyses)), ("corpus.html", render_corpus(analyses))):
+        loaded = open_report(html, name)
+        assert loaded.page.evaluate("() => window.__pwned") is None
+        assert check_highlights(loaded, analyses) > 20
+        assert loaded.page.evaluate("() => document.querySelectorAll('svg.chart').length") >= 3
+        loaded.assert_clean(loaded.page.url)
+
+
+def test_seed_report_with_real_analyzers(open_report, seed_texts):
+    from kzmedia import Pipeline
+
+    pipe = Pipeline()
+    analyses = [pipe.analyze(Document.from_file(p)) for p in seed_texts.values()]
+    if not any(doc_view(0, a).marks for a in analyses):
+        pytest.skip("the installed analyzers found nothing to highlight in the seed texts")
+    analyses = [a for a in analyses if doc_view(0, a).marks]
+    loaded = open_report(render_document_report(analyses), "seeds.html")
+    assert check_highlights(loaded, analyses) > 0
+    loaded.assert_clean(loaded.page.url)
