@@ -123,14 +123,14 @@ def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
                 and _same_line(text, sents[j].end, sents[j + 1].start):
             j += 1
         first_norm = tokens.norm(seg.token_start) if seg.token_start < len(tokens) else ""
-        conf = 0.55
+        norms = _norms(tokens, seg)
+        conf = 0.45  # a lone question: as often a genuine one as a rhetorical one
         if j > k:
-            conf = 0.7  # a volley of questions
-        elif first_norm in ("неужели", "разве", "доколе") or "ли" in _norms(tokens, seg):
-            conf = 0.65
-        # answered by the author in the next sentence of the same paragraph
-        if j + 1 < n and _same_line(text, sents[j].end, sents[j + 1].start):
-            conf = max(conf, 0.6)
+            conf = 0.65  # a volley of questions
+        elif first_norm in ("неужели", "разве", "доколе") or norms & {"неужели", "разве", "ли", "же"}:
+            conf = 0.6
+        elif first_norm in ("а", "и", "но", "почему", "зачем", "кто", "откуда", "как"):
+            conf = 0.5
         end = sents[j].end
         yield (seg.start, end, "Doubt", "rhetorical_question", text[seg.start:end][:60], conf)
         k = j + 1
@@ -158,34 +158,49 @@ _SPEECH_LEMMAS = frozenset("сказать заявить говорить от�
                            "пояснить добавить назвать ответить признать цитата слово".split())
 
 
+#: legitimising words: put in quotes, they are mocked, and the claim behind them doubted
+_IRONY_LEMMAS = frozenset(
+    "партнерство партнер стратегический демократия демократический свобода свободный цивилизованный "
+    "цивилизация ценность забота помощь гуманитарный миротворец миротворческий мирный союзник дружба "
+    "друг братский брат независимый независимость суверенный суверенитет правда правдивый честный "
+    "эксперт политолог специалист аналитик журналист правозащитник волонтер реформа прогресс "
+    "прогрессивный европейский выбор сотрудничество гарантия безопасность защита защитник "
+    "освобождение освободитель доказательство расследование правосудие справедливость "
+    "демократизация инвестиция благо уникальный великий".split())
+_CALLED = frozenset({"называемый", "пресловутый", "название", "называть", "назвать", "именовать",
+                     "величать", "окрестить"})
+
+
 def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
     """A short lower-case phrase in quotes inside a sentence: the author distances from the term.
-    Names of organisations and media (capitalised) and quotations after a colon are skipped."""
+
+    Names of organisations and media (capitalised), numbers and whole quoted sentences are
+    skipped. The quoted term is loaded wording; it casts *doubt* when it is a legitimising word
+    (партнёрство, демократия, эксперты…) or is introduced as "так называемый"."""
     text = ctx.doc.text
     tokens = ctx.tokens
     for m in _SCARE_RE.finditer(text):
         inner = m.group(2)
         words = inner.split()
-        if not 1 <= len(words) <= 4 or not inner[:1].isalpha():
+        if not 1 <= len(words) <= 4 or not inner[:1].isalpha() or not inner[0].islower():
             continue
-        if not inner[0].islower():
-            continue
-        if inner.rstrip()[-1:] in ".!?…":
-            continue  # a quoted sentence, not a term
+        if inner.rstrip()[-1:] in ".!?…," or any(ch.isdigit() for ch in inner):
+            continue  # a quoted sentence or a date, not a term
         before = text[max(0, m.start() - 3):m.start()].strip()
         if before.endswith(":"):
             continue
         ti = tokens.index_at(m.start())
-        # "назвал это «…»": the quotes report someone else's word, still often ironic but weaker
-        conf = 0.6
-        for i in range(max(0, ti - 3), ti):
-            if tokens.lemma(i) in _SPEECH_LEMMAS:
-                conf = 0.45
-                break
-        if tokens.norm(max(0, ti - 1)) in ("называемый", "называемая", "называемые", "называемых",
-                                           "называемой", "называемого", "называемом", "называемыми",
-                                           "называемую", "называемым"):
-            conf = 0.8
+        tj = tokens.index_at(m.end() - 1)
+        inner_lemmas = {tokens.lemma(i) for i in range(ti + 1, tj)}
+        before_lemmas = {tokens.lemma(i) for i in range(max(0, ti - 3), ti)}
+        reported = bool(before_lemmas & _SPEECH_LEMMAS)
+        yield (m.start(), m.end(), "Loaded_Language", "scare_quotes", m.group(), 0.45 if reported else 0.55)
+        if before_lemmas & _CALLED:
+            conf = 0.75
+        elif inner_lemmas & _IRONY_LEMMAS:
+            conf = 0.6
+        else:
+            conf = 0.4
         yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf)
 
 
