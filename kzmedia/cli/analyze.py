@@ -1,32 +1,62 @@
-"""``kzmedia analyze FILE...``: run the analyzers and print table, JSON or JSON lines."""
+"""``kzmedia analyze INPUT...``: run the analyzers over files, folders, globs or record files.
+
+Inputs are read by the corpus readers (:mod:`kzmedia.readers`): ``.txt`` files, directories
+(walked recursively), glob patterns, JSON lines, CSV, HTML and Parquet; ``-`` reads standard
+input. A plain file's document id is its path as given. Results go to standard output (table,
+JSON or JSON lines) or, with ``--store``, into a resumable SQLite results store.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 
-from ..document import Document
-from ..errors import DocumentError
-from ..pipeline import Analysis, FailedDocument, Pipeline
-from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, split_names
+from ..errors import KzmediaError
+from ..pipeline import Analysis, Pipeline
+from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, split_names
+
+#: how many failing documents are named one by one on stderr before a summary line
+MAX_REPORTED_FAILURES = 20
 
 
 def add_parser(sub):
-    p = sub.add_parser("analyze", help="analyse files and print the results")
-    p.add_argument("inputs", nargs="+", metavar="FILE", help="text files ('-' reads standard input)")
-    p.add_argument("--format", choices=("table", "json", "jsonl"), default="table")
+    p = sub.add_parser("analyze", help="analyse files or a corpus and print or store the results")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="text files, directories, glob patterns, .jsonl/.csv/.html/.parquet files "
+                        "('-' reads standard input)")
+    p.add_argument("--format", choices=("table", "json", "jsonl"), default=None,
+                   help="output format (default: table; nothing is printed with --store unless given)")
     p.add_argument("--only", action="append", metavar="NAMES", help="run only these analyzers (comma-separated)")
     p.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
     p.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
                    help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
     p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
     p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    g = p.add_argument_group("corpus input")
+    g.add_argument("--reader", metavar="NAME",
+                   help="read every input with this reader (txt, jsonl, csv, html, parquet, or a plugin's); "
+                        "default: chosen by file suffix")
+    g.add_argument("--text-field", metavar="FIELD[,FIELD]",
+                   help="record field(s) holding the text (default: text, else content); several are "
+                        "joined with a blank line")
+    g.add_argument("--id-field", metavar="FIELD", help="record field holding the document id (default: id, else url)")
+    g.add_argument("--meta-fields", metavar="A,B", help="record fields kept as metadata (default: all others)")
+    g.add_argument("--pattern", metavar="GLOB",
+                   help="with --reader txt/html and a directory: which files to take (default **/*.txt)")
+    r = p.add_argument_group("running")
+    r.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="worker processes (0 = one per CPU; default 1)")
+    r.add_argument("--batch-size", type=int, default=16, metavar="N",
+                   help="documents sent to a worker at a time (default 16)")
+    r.add_argument("--store", metavar="PATH",
+                   help="write results into this SQLite store (resumable: stored documents are skipped)")
+    r.add_argument("--no-text", action="store_true", help="with --store: do not keep the documents' text")
+    r.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
     return p
 
 
 def parse_lexicon_args(values) -> dict[str, list[str]]:
-    from . import UsageError
-
     out: dict[str, list[str]] = {}
     for v in values or ():
         if "=" not in v:
@@ -42,16 +72,22 @@ def build_pipeline(args) -> Pipeline:
                     extra_lexicons=parse_lexicon_args(getattr(args, "lexicon", None)))
 
 
-def read_inputs(paths, encoding=None):
-    """Yield a Document (or a FailedDocument naming the file and the reason) per input."""
-    for path in paths:
-        try:
-            if path == "-":
-                yield Document.from_text(sys.stdin.read(), id="<stdin>")
-            else:
-                yield Document.from_file(path, encoding=encoding)
-        except DocumentError as e:
-            yield FailedDocument(path, str(e).removeprefix(f"{path}: "))
+def reader_options(args) -> dict:
+    opts = {}
+    for key in ("encoding", "text_field", "id_field", "meta_fields", "pattern"):
+        value = getattr(args, key, None)
+        if value:
+            opts[key] = value
+    return opts
+
+
+def read_inputs(paths, encoding=None, *, reader=None, **options):
+    """Yield a Document (or a FailedDocument naming the input and the reason) per document."""
+    from ..readers import read_corpus
+
+    if encoding:
+        options["encoding"] = encoding
+    return read_corpus(paths, reader=reader, **options)
 
 
 def emit(analysis: Analysis, fmt: str, out=None, *, single: bool = False, analyzers=None) -> None:
@@ -94,17 +130,143 @@ def _generic_summary(result: dict) -> list[str]:
     return out
 
 
-def run(args) -> int:
-    pipeline = build_pipeline(args)
-    failed = 0
-    docs = list(read_inputs(args.inputs, args.encoding))
-    for analysis in pipeline.analyze_many(docs):
-        failed += bool(analysis.errors)
-        emit(analysis, args.format, single=len(docs) == 1, analyzers=pipeline.analyzers)
-        for err in analysis.errors:
+class _Progress:
+    """A rich progress line on a terminal's stderr; nothing when piped or quiet."""
+
+    def __init__(self, enabled: bool):
+        self.bar = None
+        self.docs = self.words = self.failed = self.skipped = 0
+        self.t0 = time.perf_counter()
+        if not enabled:
+            return
+        try:
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+        except ImportError:
+            return
+        self.bar = Progress(TextColumn("[bold]kzmedia"), BarColumn(), TextColumn("{task.description}"),
+                            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                            redirect_stdout=True, redirect_stderr=True)
+        self.task = self.bar.add_task("", total=None)
+        self.bar.start()
+
+    def update(self, analysis, document=None):
+        self.docs += 1
+        if analysis is None:
+            self.skipped += 1
+        else:
+            if analysis.errors:
+                self.failed += 1
+            if analysis.document is not None and analysis.document.text.strip():
+                self.words += analysis.document.words
+        if self.bar is not None and (self.docs % 8 == 0 or self.docs < 8):
+            rate = self.words / max(time.perf_counter() - self.t0, 1e-9)
+            desc = f"{self.docs:,} docs · {rate:,.0f} words/s"
+            if self.skipped:
+                desc += f" · {self.skipped:,} already stored"
+            if self.failed:
+                desc += f" · [red]{self.failed:,} failed"
+            self.bar.update(self.task, description=desc)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+def _report_failure(analysis: Analysis, shown: list) -> None:
+    for err in analysis.errors:
+        if len(shown) < MAX_REPORTED_FAILURES:
             print(f"kzmedia: {err['document']}: {err.get('analyzer') or err['stage']}: {err['message']}",
                   file=sys.stderr)
+        shown.append(err)
+
+
+def run(args) -> int:
+    if args.jobs < 0:
+        raise UsageError("--jobs must be >= 0")
+    if args.batch_size < 1:
+        raise UsageError("--batch-size must be >= 1")
+    pipeline = build_pipeline(args)
+    if args.reader:
+        from ..readers import available_readers
+
+        if args.reader not in available_readers():
+            raise UsageError(f"unknown reader {args.reader!r}; available: {', '.join(sorted(available_readers()))}")
+    docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
+    n_jobs = args.jobs if args.jobs != 0 else -1
+    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+    try:
+        if args.store:
+            return _run_store(args, pipeline, docs, n_jobs, progress)
+        return _run_print(args, pipeline, docs, n_jobs, progress)
+    finally:
+        progress.close()
+
+
+def _run_print(args, pipeline, docs, n_jobs, progress) -> int:
+    fmt = args.format or "table"
+    # peek: a lone document is pretty-printed with --format json (as before corpus input existed)
+    docs = iter(docs)
+    head = []
+    for d in docs:
+        head.append(d)
+        if len(head) == 2:
+            break
+    single = len(head) == 1
+
+    def stream():
+        yield from head
+        yield from docs
+
+    total = failed = 0
+    shown: list = []
+    for analysis in pipeline.analyze_many(stream(), n_jobs=n_jobs, batch_size=args.batch_size):
+        total += 1
+        failed += bool(analysis.errors)
+        emit(analysis, fmt, single=single, analyzers=pipeline.analyzers)
+        if analysis.errors:
+            _report_failure(analysis, shown)
+        progress.update(analysis)
+    progress.close()
+    if len(shown) > MAX_REPORTED_FAILURES:
+        print(f"kzmedia: ... and {len(shown) - MAX_REPORTED_FAILURES} more error(s)", file=sys.stderr)
     if failed:
-        print(f"kzmedia: {failed} of {len(docs)} document(s) had errors (see 'errors' in the output)",
+        print(f"kzmedia: {failed} of {total} document(s) had errors (see 'errors' in the output)",
               file=sys.stderr)
     return EXIT_FAILED_DOCUMENTS if failed else EXIT_OK
+
+
+def _run_store(args, pipeline, docs, n_jobs, progress) -> int:
+    from ..store import Store
+
+    fmt = args.format
+    shown: list = []
+
+    def on_result(analysis, document):
+        progress.update(analysis, document)
+        if analysis is None:
+            return
+        if fmt:
+            emit(analysis, fmt, analyzers=pipeline.analyzers)
+        if analysis.errors:
+            _report_failure(analysis, shown)
+
+    with Store(args.store, keep_text=not args.no_text) as store:
+        summary = store.run(pipeline, docs, n_jobs=n_jobs, batch_size=max(args.batch_size, 64),
+                            ordered=bool(fmt), source=list(args.inputs), on_result=on_result)
+    progress.close()
+    if len(shown) > MAX_REPORTED_FAILURES:
+        print(f"kzmedia: ... and {len(shown) - MAX_REPORTED_FAILURES} more error(s)", file=sys.stderr)
+    if not args.quiet:
+        rate = summary.words / summary.seconds if summary.seconds else 0.0
+        print(f"kzmedia: {summary.seen} document(s): {summary.analysed} analysed"
+              + (f" ({summary.partial} partly)" if summary.partial else "")
+              + f", {summary.skipped} already stored, {summary.failed} with errors; "
+              f"{summary.words:,} words in {summary.seconds:.1f} s ({rate:,.0f} words/s) -> {args.store}",
+              file=sys.stderr)
+    if summary.failed:
+        print(f"kzmedia: {summary.failed} document(s) had errors: see the 'errors' table of {args.store} "
+              f"(kzmedia export {args.store} --format csv --table errors)", file=sys.stderr)
+        return EXIT_FAILED_DOCUMENTS
+    return EXIT_OK

@@ -1,0 +1,49 @@
+"""``kzmedia export results.sqlite --format csv|parquet|jsonl [-o OUT]``: a results store out.
+
+``jsonl`` writes, per document, exactly the object ``kzmedia analyze --format jsonl`` prints; a
+resumed store exports byte for byte what a clean run exports. ``csv`` and ``parquet`` write one
+of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from . import EXIT_OK, UsageError
+
+
+def add_parser(sub):
+    from ..tables import TABLES
+
+    p = sub.add_parser("export", help="export a results store as JSON lines, CSV or Parquet")
+    p.add_argument("store", metavar="STORE", help="a results store written by 'kzmedia analyze --store'")
+    p.add_argument("--format", default="jsonl", metavar="FORMAT",
+                   help="jsonl (default), csv, parquet, or a plugin's exporter")
+    p.add_argument("--table", choices=TABLES, default="documents",
+                   help="csv/parquet: which table (default: documents, one row per document)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    return p
+
+
+def run(args) -> int:
+    from ..exporters import get_exporter
+    from ..store import Store
+
+    if not os.path.exists(args.store):
+        raise UsageError(f"{args.store}: no such results store")
+    exporter = get_exporter(args.format)
+    options = {} if args.format == "jsonl" else {"table": args.table}
+    with Store(args.store, readonly=True) as store:
+        if args.output and args.output != "-":
+            tmp = args.output + ".partial"
+            with open(tmp, "wb") as out:
+                exporter(store.analyses(), out, **options)
+            os.replace(tmp, args.output)
+        else:
+            if args.format == "parquet" and sys.stdout.isatty():
+                raise UsageError("Parquet is binary: give -o FILE")
+            out = sys.stdout.buffer
+            exporter(store.analyses(), out, **options)
+            out.flush()
+    return EXIT_OK

@@ -1,0 +1,472 @@
+"""The results store: one SQLite file (standard library, WAL mode), resumable, exportable.
+
+``kzmedia analyze CORPUS --store results.sqlite`` (or :meth:`Store.run`) writes each document's
+analysis as it arrives, one transaction per batch. Kill the run at any moment and start the same
+command again: documents already stored with the same content hash and the same analyzer
+fingerprints are skipped, the rest is computed, and the final store equals a clean run's. When
+one analyzer changes (its version, its lexicon version, its options or the extra lexicons given
+to it), only that analyzer is recomputed on every document.
+
+Schema (``SCHEMA_VERSION`` 1; every JSON column holds UTF-8 JSON text)::
+
+    store_info(key PRIMARY KEY, value)            schema_version, created_with
+    runs(run_id PRIMARY KEY, started_at, finished_at, status,       -- running|complete|failed|interrupted
+         kzmedia_version, source,                  -- JSON list of the corpus inputs
+         analyzers,                                -- JSON {name: {version, lexicon_version, fingerprint}}
+         seen, analysed, skipped, failed)          -- document counts of the run
+    documents(doc_id PRIMARY KEY, seq,             -- seq: position in the corpus stream (export order)
+              content_hash,                        -- SHA-256 of the text (NULL when unreadable)
+              chars, words, meta,                  -- as in the JSON output's "document" object
+              input_error,                         -- JSON error object when the document itself failed
+              kzmedia_version, text,               -- the analysed text (HTML: the extracted text)
+              run_id)                              -- the run that last wrote the row
+    results(doc_id, analyzer, PRIMARY KEY(doc_id, analyzer),
+            ordinal,                               -- the analyzer's position in the pipeline
+            analyzer_version, fingerprint,         -- what decides whether a stored result is current
+            result,                                -- JSON: results[analyzer] of the JSON output, or NULL
+            error,                                 -- JSON error object when the analyzer raised, or NULL
+            run_id)
+    errors(doc_id, analyzer, stage, message, run_id)      -- every error, flat (input and analyzer)
+    frame_scores(doc_id, analyzer, frame_id, kind, score, hits, share, present)
+    actor_mentions(doc_id, analyzer, actor_id, actor_name, actor_kind,
+                   start, end, text, form, role, tone)
+    findings(doc_id, analyzer, technique, category, device, start, end, text, trigger, confidence)
+
+The last three are read out of the analyzers' JSON (``frames``, ``actors[].mentions``,
+``findings``) defensively: a field an analyzer does not provide is NULL. ``start``/``end`` are
+character offsets into ``documents.text``.
+
+:meth:`Store.analyses` rebuilds, per document, exactly the object ``kzmedia analyze --format
+jsonl`` prints (no run ids or timestamps inside), so a resumed store exports what a clean run does.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable
+
+import attrs
+
+from .document import Document
+from .errors import KzmediaError
+from .pipeline import Analysis, FailedDocument, Pipeline
+
+__all__ = ["SCHEMA_VERSION", "Store", "RunSummary", "analyzer_fingerprints"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL,
+    kzmedia_version TEXT NOT NULL, source TEXT, analyzers TEXT NOT NULL,
+    seen INTEGER DEFAULT 0, analysed INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, failed INTEGER DEFAULT 0);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, content_hash TEXT, chars INTEGER NOT NULL,
+    words INTEGER NOT NULL, meta TEXT NOT NULL, input_error TEXT, kzmedia_version TEXT NOT NULL,
+    text TEXT, run_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_seq ON documents(seq);
+CREATE TABLE IF NOT EXISTS results (
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, ordinal INTEGER NOT NULL,
+    analyzer_version TEXT, fingerprint TEXT NOT NULL, result TEXT, error TEXT, run_id INTEGER NOT NULL,
+    PRIMARY KEY (doc_id, analyzer));
+CREATE TABLE IF NOT EXISTS errors (
+    doc_id TEXT NOT NULL, analyzer TEXT, stage TEXT, message TEXT, run_id INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS errors_doc ON errors(doc_id);
+CREATE TABLE IF NOT EXISTS frame_scores (
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, frame_id TEXT, kind TEXT, score REAL,
+    hits INTEGER, share REAL, present INTEGER);
+CREATE INDEX IF NOT EXISTS frame_scores_doc ON frame_scores(doc_id);
+CREATE TABLE IF NOT EXISTS actor_mentions (
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, actor_id TEXT, actor_name TEXT, actor_kind TEXT,
+    start INTEGER, "end" INTEGER, text TEXT, form TEXT, role TEXT, tone TEXT);
+CREATE INDEX IF NOT EXISTS actor_mentions_doc ON actor_mentions(doc_id);
+CREATE TABLE IF NOT EXISTS findings (
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, technique TEXT, category TEXT, device TEXT,
+    start INTEGER, "end" INTEGER, text TEXT, trigger TEXT, confidence REAL);
+CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc_id);
+"""
+
+#: the derived tables, rebuilt from an analyzer's JSON whenever its result is written
+DERIVED_TABLES = ("frame_scores", "actor_mentions", "findings")
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False)
+
+
+def analyzer_fingerprints(pipeline: Pipeline) -> dict[str, dict]:
+    """Per analyzer: what a stored result must match to be reused.
+
+    The fingerprint covers the analyzer's ``version``, its ``lexicon_version`` (an attribute the
+    built-in analyzers set in ``setup``), an optional ``fingerprint`` attribute (for analyzers
+    whose data changes without a version bump), the extra lexicons given to it and its options.
+    """
+    out = {}
+    for name, analyzer in pipeline.analyzers.items():
+        lexicons = [lx.id if hasattr(lx, "id") else f"{lx.name}@{lx.version}"
+                    for lx in pipeline.context.lexicons(name)]
+        lexicon_version = getattr(analyzer, "lexicon_version", None)
+        basis = {"version": str(analyzer.version),
+                 "lexicon_version": None if lexicon_version is None else str(lexicon_version),
+                 "fingerprint": None if getattr(analyzer, "fingerprint", None) is None
+                 else str(analyzer.fingerprint),
+                 "extra_lexicons": lexicons, "options": pipeline.context.options(name)}
+        digest = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        out[name] = {"version": basis["version"], "lexicon_version": basis["lexicon_version"],
+                     "fingerprint": digest}
+    return out
+
+
+@attrs.define
+class RunSummary:
+    """What one :meth:`Store.run` did. ``failures``: the first ``(doc_id, reason)`` pairs."""
+
+    run_id: int
+    seen: int = 0
+    analysed: int = 0
+    partial: int = 0
+    skipped: int = 0
+    failed: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    failures: list = attrs.field(factory=list)
+
+    def to_dict(self) -> dict:
+        return attrs.asdict(self)
+
+
+class Store:
+    """A results store in one SQLite file; open it with ``Store(path)`` (created when absent)."""
+
+    def __init__(self, path: str | os.PathLike, *, keep_text: bool = True, readonly: bool = False):
+        self.path = os.fspath(path)
+        self.keep_text = keep_text
+        if readonly:
+            if not os.path.exists(self.path):
+                raise KzmediaError(f"{self.path}: no such results store")
+            uri = "file:" + os.path.abspath(self.path) + "?mode=ro"
+            self.db = sqlite3.connect(uri, uri=True)
+        else:
+            self.db = sqlite3.connect(self.path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            # WAL + NORMAL: a committed batch survives a killed process (not a power cut)
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+            self._init_info()
+        self._check_schema()
+
+    # -- housekeeping -----------------------------------------------------------------------
+    def _init_info(self):
+        from . import __version__
+
+        with self.db:
+            self.db.execute("INSERT OR IGNORE INTO store_info VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self.db.execute("INSERT OR IGNORE INTO store_info VALUES ('created_with', ?)", (f"kzmedia {__version__}",))
+
+    def _check_schema(self):
+        try:
+            row = self.db.execute("SELECT value FROM store_info WHERE key='schema_version'").fetchone()
+        except sqlite3.DatabaseError as e:
+            raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
+        if row is None or int(row[0]) != SCHEMA_VERSION:
+            raise KzmediaError(f"{self.path}: results store schema {row and row[0]!r}, "
+                               f"this kzmedia reads schema {SCHEMA_VERSION}")
+
+    def close(self):
+        self.db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # -- running ----------------------------------------------------------------------------
+    def _stored(self, doc_id: str):
+        row = self.db.execute("SELECT content_hash, input_error FROM documents WHERE doc_id=?",
+                              (doc_id,)).fetchone()
+        if row is None:
+            return None
+        fps = dict(self.db.execute("SELECT analyzer, fingerprint FROM results WHERE doc_id=?", (doc_id,)))
+        return row[0], row[1], fps
+
+    def plan(self, document, fingerprints: Mapping[str, dict]) -> tuple[str, ...] | None:
+        """Which analyzers ``document`` still needs: ``()`` = none (skip), ``None`` = all."""
+        if not isinstance(document, Document):
+            return None
+        stored = self._stored(document.id)
+        if stored is None:
+            return None
+        content_hash, input_error, fps = stored
+        if input_error is not None or content_hash != document.content_hash:
+            return None
+        stale = tuple(n for n, fp in fingerprints.items() if fps.get(n) != fp["fingerprint"])
+        return stale if len(stale) < len(fingerprints) else None
+
+    def run(self, pipeline: Pipeline, documents: Iterable, *, n_jobs: int = 1, batch_size: int = 64,
+            ordered: bool = False, mp_context: str | None = None, source: Sequence[str] | None = None,
+            on_result: Callable[[Analysis | None, Any], None] | None = None,
+            max_failures: int = 50) -> RunSummary:
+        """Analyse ``documents`` into the store, skipping what is stored and current.
+
+        One transaction per ``batch_size`` documents. ``on_result(analysis, document)`` is
+        called for every document (``analysis`` is ``None`` for a skipped one): progress bars.
+        """
+        from . import __version__
+        from .parallel import Job
+
+        fingerprints = analyzer_fingerprints(pipeline)
+        ordinals = {name: i for i, name in enumerate(pipeline.analyzers)}
+        with self.db:
+            self.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
+            cur = self.db.execute(
+                "INSERT INTO runs(started_at, status, kzmedia_version, source, analyzers) VALUES (?,?,?,?,?)",
+                (_now(), "running", __version__, _dumps(list(source) if source is not None else None),
+                 _dumps(fingerprints)))
+        summary = RunSummary(run_id=cur.lastrowid)
+        seq_of: dict[str, int] = {}
+        t0 = time.perf_counter()
+
+        def jobs():
+            for pos, doc in enumerate(documents):
+                summary.seen += 1
+                if isinstance(doc, str):
+                    doc = Document.from_text(doc)
+                doc_id = doc.id
+                need = self.plan(doc, fingerprints)
+                if need == ():
+                    summary.skipped += 1
+                    err = self.db.execute("SELECT analyzer, stage, message FROM errors WHERE doc_id=? LIMIT 1",
+                                          (doc_id,)).fetchone()
+                    if err is not None:  # a stored failure still counts: same exit status as a clean run
+                        summary.failed += 1
+                        if len(summary.failures) < max_failures:
+                            summary.failures.append((doc_id, f"{err[0] or err[1]}: {err[2]}"))
+                    if on_result is not None:
+                        on_result(None, doc)
+                    continue
+                seq_of[doc_id] = pos
+                yield doc if need is None else Job(doc, need)
+
+        pending: list[tuple[Analysis, int]] = []
+        status = "failed"
+        try:
+            for analysis in pipeline.analyze_many(jobs(), n_jobs=n_jobs, ordered=ordered,
+                                                  batch_size=max(1, min(batch_size, 32)),
+                                                  mp_context=mp_context):
+                seq = seq_of.pop(analysis.document_id, summary.seen)
+                pending.append((analysis, seq))
+                if analysis.errors:
+                    summary.failed += 1
+                    if len(summary.failures) < max_failures:
+                        e = analysis.errors[0]
+                        summary.failures.append((analysis.document_id,
+                                                 f"{e.get('analyzer') or e.get('stage')}: {e.get('message')}"))
+                if on_result is not None:
+                    on_result(analysis, analysis.document)
+                if len(pending) >= batch_size:
+                    self._write(pending, fingerprints, ordinals, summary)
+                    pending = []
+            self._write(pending, fingerprints, ordinals, summary)
+            pending = []
+            status = "complete"
+        finally:
+            summary.seconds = time.perf_counter() - t0
+            try:
+                with self.db:
+                    self.db.execute(
+                        "UPDATE runs SET finished_at=?, status=?, seen=?, analysed=?, skipped=?, failed=? "
+                        "WHERE run_id=?", (_now(), status, summary.seen, summary.analysed,
+                                           summary.skipped, summary.failed, summary.run_id))
+            except sqlite3.Error:
+                pass
+        return summary
+
+    # -- writing ----------------------------------------------------------------------------
+    def _write(self, batch: list[tuple[Analysis, int]], fingerprints, ordinals, summary: RunSummary):
+        if not batch:
+            return
+        run_id = summary.run_id
+        with self.db:  # one transaction per batch
+            for analysis, seq in batch:
+                self.write_analysis(analysis, seq, fingerprints, ordinals, run_id)
+                summary.analysed += 1
+                if analysis.document is not None and len(analysis.results) < len(fingerprints) \
+                        and not any(e.get("analyzer") is None for e in analysis.errors):
+                    summary.partial += 1
+                if analysis.document is not None and analysis.document.text.strip():
+                    summary.words += analysis.document.words
+
+    def write_analysis(self, analysis: Analysis, seq: int, fingerprints: Mapping[str, dict],
+                       ordinals: Mapping[str, int], run_id: int) -> None:
+        """Write one analysis (inside the caller's transaction)."""
+        from . import __version__
+
+        data = analysis.to_dict()
+        info = data["document"]
+        doc_id = info["id"]
+        doc = analysis.document
+        db = self.db
+        input_errors = [e for e in data["errors"] if e.get("analyzer") is None]
+        content_hash = doc.content_hash if doc is not None else None
+        old = db.execute("SELECT content_hash FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        whole = input_errors or old is None or old[0] != content_hash or \
+            set(data["results"]) | {e["analyzer"] for e in data["errors"] if e.get("analyzer")} >= set(fingerprints)
+        if whole:
+            self._delete(doc_id, None)
+        db.execute(
+            "INSERT OR REPLACE INTO documents(doc_id, seq, content_hash, chars, words, meta, input_error, "
+            "kzmedia_version, text, run_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (doc_id, seq, content_hash, info["chars"], info["words"], _dumps(info["meta"]),
+             _dumps(input_errors[0]) if input_errors else None, data["kzmedia_version"] or __version__,
+             doc.text if (doc is not None and self.keep_text) else None, run_id))
+        for e in input_errors:
+            db.execute("INSERT INTO errors VALUES (?,?,?,?,?)", (doc_id, None, e.get("stage"), e.get("message"), run_id))
+        if input_errors:
+            return
+        errors_by = {e["analyzer"]: e for e in data["errors"] if e.get("analyzer")}
+        for name in list(data["results"]) + [n for n in errors_by if n not in data["results"]]:
+            if not whole:
+                self._delete(doc_id, name)
+            result = data["results"].get(name)
+            err = errors_by.get(name)
+            fp = fingerprints.get(name, {})
+            db.execute("INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?)",
+                       (doc_id, name, ordinals.get(name, len(ordinals)),
+                        (result or {}).get("analyzer_version") or fp.get("version"),
+                        fp.get("fingerprint", ""), None if result is None else _dumps(result),
+                        None if err is None else _dumps(err), run_id))
+            if err is not None:
+                db.execute("INSERT INTO errors VALUES (?,?,?,?,?)",
+                           (doc_id, name, err.get("stage"), err.get("message"), run_id))
+            if result is not None:
+                self._derive(doc_id, name, result)
+
+    def _delete(self, doc_id: str, analyzer: str | None) -> None:
+        tables = ("results", "errors") + DERIVED_TABLES
+        for table in tables:
+            if analyzer is None:
+                self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", (doc_id,))
+            else:
+                self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND analyzer=?", (doc_id, analyzer))
+
+    def _derive(self, doc_id: str, analyzer: str, result: Mapping) -> None:
+        db = self.db
+        for f in _dicts(result.get("frames")):
+            db.execute("INSERT INTO frame_scores VALUES (?,?,?,?,?,?,?,?)",
+                       (doc_id, analyzer, _s(f.get("id")), _s(f.get("kind")), _num(f.get("score")),
+                        _int(f.get("hits")), _num(f.get("share")), _bool(f.get("present"))))
+        for a in _dicts(result.get("actors")):
+            for m in _dicts(a.get("mentions")):
+                db.execute("INSERT INTO actor_mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           (doc_id, analyzer, _s(a.get("id")), _s(a.get("name")), _s(a.get("kind")),
+                            _int(m.get("start")), _int(m.get("end")), _s(m.get("text")), _s(m.get("form")),
+                            _s(m.get("role")), _s(m.get("tone"))))
+        for f in _dicts(result.get("findings")):
+            db.execute("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (doc_id, analyzer, _s(f.get("technique") or f.get("label")), _s(f.get("category")),
+                        _s(f.get("device")), _int(f.get("start")), _int(f.get("end")), _s(f.get("text")),
+                        _s(f.get("trigger")), _num(f.get("confidence", f.get("score")))))
+
+    # -- reading ----------------------------------------------------------------------------
+    def analyses(self) -> Iterator[dict]:
+        """Every stored document's JSON object, in corpus order — exactly what
+        ``kzmedia analyze --format jsonl`` prints for it."""
+        docs = self.db.execute("SELECT doc_id, chars, words, meta, input_error, kzmedia_version "
+                               "FROM documents ORDER BY seq, doc_id")
+        results_of = self.db.cursor()
+        for doc_id, chars, words, meta, input_error, version in docs:
+            results, errors = {}, []
+            if input_error is not None:
+                errors.append(json.loads(input_error))
+            else:
+                for name, result, error in results_of.execute(
+                        "SELECT analyzer, result, error FROM results WHERE doc_id=? ORDER BY ordinal, analyzer",
+                        (doc_id,)):
+                    if result is not None:
+                        results[name] = json.loads(result)
+                    if error is not None:
+                        errors.append(json.loads(error))
+            yield {"kzmedia_version": version,
+                   "document": {"id": doc_id, "chars": chars, "words": words, "meta": json.loads(meta)},
+                   "results": results, "errors": errors}
+
+    def text(self, doc_id: str) -> str | None:
+        row = self.db.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def runs(self) -> list[dict]:
+        cur = self.db.execute("SELECT * FROM runs ORDER BY run_id")
+        cols = [c[0] for c in cur.description]
+        out = []
+        for row in cur:
+            d = dict(zip(cols, row))
+            d["analyzers"] = json.loads(d["analyzers"])
+            d["source"] = json.loads(d["source"]) if d["source"] else None
+            out.append(d)
+        return out
+
+    def errors(self) -> list[dict]:
+        cur = self.db.execute("SELECT e.doc_id, e.analyzer, e.stage, e.message FROM errors e "
+                              "JOIN documents d USING (doc_id) ORDER BY d.seq, e.doc_id")
+        return [dict(zip(("document", "analyzer", "stage", "message"), r)) for r in cur]
+
+    def count(self, table: str = "documents") -> int:
+        if table not in ("documents", "results", "errors", "runs") + DERIVED_TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        return self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    def table_rows(self, table: str) -> list[tuple]:
+        """Rows of a table without the run bookkeeping (to compare two stores)."""
+        if table not in ("documents", "results", "errors") + DERIVED_TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        cur = self.db.execute(f"SELECT * FROM {table}")
+        cols = [c[0] for c in cur.description]
+        keep = [i for i, c in enumerate(cols) if c != "run_id"]
+        return sorted((tuple(r[i] for i in keep) for r in cur), key=repr)
+
+    def to_pandas(self, table: str = "documents", **kwargs):
+        """A pandas table (see :mod:`kzmedia.tables`): ``documents``, ``frames``, ``actors``,
+        ``techniques``, ``findings``, ``mentions``."""
+        from .tables import to_pandas
+
+        return to_pandas(self, table, **kwargs)
+
+    def export(self, fmt: str, out, **options) -> None:
+        """Write every stored analysis with a registered exporter (``jsonl``, ``csv``, ``parquet``)."""
+        from .exporters import get_exporter
+
+        get_exporter(fmt)(self.analyses(), out, **options)
+
+
+def _dicts(value) -> list[Mapping]:
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+
+
+def _s(v):
+    if v is None or isinstance(v, str):
+        return v
+    return _dumps(v) if isinstance(v, (list, dict)) else str(v)
+
+
+def _num(v):
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _int(v):
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _bool(v):
+    return None if v is None else int(bool(v))
