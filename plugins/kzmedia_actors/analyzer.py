@@ -63,6 +63,10 @@ class ActorsAnalyzer:
 
     name = "actors"
     version = VERSION
+    options = {
+        "gazetteer": (list, [], "extra gazetteer files (format of data/gazetteer.toml) added to the built-in one"),
+        "tone": (str, "", "an extra tone lexicon file (categories 'positive'/'negative') merged with data/tone.toml"),
+    }
 
     def __init__(self, gazetteer: Gazetteer | None = None, tone_lexicon: Lexicon | None = None):
         self._gazetteer = gazetteer
@@ -204,7 +208,17 @@ class ActorsAnalyzer:
             if m[0] >= last_end or (m[0] == last_start and m[1] == last_end and m[2] != kept[-1][2]):
                 kept.append(m)
                 last_start, last_end = m[0], m[1]
-        return [m for m in kept if m[4] is not None and not self._trapped(tokens, m)]
+        out = []
+        for m in kept:
+            if m[4] is None or self._trapped(tokens, m):
+                continue
+            if m[5] == "adjective" and m[6] is None and m[1] < n:
+                nxt = infos[m[1]]
+                if nxt[3] == "NOUN" and "anim" in (nxt[4] or "") and nxt[2] not in self.gazetteer.trap("state_persons"):
+                    # "российский боксёр", "западные эксперты": the nationality of people
+                    m = m[:5] + ("demonym",) + m[6:]
+            out.append(m)
+        return out
 
     def _trapped(self, tokens, m) -> bool:
         g = self.gazetteer
@@ -216,10 +230,19 @@ class ActorsAnalyzer:
             prev -= 1  # "ул. Абая"
         nxt = j if j < n else None
         if form in ("name", "metonym", "person"):
-            if prev >= 0 and (infos[prev][0] in g.trap("place_heads") or infos[prev][2] in g.trap("place_heads")):
-                return True
+            if prev >= 0:
+                heads = g.trap("person_heads") if form == "person" else g.trap("street_heads")
+                p_info = infos[prev]
+                if (p_info[0] in heads or p_info[2] in heads) and "plur" not in (p_info[4] or ""):
+                    return True
             if form == "person" and nxt is not None and infos[nxt][2] in g.trap("place_tails"):
                 return True
+            if form != "person" and j == i + 1:
+                tag = infos[i][4] or ""
+                # a first name or surname that happens to inflect like a country
+                # ("Доминика Рааба", "Дмитрий Ливанов")
+                if ("anim" in tag and ("Name" in tag or "Surn" in tag)) or "Infr" in tag:
+                    return True
         if form == "adjective":
             if nxt is not None and infos[nxt][2] in g.trap("language_nouns"):
                 return True

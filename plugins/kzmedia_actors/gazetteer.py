@@ -29,7 +29,7 @@ DATA = Path(__file__).resolve().parent / "data"
 CURATED = DATA / "gazetteer.toml"
 
 FORMS = ("name", "abbreviation", "metonym", "adjective", "demonym", "person")
-KINDS = ("state", "organisation", "bloc", "company", "person")
+KINDS = ("state", "territory", "organisation", "bloc", "company", "person")
 #: gazetteer key → mention form
 _KEY_FORMS = {"names": "name", "abbreviations": "abbreviation", "metonyms": "metonym",
               "adjectives": "adjective", "demonyms": "demonym", "persons": "person"}
@@ -152,6 +152,10 @@ class Gazetteer:
                 continue
             display = tr(getattr(c, "common_name", None) or c.name)
             self._actor(c.alpha_3, display, "state")
+            for attr in ("name", "common_name"):
+                en = getattr(c, attr, None)
+                if en and "," not in en and "(" not in en:
+                    self._add(c.alpha_3, "name", en, source="iso3166-latin", exact=True)
             for ru in names:
                 ru = re.sub(r"\s*\([^)]*\)", "", ru).replace("\u0301", "").strip()
                 if "," in ru or not ru:
@@ -217,6 +221,16 @@ class Gazetteer:
                     self._add(actor_id, form, phrase, source=source)
             for stem in spec.get("compound_stems", ()):
                 self.compound_stems[_fold(stem)] = actor_id
+        for actor_id in data.get("territories", {}).get("ids", ()):
+            if actor_id in self.actors:
+                self.actors[actor_id].kind = "territory"
+        latin = data.get("latin", {})
+        skip = {tuple(_tokenise(n)[0]) for n in latin.get("skip", ())}
+        if skip:
+            self.patterns = [p for p in self.patterns
+                             if not (p.source == "iso3166-latin" and p.exact in skip)]
+        for en, actor_id in latin.get("extra", {}).items():
+            self._add(actor_id, "name", en, source=source, exact=True)
         traps = data.get("traps", {})
         for key, values in traps.items():
             if key == "blockers":
@@ -257,6 +271,8 @@ class Gazetteer:
             return
         if exact is None:
             exact = form == "abbreviation"
+        if exact and form == "abbreviation" and not phrase.replace(" ", "").replace("-", "").isupper():
+            form = "name"  # a Latin-script name written exactly ("Shell", "Total"), not an abbreviation
         words = []
         for k, (s, n, lem) in enumerate(zip(surfaces, norms, lemmas)):
             if exact or not any(c.isalpha() for c in n):
