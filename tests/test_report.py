@@ -302,6 +302,43 @@ def test_corpus_from_dicts_without_text():
     assert "not stored" in page and "якобы" in page
 
 
+CORPUS = [
+    ("d1", "Москва и Астана обсуждают транзит.", {"date": "2024-01-10", "outlet": "A", "url": "https://a.kz/1"}),
+    ("d2", "Россия видит угрозу. Казахстан отвечает про суверенитет.", {"date": "2024-03-02", "outlet": "B"}),
+    ("d3", "Ужасные новости о транзите через Казахстан.\r\n<script>window.__pwned=1</script>",
+     {"date": "2024-03-20", "outlet": "A"}),
+]
+
+
+@pytest.fixture
+def store_path(tmp_path, pipeline):
+    store_mod = pytest.importorskip("kzmedia.store", reason="the results store (kzmedia.store) is not built")
+    path = tmp_path / "results.sqlite"
+    with store_mod.Store(path) as store:
+        store.run(pipeline, [Document.from_text(t, id=i, **m) for i, t, m in CORPUS])
+    return path
+
+
+def test_corpus_from_a_store(store_path):
+    page = render_corpus(store_path)
+    assert "3 documents" in page and "results.sqlite" in page
+    actors = page.split('data-dim="actors"', 1)[1].split("</table>", 1)[0]
+    assert re.search(r'<th scope="row">Казахстан</th>', actors)
+    # the texts come back from the store, so the evidence is quoted in context and highlighted
+    assert page.count('<div class="text"') == 3
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page and "<script>window" not in page
+
+
+def test_cli_report_store(store_path, tmp_path, capsys):
+    from kzmedia.cli import main
+
+    out = tmp_path / "corpus.html"
+    assert main(["report", str(store_path), "-o", str(out)]) == 0
+    assert "3 documents" in out.read_text(encoding="utf-8")
+    assert main(["report", str(store_path), "--view", "compare", "-o", str(out)]) == 2
+    assert "corpus" in capsys.readouterr().err
+
+
 def test_render_corpus_from_a_missing_store_is_a_clear_error(tmp_path):
     from kzmedia.report import ReportError
 

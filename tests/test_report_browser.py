@@ -207,6 +207,22 @@ def test_comparison_and_corpus_pages_load_clean(open_report, analyses):
         loaded.assert_clean(loaded.page.url)
 
 
+def test_corpus_of_a_store_loads_clean(open_report, tmp_path):
+    store_mod = pytest.importorskip("kzmedia.store", reason="the results store (kzmedia.store) is not built")
+    path = tmp_path / "results.sqlite"
+    with store_mod.Store(path) as store:
+        store.run(F.make_pipeline(*F.FAKES), [Document.from_text(t, id=i, **m) for i, t, m in F.CORPUS])
+    loaded = open_report(render_corpus(path), "store.html")
+    page = loaded.page
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.evaluate("() => document.querySelectorAll('table.heat').length") == 6
+    assert page.evaluate("() => document.querySelectorAll('.text[data-doc]').length") == 3
+    # an evidence link leads to a row that exists
+    href = page.get_attribute(".topev a[href^='#doc-']", "href")
+    assert page.evaluate(f"() => !!document.getElementById('{href[1:]}')")
+    loaded.assert_clean(page.url)
+
+
 def test_seed_report_with_real_analyzers(open_report, seed_texts):
     from kzmedia import Pipeline
 

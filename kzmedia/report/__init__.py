@@ -60,43 +60,30 @@ def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | Non
     return render_corpus_views(doc_views(source), title, max_texts=max_texts, source=label)
 
 
-def load_store(path: str | os.PathLike) -> list[dict]:
-    """The analyses held in a results store, as ``Analysis.to_dict()``-shaped dicts."""
+def load_store(path: str | os.PathLike, *, with_text: int = 2000) -> list[dict]:
+    """The analyses held in a results store, as ``Analysis.to_dict()``-shaped dicts; the stored
+    texts are attached (``"text"``) when the store has at most ``with_text`` documents."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise ReportError(f"{path}: no such results store")
     try:
-        from .. import store as store_mod
+        from ..store import Store
     except ImportError as e:
         raise ReportError(f"{path}: reading a results store needs kzmedia.store, which is not available "
                           f"in this installation ({e})") from e
     try:
-        return list(_iter_store(store_mod, path))
-    except KzmediaError:
-        raise
+        store = Store(path, readonly=True)
+    except KzmediaError as e:
+        raise ReportError(str(e)) from e
     except Exception as e:  # a corrupt or foreign file: one readable line, not a traceback
         raise ReportError(f"{path}: cannot read the results store: {type(e).__name__}: {e}") from e
-
-
-def _iter_store(store_mod, path: str):
-    """Adapts to the store's public reader (``ResultStore(path).iter_analyses()`` or similar)."""
-    opener = None
-    for name in ("open_store", "ResultStore", "ResultsStore", "Store"):
-        opener = getattr(store_mod, name, None)
-        if opener is not None:
-            break
-    if opener is None:
-        raise ReportError(f"{path}: kzmedia.store has no reader this report knows")
-    store = opener(path)
     try:
-        for meth in ("iter_analyses", "analyses", "iter_results", "records"):
-            fn = getattr(store, meth, None)
-            if callable(fn):
-                for item in fn():
-                    yield item.to_dict() if hasattr(item, "to_dict") and not isinstance(item, dict) else item
-                return
-        raise ReportError(f"{path}: kzmedia.store has no way to list analyses this report knows")
+        records = list(store.analyses())
+        if len(records) <= with_text:
+            for record in records:
+                record["text"] = store.text(record["document"]["id"])
+        return records
+    except Exception as e:
+        raise ReportError(f"{path}: cannot read the results store: {type(e).__name__}: {e}") from e
     finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()
+        store.close()

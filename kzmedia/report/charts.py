@@ -14,17 +14,17 @@ def esc(value) -> str:
     return escape(str(value), quote=True)
 
 
-def _short(label: str, n: int = 26) -> str:
+def _short(label: str, n: int = 28) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
-def bar_chart(rows: list[tuple[str, float, str]], *, css: str, title: str, width: int = 380,
+def bar_chart(rows: list[tuple[str, float, str]], *, css: str, title: str, width: int = 410,
               max_rows: int = 14, empty: str = "nothing found") -> str:
     """Rows ``(label, value, note)``; the note is printed after the bar (e.g. "3 hits")."""
     rows = [r for r in rows if r[1] > 0][:max_rows]
     if not rows:
         return f'<p class="empty">{esc(empty)}</p>'
-    label_w, note_w, row_h = 150, 70, 20
+    label_w, note_w, row_h = 185, 60, 20
     bar_w = width - label_w - note_w
     top = max(r[1] for r in rows) or 1.0
     h = row_h * len(rows) + 4
@@ -44,15 +44,16 @@ def bar_chart(rows: list[tuple[str, float, str]], *, css: str, title: str, width
 
 
 def network(nodes: list[tuple[str, str, int]], edges: list[tuple[str, str, int]], *, title: str,
-            size: int = 380, max_nodes: int = 12) -> str:
+            size: int = 300, max_nodes: int = 12) -> str:
     """Nodes ``(id, label, count)`` on a circle, edges ``(a, b, sentences)``; width ~ sentences."""
     nodes = sorted(nodes, key=lambda n: (-n[2], n[1]))[:max_nodes]
     ids = {n[0] for n in nodes}
     edges = [e for e in edges if e[0] in ids and e[1] in ids and e[0] != e[1]]
     if len(nodes) < 2 or not edges:
         return '<p class="empty">no two actors share a sentence</p>'
-    cx = cy = size / 2
-    radius = size / 2 - 70
+    width = size + 110  # room for the labels left and right of the circle
+    cx, cy = width / 2, size / 2
+    radius = size / 2 - 40
     pos = {}
     for i, (ident, _, _) in enumerate(nodes):
         angle = -math.pi / 2 + 2 * math.pi * i / len(nodes)
@@ -60,8 +61,8 @@ def network(nodes: list[tuple[str, str, int]], edges: list[tuple[str, str, int]]
     labels = {n[0]: n[1] for n in nodes}
     top_edge = max(e[2] for e in edges)
     top_node = max(n[2] for n in nodes) or 1
-    parts = [f'<svg class="chart network" role="img" aria-label="{esc(title)}" viewBox="0 0 {size} {size}" '
-             f'width="{size}" height="{size}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
+    parts = [f'<svg class="chart network" role="img" aria-label="{esc(title)}" viewBox="0 0 {width} {size}" '
+             f'width="{width}" height="{size}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
     for a, b, n in sorted(edges, key=lambda e: e[2]):
         (x1, y1, _), (x2, y2, _) = pos[a], pos[b]
         w = 1 + 5 * n / top_edge

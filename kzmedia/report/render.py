@@ -318,7 +318,8 @@ def heatmap(dim: str, table: dict[str, Counter], columns: list[str], *, col_titl
             f'<th>total</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def top_evidence(views: list[DocView], layers: list[str], *, per_item: int = 3, items: int = 12) -> str:
+def top_evidence(views: list[DocView], layers: list[str], max_index: int = 10**9, *, per_item: int = 3,
+                 items: int = 12) -> str:
     groups: dict[tuple[str, str], list[tuple[DocView, Mark]]] = defaultdict(list)
     for v in views:
         for m in v.marks:
@@ -332,8 +333,9 @@ def top_evidence(views: list[DocView], layers: list[str], *, per_item: int = 3, 
         out.append(f'<h3>{esc(LAYER_TITLES.get(layer, layer))}</h3><dl class="evidence">')
         for label, found in ranked:
             found = sorted(found, key=lambda vm: (-(vm[1].strength or 0), vm[0].index, vm[1].start))[:per_item]
-            lis = "".join(f'<li>{_kwic(v, m, layers)} <a href="#{v.anchor}">{esc(v.title)}</a>'
-                          f'{_ext_link(v)}</li>' for v, m in found)
+            lis = "".join(f'<li>{_kwic(v, m, layers)} '
+                          + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index < max_index else esc(v.title))
+                          + f'{_ext_link(v)}</li>' for v, m in found)
             n = len(groups[(layer, label)])
             out.append(f"<dt>{esc(label)} <small>({n})</small></dt><dd><ul>{lis}</ul></dd>")
         out.append("</dl>")
@@ -357,7 +359,7 @@ def _ext_link(v: DocView) -> str:
 
 
 def render_corpus_views(views: list[DocView], title: str | None = None, *, max_texts: int = 25,
-                        source: str | None = None) -> str:
+                        source: str | None = None, max_index: int = 2000) -> str:
     layers = all_layers(views)
     by_month: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in DIM_TITLES}
     by_outlet: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in DIM_TITLES}
@@ -391,7 +393,8 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
         parts.append(f'<section class="dim" data-dim="{dim}"><h2>{name} <small>({unit})</small></h2>'
                      f'<h3>Over time</h3>{heatmap(dim, by_month[dim], months, col_title="month")}'
                      f'<h3>By outlet</h3>{heatmap(dim, by_outlet[dim], outlets, col_title="outlet")}</section>')
-    parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(views, layers)}</section>')
+    parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(views, layers, max_index)}</section>')
+    listed = views[:max_index]
     rows = "".join(
         f'<tr id="{v.anchor}"><td>{esc(v.title)}{_ext_link(v)}</td><td>{esc(v.meta.get("date") or "")}</td>'
         f'<td>{esc(outlet_of(v.meta) or "")}</td><td class="num">{v.words}</td>'
@@ -400,7 +403,9 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
         f'<td class="num">{sum(n for _, n in v.techniques())}</td>'
         f'<td>{esc("; ".join(str(e.get("message", "")) for e in v.errors))}</td>'
         + (f'<td><a href="#text-{v.index}">text</a></td>' if v.text is not None and len(views) <= max_texts else "<td></td>")
-        + "</tr>" for v in views)
+        + "</tr>" for v in listed)
+    if len(views) > len(listed):
+        rows += f'<tr><td colspan="9" class="note">{len(views) - len(listed)} more documents not listed</td></tr>'
     parts.append('<section class="index"><h2>Documents</h2><div class="scroll"><table><thead><tr><th>Document</th>'
                  '<th>Date</th><th>Outlet</th><th>Words</th><th>Dominant frame</th><th>Top actors</th>'
                  f'<th>Techniques</th><th>Errors</th><th></th></tr></thead><tbody>{rows}</tbody></table></div></section>')
