@@ -1,1 +1,23 @@
-"""placeholder: filled by its issue"""
+"""The ``framing`` analyzer: ten domain frames and the 14 generic news frames, with evidence.
+
+Registered through the ``kzmedia`` entry-point group like any third-party plugin; see
+``docs/framing.md`` for the frames, the scoring, the *present* and *dominant* rules and how to
+add or replace lexicons.
+"""
+
+from __future__ import annotations
+
+from kzmedia import hookimpl
+
+from .analyzer import (CONFLICT_FRAMES, CONFLICT_THRESHOLD, DOMAIN_FRAMES, GENERIC_FRAMES,
+                       DominanceRule, Evidence, FrameScore, FramingAnalyzer, FramingResult,
+                       PresenceRule, builtin_lexicons)
+
+__all__ = ["CONFLICT_FRAMES", "CONFLICT_THRESHOLD", "DOMAIN_FRAMES", "GENERIC_FRAMES", "DominanceRule",
+           "Evidence", "FrameScore", "FramingAnalyzer", "FramingResult", "PresenceRule",
+           "builtin_lexicons"]
+
+
+@hookimpl
+def kzmedia_register_analyzers(register):
+    register(FramingAnalyzer())
