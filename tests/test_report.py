@@ -231,7 +231,7 @@ def test_document_report_is_self_contained(analysis):
     meta = [a for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert meta and "default-src 'none'" in meta[0]["content"] and "script-src 'none'" in meta[0]["content"]
     # the four panels are there, with our data
-    for aria in ("Frame profile", "Actor mentions", "Actor co-occurrence (shared sentences)", "Technique profile"):
+    for aria in ("Frame profile (domain)", "Actor mentions", "Actor co-occurrence (shared sentences)", "Technique profile"):
         assert f'aria-label="{aria}"' in page
     assert "sovereignty" in page and "Китай" in page and "loaded_language" in page
 

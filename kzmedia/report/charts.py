@@ -18,9 +18,10 @@ def _short(label: str, n: int = 28) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 
-def bar_chart(rows: list[tuple[str, float, str]], *, css: str, title: str, width: int = 410,
+def bar_chart(rows: list[tuple], *, css: str, title: str, width: int = 410,
               max_rows: int = 14, empty: str = "nothing found") -> str:
-    """Rows ``(label, value, note)``; the note is printed after the bar (e.g. "3 hits")."""
+    """Rows ``(label, value, note[, weak])``; the note is printed after the bar (e.g. "3 hits");
+    a weak row is drawn pale (a frame with evidence that is not counted as present)."""
     rows = [r for r in rows if r[1] > 0][:max_rows]
     if not rows:
         return f'<p class="empty">{esc(empty)}</p>'
@@ -31,11 +32,13 @@ def bar_chart(rows: list[tuple[str, float, str]], *, css: str, title: str, width
     parts = [f'<svg class="chart bars {esc(css)}" role="img" aria-label="{esc(title)}" '
              f'viewBox="0 0 {width} {h}" width="{width}" height="{h}" xmlns="http://www.w3.org/2000/svg">',
              f"<title>{esc(title)}</title>"]
-    for i, (label, value, note) in enumerate(rows):
+    for i, row in enumerate(rows):
+        label, value, note = row[:3]
+        cls = "row weak" if len(row) > 3 and row[3] else "row"
         y = 2 + i * row_h
         w = max(1.0, bar_w * value / top)
         parts.append(
-            f'<g class="row"><title>{esc(label)}: {esc(note)}</title>'
+            f'<g class="{cls}"><title>{esc(label)}: {esc(note)}</title>'
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end" class="lbl">{esc(_short(label))}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 6}" class="bar"/>'
             f'<text x="{label_w + w + 4:.1f}" y="{y + 14}" class="val">{esc(note)}</text></g>')

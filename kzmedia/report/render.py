@@ -41,8 +41,8 @@ def csp() -> str:
             "form-action 'none'")
 
 
-def page(title: str, body: str, *, layers: list[str] = ()) -> str:
-    legend = legend_html(layers) if layers else ""
+def page(title: str, body: str, *, layers: list[str] = (), counts: dict[str, int] | None = None) -> str:
+    legend = legend_html(layers, counts or {}) if layers else ""
     return ("<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
             f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp()}\">"
             "<meta name=\"referrer\" content=\"no-referrer\">"
@@ -70,14 +70,18 @@ def all_layers(views: list[DocView]) -> list[str]:
     return [layer for layer in KNOWN_LAYERS if layer in present] + others
 
 
-def legend_html(layers: list[str]) -> str:
+def layer_totals(views: list[DocView]) -> dict[str, int]:
+    return dict(Counter(m.layer for v in views for m in v.marks))
+
+
+def legend_html(layers: list[str], counts: dict[str, int]) -> str:
     items = []
     for layer in layers:
         key = layer_key(layer, layers)
         title = LAYER_TITLES.get(layer, layer)
         hint = LAYER_HINTS.get(layer, "dashed outline")
         items.append(f'<label class="toggle" for="t-{key}"><input type="checkbox" id="t-{key}" checked> '
-                     f'<span class="swatch l-{key}">{esc(title)}</span> <small>{esc(hint)}</small></label>')
+                     f'<span class="swatch l-{key}">{esc(title)}</span> <small>{counts.get(layer, 0)} · {esc(hint)}</small></label>')
     return f'<div class="legend" role="group" aria-label="Layers">Layers: {"".join(items)}</div>'
 
 
@@ -141,14 +145,24 @@ def findings_table(view: DocView, layers: list[str], *, open_: bool = False) -> 
 # --------------------------------------------------------------------------------------------
 
 def frame_chart(view: DocView) -> str:
+    """One bar chart per frame kind (shares are computed within a kind); pale = not present."""
     frames = [f for f in view.frames() if f["present"] or f["hits"]]
-    use_share = any(f["share"] for f in frames)
-    rows = []
-    for f in sorted(frames, key=lambda f: -(f["share"] if use_share else f["score"])):
-        value = f["share"] if use_share else f["score"]
-        note = f"{100 * value:.0f}% · {f['hits']}" if use_share else f"{value:.2f} · {f['hits']}"
-        rows.append((f["id"], value, note))
-    return charts.bar_chart(rows, css="frames", title="Frame profile", empty="no frame evidence")
+    if not frames:
+        return '<p class="empty">no frame evidence</p>'
+    kinds = list(dict.fromkeys(f["kind"] for f in frames))
+    out = []
+    for kind in kinds:
+        group = [f for f in frames if f["kind"] == kind]
+        use_share = any(f["share"] for f in group)
+        rows = []
+        for f in sorted(group, key=lambda f: (-(f["share"] if use_share else f["score"]), f["id"])):
+            value = f["share"] if use_share else f["score"]
+            note = f"{100 * value:.0f}% · {f['hits']}" if use_share else f"{value:.2f} · {f['hits']}"
+            rows.append((f["id"], value, note, not f["present"]))
+        title = f"Frame profile ({kind})" if kind else "Frame profile"
+        head = f'<h4>{esc(kind)}</h4>' if len(kinds) > 1 and kind else ""
+        out.append(head + charts.bar_chart(rows, css="frames", title=title, empty="no frame evidence"))
+    return "".join(out)
 
 
 def actor_chart(view: DocView) -> str:
@@ -173,8 +187,10 @@ def side_panels(view: DocView) -> str:
     dens = view.technique_density()
     dens_txt = f" · {dens:.1f} per 1000 words" if dens is not None else ""
     dom = view.dominant_frame()
+    dom_generic = view.results.get("framing", {}).get("dominant_generic")
+    dom_txt = " · dominant: " + " / ".join(str(d) for d in (dom, dom_generic) if d) if (dom or dom_generic) else ""
     panels = [
-        ("Frame profile" + (f" · dominant: {dom}" if dom else ""), frame_chart(view), "framing"),
+        ("Frame profile" + dom_txt, frame_chart(view), "framing"),
         ("Actor mentions", actor_chart(view), "actors"),
         ("Actor co-occurrence", network_chart(view), "actors"),
         ("Technique profile" + dens_txt, technique_chart(view), "rhetoric"),
@@ -231,7 +247,7 @@ def render_documents(views: list[DocView], title: str | None = None) -> str:
     if not views:
         body = '<p class="empty">no documents</p>'
     title = title or (f"kzmedia report: {views[0].title}" if len(views) == 1 else f"kzmedia report: {len(views)} documents")
-    return page(title, body, layers=layers)
+    return page(title, body, layers=layers, counts=layer_totals(views))
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,7 +298,7 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
     side = f'<section class="side"><h2>Side by side</h2><div class="cols n{min(len(views), 4)}">{cols}</div></section>'
     texts = '<section class="texts"><h2>Texts</h2>' + "".join(document_section(v, layers) for v in views) + "</section>"
     title = title or "kzmedia comparison: " + " vs ".join(v.title for v in views[:4])
-    return page(title, overview + diffs + side + texts, layers=layers)
+    return page(title, overview + diffs + side + texts, layers=layers, counts=layer_totals(views))
 
 
 def _fmt_opt(x: float | None) -> str:
@@ -416,7 +432,8 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
             parts.append(document_section(v, layers).replace(f'id="{v.anchor}"', f'id="text-{v.index}"', 1))
         parts.append("</section>")
     title = title or f"kzmedia corpus report: {len(views)} documents"
-    return page(title, "".join(parts), layers=layers if with_text and len(views) <= max_texts else [])
+    return page(title, "".join(parts), layers=layers if with_text and len(views) <= max_texts else [],
+                counts=layer_totals(views))
 
 
 def _month_range(months: list[str]) -> list[str]:
