@@ -403,3 +403,49 @@ def test_seed_texts_with_real_analyzers(seed_texts):
         assert not view.unplaced, f"{a.document_id}: spans that do not match the text"
     assert page.count('<section class="doc"') == len(analyses)
     assert "<script" not in page
+
+
+# ------------------------------------------------------------------------------------------------
+# Property: any set of spans over any text partitions it and round-trips through the HTML
+# ------------------------------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def text_and_spans(draw):
+    text = draw(st.text(alphabet=st.sampled_from(list("абв <>&\"'\r\n🙂x")), min_size=1, max_size=40))
+    spans = []
+    for _ in range(draw(st.integers(0, 8))):
+        a = draw(st.integers(0, len(text) - 1))
+        b = draw(st.integers(a + 1, len(text)))
+        spans.append((draw(st.sampled_from(["framing", "actors", "rhetoric", "other"])), a, b))
+    return text, spans
+
+
+@settings(max_examples=150, deadline=None)
+@given(text_and_spans())
+def test_any_spans_round_trip_through_the_html(case):
+    text, spans = case
+    results = {"framing": {"frames": [{"id": "f", "evidence": []}]}, "actors": {"actors": [{"id": "a", "mentions": []}]},
+               "rhetoric": {"findings": []}, "other": {"findings": []}}
+    for layer, a, b in spans:
+        span = {"start": a, "end": b, "text": text[a:b]}
+        if layer == "framing":
+            results["framing"]["frames"][0]["evidence"].append(span)
+        elif layer == "actors":
+            results["actors"]["actors"][0]["mentions"].append(span)
+        else:
+            results[layer]["findings"].append({**span, "technique": "t"})
+    data = {"document": {"id": "p", "words": 1, "meta": {}}, "text": text, "results": results}
+    view = doc_view(0, data)
+    assert len(view.marks) == len(spans) and not view.unplaced
+    page = render_document_report([data])
+    box = page.split('data-doc="0">', 1)[1].split("</div>", 1)[0]
+    assert "\r" not in box and "<script" not in box
+    assert html.unescape(re.sub(r"<[^>]+>", "", box)) == text
+    for i, m in enumerate(view.marks):
+        pieces = re.findall(r'<span class="[^"]*" data-m="([^"]*)" data-s="(\d+)"[^>]*>([^<]*)</span>', box)
+        mine = [(int(s), html.unescape(t)) for ids, s, t in pieces if str(i) in ids.split()]
+        assert mine[0][0] == m.start and "".join(t for _, t in mine) == text[m.start:m.end]
