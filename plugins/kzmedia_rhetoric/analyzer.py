@@ -38,6 +38,10 @@ DEFAULT_DISABLED: tuple[str, ...] = ("Red_Herring",)
 REFRAMING_TECHNIQUE = "Slogans"
 THREAT_TECHNIQUE = "Appeal_to_Fear-Prejudice"
 
+#: loaded or labelling words in a sentence that names a target also question its reputation
+_ATTACKING_DEVICES = frozenset({"loaded_term", "labeling_term"})
+QTR_CONFIDENCE = 0.55
+
 DEFAULT_MIN_CONFIDENCE = 0.5
 _OPTION_KEYS = {"min_confidence", "disabled_techniques", "enabled_techniques", "patterns",
                 "lexicons", "detectors"}
@@ -83,7 +87,7 @@ def _rule_for(entry, lexicon: Lexicon) -> _Rule:
     device = spec.get("device") or (cat_id if cat_id in DEVICES else "lexicon")
     confidence = float(spec.get("confidence", entry.weight if entry.weight != 1.0 else 0.6))
     when = spec.get("when")
-    if when not in (None, "consequence", "justification", "we", "future", "short_sentence"):
+    if when not in (None, "consequence", "justification", "we", "future", "short_sentence", "target"):
         raise LexiconError(f"entry {entry.pattern!r}: unknown condition when={when!r}",
                            path=lexicon.source, line=entry.line)
     return _Rule((technique, *also), device, confidence, when)
@@ -227,6 +231,9 @@ class RhetoricAnalyzer:
             conf = rule.confidence
             for k, technique in enumerate(rule.techniques):
                 out.append((start, end, technique, rule.device, trigger, conf if k == 0 else conf * 0.9))
+            # pejorative wording aimed at a named target attacks its reputation
+            if rule.device in _ATTACKING_DEVICES and conf >= 0.5 and ctx.holds("target", m.token_start):
+                out.append((start, end, "Questioning_the_Reputation", rule.device, trigger, QTR_CONFIDENCE))
         det = self.detectors
         if det["rhetorical_question"]:
             out.extend(patterns.rhetorical_questions(ctx))

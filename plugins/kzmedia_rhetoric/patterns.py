@@ -48,18 +48,24 @@ class SentenceContext:
         self._facts: dict[int, tuple] = {}
 
     def facts(self, k: int) -> tuple:
-        """``(words, has_consequence, has_justification, has_we, has_future)`` of sentence ``k``."""
+        """``(words, has_consequence, has_justification, has_we, has_future, has_target)`` of
+        sentence ``k``; a *target* is a named person, group or state (a capitalised word after
+        the first, or a name/place/organisation by its grammemes)."""
         f = self._facts.get(k)
         if f is None:
             seg = self.sentences[k]
             infos = self.tokens.infos
             words = 0
-            cons = just = we = fut = False
+            cons = just = we = fut = target = False
+            text = self.doc.text
+            starts = self.tokens.starts
             for i in range(seg.token_start, seg.token_end):
                 info = infos[i]
                 if info[_KIND] != WORD:
                     continue
                 words += 1
+                if not target and words > 1 and text[starts[i]].isupper():
+                    target = True
                 lemma = info[_LEMMA]
                 tag = info[_TAG] or ""
                 if lemma in _CONSEQUENCE_LEMMAS:
@@ -72,7 +78,9 @@ class SentenceContext:
                     fut = cons = True
                 if "impr" in tag:
                     just = cons = True
-            f = self._facts[k] = (words, cons, just, we, fut)
+                if not target and ("Name" in tag or "Surn" in tag or "Geox" in tag or "Orgn" in tag):
+                    target = True
+            f = self._facts[k] = (words, cons, just, we, fut, target)
         return f
 
     def holds(self, when: str | None, token_start: int) -> bool:
@@ -81,7 +89,7 @@ class SentenceContext:
         k = self.sentence_of[token_start]
         if k < 0:
             return False
-        words, cons, just, we, fut = self.facts(k)
+        words, cons, just, we, fut, target = self.facts(k)
         if when == "consequence":
             return cons
         if when == "justification":
@@ -92,6 +100,8 @@ class SentenceContext:
             return fut or cons
         if when == "short_sentence":
             return words <= 6
+        if when == "target":
+            return target
         raise ValueError(f"unknown context condition {when!r}")
 
 
@@ -126,11 +136,14 @@ def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
         norms = _norms(tokens, seg)
         conf = 0.45  # a lone question: as often a genuine one as a rhetorical one
         if j > k:
-            conf = 0.65  # a volley of questions
+            # a volley of short questions ("Военная угроза? Больше нет?") is the author's device;
+            # a run of long ones is more often an interviewer's list
+            short = all(ctx.facts(q)[0] <= 5 for q in range(k, j + 1))
+            conf = 0.6 if short else 0.45
         elif first_norm in ("неужели", "разве", "доколе") or norms & {"неужели", "разве", "ли", "же"}:
             conf = 0.6
         elif first_norm in ("а", "и", "но", "почему", "зачем", "кто", "откуда", "как"):
-            conf = 0.5
+            conf = 0.48
         end = sents[j].end
         yield (seg.start, end, "Doubt", "rhetorical_question", text[seg.start:end][:60], conf)
         k = j + 1
@@ -232,10 +245,14 @@ def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Cand
                 nj = infos[j][_NORM]
                 nn = infos[j + 1][_NORM]
                 if (nj == "," and nn == "а") or (nj in ("-", ",", ":") and nn == "это" and nxt == "просто"):
-                    conf = 0.5 + (0.2 if opener else 0) + (0.1 if simply else 0)
                     start = tokens.starts[k] if opener else tokens.starts[i]
-                    yield (start, seg.end, technique, "contrastive_reframing",
-                           text[start:seg.end][:80], min(conf, 0.8))
+                    trigger = text[start:seg.end][:80]
+                    # the alternative reading is asserted, the accepted one doubted
+                    yield (start, seg.end, "Doubt", "contrastive_reframing", trigger,
+                           0.55 if opener else 0.45)
+                    if opener and simply:
+                        # "это не просто X — это Y": the only admissible reading, slogan-like
+                        yield (start, seg.end, technique, "contrastive_reframing", trigger, 0.6)
                     break
             break
 
