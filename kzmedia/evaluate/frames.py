@@ -1,0 +1,169 @@
+"""Generic frames against SemEval-2023 Task 3 subtask 2 human labels (frames.tsv).
+
+``kzmedia evaluate frames PATH`` where PATH is the data folder (holding ``articles/`` and
+``frames.tsv``) or ``frames.tsv`` itself. For every article the ``framing`` analyzer's *present*
+generic frames are compared with the annotators' frames: micro precision, recall and F1 over all
+(article, frame) pairs, macro-F1 over frames, a per-frame table, and the baseline that predicts the
+five most frequent frames of the data for every article.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from ..document import Document
+from ..errors import KzmediaError
+
+BASELINE_K = 5
+
+
+class DatasetError(KzmediaError):
+    """The evaluation data is missing or malformed."""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", metavar="PATH", help="SemEval folder (with articles/ and frames.tsv) or frames.tsv")
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--limit", type=int, default=None, help="evaluate only the first N articles")
+    parser.add_argument("--lexicon", action="append", metavar="PATH",
+                        help="add a framing lexicon file (as 'kzmedia analyze --lexicon framing=PATH')")
+    parser.add_argument("--errors", action="store_true", help="list each article's missed and spurious frames")
+
+
+def read_labels(path: str | os.PathLike) -> tuple[dict[str, list[str]], Path]:
+    """``frames.tsv`` → {article id: [frames]}, and the folder of the article texts."""
+    path = Path(path)
+    tsv = path / "frames.tsv" if path.is_dir() else path
+    if not tsv.is_file():
+        raise DatasetError(f"{tsv}: no frames.tsv here (expected the semeval2023-ru-train folder)")
+    labels: dict[str, list[str]] = {}
+    with open(tsv, encoding="utf-8", newline="") as fh:
+        for n, line in enumerate(fh, 1):
+            line = line.rstrip("\r\n")
+            if not line.strip():
+                continue
+            parts = line.split("\t")
+            if len(parts) < 2:
+                raise DatasetError(f"{tsv}:{n}: expected 'id<TAB>frame,frame,...'")
+            labels[parts[0].strip()] = [f.strip() for f in parts[1].split(",") if f.strip()]
+    articles = tsv.parent / "articles"
+    if not articles.is_dir():
+        raise DatasetError(f"{articles}: article folder not found next to frames.tsv")
+    return labels, articles
+
+
+def load_article(articles: Path, article_id: str) -> Document:
+    path = articles / f"article{article_id}.txt"
+    if not path.is_file():
+        raise DatasetError(f"{path}: article listed in frames.tsv is missing")
+    return Document.from_file(path, id=article_id)
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def score(gold: Mapping[str, Sequence[str]], predicted: Mapping[str, Iterable[str]],
+          frames: Sequence[str]) -> dict:
+    """Micro/macro scores and a per-frame table for multi-label predictions."""
+    per = {f: Counter() for f in frames}
+    for doc_id, g in gold.items():
+        gs, ps = set(g), set(predicted.get(doc_id, ()))
+        for f in frames:
+            if f in gs and f in ps:
+                per[f]["tp"] += 1
+            elif f in ps:
+                per[f]["fp"] += 1
+            elif f in gs:
+                per[f]["fn"] += 1
+    tp = sum(c["tp"] for c in per.values())
+    fp = sum(c["fp"] for c in per.values())
+    fn = sum(c["fn"] for c in per.values())
+    p, r, f1 = prf(tp, fp, fn)
+    table = []
+    for f in frames:
+        c = per[f]
+        fp_, fr_, ff_ = prf(c["tp"], c["fp"], c["fn"])
+        table.append({"frame": f, "support": c["tp"] + c["fn"], "predicted": c["tp"] + c["fp"],
+                      "tp": c["tp"], "precision": round(fp_, 4), "recall": round(fr_, 4), "f1": round(ff_, 4)})
+    macro = sum(row["f1"] for row in table if row["support"]) / max(1, sum(1 for row in table if row["support"]))
+    return {"articles": len(gold), "tp": tp, "fp": fp, "fn": fn, "precision": round(p, 4),
+            "recall": round(r, 4), "micro_f1": round(f1, 4), "macro_f1": round(macro, 4), "per_frame": table}
+
+
+def baseline(gold: Mapping[str, Sequence[str]], frames: Sequence[str], k: int = BASELINE_K) -> dict:
+    """Predict the ``k`` most frequent frames of ``gold`` for every article."""
+    counts = Counter(f for g in gold.values() for f in g)
+    top = [f for f, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+    out = score(gold, {d: top for d in gold}, frames)
+    out["frames"] = top
+    return out
+
+
+def evaluate(path: str | os.PathLike, *, limit: int | None = None, analyzer=None,
+             lexicons: Sequence[str] = ()) -> dict:
+    """Run the framing analyzer over the data set; return the report as a dict."""
+    from kzmedia_framing import GENERIC_FRAMES, FramingAnalyzer
+
+    from ..lexicon import Lexicon
+
+    labels, articles = read_labels(path)
+    ids = sorted(labels)[:limit] if limit else sorted(labels)
+    gold = {i: labels[i] for i in ids}
+    if analyzer is None:
+        analyzer = FramingAnalyzer(extra=[Lexicon.load(p) for p in lexicons])
+    predicted: dict[str, list[str]] = {}
+    for i in ids:
+        result = analyzer.analyze(load_article(articles, i))
+        predicted[i] = [f.id for f in result.frames if f.kind == "generic" and f.present]
+    report = score(gold, predicted, GENERIC_FRAMES)
+    report["baseline"] = baseline(gold, GENERIC_FRAMES)
+    report["analyzer_version"] = analyzer.version
+    report["lexicon_version"] = analyzer.lexicon_version
+    report["predicted"] = predicted
+    report["gold"] = gold
+    return report
+
+
+def format_report(report: dict, *, errors: bool = False) -> str:
+    b = report["baseline"]
+    lines = [
+        f"framing {report['analyzer_version']} ({report['lexicon_version']})",
+        f"{report['articles']} articles, generic frames (SemEval-2023 subtask 2)",
+        f"  micro  P {report['precision']:.3f}  R {report['recall']:.3f}  F1 {report['micro_f1']:.3f}"
+        f"   (tp {report['tp']}, fp {report['fp']}, fn {report['fn']})",
+        f"  macro-F1 {report['macro_f1']:.3f}",
+        f"  baseline ({BASELINE_K} most frequent frames for every article): P {b['precision']:.3f}  "
+        f"R {b['recall']:.3f}  micro-F1 {b['micro_f1']:.3f}",
+        "",
+        f"  {'frame':<46} {'gold':>5} {'pred':>5} {'P':>6} {'R':>6} {'F1':>6}",
+    ]
+    for row in report["per_frame"]:
+        lines.append(f"  {row['frame']:<46} {row['support']:>5} {row['predicted']:>5} "
+                     f"{row['precision']:>6.3f} {row['recall']:>6.3f} {row['f1']:>6.3f}")
+    if errors:
+        lines.append("")
+        for doc_id, g in report["gold"].items():
+            p = set(report["predicted"].get(doc_id, ()))
+            missed, spurious = sorted(set(g) - p), sorted(p - set(g))
+            if missed or spurious:
+                lines.append(f"  {doc_id}: missed {', '.join(missed) or '-'}; spurious {', '.join(spurious) or '-'}")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    report = evaluate(args.path, limit=args.limit, lexicons=args.lexicon or ())
+    if args.format == "json":
+        slim = {k: v for k, v in report.items() if k not in ("predicted", "gold")} if not args.errors else report
+        sys.stdout.write(json.dumps(slim, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_report(report, errors=args.errors) + "\n")
+    return 0
