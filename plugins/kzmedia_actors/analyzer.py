@@ -36,6 +36,7 @@ CLAUSE_WORDS = frozenset({"но", "однако", "а", "зато", "хотя", 
                           "которые", "если", "когда", "чтобы", "потому", "поскольку"})
 _HYPHENS = "-\u2010\u2011"
 _SENTENCE_WEIGHT = 0.5
+_DECAY = 8.0
 
 
 class ActorsResult:
@@ -304,6 +305,7 @@ class ActorsAnalyzer:
         if not found:
             return ActorsResult(body, document)
         tokens = document.tokens
+        infos = tokens.infos
         text = document.text
         sentence_of = document.sentence_index()
         sentences = document.sentences
@@ -328,11 +330,13 @@ class ActorsAnalyzer:
             ca, cb = self._clause(tokens, i, j, s_start, s_end)
             score = 0.0
             evidence = []
+            role = self._role(tokens, i, j, form, stance)
             if stance is None:
                 for k, w, word in by_sentence.get(s, ()):
                     if k in mention_tokens:
                         continue
-                    weight = w if ca <= k < cb else w * _SENTENCE_WEIGHT
+                    dist = i - k if k < i else k - j + 1
+                    weight = (w if ca <= k < cb else w * _SENTENCE_WEIGHT) / (1.0 + dist / _DECAY)
                     score += weight
                     evidence.append({"word": word, "weight": round(weight, 3)})
                 for k, other, word in anti_by_sentence.get(s, ()):
@@ -340,7 +344,6 @@ class ActorsAnalyzer:
                         score -= 1.0
                         evidence.append({"word": word, "weight": -1.0})
             tone = round(score / (1.0 + abs(score)), 3)
-            role = self._role(tokens, i, j, form, stance)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
             if stance:

@@ -1,0 +1,122 @@
+"""RuSentNE-2023: the tone of actor mentions against the human sentiment toward the entity.
+
+Reads the task's TSV (``sentence, entity, entity_tag, entity_pos_start_rel, entity_pos_end_rel,
+label`` with label -1/0/1). Each sentence is analysed on its own; a row is *covered* when one of
+the actors analyzer's mentions overlaps the marked entity. The mention's tone gives the predicted
+sign (positive above ``--threshold``, negative below minus it, neutral otherwise). Reported, over
+the covered rows: the official RuSentNE measure, macro-F1 over the positive and negative classes,
+next to the same figure for always answering neutral (0 by construction), and the accuracies.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from ..errors import KzmediaError
+
+
+class RusentneDataError(KzmediaError):
+    """The file is not a RuSentNE TSV."""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", help="RuSentNE TSV (e.g. rusentne-train/train_data.csv) or its directory")
+    parser.add_argument("--threshold", type=float, default=0.1,
+                        help="|tone| above this counts as positive/negative (default %(default)s)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N rows")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def read_rows(path) -> list[dict]:
+    p = Path(path)
+    if p.is_dir():
+        p = p / "train_data.csv"
+    try:
+        fh = open(p, encoding="utf-8", newline="")
+    except OSError as e:
+        raise RusentneDataError(f"{p}: {e.strerror or e}") from None
+    with fh:
+        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        header = next(reader, None)
+        if not header or header[:2] != ["sentence", "entity"] or "label" not in header:
+            raise RusentneDataError(f"{p}: expected a RuSentNE header (sentence, entity, …, label)")
+        rows = []
+        for line, r in enumerate(reader, start=2):
+            if len(r) < 6:
+                continue
+            try:
+                rows.append({"sentence": r[0], "entity": r[1], "tag": r[2], "start": int(r[3]),
+                             "end": int(r[4]), "label": int(r[5]), "line": line})
+            except ValueError:
+                raise RusentneDataError(f"{p}:{line}: offsets and label must be integers") from None
+    return rows
+
+
+def macro_f1(gold: list[int], pred: list[int], classes=(1, -1)) -> tuple[float, dict]:
+    per = {}
+    for c in classes:
+        tp = sum(1 for g, p in zip(gold, pred) if g == c and p == c)
+        fp = sum(1 for g, p in zip(gold, pred) if g != c and p == c)
+        fn = sum(1 for g, p in zip(gold, pred) if g == c and p != c)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+        per[c] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4)}
+    return sum(v["f1"] for v in per.values()) / len(classes), per
+
+
+def evaluate(path, threshold: float = 0.1, limit: int | None = None, analyzer=None) -> dict:
+    from kzmedia import Document
+
+    rows = read_rows(path)[:limit] if limit else read_rows(path)
+    if analyzer is None:
+        from kzmedia import Pipeline
+
+        analyzer = Pipeline(analyzers=["actors"]).analyzers["actors"]
+    gold, tones, tags = [], [], Counter()
+    for row in rows:
+        doc = Document.from_text(row["sentence"])
+        body = analyzer.analyze(doc)
+        body = body.to_dict() if hasattr(body, "to_dict") else body
+        best = None
+        for actor in body["actors"]:
+            for m in actor["mentions"]:
+                if m["start"] < row["end"] and row["start"] < m["end"]:
+                    if best is None or abs(m["tone"]) > abs(best):
+                        best = m["tone"]
+        if best is None:
+            continue
+        gold.append(row["label"])
+        tones.append(best)
+        tags[row["tag"]] += 1
+    pred = [1 if t > threshold else -1 if t < -threshold else 0 for t in tones]
+    f1, per = macro_f1(gold, pred)
+    neutral_f1, _ = macro_f1(gold, [0] * len(gold))
+    return {"rows": len(rows), "covered": len(gold), "covered_by_tag": dict(tags),
+            "label_counts": {str(k): v for k, v in sorted(Counter(gold).items())},
+            "threshold": threshold, "macro_f1_pos_neg": round(f1, 4), "per_class": {str(k): v for k, v in per.items()},
+            "always_neutral_macro_f1": round(neutral_f1, 4),
+            "accuracy": round(sum(1 for g, p in zip(gold, pred) if g == p) / len(gold), 4) if gold else 0.0,
+            "always_neutral_accuracy": round(sum(1 for g in gold if g == 0) / len(gold), 4) if gold else 0.0}
+
+
+def run(args) -> int:
+    report = evaluate(args.path, threshold=args.threshold, limit=args.limit)
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    print(f"RuSentNE: tone of actor mentions vs human sentiment toward the entity")
+    print(f"  rows {report['rows']}, covered {report['covered']} {report['covered_by_tag']}")
+    print(f"  labels on covered rows {report['label_counts']}, threshold ±{report['threshold']}")
+    for c, name in (("1", "positive"), ("-1", "negative")):
+        v = report["per_class"][c]
+        print(f"  {name:<8} P {v['precision']:.3f}  R {v['recall']:.3f}  F1 {v['f1']:.3f}")
+    print(f"  macro-F1 (pos, neg) {report['macro_f1_pos_neg']:.3f}   always neutral "
+          f"{report['always_neutral_macro_f1']:.3f}")
+    print(f"  accuracy {report['accuracy']:.3f}   always neutral {report['always_neutral_accuracy']:.3f}")
+    return 0
