@@ -89,15 +89,15 @@ def columns(points: list[tuple[str, float]], *, title: str, width: int = 640, he
     if not points:
         return '<p class="empty">no dated documents</p>'
     top = max(v for _, v in points) or 1
-    pad_b, pad_t = 30, 14
-    step = width / len(points)
+    pad_b, pad_t, pad_x = 30, 14, 24
+    step = (width - 2 * pad_x) / len(points)
     bw = max(2.0, step * 0.7)
     every = max(1, math.ceil(len(points) / 12))
     parts = [f'<svg class="chart cols" role="img" aria-label="{esc(title)}" viewBox="0 0 {width} {height}" '
              f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>']
     for i, (label, value) in enumerate(points):
         h = (height - pad_b - pad_t) * value / top
-        x = i * step + (step - bw) / 2
+        x = pad_x + i * step + (step - bw) / 2
         y = height - pad_b - h
         parts.append(f'<g><title>{esc(label)}: {value:g}</title><rect class="bar" x="{x:.1f}" y="{y:.1f}" '
                      f'width="{bw:.1f}" height="{h:.1f}"/>')

@@ -293,10 +293,11 @@ def _per_1000(count: float, words: int) -> float:
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})")
 _DMY = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[-/](\d\d)[-/]\d\d(?:[/_-]|$)")
 
 
 def month_of(meta: Mapping) -> str | None:
-    """``YYYY-MM`` from ``meta['date']`` (ISO or dd.mm.yyyy), else None."""
+    """``YYYY-MM`` from ``meta['date']`` (ISO or dd.mm.yyyy), else from a date in ``meta['url']``."""
     for key in ("date", "published", "published_at", "datetime"):
         value = meta.get(key)
         if value is None:
@@ -308,6 +309,11 @@ def month_of(meta: Mapping) -> str | None:
         m = _DMY.match(s)
         if m:
             return f"{m.group(3)}-{int(m.group(2)):02d}"
+    url = meta.get("url")
+    if isinstance(url, str):  # news URLs often carry the date: /2018-02-13/ or /2018/02/13/
+        m = _URL_DATE.search(url)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return f"{m.group(1)}-{m.group(2)}"
     return None
 
 

@@ -392,14 +392,21 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
                 by_month[dim][month].update(c)
             by_outlet[dim][outlet or "(unknown)"].update(c)
     months = _month_range(sorted(docs_per_month))
+    period = "month"
+    if len(months) > 36:  # a long span reads better by year
+        period = "year"
+        docs_per_month = _to_years(docs_per_month)
+        by_month = {dim: {y: c for y, c in _to_years_table(t).items()} for dim, t in by_month.items()}
+        first, last = min(docs_per_month), max(docs_per_month)
+        months = [str(y) for y in range(int(first), int(last) + 1)]
     outlets = [o for o, _ in sorted(docs_per_outlet.items(), key=lambda kv: (-kv[1], kv[0]))][:20]
     failed = sum(1 for v in views if v.errors)
     words = sum(v.words for v in views)
     parts = [f'<section class="summary"><h2>Corpus</h2><p>{len(views)} documents · {words} words · '
-             f'{len(docs_per_outlet)} outlet(s) · {len(docs_per_month)} month(s) with dated documents'
+             f'{len(docs_per_outlet)} outlet(s) · {sum(docs_per_month.values())} dated document(s)'
              + (f" · {failed} document(s) with errors" if failed else "")
              + (f" · source: <code>{esc(source)}</code>" if source else "") + "</p>"]
-    parts.append(charts.columns([(m, docs_per_month.get(m, 0)) for m in months], title="Documents per month"))
+    parts.append(charts.columns([(m, docs_per_month.get(m, 0)) for m in months], title=f"Documents per {period}"))
     parts.append(charts.bar_chart([(o, docs_per_outlet[o], str(docs_per_outlet[o])) for o in outlets],
                                   css="outlets", title="Documents per outlet", max_rows=20))
     parts.append("</section>")
@@ -407,7 +414,7 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
         name, _ = DIM_TITLES[dim]
         unit = {"frames": "frame evidence hits", "actors": "mentions", "techniques": "findings"}[dim]
         parts.append(f'<section class="dim" data-dim="{dim}"><h2>{name} <small>({unit})</small></h2>'
-                     f'<h3>Over time</h3>{heatmap(dim, by_month[dim], months, col_title="month")}'
+                     f'<h3>Over time</h3>{heatmap(dim, by_month[dim], months, col_title=period)}'
                      f'<h3>By outlet</h3>{heatmap(dim, by_outlet[dim], outlets, col_title="outlet")}</section>')
     parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(views, layers, max_index)}</section>')
     listed = views[:max_index]
@@ -434,6 +441,20 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
     title = title or f"kzmedia corpus report: {len(views)} documents"
     return page(title, "".join(parts), layers=layers if with_text and len(views) <= max_texts else [],
                 counts=layer_totals(views))
+
+
+def _to_years(counter: Counter) -> Counter:
+    out: Counter = Counter()
+    for month, n in counter.items():
+        out[month[:4]] += n
+    return out
+
+
+def _to_years_table(table: dict[str, Counter]) -> dict[str, Counter]:
+    out: dict[str, Counter] = defaultdict(Counter)
+    for month, c in table.items():
+        out[month[:4]].update(c)
+    return out
 
 
 def _month_range(months: list[str]) -> list[str]:
