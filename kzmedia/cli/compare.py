@@ -1,0 +1,70 @@
+"""``kzmedia compare A B``: two texts' frame profiles side by side, the largest differences first.
+
+``--format table`` (default) prints the frames that differ most with evidence from each text;
+``--format json`` prints ``kzmedia.compare(A, B).to_dict()``; ``--html OUT`` also writes the
+side-by-side HTML report (``kzmedia.report.render_comparison``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..pipeline import FailedDocument
+from . import EXIT_OK, EXIT_USAGE
+from .analyze import build_pipeline, read_inputs
+
+
+def add_parser(sub):
+    p = sub.add_parser("compare", help="compare two texts: frame profiles, actors, techniques")
+    p.add_argument("inputs", nargs=2, metavar="FILE", help="the two text files (A and B)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--html", metavar="OUT.html", help="also write the side-by-side HTML report")
+    p.add_argument("--top", type=int, default=8, metavar="N", help="table: frames per kind (default 8)")
+    p.add_argument("--evidence", type=int, default=5, metavar="N",
+                   help="hits of evidence per frame and text in the JSON (default 5; 0 = all)")
+    p.add_argument("--only", action="append", metavar="NAMES", help="run only these analyzers (comma-separated)")
+    p.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
+    p.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
+                   help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
+    p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
+    p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    return p
+
+
+def run(args) -> int:
+    from ..comparison import compare
+
+    render = None
+    if args.html:
+        try:
+            from ..report import render_comparison as render
+        except ImportError as e:
+            print(f"kzmedia: error: --html needs kzmedia.report.render_comparison, which is not available "
+                  f"in this installation ({e})", file=sys.stderr)
+            return EXIT_USAGE
+    docs = list(read_inputs(args.inputs, args.encoding))
+    for d in docs:
+        if isinstance(d, FailedDocument):
+            print(f"kzmedia: error: {d.id}: {d.reason}", file=sys.stderr)
+            return EXIT_USAGE
+    pipeline = build_pipeline(args)
+    if "framing" not in pipeline.analyzers:
+        print("kzmedia: error: compare needs the 'framing' analyzer (check --only/--disable)", file=sys.stderr)
+        return EXIT_USAGE
+    analyses = [pipeline.analyze(d) for d in docs]
+    for a in analyses:
+        for err in a.errors:
+            print(f"kzmedia: {err['document']}: {err.get('analyzer') or err['stage']}: {err['message']}",
+                  file=sys.stderr)
+    comparison = compare(analyses[0], analyses[1], labels=args.inputs, evidence=args.evidence or None)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(comparison.table(top=args.top) + "\n")
+    if render is not None:
+        html = render(analyses)
+        with open(args.html, "w", encoding="utf-8") as fh:
+            fh.write(html)
+        print(f"kzmedia: wrote {args.html}", file=sys.stderr)
+    return EXIT_OK
