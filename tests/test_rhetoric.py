@@ -1,0 +1,214 @@
+"""The rhetoric analyzer: taxonomy, spans, context conditions, options, and the shared gold texts.
+
+Example sentences are written for these tests; the shared texts are read from ``../shared``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import kzmedia
+from kzmedia import Document, LexiconError, Pipeline
+from kzmedia_rhetoric import (CATEGORIES, CATEGORY_OF, DEFAULT_DISABLED, DEVICES, TECHNIQUES,
+                              RhetoricAnalyzer)
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> RhetoricAnalyzer:
+    return RhetoricAnalyzer()
+
+
+def run(analyzer, text: str) -> tuple[Document, dict]:
+    doc = Document.from_text(text)
+    return doc, analyzer.analyze(doc).to_dict()
+
+
+def techniques_at(result: dict, doc: Document, phrase: str) -> set[tuple[str, str]]:
+    a = doc.text.index(phrase)
+    b = a + len(phrase)
+    return {(f["technique"], f["device"]) for f in result["findings"] if f["start"] < b and a < f["end"]}
+
+
+# --- taxonomy ----------------------------------------------------------------------------------
+
+def test_taxonomy_is_the_semeval_2023_one():
+    assert len(TECHNIQUES) == 23 and len(set(TECHNIQUES)) == 23
+    assert len(CATEGORIES) == 6
+    from kzmedia.evaluate.semeval import TECHNIQUES as EVAL_TECHNIQUES
+    assert set(TECHNIQUES) == set(EVAL_TECHNIQUES)
+    for device in ("rhetorical_question", "scare_quotes", "contrastive_reframing", "vague_attribution",
+                   "hidden_agenda", "threat_conditional", "either_or", "intensifier", "labeling_term",
+                   "loaded_term", "certainty_marker", "categorical_closure", "in_group_appeal",
+                   "repetition"):
+        assert device in DEVICES
+
+
+def test_registered_through_the_entry_point_group():
+    pipe = Pipeline(["rhetoric"])
+    assert isinstance(pipe.analyzers["rhetoric"], RhetoricAnalyzer)
+
+
+# --- output shape and span invariant ---------------------------------------------------------------
+
+TEXT = (
+    "Так называемое «стратегическое партнёрство» с соседями — это не про дружбу, а про контроль.\r\n"
+    "Чиновники якобы заботятся о людях, но за красивыми словами скрывается банальный передел рынка.\r\n"
+    "Военная угроза? Больше нет? Это не преувеличение.\r\n"
+    "Если мы не остановим этот марионеточный режим, то завтра он превратит страну в колонию.\r\n"
+)
+
+
+def test_result_shape_and_every_span_matches_the_text(analyzer):
+    doc, res = run(analyzer, TEXT)
+    assert set(res) == {"analyzer_version", "lexicon_version", "findings", "profile"}
+    assert res["findings"], "the test text is full of devices"
+    for f in res["findings"]:
+        assert set(f) == {"technique", "category", "device", "start", "end", "text", "trigger", "confidence"}
+        assert doc.text[f["start"]:f["end"]] == f["text"]
+        assert f["technique"] in TECHNIQUES and CATEGORY_OF[f["technique"]] == f["category"]
+        assert f["device"] in DEVICES
+        assert f["trigger"]
+        assert 0.5 <= f["confidence"] <= 1.0
+    prof = res["profile"]
+    assert sum(prof["by_technique"].values()) == len(res["findings"])
+    assert sum(prof["by_category"].values()) == len(res["findings"])
+    assert prof["per_1000_words"] == pytest.approx(1000 * len(res["findings"]) / doc.words, abs=0.01)
+    json.dumps(res)  # serialisable
+
+
+def test_devices_on_own_text(analyzer):
+    doc, res = run(analyzer, TEXT)
+    assert ("Doubt", "doubt_marker") in techniques_at(res, doc, "якобы")
+    assert ("Doubt", "scare_quotes") in techniques_at(res, doc, "«стратегическое партнёрство»")
+    assert any(d == "hidden_agenda" for _, d in techniques_at(res, doc, "скрывается"))
+    assert any(d == "rhetorical_question" for _, d in techniques_at(res, doc, "Военная угроза? Больше нет?"))
+    assert ("Conversation_Killer", "certainty_marker") in techniques_at(res, doc, "Это не преувеличение")
+    assert any(d == "contrastive_reframing" for _, d in techniques_at(res, doc, "это не про дружбу"))
+    assert ("Name_Calling-Labeling", "labeling_term") in techniques_at(res, doc, "марионеточный")
+
+
+def test_findings_are_kzmedia_findings_labelled_by_technique():
+    analysis = kzmedia.Pipeline(["rhetoric"]).analyze(TEXT)
+    rich = analysis.results["rhetoric"]
+    found = rich.findings()
+    assert found and all(f.analyzer == "rhetoric" and f.label in TECHNIQUES for f in found)
+    assert all(analysis.document.text[f.start:f.end] == f.text for f in found)
+    assert all(f.extra["device"] in DEVICES for f in found)
+    lines = RhetoricAnalyzer.summary(analysis.result("rhetoric"))
+    assert lines and "findings" in lines[0]
+
+
+# --- context conditions: a word alone is not a technique ----------------------------------------
+
+@pytest.mark.parametrize("text, technique, expected", [
+    # a danger named in a report is not an appeal to fear; a danger given as a consequence is
+    ("Угроза паводка в области снизилась после похолодания.", "Appeal_to_Fear-Prejudice", False),
+    ("Если договор сорвётся, ядерная угроза станет реальностью для всего региона.",
+     "Appeal_to_Fear-Prejudice", True),
+    # a value mentioned is not an appeal to values; a value given as the reason to act is
+    ("Свобода слова обсуждалась на конференции журналистов.", "Appeal_to_Values", False),
+    ("Мы обязаны отстоять свою свободу и справедливость ради будущих поколений.", "Appeal_to_Values", True),
+    # national words in a neutral report are not flag waving; an appeal to "us" is
+    ("Народ Непала отмечает праздник урожая.", "Flag_Waving", False),
+    ("Наш народ никогда не станет ничьей колонией, мы защитим свою родину.", "Flag_Waving", True),
+])
+def test_context_conditions(analyzer, text, technique, expected):
+    _, res = run(analyzer, text)
+    assert (technique in res["profile"]["by_technique"]) is expected, res["findings"]
+
+
+def test_categorical_closure_needs_a_short_sentence(analyzer):
+    _, short = run(analyzer, "Тот период завершён.")
+    assert "Conversation_Killer" in short["profile"]["by_technique"]
+    _, long = run(analyzer, "Ремонт моста через реку завершили строители из соседней области в среду вечером.")
+    assert "Conversation_Killer" not in long["profile"]["by_technique"]
+
+
+def test_neutral_text_stays_quiet(analyzer):
+    _, res = run(analyzer, "В среду в Павлодаре открылась новая школа на шестьсот мест. В здании есть "
+                           "спортивный зал, столовая и библиотека. Строительство заняло два года.")
+    assert res["findings"] == []
+
+
+# --- options --------------------------------------------------------------------------------------
+
+def test_disabled_techniques_and_threshold():
+    base = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
+    assert "Doubt" in base["profile"]["by_technique"]
+    no_doubt = RhetoricAnalyzer(disabled_techniques=["Doubt"]).analyze(Document.from_text(TEXT)).to_dict()
+    assert "Doubt" not in no_doubt["profile"]["by_technique"]
+    strict = RhetoricAnalyzer(min_confidence=0.75).analyze(Document.from_text(TEXT)).to_dict()
+    assert 0 < len(strict["findings"]) < len(base["findings"])
+    assert all(f["confidence"] >= 0.75 for f in strict["findings"])
+
+
+def test_default_disabled_can_be_enabled():
+    text = "Они говорят о свободе, а сами закрывают газеты: типичные двойные стандарты."
+    off = RhetoricAnalyzer().analyze(Document.from_text(text)).to_dict()
+    assert "Appeal_to_Hypocrisy" in DEFAULT_DISABLED
+    assert "Appeal_to_Hypocrisy" not in off["profile"]["by_technique"]
+    on = RhetoricAnalyzer(enabled_techniques=["Appeal_to_Hypocrisy"]).analyze(Document.from_text(text)).to_dict()
+    assert "Appeal_to_Hypocrisy" in on["profile"]["by_technique"]
+
+
+def test_options_through_the_pipeline_config():
+    pipe = Pipeline(["rhetoric"], config={"rhetoric": {
+        "min_confidence": 0.6, "disabled_techniques": ["Loaded_Language"],
+        "patterns": [{"pattern": "дружба навек", "technique": "Slogans", "confidence": 0.9}]}})
+    res = pipe.analyze("Он повторял, что дружба навек, хотя это чудовищная и позорная ошибка.").result("rhetoric")
+    assert "Loaded_Language" not in res["profile"]["by_technique"]
+    slog = [f for f in res["findings"] if f["technique"] == "Slogans" and f["device"] == "lexicon"]
+    assert slog and slog[0]["text"] == "дружба навек"
+    assert all(f["confidence"] >= 0.6 for f in res["findings"])
+
+
+def test_user_lexicon_file(tmp_path):
+    path = tmp_path / "my.toml"
+    path.write_text(
+        '[lexicon]\nname = "my-rhetoric"\nversion = "1"\n'
+        '[categories.Appeal_to_Time]\nterms = ["часики тикают"]\n'
+        '[categories.cheers]\ntechnique = "Slogans"\ndevice = "slogan"\nconfidence = 0.9\nterms = ["ура"]\n',
+        encoding="utf-8")
+    pipe = Pipeline(["rhetoric"], extra_lexicons={"rhetoric": [path]})
+    res = pipe.analyze("Часики тикают, а реформы всё нет, и только ура кричат на площади.").result("rhetoric")
+    assert "my-rhetoric@1" in res["lexicon_version"]
+    got = {(f["technique"], f["text"]) for f in res["findings"]}
+    assert ("Appeal_to_Time", "Часики тикают") in got
+    assert ("Slogans", "ура") in got
+
+
+def test_bad_user_input_is_a_clear_error(tmp_path):
+    with pytest.raises(LexiconError, match="unknown technique"):
+        RhetoricAnalyzer(disabled_techniques=["Propaganda"])
+    with pytest.raises(LexiconError, match="unknown technique"):
+        RhetoricAnalyzer(patterns=[{"pattern": "ура", "technique": "Cheering"}]).analyze(Document.from_text("ура"))
+    with pytest.raises(LexiconError, match="unknown option"):
+        RhetoricAnalyzer(min_confidense=0.3)
+
+
+# --- the shared gold texts ---------------------------------------------------------------------------
+
+def _matches(finding: dict, expectation: dict) -> bool:
+    if expectation.get("techniques") and finding["technique"] not in expectation["techniques"]:
+        return False
+    return "device" not in expectation or finding["device"] == expectation["device"]
+
+
+def test_gold_rhetoric_expectations(gold, seed_texts):
+    pipe = Pipeline(["rhetoric"])
+    checked = 0
+    for name, spec in gold["texts"].items():
+        doc = Document.from_file(seed_texts[name])
+        res = pipe.analyze(doc).result("rhetoric")
+        for exp in spec.get("rhetoric", []):
+            a = doc.text.index(exp["quote"])
+            b = a + len(exp["quote"])
+            hits = [f for f in res["findings"] if f["start"] < b and a < f["end"] and _matches(f, exp)]
+            assert hits, f"{name}: nothing matching {exp} over {exp['quote']!r}"
+            checked += 1
+        limit = spec.get("max_rhetoric_per_1000_words")
+        if limit is not None:
+            assert res["profile"]["per_1000_words"] <= limit, (name, res["findings"])
+    assert checked >= 20
