@@ -200,3 +200,71 @@ def test_nav_lists_every_page():
     listed = set(files(config["nav"]))
     assert {p.name for p in PAGES} <= listed, f"pages missing from mkdocs.yml nav: {sorted({p.name for p in PAGES} - listed)}"
     assert all((DOCS / f).exists() for f in listed), f"nav names missing files: {sorted(f for f in listed if not (DOCS / f).exists())}"
+
+
+# --- the JSON Schema in docs/output.md describes real outputs ---------------------------------
+
+def _validate(value, schema, path="$"):
+    """Enough of JSON Schema for the envelope: type, required, properties, additionalProperties,
+    items, minimum."""
+    types = schema.get("type")
+    if types is not None:
+        names = types if isinstance(types, list) else [types]
+        checks = {"object": lambda v: isinstance(v, dict), "array": lambda v: isinstance(v, list),
+                  "string": lambda v: isinstance(v, str), "null": lambda v: v is None,
+                  "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+                  "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+                  "boolean": lambda v: isinstance(v, bool)}
+        assert any(checks[n](value) for n in names), f"{path}: {value!r} is not {types}"
+    if "minimum" in schema:
+        assert value >= schema["minimum"], f"{path}: {value} < {schema['minimum']}"
+    if isinstance(value, dict):
+        for key in schema.get("required", ()):
+            assert key in value, f"{path}: missing {key!r}"
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for key, v in value.items():
+            if key in props:
+                _validate(v, props[key], f"{path}.{key}")
+            elif extra is False:
+                raise AssertionError(f"{path}: unexpected key {key!r}")
+            elif isinstance(extra, dict):
+                _validate(v, extra, f"{path}.{key}")
+    if isinstance(value, list) and "items" in schema:
+        for i, v in enumerate(value):
+            _validate(v, schema["items"], f"{path}[{i}]")
+
+
+def test_output_schema_matches_real_outputs():
+    import json
+
+    from kzmedia import Document, Pipeline
+
+    text = (DOCS / "output.md").read_text(encoding="utf-8")
+    section = text.split("## JSON Schema", 1)[1]
+    schema = json.loads(next(body for lang, _, body, _ in code_blocks_of(section) if lang == "json"))
+
+    class Broken:
+        name, version = "broken", "0"
+
+        def analyze(self, document):
+            raise RuntimeError("no model")
+
+    from kzmedia.testing import make_pipeline
+    outputs = [a.to_dict() for a in (
+        Pipeline().analyze(Document.from_text("Астана и Москва обсудили санкции и транзит.", id="x")),
+        Pipeline().analyze(Document.from_text("", id="empty")),
+        make_pipeline(Broken(), strict=False).analyze("Текст."),
+    )]
+    for data in outputs:
+        _validate(json.loads(json.dumps(data, ensure_ascii=False)), schema)
+    assert outputs[1]["errors"][0]["stage"] == "input" and outputs[2]["errors"][0]["stage"] == "analyze"
+    # and the example on the page has the shape it describes
+    example = json.loads(next(body for lang, _, body, _ in code_blocks_of(text) if lang == "json"))
+    _validate(example, schema)
+
+
+def code_blocks_of(text: str):
+    for m in FENCE.finditer(text):
+        lang, flags = parse_info(m.group("info"))
+        yield lang, flags, m.group("body"), 0
