@@ -195,6 +195,15 @@ def test_focus_shows_technique_device_and_trigger(open_report, analyses):
     last.hover()
     tip = last.evaluate("el => getComputedStyle(el, '::after').content")
     assert "Rhetoric: doubt" in tip and "Actors: Россия" in tip
+    # unticking a layer takes it out of the details too; a piece with nothing visible shows none
+    page.click('label[for="t-rhetoric"]')
+    last.hover()
+    tip = last.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "Actors: Россия" in tip and "Rhetoric" not in tip
+    first = page.locator(f'.text [data-m~="{i}"]').first
+    first.focus()
+    assert "Rhetoric" not in first.evaluate("el => getComputedStyle(el, '::after').content")
+    assert first.evaluate("el => getComputedStyle(el, '::after').display") == "none"
     loaded.assert_clean(page.url)
 
 

@@ -6,7 +6,7 @@ that, a Content-Security-Policy meta tag forbids every network request and every
 (``default-src 'none'; script-src 'none'``) and allows only our own ``<style>`` block by its hash,
 so even a mistake in escaping could neither run code nor fetch anything. The page needs no
 script: layer toggles are checkboxes read by CSS ``:has()``, hover/focus details are CSS
-tooltips from a ``data-tip`` attribute.
+tooltips from ``data-tip-*`` attributes.
 """
 
 from __future__ import annotations
@@ -23,7 +23,28 @@ from .charts import esc
 from .model import (KNOWN_LAYERS, LAYER_TITLES, DocView, Mark, comparison_rows, item_counts, month_of,
                     outlet_of, safe_url, segments)
 
-CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
+def _tip_css() -> str:
+    """Tooltips list only the visible layers: one ``data-tip-LAYER`` attribute per built-in layer
+    (``data-tip-x`` for the others) and, for every set of unticked layers, a rule that leaves those
+    attributes out — and hides the tooltip of a piece none of whose layers is visible. The more
+    layers unticked, the more ``:has(#id)`` in the selector, so the most specific rule wins."""
+    from itertools import combinations
+
+    def content(visible):
+        return " ".join([f"attr(data-tip-{layer})" for layer in visible] + ["attr(data-tip-x)"])
+
+    rules = [f".m:hover::after, .m:focus::after {{ content:{content(KNOWN_LAYERS)}; }}"]
+    for k in range(1, len(KNOWN_LAYERS) + 1):
+        for hidden in combinations(KNOWN_LAYERS, k):
+            body = "body" + "".join(f":has(#t-{layer}:not(:checked))" for layer in hidden)
+            visible = [layer for layer in KNOWN_LAYERS if layer not in hidden]
+            rules.append(f"{body} .m:hover::after, {body} .m:focus::after {{ content:{content(visible)}; }}")
+            only_hidden = "".join(f":not(.l-{layer})" for layer in visible) + ":not([data-tip-x])"
+            rules.append(f"{body} .m{only_hidden}::after {{ display:none; }}")
+    return "\n".join(rules) + "\n"
+
+
+CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8") + _tip_css()
 
 #: what a layer looks like in the legend (the CSS draws the same)
 LAYER_HINTS = {"framing": "background", "actors": "blue underline", "rhetoric": "red wavy underline"}
@@ -101,6 +122,11 @@ def _tip(mark: Mark) -> str:
     return "\n".join(bits)
 
 
+def _clip(chunks: list[str], limit: int = 600) -> str:
+    tip = "\n".join(chunks)
+    return (tip if len(tip) <= limit else tip[: limit - 1] + "…") + "\n"
+
+
 def highlighted_text(view: DocView, layers: list[str]) -> str:
     """The document text split at every span boundary; each piece carries the classes of the layers
     covering it and the indexes of its marks (``data-m``), so overlapping spans nest visually."""
@@ -116,12 +142,14 @@ def highlighted_text(view: DocView, layers: list[str]) -> str:
         classes = ["m"] + [f"l-{layer_key(layer, layers)}" for layer in layers if layer in by_layer]
         if by_layer.get("framing", 0) > 1:
             classes.append("deep")
-        tip = "\n".join(_tip(marks[i]) for i in covering)
-        if len(tip) > 900:
-            tip = tip[:899] + "…"
+        tips: dict[str, list[str]] = {}
+        for i in covering:
+            layer = marks[i].layer
+            tips.setdefault(layer if layer in KNOWN_LAYERS else "x", []).append(_tip(marks[i]))
+        attrs = "".join(f' data-tip-{key}="{esc(_clip(chunks))}"' for key, chunks in tips.items())
         ids = " ".join(str(i) for i in covering)
-        out.append(f'<span class="{" ".join(classes)}" data-m="{ids}" data-s="{a}" tabindex="0" '
-                   f'data-tip="{esc(tip)}">{piece}</span>')
+        out.append(f'<span class="{" ".join(classes)}" data-m="{ids}" data-s="{a}" tabindex="0"'
+                   f'{attrs}>{piece}</span>')
     out.append("</div>")
     return "".join(out)
 
