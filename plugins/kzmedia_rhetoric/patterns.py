@@ -134,7 +134,7 @@ def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
             j += 1
         first_norm = tokens.norm(seg.token_start) if seg.token_start < len(tokens) else ""
         norms = _norms(tokens, seg)
-        conf = 0.45  # a lone question: as often a genuine one as a rhetorical one
+        conf = 0.42  # a lone question: as often a genuine one as a rhetorical one
         if j > k:
             # a volley of short questions ("Военная угроза? Больше нет?") is the author's device;
             # a run of long ones is more often an interviewer's list
@@ -213,7 +213,7 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
         elif inner_lemmas & _IRONY_LEMMAS:
             conf = 0.6
         else:
-            conf = 0.4
+            conf = 0.35
         yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf)
 
 
