@@ -1,0 +1,101 @@
+"""kzmedia.compare and ``kzmedia compare A B``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import kzmedia
+from kzmedia.cli import main
+
+# Two texts written for these tests: one about alliance obligations, one about multi-vector balance.
+LOYAL = (
+    "Казахстан остаётся верным союзником России: республика выполняет союзнические обязательства "
+    "в ОДКБ и углубляет евразийскую интеграцию в рамках ЕАЭС. Лояльность Астаны не вызывает сомнений."
+)
+BALANCED = (
+    "Многовекторная политика Астаны строится на балансе интересов. Диверсификация партнёров — от "
+    "Китая до Турции и стран Евросоюза — даёт республике пространство для манёвра и новые инвестиции."
+)
+
+
+@pytest.fixture(scope="module")
+def framing_only():
+    return kzmedia.Pipeline(["framing"])
+
+
+def test_compare_texts_sorted_by_difference_with_evidence(framing_only):
+    cmp = kzmedia.compare(LOYAL, BALANCED, pipeline=framing_only, labels=("loyal", "balanced"))
+    data = cmp.to_dict()
+    json.dumps(data)
+    diffs = [f["abs_difference"] for f in data["frames"]]
+    assert diffs == sorted(diffs, reverse=True)
+    top_domain = [f for f in data["frames"] if f["kind"] == "domain"][:2]
+    assert {f["id"] for f in top_domain} == {"alliance_loyalty", "multivector_balance"}
+    al = cmp.frame("alliance_loyalty")
+    assert al.difference > 0 and cmp.to_dict()["frames"][0]["higher"] in ("a", "b")
+    mv = next(f for f in data["frames"] if f["id"] == "multivector_balance")
+    assert mv["higher"] == "b" and mv["b"]["evidence"]
+    for e in mv["b"]["evidence"]:
+        assert BALANCED[e["start"]:e["end"]] == e["text"]
+    for e in next(f for f in data["frames"] if f["id"] == "alliance_loyalty")["a"]["evidence"]:
+        assert LOYAL[e["start"]:e["end"]] == e["text"]
+    assert data["documents"]["a"]["label"] == "loyal"
+    assert "actors" not in data and "rhetoric" not in data  # not run
+
+
+def test_compare_accepts_documents_and_analyses(framing_only):
+    a = framing_only.analyze(kzmedia.Document.from_text(LOYAL, id="a"))
+    b_dict = framing_only.analyze(kzmedia.Document.from_text(BALANCED, id="b")).to_dict()
+    cmp = kzmedia.compare(a, b_dict)
+    assert cmp.labels == ["a", "b"]
+    assert cmp.frame("multivector_balance").difference < 0
+    with pytest.raises(TypeError):
+        kzmedia.compare(LOYAL, 42, pipeline=framing_only)
+
+
+def test_compare_reads_actor_and_rhetoric_results(framing_only):
+    a = framing_only.analyze(kzmedia.Document.from_text(LOYAL, id="a"))
+    b = framing_only.analyze(kzmedia.Document.from_text(BALANCED, id="b"))
+    # results as the actors and rhetoric analyzers publish them
+    a.results["actors"] = {"actors": [{"id": "RUS", "count": 2}, {"id": "KAZ", "count": 1}]}
+    b.results["actors"] = {"actors": [{"id": "CHN", "count": 1}, {"id": "KAZ", "count": 1}]}
+    a.results["rhetoric"] = {"profile": {"per_1000_words": 0.0, "by_technique": {}}}
+    b.results["rhetoric"] = {"profile": {"per_1000_words": 40.0, "by_technique": {"Loaded_Language": 1}}}
+    data = kzmedia.compare(a, b).to_dict()
+    actors = {r["id"]: r for r in data["actors"]}
+    assert actors["RUS"] == {"id": "RUS", "a": 2, "b": 0, "difference": 2}
+    assert actors["KAZ"]["difference"] == 0
+    assert data["actors"][0]["id"] == "RUS"
+    tech = data["rhetoric"]["techniques"][0]
+    assert tech["id"] == "Loaded_Language" and tech["a"] == 0.0
+    assert tech["b"] == pytest.approx(1000 / b.document.words, abs=0.01)
+    assert data["rhetoric"]["per_1000_words"] == {"a": 0.0, "b": 40.0}
+
+
+def test_cli_compare_table_json_and_html(tmp_path, capsys):
+    pa, pb = tmp_path / "loyal.txt", tmp_path / "balanced.txt"
+    pa.write_text(LOYAL, encoding="utf-8")
+    pb.write_text(BALANCED, encoding="utf-8")
+    assert main(["compare", str(pa), str(pb), "--only", "framing"]) == 0
+    out = capsys.readouterr().out
+    assert "alliance_loyalty" in out and "«" in out
+    assert main(["compare", str(pa), str(pb), "--only", "framing", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"]["b"]["label"] == str(pb)
+    html = tmp_path / "cmp.html"
+    code = main(["compare", str(pa), str(pb), "--only", "framing", "--html", str(html)])
+    try:
+        import kzmedia.report  # noqa: F401
+    except ImportError:
+        assert code == 2
+    else:
+        assert code == 0 and html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_cli_compare_missing_file(tmp_path, capsys):
+    pa = tmp_path / "a.txt"
+    pa.write_text(LOYAL, encoding="utf-8")
+    assert main(["compare", str(pa), str(tmp_path / "nope.txt"), "--only", "framing"]) == 2
+    assert "nope.txt" in capsys.readouterr().err
