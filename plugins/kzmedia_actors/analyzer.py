@@ -232,7 +232,7 @@ class ActorsAnalyzer:
         nxt = j if j < n else None
         if form in ("name", "metonym", "person"):
             if prev >= 0:
-                heads = g.trap("person_heads") if form == "person" else g.trap("street_heads")
+                heads = g.trap("street_heads") | g.trap("person_heads") if form == "person" else g.trap("street_heads")
                 p_info = infos[prev]
                 if (p_info[0] in heads or p_info[2] in heads) and "plur" not in (p_info[4] or ""):
                     return True
@@ -242,8 +242,12 @@ class ActorsAnalyzer:
                 tag = infos[i][4] or ""
                 # a first name or surname that happens to inflect like a country
                 # ("Доминика Рааба", "Дмитрий Ливанов")
-                if ("anim" in tag and ("Name" in tag or "Surn" in tag)) or "Infr" in tag:
+                if "Infr" in tag:
                     return True
+                if "anim" in tag and ("Name" in tag or "Surn" in tag) and nxt is not None:
+                    follower = tokens.surface(nxt)
+                    if follower[:1].isupper() and infos[nxt][1] == 0:
+                        return True
         if form == "adjective":
             if nxt is not None and infos[nxt][2] in g.trap("language_nouns"):
                 return True
@@ -274,8 +278,18 @@ class ActorsAnalyzer:
             if k < len(infos) and infos[k][3] in ("VERB",):
                 return "subject"
             return "unknown"
-        if "nomn" in tag:
-            return "subject"
+        if "nomn" in tag or "accs" in tag:
+            # inanimate nouns look alike in the nominative and accusative ("Лондон делает ставку",
+            # "поддержал Лондон"): a finite verb right after the name makes it the subject, one
+            # right before it the object
+            nxt = j
+            while nxt < len(infos) and nxt < j + 3 and infos[nxt][3] in ("ADVB", "PRCL") :
+                nxt += 1
+            if nxt < len(infos) and infos[nxt][3] == "VERB":
+                return "subject"
+            if i > 0 and infos[i - 1][3] in ("VERB", "INFN"):
+                return "object"
+            return "subject" if "nomn" in tag else "object"
         if "gent" in tag:
             return "possessor"
         if "accs" in tag or "datv" in tag or "ablt" in tag:

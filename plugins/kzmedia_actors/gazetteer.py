@@ -278,7 +278,7 @@ class Gazetteer:
             if exact or not any(c.isalpha() for c in n):
                 words.append(frozenset({n}))
             else:
-                words.append(word_forms(n) | {lem})
+                words.append(word_forms(n))
         capital = (not exact and form in ("name", "metonym", "person") and surfaces[0][:1].isupper())
         self.patterns.append(Pattern(actor, form, tuple(words), tuple(surfaces) if exact else None,
                                      capital, source))
