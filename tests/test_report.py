@@ -449,3 +449,14 @@ def test_any_spans_round_trip_through_the_html(case):
         pieces = re.findall(r'<span class="[^"]*" data-m="([^"]*)" data-s="(\d+)"[^>]*>([^<]*)</span>', box)
         mine = [(int(s), html.unescape(t)) for ids, s, t in pieces if str(i) in ids.split()]
         assert mine[0][0] == m.start and "".join(t for _, t in mine) == text[m.start:m.end]
+
+
+def test_characters_a_page_cannot_carry_keep_their_place():
+    """NUL and lone surrogates become U+FFFD (one for one, so offsets hold); the page encodes."""
+    text = "до\x00после \ud800 конец\x0c"
+    data = {"document": {"id": "odd\x00", "words": 3, "meta": {"title": "x\ud800"}}, "text": text,
+            "results": {"rhetoric": {"findings": [{"technique": "t", "start": 5, "end": 10, "text": text[5:10]}]}}}
+    page = render_document_report([data])
+    page.encode("utf-8")  # no lone surrogate left
+    box = page.split('data-doc="0">', 1)[1].split("</div>", 1)[0]
+    assert html.unescape(re.sub(r"<[^>]+>", "", box)) == text.replace("\x00", "\ufffd").replace("\ud800", "\ufffd")

@@ -7,11 +7,17 @@ Content-Security-Policy can forbid both); every label is escaped.
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 
 
+#: characters an HTML page cannot carry: NUL (the parser drops or replaces it) and lone surrogates
+#: (not encodable in UTF-8); each becomes U+FFFD, one code point for one, so offsets still agree
+UNSAFE_CHARS = re.compile("[\x00\ud800-\udfff]")
+
+
 def esc(value) -> str:
-    return escape(str(value), quote=True)
+    return escape(UNSAFE_CHARS.sub("\ufffd", str(value)), quote=True)
 
 
 def _short(label: str, n: int = 28) -> str:

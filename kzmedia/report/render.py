@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from . import charts
-from .charts import esc
+from .charts import UNSAFE_CHARS, esc
 from .model import (KNOWN_LAYERS, LAYER_TITLES, DocView, Mark, comparison_rows, item_counts, month_of,
                     outlet_of, safe_url, segments)
 
@@ -112,7 +112,7 @@ def _text_html(s: str) -> str:
 
 
 def esc_text(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return UNSAFE_CHARS.sub("\ufffd", s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _tip(mark: Mark) -> str:
