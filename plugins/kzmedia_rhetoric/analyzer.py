@@ -53,7 +53,7 @@ _DETECTORS = ("rhetorical_question", "scare_quotes", "contrastive_reframing",
 #: In an opinionated text, dense with loaded and attacking wording, a weak cue is far more often
 #: meant persuasively than the same cue in a news report (on the SemEval articles the share of
 #: paragraphs with Loaded_Language rises from 0.14 to 0.49 across quintiles of this density).
-REGISTER_TIERS: tuple[tuple[float, float], ...] = ((60.0, 0.1), (40.0, 0.05), (20.0, 0.0), (0.0, -0.05))
+REGISTER_TIERS: tuple[tuple[float, float], ...] = ((80.0, 0.1), (50.0, 0.05), (25.0, 0.0), (0.0, -0.05))
 _REGISTER_EXCLUDED = frozenset({"repetition"})
 
 
