@@ -268,3 +268,21 @@ def code_blocks_of(text: str):
     for m in FENCE.finditer(text):
         lang, flags = parse_info(m.group("info"))
         yield lang, flags, m.group("body"), 0
+
+
+def test_files_shown_in_the_docs_are_the_files_in_the_repository():
+    """A block whose first line is ``# docs/examples/...`` (or another repository path) must show
+    that file exactly: the tutorial cannot drift from the example package CI installs."""
+    checked = 0
+    for page in PAGES:
+        for lang, flags, body, line in code_blocks(page):
+            first, _, rest = body.partition("\n")
+            m = re.fullmatch(r"#\s+((?:docs|kzmedia|plugins|examples)/\S+)", first.strip())
+            if not m:
+                continue
+            path = REPO / m.group(1)
+            assert path.is_file(), f"{page.name}:{line}: shows {m.group(1)}, which does not exist"
+            assert rest.rstrip("\n") == path.read_text(encoding="utf-8").rstrip("\n"), (
+                f"{page.name}:{line}: the block differs from {m.group(1)}; copy the file into the page again")
+            checked += 1
+    assert checked >= 4  # the tutorial shows pyproject.toml, the lexicon, the module, the tests
