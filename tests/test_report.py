@@ -378,6 +378,21 @@ def test_cli_report_files(tmp_path, monkeypatch):
     assert "Differences" in out2.read_text(encoding="utf-8")
 
 
+def test_cli_report_jsonl_corpus(tmp_path, monkeypatch):
+    from kzmedia.cli import main
+    from kzmedia.cli import report as report_cli
+
+    monkeypatch.setattr(report_cli, "build_pipeline", lambda args: make_pipeline(*FAKES))
+    src = tmp_path / "c.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "content": t, **m}, ensure_ascii=False) + "\n" for i, t, m in CORPUS),
+                   encoding="utf-8")
+    out = tmp_path / "c.html"
+    assert main(["report", str(src), "--text-field", "content", "--max-texts", "2", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "kzmedia corpus report: 3 documents" in page  # more than --max-texts: the corpus view
+    assert re.findall(r"<th>(\d{4}-\d{2})</th>", page)[:3] == ["2024-01", "2024-02", "2024-03"]
+
+
 def test_cli_report_rejects_a_non_store(tmp_path, capsys):
     from kzmedia.cli import main
 

@@ -11,7 +11,7 @@ import os
 import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError
-from .analyze import build_pipeline, read_inputs
+from .analyze import build_pipeline, read_inputs, reader_options
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -22,7 +22,7 @@ def add_parser(sub):
                    help="text files, or one results store (.sqlite) written by 'kzmedia analyze --store'")
     p.add_argument("-o", "--output", required=True, metavar="OUT.html", help="where to write the report ('-' = stdout)")
     p.add_argument("--view", choices=("auto", "documents", "compare", "corpus"), default="auto",
-                   help="auto: corpus for a store, documents for files")
+                   help="auto: corpus for a store or more than --max-texts documents, else documents")
     p.add_argument("--title", help="page title")
     p.add_argument("--max-texts", type=int, default=25, metavar="N",
                    help="corpus view: include highlighted texts when there are at most N documents")
@@ -32,6 +32,13 @@ def add_parser(sub):
                    help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
     p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
     p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    g = p.add_argument_group("corpus input (as for 'kzmedia analyze')")
+    g.add_argument("--reader", metavar="NAME", help="read every input with this reader (txt, jsonl, csv, html, ...)")
+    g.add_argument("--text-field", metavar="FIELD[,FIELD]", help="record field(s) holding the text")
+    g.add_argument("--id-field", metavar="FIELD", help="record field holding the document id")
+    g.add_argument("--meta-fields", metavar="A,B", help="record fields kept as metadata (date, outlet, url, title)")
+    g.add_argument("--pattern", metavar="GLOB", help="with a directory: which files to take")
+    g.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per CPU)")
     return p
 
 
@@ -59,13 +66,16 @@ def run(args) -> int:
         count = None
     else:
         pipeline = build_pipeline(args)
-        analyses = list(pipeline.analyze_many(read_inputs(args.inputs, args.encoding)))
+        docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
+        analyses = list(pipeline.analyze_many(docs, n_jobs=args.jobs))
         for a in analyses:
             for err in a.errors:
                 failed += 1
                 print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
                       f"{err.get('message')}", file=sys.stderr)
         view = args.view
+        if view == "auto":
+            view = "corpus" if len(analyses) > args.max_texts else "documents"
         if view == "compare":
             page = render_comparison(analyses, title=args.title)
         elif view == "corpus":
