@@ -213,6 +213,7 @@ def test_lookalike_traps_exactly(analyzer):
     assert ids(analyzer, "Туристы из Латинской Америки.") == []
     assert ids(analyzer, "Западный ветер и западные районы.") == []
     assert ids(analyzer, "Министр Доминик Рааб выступил.") == []
+    assert ids(analyzer, "Футболисты «Астаны» обыграли соперника, канал «Россия» показал матч.") == []
     # …while the real thing still counts
     assert ids(analyzer, "Назарбаев ушёл в отставку, а Запад промолчал.") == ["KAZ", "WEST"]
 

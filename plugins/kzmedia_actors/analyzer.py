@@ -35,6 +35,8 @@ CLAUSE_PUNCT = frozenset(",;:—–-()[]«»\"“”„")
 CLAUSE_WORDS = frozenset({"но", "однако", "а", "зато", "хотя", "который", "которая", "которое",
                           "которые", "если", "когда", "чтобы", "потому", "поскольку"})
 _HYPHENS = "-\u2010\u2011"
+_OPEN_QUOTES = frozenset("«„\"")
+_CLOSE_QUOTES = frozenset("»“\"")
 _SENTENCE_WEIGHT = 0.5
 _DECAY = 8.0
 
@@ -238,6 +240,10 @@ class ActorsAnalyzer:
                     return True
             if form == "person" and nxt is not None and infos[nxt][2] in g.trap("place_tails"):
                 return True
+            if (form != "person" and i > 0 and nxt is not None and infos[i - 1][0] in _OPEN_QUOTES
+                    and infos[nxt][0] in _CLOSE_QUOTES and g.actors.get(actor) is not None
+                    and g.actors[actor].kind in ("state", "territory")):
+                return True  # «Астана», «Россия»: a club, a TV channel, a newspaper
             if form != "person" and j == i + 1:
                 tag = infos[i][4] or ""
                 # a first name or surname that happens to inflect like a country
