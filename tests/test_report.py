@@ -475,3 +475,13 @@ def test_characters_a_page_cannot_carry_keep_their_place():
     page.encode("utf-8")  # no lone surrogate left
     box = page.split('data-doc="0">', 1)[1].split("</div>", 1)[0]
     assert html.unescape(re.sub(r"<[^>]+>", "", box)) == text.replace("\x00", "\ufffd").replace("\ud800", "\ufffd")
+
+
+def test_a_failed_document_shows_why(pipeline):
+    from kzmedia import FailedDocument
+
+    failed = pipeline.analyze(FailedDocument("broken.txt", "cannot decode as UTF-8 <b>"))
+    page = render_document_report([failed, pipeline.analyze(Document.from_text(TEXT, id="ok"))])
+    section = page.split('id="doc-0"', 1)[1].split('id="doc-1"', 1)[0]
+    assert "cannot decode as UTF-8 &lt;b&gt;" in section and "not stored" not in section
+    assert page.count('<div class="text"') == 1

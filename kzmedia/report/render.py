@@ -259,6 +259,8 @@ def document_section(view: DocView, layers: list[str]) -> str:
     if view.text is not None:
         body = (f'<div class="docgrid"><article>{highlighted_text(view, layers)}</article>'
                 f'<aside>{side_panels(view)}</aside></div>' + findings_table(view, layers))
+    elif not view.results:  # the document itself failed (unreadable, empty): the problems say why
+        body = ""
     else:
         body = ('<p class="note">The text is not stored with these results: findings are listed with their '
                 f'offsets.</p><div class="panels">{side_panels(view)}</div>' + findings_table(view, layers, open_=True))
