@@ -145,12 +145,17 @@ def test_disabled_techniques_and_threshold():
 
 
 def test_default_disabled_can_be_enabled():
-    text = "Они говорят о свободе, а сами закрывают газеты: типичные двойные стандарты."
+    text = "Иными словами, они хотят, чтобы мы поверили, будто реформа ничего не стоит."
     off = RhetoricAnalyzer().analyze(Document.from_text(text)).to_dict()
-    assert "Appeal_to_Hypocrisy" in DEFAULT_DISABLED
-    assert "Appeal_to_Hypocrisy" not in off["profile"]["by_technique"]
-    on = RhetoricAnalyzer(enabled_techniques=["Appeal_to_Hypocrisy"]).analyze(Document.from_text(text)).to_dict()
-    assert "Appeal_to_Hypocrisy" in on["profile"]["by_technique"]
+    assert "Straw_Man" in DEFAULT_DISABLED
+    assert "Straw_Man" not in off["profile"]["by_technique"]
+    on = RhetoricAnalyzer(enabled_techniques=["Straw_Man"]).analyze(Document.from_text(text)).to_dict()
+    assert "Straw_Man" in on["profile"]["by_technique"]
+
+
+def test_hypocrisy(analyzer):
+    _, res = run(analyzer, "Они говорят о свободе, а сами закрывают газеты: типичные двойные стандарты.")
+    assert "Appeal_to_Hypocrisy" in res["profile"]["by_technique"]
 
 
 def test_options_through_the_pipeline_config():
