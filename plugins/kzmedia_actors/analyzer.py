@@ -26,6 +26,8 @@ from kzmedia import Document, Lexicon, LexiconMatcher
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer
 
 VERSION = "1.0.0"
+#: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
+TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
 PREPOSITIONS = frozenset(
     "в во на с со к ко по о об обо от до из из-за из-под у за под над перед при про для без через "
@@ -87,7 +89,7 @@ class ActorsAnalyzer:
         if isinstance(files, (str, bytes)) or hasattr(files, "__fspath__"):
             files = [files]
         lexicons = context.lexicons(self.name)
-        tone_extra = [lx for lx in lexicons if lx.categories and set(lx.categories) <= {"positive", "negative"}]
+        tone_extra = [lx for lx in lexicons if lx.categories and set(lx.categories) <= TONE_CATEGORIES]
         actor_lexicons = [lx for lx in lexicons if lx not in tone_extra]
         if files or actor_lexicons:
             self._gazetteer = Gazetteer.build(files, actor_lexicons)
