@@ -60,7 +60,7 @@ def network(nodes: list[tuple[str, str, int]], edges: list[tuple[str, str, int]]
     edges = [e for e in edges if e[0] in ids and e[1] in ids and e[0] != e[1]]
     if len(nodes) < 2 or not edges:
         return '<p class="empty">no two actors share a sentence</p>'
-    width = size + 110  # room for the labels left and right of the circle
+    width = size + 220  # room for the labels left and right of the circle
     cx, cy = width / 2, size / 2
     radius = size / 2 - 40
     pos = {}
