@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import re
 
 MARKER = "<!-- cli-reference -->"
 
@@ -35,3 +36,11 @@ def on_page_markdown(markdown: str, page, config, files):
     if MARKER in markdown:
         markdown = markdown.replace(MARKER, cli_reference())
     return markdown
+
+
+_ROLE = re.compile(r":(?:class|meth|func|mod|attr|data|exc|obj):(?=<code>)")
+
+
+def on_page_content(html_text: str, page, config, files):
+    """Docstrings use Sphinx roles (:class:`Pipeline`); show them as plain code in the API pages."""
+    return _ROLE.sub("", html_text)
