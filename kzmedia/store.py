@@ -266,9 +266,15 @@ class Store:
         pending: list[tuple[Analysis, int]] = []
         status = "failed"
         try:
-            for analysis in pipeline.analyze_many(jobs(), n_jobs=n_jobs, ordered=ordered,
-                                                  batch_size=max(1, min(batch_size, 32)),
-                                                  mp_context=mp_context):
+            from .parallel import analyze_parallel, run_job
+
+            if n_jobs == 1:
+                stream = (run_job(pipeline, item) for item in jobs())
+            else:
+                stream = analyze_parallel(pipeline, jobs(), n_jobs=n_jobs, ordered=ordered,
+                                          batch_size=max(1, min(batch_size, 16)), mp_context=mp_context,
+                                          keep_findings=False)
+            for analysis in stream:
                 seq = seq_of.pop(analysis.document_id, summary.seen)
                 pending.append((analysis, seq))
                 if analysis.errors:

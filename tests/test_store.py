@@ -155,14 +155,15 @@ def test_store_schema_and_derived_tables(tmp_path):
     assert run[0] == "complete" and json.loads(run[1])["frames"]["lexicon_version"] == "lex@1"
 
 
-def test_changed_lexicon_version_recomputes_only_that_analyzer(tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_changed_lexicon_version_recomputes_only_that_analyzer(tmp_path, monkeypatch, jobs):
     corpus = write_corpus(tmp_path / "c", 20)
     db = tmp_path / "r.sqlite"
     with Store(db) as s:
         s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
     monkeypatch.setenv("KZTEST_FRAMES_LEXICON", "lex@2")
     with Store(db) as s:
-        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]), n_jobs=2)
+        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]), n_jobs=jobs)
         runs = dict(s.db.execute("SELECT analyzer, GROUP_CONCAT(DISTINCT run_id) FROM results GROUP BY analyzer"))
     assert summary.partial > 0 and summary.skipped == 0
     assert runs == {"frames": "2", "actors": "1"}  # actors untouched, frames all recomputed

@@ -221,7 +221,15 @@ def _run_print(args, pipeline, docs, n_jobs, progress) -> int:
 
     total = failed = 0
     shown: list = []
-    for analysis in pipeline.analyze_many(stream(), n_jobs=n_jobs, batch_size=args.batch_size):
+    if n_jobs == 1:
+        analyses = pipeline.analyze_many(stream())
+    else:
+        from ..parallel import analyze_parallel
+
+        # the output needs the JSON only: rich findings need not cross the process boundary
+        analyses = analyze_parallel(pipeline, stream(), n_jobs=n_jobs, batch_size=args.batch_size,
+                                    keep_findings=False)
+    for analysis in analyses:
         total += 1
         failed += bool(analysis.errors)
         emit(analysis, fmt, single=single, analyzers=pipeline.analyzers)

@@ -1,0 +1,218 @@
+"""Corpus benchmark: the full pipeline over the ru-news-kz articles (real text, ~6 MB).
+
+    python benchmarks/bench_corpus.py [--corpus PATH] [--jobs 2] [--scales 1,4,16] [--json OUT]
+
+Prints, in one run: words/s in one process (cold: first pass, caches empty; warm: second pass),
+words/s with ``--jobs N`` worker processes, peak RSS per process, the same job done the naive way
+(pymorphy3 parse per token, no word-form cache) and the cost at 1×, 4× and 16× the corpus
+(streamed; peak RSS shows whether memory stays flat). Every measurement runs in a fresh Python
+process, so caches and memory figures do not leak from one to the next.
+
+Not a test: figures depend on the machine. Results for this repository are in docs/corpus.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "external" / "ru-news-kz" / "articles.jsonl"
+BUILTIN = ("framing", "actors", "rhetoric")
+
+
+def _rss_mb(who=resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # Linux: KiB
+
+
+def _docs(corpus: str, times: int = 1):
+    """Stream the corpus ``times`` times (ids made unique per copy)."""
+    from kzmedia import Document
+    from kzmedia.readers import read_corpus
+
+    for k in range(times):
+        for d in read_corpus([corpus]):
+            if k and isinstance(d, Document):
+                d = Document(text=d.text, id=f"{d.id}#{k}", meta=d.meta, language=d.language)
+            yield d
+
+
+def _pipeline(analyzers):
+    import kzmedia
+
+    return kzmedia.Pipeline(analyzers)
+
+
+def _run(pipe, docs, **kw) -> tuple[int, int, float]:
+    words = n = 0
+    t0 = time.perf_counter()
+    for a in pipe.analyze_many(docs, **kw):
+        d = a.to_dict()  # part of the job: the JSON-ready result
+        words += d["document"]["words"]
+        n += 1
+    return n, words, time.perf_counter() - t0
+
+
+# -- the measurements, each in its own process ----------------------------------------------------
+
+def child_single(args) -> dict:
+    t0 = time.perf_counter()
+    pipe = _pipeline(args.analyzers)
+    setup = time.perf_counter() - t0
+    docs = list(_docs(args.corpus))
+    n, words, cold = _run(pipe, iter(docs))
+    _n, _w, warm = _run(pipe, iter(docs))
+    return {"docs": n, "words": words, "setup_s": setup, "cold_s": cold, "warm_s": warm,
+            "cold_wps": words / cold, "warm_wps": words / warm, "peak_rss_mb": _rss_mb()}
+
+
+def child_jobs(args) -> dict:
+    t0 = time.perf_counter()
+    pipe = _pipeline(args.analyzers)
+    setup = time.perf_counter() - t0
+    docs = list(_docs(args.corpus))
+    n, words, secs = _run(pipe, iter(docs), n_jobs=args.jobs, batch_size=8, ordered=False,
+                          mp_context=args.mp_context)
+    return {"docs": n, "words": words, "setup_s": setup, "seconds": secs, "wps": words / secs,
+            "parent_peak_rss_mb": _rss_mb(), "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+
+
+def child_naive(args) -> dict:
+    """The same job with the naive morphology: pymorphy3 called on every token, no cache."""
+    from kzmedia import morphology
+
+    class NoCache(dict):
+        def get(self, key, default=None):
+            return default
+
+        def __setitem__(self, key, value):
+            pass
+
+    real_init = morphology.Morphology.__init__
+
+    def init(self, *a, **kw):
+        real_init(self, *a, **kw)
+        self._cache = NoCache()
+
+    morphology.Morphology.__init__ = init
+    pipe = _pipeline(args.analyzers)
+    docs = list(_docs(args.corpus))
+    n, words, secs = _run(pipe, iter(docs))
+    # and lemmatisation alone, for orientation
+    import pymorphy3
+
+    from kzmedia.text import TOKEN_RE
+
+    morph = pymorphy3.MorphAnalyzer()
+    t0 = time.perf_counter()
+    lw = 0
+    for d in docs:
+        if hasattr(d, "text"):
+            for m in TOKEN_RE.finditer(d.text):
+                w = m.group()
+                if w[0].isalpha():
+                    morph.parse(w.lower())[0].normal_form
+                    lw += 1
+    lem_secs = time.perf_counter() - t0
+    return {"docs": n, "words": words, "seconds": secs, "wps": words / secs,
+            "lemmatise_only_wps": lw / lem_secs, "peak_rss_mb": _rss_mb()}
+
+
+def child_tokenize(args) -> dict:
+    """Tokenisation + cached lemmatisation alone (the floor under every analyzer)."""
+    docs = list(_docs(args.corpus))
+    from kzmedia import Document
+
+    for d in docs[:50]:
+        Document.from_text(d.text).tokens  # noqa: B018  (load the dictionaries)
+    t0 = time.perf_counter()
+    words = sum(Document.from_text(d.text).words for d in docs if hasattr(d, "text"))
+    secs = time.perf_counter() - t0
+    return {"words": words, "wps": words / secs}
+
+
+def child_scale(args) -> dict:
+    pipe = _pipeline(args.analyzers)
+    n, words, secs = _run(pipe, _docs(args.corpus, args.times))
+    return {"times": args.times, "docs": n, "words": words, "seconds": secs, "wps": words / secs,
+            "peak_rss_mb": _rss_mb()}
+
+
+CHILDREN = {"single": child_single, "jobs": child_jobs, "naive": child_naive, "tokenize": child_tokenize,
+            "scale": child_scale}
+
+
+def spawn(mode: str, args, **extra) -> dict:
+    cmd = [sys.executable, __file__, "--child", mode, "--corpus", args.corpus, "--jobs", str(args.jobs),
+           "--analyzers", ",".join(args.analyzers), "--mp-context", args.mp_context]
+    for k, v in extra.items():
+        cmd += [f"--{k}", str(v)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--analyzers", default=",".join(BUILTIN))
+    p.add_argument("--mp-context", default="fork")
+    p.add_argument("--scales", default="1,4,16")
+    p.add_argument("--skip-naive", action="store_true")
+    p.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
+    p.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    p.add_argument("--times", type=int, default=1, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    args.analyzers = [a for a in args.analyzers.split(",") if a]
+    if args.child:
+        print(json.dumps(CHILDREN[args.child](args)))
+        return 0
+    if not Path(args.corpus).exists():
+        print(f"corpus {args.corpus} is absent (the shared data sets sit beside the repository)", file=sys.stderr)
+        return 2
+
+    import platform
+
+    import kzmedia
+
+    print(f"kzmedia {kzmedia.__version__} · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
+          f"analyzers {', '.join(args.analyzers)}")
+    print(f"corpus: {args.corpus}")
+    fig: dict = {}
+    fig["tokenize"] = t = spawn("tokenize", args)
+    print(f"tokenise + cached lemmatisation alone:   {t['wps']:>11,.0f} words/s")
+    fig["single"] = s = spawn("single", args)
+    print(f"{s['docs']} documents, {s['words']:,} words; pipeline set-up {s['setup_s']:.2f} s")
+    print(f"1 process, cold (first pass):            {s['cold_wps']:>11,.0f} words/s  ({s['cold_s']:.2f} s)")
+    print(f"1 process, warm (second pass):           {s['warm_wps']:>11,.0f} words/s  ({s['warm_s']:.2f} s)")
+    print(f"  peak RSS                               {s['peak_rss_mb']:>11,.0f} MB")
+    fig["jobs"] = j = spawn("jobs", args)
+    print(f"--jobs {args.jobs} ({args.mp_context}), cold:              {j['wps']:>11,.0f} words/s  "
+          f"({j['seconds']:.2f} s; {j['wps'] / s['cold_wps']:.2f}× one cold process)")
+    print(f"  peak RSS: parent {j['parent_peak_rss_mb']:,.0f} MB, largest worker {j['worker_peak_rss_mb']:,.0f} MB")
+    if not args.skip_naive:
+        fig["naive"] = nv = spawn("naive", args)
+        print(f"naive (pymorphy3 per token, no cache):   {nv['wps']:>11,.0f} words/s  "
+              f"→ the pipeline is {s['cold_wps'] / nv['wps']:.1f}× faster (cold)")
+        print(f"  lemmatisation alone, naive:            {nv['lemmatise_only_wps']:>11,.0f} words/s")
+    fig["scale"] = []
+    base = None
+    for times in [int(x) for x in args.scales.split(",") if x]:
+        r = spawn("scale", args, times=times)
+        fig["scale"].append(r)
+        base = base or r["seconds"] / times
+        print(f"{times:>3}× corpus: {r['words']:>11,} words in {r['seconds']:7.2f} s = {r['wps']:>9,.0f} words/s; "
+              f"time/(1× time × {times}) = {r['seconds'] / (base * times):.2f}; peak RSS {r['peak_rss_mb']:,.0f} MB")
+    if args.json:
+        Path(args.json).write_text(json.dumps(fig, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
