@@ -69,6 +69,28 @@ def register_shift(candidates: Sequence[tuple], words: int) -> float:
     return 0.0
 
 
+#: a loaded or labelling word hammered through a text: at least this many sentences carry it
+REPEAT_MIN_SENTENCES = 4
+
+
+def _repeated_triggers(document: Document, hits: list[tuple[str, int, int, int]]) -> list[tuple]:
+    """Repetition: the same charged word (by lemma) in several sentences of one text."""
+    if len(hits) < REPEAT_MIN_SENTENCES:
+        return []
+    sentence_of = document.sentence_index()
+    by_lemma: dict[str, list[tuple[int, int, int]]] = {}
+    for lemma, a, b, t in hits:
+        by_lemma.setdefault(lemma, []).append((a, b, sentence_of[t]))
+    out = []
+    for lemma, occ in by_lemma.items():
+        n = len({k for _, _, k in occ})
+        if n >= REPEAT_MIN_SENTENCES:
+            conf = min(0.5 + 0.05 * (n - REPEAT_MIN_SENTENCES), 0.7)
+            for a, b, _ in occ:
+                out.append((a, b, "Repetition", "repetition", document.text[a:b], conf))
+    return out
+
+
 def load_builtin_lexicons() -> list[Lexicon]:
     return [Lexicon.load(DATA_DIR / name) for name in LEXICON_FILES]
 
@@ -239,6 +261,7 @@ class RhetoricAnalyzer:
         ctx = patterns.SentenceContext(document)
         out: list[tuple] = []
         text = document.text
+        loaded_hits: list[tuple[str, int, int, int]] = []
         for m in matcher.match(document):
             rule = rules[id(m.entry)]
             if rule.when and not ctx.holds(rule.when, m.token_start):
@@ -249,12 +272,16 @@ class RhetoricAnalyzer:
                 start, end = seg.start, seg.end
             trigger = text[m.start:m.end]
             conf = rule.confidence
+            if rule.device in _ATTACKING_DEVICES:
+                loaded_hits.append((document.tokens.lemma(m.token_start), m.start, m.end, m.token_start))
             for k, technique in enumerate(rule.techniques):
                 out.append((start, end, technique, rule.device, trigger, conf if k == 0 else conf * 0.9))
             # pejorative wording aimed at a named target attacks its reputation
             if rule.device in _ATTACKING_DEVICES and conf >= 0.5 and ctx.holds("target", m.token_start):
                 out.append((start, end, "Questioning_the_Reputation", rule.device, trigger, QTR_CONFIDENCE))
         det = self.detectors
+        if det["repetition"]:
+            out.extend(_repeated_triggers(document, loaded_hits))
         if det["rhetorical_question"]:
             out.extend(patterns.rhetorical_questions(ctx))
         if det["scare_quotes"]:
@@ -265,8 +292,6 @@ class RhetoricAnalyzer:
             out.extend(patterns.threat_conditionals(ctx, THREAT_TECHNIQUE))
         if det["exclamation"]:
             out.extend(patterns.exclamations(ctx))
-        if det["repetition"]:
-            out.extend(patterns.repetitions(ctx))
         return out
 
     def analyze(self, document: Document) -> RhetoricResult:

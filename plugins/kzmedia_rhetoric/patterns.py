@@ -308,34 +308,5 @@ def exclamations(ctx: SentenceContext) -> Iterator[Candidate]:
             yield (seg.start, seg.end, "Loaded_Language", "loaded_term", body[-1:], 0.5)
 
 
-_CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "VERB", "INFN", "PRTF", "PRTS", "ADVB", "COMP"})
-_REPEAT_STOP = frozenset(
-    "быть мочь стать который свой весь этот тот такой год время страна человек говорить сказать "
-    "заявить отметить также очень один два первый другой новый самый должный иметь сделать "
-    "являться ещё еще уже только сегодня ранее около более менее".split())
-
-
-def repetitions(ctx: SentenceContext, min_count: int = 3) -> Iterator[Candidate]:
-    """A content word hammered within one paragraph (three times or more), or a sentence that
-    repeats the opening words of the previous one (anaphora)."""
-    tokens, text = ctx.tokens, ctx.doc.text
-    infos, starts, ends = tokens.infos, tokens.starts, tokens.ends
-    for para in ctx.doc.paragraphs:
-        seen: dict[str, list[int]] = {}
-        for i in range(para.token_start, para.token_end):
-            info = infos[i]
-            if info[_KIND] != WORD or info[_POS] not in _CONTENT_POS:
-                continue
-            lemma = info[_LEMMA]
-            if len(lemma) < 4 or lemma in _REPEAT_STOP:
-                continue
-            seen.setdefault(lemma, []).append(i)
-        for lemma, where in seen.items():
-            if len(where) >= min_count:
-                conf = min(0.45 + 0.1 * (len(where) - min_count), 0.75)
-                i = where[-1]
-                yield (starts[i], ends[i], "Repetition", "repetition", lemma, conf)
-
-
 __all__ = ["Candidate", "SentenceContext", "contrastive_reframing", "exclamations",
-           "repetitions", "rhetorical_questions", "scare_quotes", "threat_conditionals"]
+           "rhetorical_questions", "scare_quotes", "threat_conditionals"]

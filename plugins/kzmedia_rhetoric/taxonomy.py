@@ -46,7 +46,7 @@ DEVICES: dict[str, str] = {
     "certainty_marker": "a claim declared beyond discussion (\"очевидно\", \"это не преувеличение\")",
     "categorical_closure": "a short sentence closing the topic (\"Тот период завершён.\")",
     "in_group_appeal": "an appeal to the nation or to \"us\" (\"наш народ\", \"свободное государство\")",
-    "repetition": "the same content word or phrase hammered within one paragraph",
+    "repetition": "the same charged (loaded or labelling) word hammered through a text, in four sentences or more",
     "doubt_marker": "a word that casts doubt on a claim or its author (\"якобы\", \"так называемый\")",
     "discredit_term": "a word attacking someone's competence or honesty (\"провал\", \"ложь\")",
     "association": "a link to a reviled group or model (\"по лекалам НАТО\", \"нацистский\")",
