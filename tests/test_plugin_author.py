@@ -288,3 +288,25 @@ def test_lexicon_check_of_the_sanctions_example(capsys):
     path = EXAMPLE / "src" / "kzmedia_sanctions" / "sanctions.toml"
     assert main(["lexicon", "check", str(path)]) == 0
     assert "ok sanctions@1.0.0" in capsys.readouterr().out
+
+
+# --- the built-in analyzers meet the contract kzmedia.testing checks ---------------------------
+
+def check_contract(paths) -> int:
+    pipeline = kzmedia.Pipeline(strict=True)
+    total = 0
+    for path in paths:
+        doc = Document.from_file(path)
+        total += len(assert_valid_findings(doc, pipeline.analyze(doc)))
+    return total
+
+
+def test_builtin_analyzers_pass_the_plugin_author_assertions_on_the_examples():
+    """The helpers a third party uses hold the built-in plugins to the same standard."""
+    paths = sorted((REPO / "examples").glob("*.txt"))
+    assert paths and check_contract(paths) > 0
+
+
+def test_builtin_analyzers_pass_the_plugin_author_assertions_on_the_seeds(seed_texts):
+    # real articles (CRLF, quotes, long paragraphs) read from ../shared at run time
+    assert check_contract([seed_texts[k] for k in sorted(seed_texts)]) > 0
