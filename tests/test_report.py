@@ -485,3 +485,17 @@ def test_a_failed_document_shows_why(pipeline):
     section = page.split('id="doc-0"', 1)[1].split('id="doc-1"', 1)[0]
     assert "cannot decode as UTF-8 &lt;b&gt;" in section and "not stored" not in section
     assert page.count('<div class="text"') == 1
+
+
+def test_comparison_by_outlet_sums_the_documents(pipeline):
+    docs = [Document.from_text(t, id=i, **m) for i, t, m in CORPUS]
+    analyses = [pipeline.analyze(d) for d in docs]
+    page = render_comparison(analyses, by="outlet")
+    assert "A (2 documents)" in page and "B (1 documents)" in page
+    actors = page.split('data-dim="actors"', 1)[1].split("</table>", 1)[0]
+    # outlet A: d1 (Москва, Астана → RU 1, KZ 1; 5 words) + d3 (Казахстан; 8 words incl. the markup)
+    row = re.search(r'<th scope="row">Казахстан</th>(.*?)</tr>', actors).group(1)
+    words_a = analyses[0].document.words + analyses[2].document.words
+    assert f"{1000 * 2 / words_a:.1f}" in row
+    assert '<div class="text"' not in page  # a group has no single text
+    assert 'href="#col-0"' in page and 'id="col-0"' in page

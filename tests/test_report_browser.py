@@ -214,6 +214,10 @@ def test_comparison_and_corpus_pages_load_clean(open_report, analyses):
         assert check_highlights(loaded, analyses) > 20
         assert loaded.page.evaluate("() => document.querySelectorAll('svg.chart').length") >= 3
         loaded.assert_clean(loaded.page.url)
+    loaded = open_report(render_comparison(analyses, by="outlet"), "by-outlet.html")
+    assert loaded.page.evaluate("() => window.__pwned") is None
+    assert loaded.page.evaluate("() => document.querySelectorAll('.cols .col').length") == 2
+    loaded.assert_clean(loaded.page.url)
 
 
 def test_corpus_of_a_store_loads_clean(open_report, tmp_path):

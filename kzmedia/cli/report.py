@@ -23,6 +23,8 @@ def add_parser(sub):
     p.add_argument("-o", "--output", required=True, metavar="OUT.html", help="where to write the report ('-' = stdout)")
     p.add_argument("--view", choices=("auto", "documents", "compare", "corpus"), default="auto",
                    help="auto: corpus for a store or more than --max-texts documents, else documents")
+    p.add_argument("--by", metavar="KEY", help="--view compare: compare groups of documents by this metadata "
+                   "key (e.g. outlet) instead of single documents")
     p.add_argument("--title", help="page title")
     p.add_argument("--max-texts", type=int, default=25, metavar="N",
                    help="corpus view: include highlighted texts when there are at most N documents")
@@ -77,7 +79,7 @@ def run(args) -> int:
         if view == "auto":
             view = "corpus" if len(analyses) > args.max_texts else "documents"
         if view == "compare":
-            page = render_comparison(analyses, title=args.title)
+            page = render_comparison(analyses, title=args.title, by=args.by)
         elif view == "corpus":
             page = render_corpus(analyses, title=args.title, max_texts=args.max_texts)
         else:

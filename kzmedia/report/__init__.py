@@ -38,10 +38,18 @@ def render_document_report(analyses: Iterable[Any], *, title: str | None = None)
     return render_documents(doc_views(analyses), title)
 
 
-def render_comparison(analyses: Iterable[Any], *, title: str | None = None) -> str:
+def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: str | None = None) -> str:
     """Two or more documents side by side, the biggest differences first (frames as share of the
-    frame evidence, actors and techniques per 1000 words), then each document's panels and text."""
+    frame evidence, actors and techniques per 1000 words), then each document's panels and text.
+
+    ``by="outlet"`` (or any metadata key) compares groups instead: the documents of each outlet
+    are summed into one column (``outlet`` falls back to ``source``/``site`` and the URL's domain)."""
     views = doc_views(analyses)
+    if by:
+        from .model import merge_views, outlet_of
+
+        key = (lambda v: outlet_of(v.meta)) if by == "outlet" else (lambda v: v.meta.get(by))
+        views = merge_views(views, key)
     if len(views) < 1:
         raise ReportError("a comparison needs at least one document")
     return render_comparison_views(views, title)

@@ -382,3 +382,62 @@ def _fmt(v: Any) -> str:
     if isinstance(v, Mapping):
         return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items())
     return str(v)
+
+
+# --------------------------------------------------------------------------------------------
+# Groups of documents (outlets) as one synthetic document, for the comparison
+# --------------------------------------------------------------------------------------------
+
+def merge_views(views: list[DocView], key) -> list[DocView]:
+    """One :class:`DocView` per group (``key(view)`` → group name, e.g. :func:`outlet_of` of the meta):
+    frame hits and weights, actor counts, co-occurrences and technique counts summed, words summed;
+    frame shares recomputed within each kind. No text: a group has no single text to highlight."""
+    groups: dict[str, list[DocView]] = {}
+    for v in views:
+        groups.setdefault(str(key(v) or "(unknown)"), []).append(v)
+    out = []
+    for i, (name, members) in enumerate(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
+        frames: dict[str, dict] = {}
+        actors: dict[str, dict] = {}
+        pairs: Counter = Counter()
+        techniques: Counter = Counter()
+        for v in members:
+            raw = {str(f.get("id")): f for f in _list(_dict(v.results.get("framing")).get("frames"))
+                   if isinstance(f, Mapping)}
+            for f in v.frames():
+                agg = frames.setdefault(f["id"], {"id": f["id"], "kind": f["kind"], "hits": 0, "weight": 0.0,
+                                                  "docs": 0})
+                agg["hits"] += f["hits"]
+                agg["weight"] += _num(raw.get(f["id"], {}).get("weight"), f["hits"])
+                agg["docs"] += bool(f["present"])
+            for a in v.actors():
+                agg = actors.setdefault(a["id"], {"id": a["id"], "name": a["name"], "kind": a["kind"], "count": 0})
+                agg["count"] += a["count"]
+            for a, b, n in v.cooccurrence():
+                pairs[tuple(sorted((a, b)))] += n
+            techniques.update(dict(v.techniques()))
+        totals: Counter = Counter()
+        for f in frames.values():
+            totals[f["kind"]] += f["weight"]
+        frame_list = []
+        for f in frames.values():
+            share = f["weight"] / totals[f["kind"]] if totals[f["kind"]] else 0.0
+            frame_list.append({"id": f["id"], "kind": f["kind"], "score": float(f["hits"]), "hits": f["hits"],
+                               "share": share, "present": f["docs"] > 0, "evidence": []})
+        words = sum(v.words for v in members)
+        kinds = list(dict.fromkeys(f["kind"] for f in frame_list))
+        first_kind = [f for f in frame_list if kinds and f["kind"] == kinds[0] and f["share"] > 0]
+        dominant = max(first_kind, key=lambda f: (f["share"], f["id"]))["id"] if first_kind else None
+        results = {
+            "framing": {"frames": frame_list, "dominant": dominant},
+            "actors": {"actors": list(actors.values()),
+                       "cooccurrence": [{"a": a, "b": b, "sentences": n} for (a, b), n in pairs.items()]},
+            "rhetoric": {"findings": [], "profile": {"by_technique": dict(techniques),
+                                                     "per_1000_words": 1000.0 * sum(techniques.values()) / words
+                                                     if words else None}},
+        }
+        present = set().union(*(v.results.keys() for v in members)) if members else set()
+        results = {k: r for k, r in results.items() if k in present}
+        out.append(DocView(index=i, id=name, text=None, meta={"title": f"{name} ({len(members)} documents)"},
+                           words=words, results=results, errors=[]))
+    return out

@@ -313,8 +313,13 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
 def render_comparison_views(views: list[DocView], title: str | None = None) -> str:
     layers = all_layers(views)
     rows = comparison_rows(views)
+    has_text = {v.index for v in views if v.text is not None or v.marks}
+
+    def target(v):
+        return v.anchor if v.index in has_text else f"col-{v.index}"
+
     summary = "".join(
-        f'<tr><th scope="row"><a href="#{v.anchor}">{esc(v.title)}</a></th><td class="num">{v.words}</td>'
+        f'<tr><th scope="row"><a href="#{target(v)}">{esc(v.title)}</a></th><td class="num">{v.words}</td>'
         f'<td>{esc(v.dominant_frame() or "—")}</td>'
         f'<td>{esc(", ".join(a["name"] for a in v.actors()[:3]) or "—")}</td>'
         f'<td class="num">{_fmt_opt(v.technique_density())}</td></tr>' for v in views)
@@ -323,10 +328,13 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
                 f'<tbody>{summary}</tbody></table></section>')
     diffs = '<section class="diffs"><h2>Differences</h2>' + "".join(
         differences_table(dim, rows[dim], views) for dim in ("frames", "actors", "techniques")) + "</section>"
-    cols = "".join(f'<div class="col"><h3><a href="#{v.anchor}">{esc(v.title)}</a></h3>{side_panels(v)}</div>'
-                   for v in views)
+    cols = "".join(f'<div class="col" id="col-{v.index}"><h3>'
+                   + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index in has_text else esc(v.title))
+                   + f'</h3>{side_panels(v)}</div>' for v in views)
     side = f'<section class="side"><h2>Side by side</h2><div class="cols n{min(len(views), 4)}">{cols}</div></section>'
-    texts = '<section class="texts"><h2>Texts</h2>' + "".join(document_section(v, layers) for v in views) + "</section>"
+    with_text = [v for v in views if v.text is not None or v.marks]
+    texts = ('<section class="texts"><h2>Texts</h2>' + "".join(document_section(v, layers) for v in with_text)
+             + "</section>") if with_text else ""
     title = title or "kzmedia comparison: " + " vs ".join(v.title for v in views[:4])
     return page(title, overview + diffs + side + texts, layers=layers, counts=layer_totals(views))
 
