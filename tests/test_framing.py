@@ -271,3 +271,26 @@ def test_gold_frames_top3_and_pairs(gold, seed_texts, pipeline):
         assert hi > lo, pair
         checked += 1
     assert checked >= 8
+
+
+def test_yaml_dictionary_categories_join_frames(tmp_path):
+    pytest.importorskip("yaml")
+    path = tmp_path / "frames.yml"
+    path.write_text("sovereignty:\n  - стратегическая самостоятельность\nsport:\n  running:\n    - марафон\n",
+                    encoding="utf-8")
+    pipe = kzmedia.Pipeline(["framing"], extra_lexicons={"framing": [path]})
+    frames = frames_of(pipe.analyze(NEUTRAL_OWN + " Курс на стратегическую самостоятельность.").result("framing"))
+    assert frames["sport.running"]["kind"] == "custom" and frames["sport.running"]["hits"] == 1
+    ev = frames["sovereignty"]["evidence"]
+    assert [(e["text"], e["lexicon"]) for e in ev] == [("стратегическую самостоятельность", "frames")]
+
+
+def test_setup_is_idempotent(tmp_path):
+    path = tmp_path / "extra.toml"
+    path.write_text('[lexicon]\nname = "extra"\nversion = "1"\n[categories.sport]\nterms = ["марафон"]\n',
+                    encoding="utf-8")
+    pipe = kzmedia.Pipeline(["framing"], extra_lexicons={"framing": [path]})
+    analyzer = pipe.analyzers["framing"]
+    analyzer.setup(pipe.context)  # a second set-up must not add the extra lexicon twice
+    assert analyzer.lexicon_version.count("extra@1") == 1
+    assert analyzer.analyze(kzmedia.Document.from_text(NEUTRAL_OWN)).frame("sport").hits == 1

@@ -210,15 +210,18 @@ class FramingAnalyzer:
     def __init__(self, lexicons: Sequence[kzmedia.Lexicon] | None = None,
                  extra: Iterable[kzmedia.Lexicon] = (), **options: Any):
         self._base = list(lexicons) if lexicons is not None else None
+        self._own_extra = list(extra)
         self._extra = list(extra)
+        self._own_options = dict(options)
         self._options = dict(options)
         self._matcher: kzmedia.LexiconMatcher | None = None
 
     # -- set-up -----------------------------------------------------------------------------
     def setup(self, context) -> None:
         """Merge lexicons registered for ``framing`` and read options; builds the matcher once."""
-        self._extra = self._extra + list(context.lexicons(self.name))
-        self._options = {**context.options(self.name), **self._options}
+        # idempotent: a second setup() replaces what the previous context contributed
+        self._extra = self._own_extra + list(context.lexicons(self.name))
+        self._options = {**context.options(self.name), **self._own_options}
         self._matcher = None
         self._build()
 
@@ -282,9 +285,14 @@ class FramingAnalyzer:
                 if old is None or weight > old.weight:
                     best[key] = Evidence(m.start, m.end, text[m.start:m.end], m.entry.id,
                                          weight, m.lexicon, m.negated)
+        # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
+        # самостоятельность" replaces the built-in "самостоятельность" it contains
         out: dict[str, list[Evidence]] = {}
-        for (cid, _, _), ev in sorted(best.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][0])):
-            out.setdefault(cid, []).append(ev)
+        for (cid, _, _), ev in sorted(best.items(), key=lambda kv: (kv[0][1], -kv[0][2], kv[0][0])):
+            kept = out.setdefault(cid, [])
+            if kept and any(k.start <= ev.start and ev.end <= k.end for k in kept[-4:]):
+                continue
+            kept.append(ev)
         return out
 
     def analyze(self, document: kzmedia.Document) -> FramingResult:
