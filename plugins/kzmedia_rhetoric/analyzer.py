@@ -32,7 +32,8 @@ LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
 
 #: techniques not reported by default: on the SemEval-2023 Russian training articles they do
 #: not beat predicting the technique on every paragraph (see docs/rhetoric.md)
-DEFAULT_DISABLED: tuple[str, ...] = ("Straw_Man", "Red_Herring", "Whataboutism")
+DEFAULT_DISABLED: tuple[str, ...] = ("Straw_Man", "Red_Herring", "Whataboutism",
+                                     "Obfuscation-Vagueness-Confusion")
 
 #: technique assigned to the shape-based devices whose reading depends on context
 REFRAMING_TECHNIQUE = "Slogans"
