@@ -34,10 +34,9 @@ class FrameDifference:
 
     def to_dict(self, evidence: int | None = 5) -> dict:
         def side(f: Mapping) -> dict:
-            ev = list(f.get("evidence", ()))
             return {"score": f.get("score", 0.0), "hits": f.get("hits", 0), "share": f.get("share", 0.0),
                     "present": bool(f.get("present", False)), "rank": f.get("rank"),
-                    "evidence": ev if evidence is None else ev[:evidence]}
+                    "evidence": strongest(f.get("evidence", ()), evidence)}
 
         return {"id": self.id, "kind": self.kind, "difference": round(self.difference, 3),
                 "abs_difference": round(abs(self.difference), 3),
@@ -141,7 +140,7 @@ class Comparison:
                 lines.append(f"    {d.id:<46} {d.a.get('score', 0):>7.1f} {d.b.get('score', 0):>7.1f} "
                              f"{d.difference:>+8.1f}")
                 for side, f in (("A", d.a), ("B", d.b)):
-                    ev = [e["text"] for e in f.get("evidence", ())[:4]]
+                    ev = [e["text"] for e in strongest(f.get("evidence", ()), 4)]
                     if ev:
                         lines.append(f"      {side}: " + "; ".join(f"«{t}»" for t in ev))
         actors = self.actors()
@@ -155,6 +154,15 @@ class Comparison:
             for r in rhetoric["techniques"][:6]:
                 lines.append(f"    {r['id']:<40} {r['a']:>7.1f} {r['b']:>7.1f}")
         return "\n".join(lines)
+
+
+def strongest(evidence, n: int | None) -> list[dict]:
+    """The ``n`` heaviest hits (all when ``n`` is None), back in text order."""
+    ev = list(evidence)
+    if n is None or len(ev) <= n:
+        return ev
+    keep = sorted(range(len(ev)), key=lambda i: (-float(ev[i].get("weight", 0)), i))[:n]
+    return [ev[i] for i in sorted(keep)]
 
 
 def _result(analysis: Analysis, name: str) -> dict | None:
