@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from html.parser import HTMLParser
 
@@ -99,8 +98,8 @@ class FakeRhetoric:
         for f in findings:
             by[f["technique"]] += 1
         words = max(doc.words, 1)
-        return {"findings": findings, "profile": {"by_technique": dict(by), "by_category": {},
-                                                   "per_1000_words": 1000 * len(findings) / words}}
+        profile = {"by_technique": dict(by), "by_category": {}, "per_1000_words": 1000 * len(findings) / words}
+        return {"findings": findings, "profile": profile}
 
 
 FAKES = (FakeFraming(), FakeActors(), FakeRhetoric())
@@ -231,7 +230,8 @@ def test_document_report_is_self_contained(analysis):
     meta = [a for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert meta and "default-src 'none'" in meta[0]["content"] and "script-src 'none'" in meta[0]["content"]
     # the four panels are there, with our data
-    for aria in ("Frame profile (domain)", "Actor mentions", "Actor co-occurrence (shared sentences)", "Technique profile"):
+    for aria in ("Frame profile (domain)", "Actor mentions", "Actor co-occurrence (shared sentences)",
+                 "Technique profile"):
         assert f'aria-label="{aria}"' in page
     assert "sovereignty" in page and "Китай" in page and "loaded_language" in page
 
@@ -443,7 +443,8 @@ def text_and_spans(draw):
 @given(text_and_spans())
 def test_any_spans_round_trip_through_the_html(case):
     text, spans = case
-    results = {"framing": {"frames": [{"id": "f", "evidence": []}]}, "actors": {"actors": [{"id": "a", "mentions": []}]},
+    results = {"framing": {"frames": [{"id": "f", "evidence": []}]},
+               "actors": {"actors": [{"id": "a", "mentions": []}]},
                "rhetoric": {"findings": []}, "other": {"findings": []}}
     for layer, a, b in spans:
         span = {"start": a, "end": b, "text": text[a:b]}

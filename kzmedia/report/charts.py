@@ -108,7 +108,8 @@ def columns(points: list[tuple[str, float]], *, title: str, width: int = 640, he
         parts.append(f'<g><title>{esc(label)}: {value:g}</title><rect class="bar" x="{x:.1f}" y="{y:.1f}" '
                      f'width="{bw:.1f}" height="{h:.1f}"/>')
         if value:
-            parts.append(f'<text class="val" x="{x + bw / 2:.1f}" y="{y - 2:.1f}" text-anchor="middle">{value:g}</text>')
+            parts.append(f'<text class="val" x="{x + bw / 2:.1f}" y="{y - 2:.1f}" '
+                         f'text-anchor="middle">{value:g}</text>')
         if i % every == 0:
             parts.append(f'<text class="lbl" x="{x + bw / 2:.1f}" y="{height - 12}" text-anchor="middle">'
                          f'{esc(label)}</text>')

@@ -185,11 +185,11 @@ def extract_marks(results: Mapping[str, Mapping]) -> list[Mark]:
                 if not isinstance(f, Mapping):
                     continue
                 for ev in _list(f.get("evidence")):
+                    if not isinstance(ev, Mapping):
+                        continue
                     m = _mark("framing", ev, str(f.get("id")), [
-                        ("frame", f.get("id")), ("kind", f.get("kind")), ("entry", ev.get("entry") if isinstance(ev, Mapping) else None),
-                        ("weight", ev.get("weight") if isinstance(ev, Mapping) else None),
-                        ("negated", ev.get("negated") if isinstance(ev, Mapping) else None)],
-                        "weight")
+                        ("frame", f.get("id")), ("kind", f.get("kind")), ("entry", ev.get("entry")),
+                        ("weight", ev.get("weight")), ("negated", ev.get("negated"))], "weight")
                     if m:
                         out.append(m)
         elif name == "actors":

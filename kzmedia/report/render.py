@@ -23,6 +23,7 @@ from .charts import UNSAFE_CHARS, esc
 from .model import (KNOWN_LAYERS, LAYER_TITLES, DocView, Mark, comparison_rows, item_counts, month_of,
                     outlet_of, safe_url, segments)
 
+
 def _tip_css() -> str:
     """Tooltips list only the visible layers: one ``data-tip-LAYER`` attribute per built-in layer
     (``data-tip-x`` for the others) and, for every set of unticked layers, a rule that leaves those
@@ -102,7 +103,8 @@ def legend_html(layers: list[str], counts: dict[str, int]) -> str:
         title = LAYER_TITLES.get(layer, layer)
         hint = LAYER_HINTS.get(layer, "dashed outline")
         items.append(f'<label class="toggle" for="t-{key}"><input type="checkbox" id="t-{key}" checked> '
-                     f'<span class="swatch l-{key}">{esc(title)}</span> <small>{counts.get(layer, 0)} · {esc(hint)}</small></label>')
+                     f'<span class="swatch l-{key}">{esc(title)}</span> '
+                     f'<small>{counts.get(layer, 0)} · {esc(hint)}</small></label>')
     return f'<div class="legend" role="group" aria-label="Layers">Layers: {"".join(items)}</div>'
 
 
@@ -165,7 +167,8 @@ def findings_table(view: DocView, layers: list[str], *, open_: bool = False) -> 
                     f"<td class=\"q\">{esc(m.text)}</td><td>{esc(details)}</td></tr>")
     return (f'<details class="findings"{" open" if open_ else ""}><summary>All {len(view.marks)} findings '
             "(layer, label, offsets, text, details)</summary><table><thead><tr><th>Layer</th><th>Label</th>"
-            "<th>Span</th><th>Text</th><th>Details</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>")
+            "<th>Span</th><th>Text</th><th>Details</th></tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table></details>")
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,7 +279,8 @@ def render_documents(views: list[DocView], title: str | None = None) -> str:
     body = nav + "".join(document_section(v, layers) for v in views)
     if not views:
         body = '<p class="empty">no documents</p>'
-    title = title or (f"kzmedia report: {views[0].title}" if len(views) == 1 else f"kzmedia report: {len(views)} documents")
+    if not title:
+        title = f"kzmedia report: {views[0].title}" if len(views) == 1 else f"kzmedia report: {len(views)} documents"
     return page(title, body, layers=layers, counts=layer_totals(views))
 
 
@@ -304,10 +308,13 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
     for r in rows[:limit]:
         top = max(r["values"])
         cells = "".join(f'<td class="num">{_mini_bar(x, top)} {x:.1f}</td>' for x in r["values"])
-        body.append(f'<tr><th scope="row">{esc(r["label"])}</th>{cells}<td class="num spread">{r["spread"]:.1f}</td></tr>')
+        body.append(f'<tr><th scope="row">{esc(r["label"])}</th>{cells}'
+                    f'<td class="num spread">{r["spread"]:.1f}</td></tr>')
     more = f'<p class="note">{len(rows) - limit} more not shown</p>' if len(rows) > limit else ""
-    return (f'<section class="diff" data-dim="{dim}"><h3>{name} <small>({esc(unit)}; biggest difference first)</small></h3>'
-            f'<table><thead><tr><th></th>{head}<th>difference</th></tr></thead><tbody>{"".join(body)}</tbody></table>{more}</section>')
+    return (f'<section class="diff" data-dim="{dim}"><h3>{name} '
+            f'<small>({esc(unit)}; biggest difference first)</small></h3>'
+            f'<table><thead><tr><th></th>{head}<th>difference</th></tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>{more}</section>')
 
 
 def render_comparison_views(views: list[DocView], title: str | None = None) -> str:
@@ -365,8 +372,8 @@ def heatmap(dim: str, table: dict[str, Counter], columns: list[str], *, col_titl
     body = []
     for item in items:
         cells = "".join(
-            f'<td class="num {_heat_class(table.get(c, Counter()).get(item, 0), top)}">{table.get(c, Counter()).get(item, 0) or ""}</td>'
-            for c in columns)
+            f'<td class="num {_heat_class(n, top)}">{n or ""}</td>'
+            for n in (table.get(c, Counter()).get(item, 0) for c in columns))
         body.append(f'<tr><th scope="row">{esc(item)}</th>{cells}<td class="num total">{totals[item]}</td></tr>')
     return (f'<div class="scroll"><table class="heat" data-dim="{dim}"><thead><tr><th>{esc(col_title)}</th>{head}'
             f'<th>total</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
@@ -463,13 +470,15 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
         f'<td>{esc(", ".join(a["name"] for a in v.actors()[:3]))}</td>'
         f'<td class="num">{sum(n for _, n in v.techniques())}</td>'
         f'<td>{esc("; ".join(str(e.get("message", "")) for e in v.errors))}</td>'
-        + (f'<td><a href="#text-{v.index}">text</a></td>' if v.text is not None and len(views) <= max_texts else "<td></td>")
+        + (f'<td><a href="#text-{v.index}">text</a></td>' if v.text is not None and len(views) <= max_texts
+           else "<td></td>")
         + "</tr>" for v in listed)
     if len(views) > len(listed):
         rows += f'<tr><td colspan="9" class="note">{len(views) - len(listed)} more documents not listed</td></tr>'
     parts.append('<section class="index"><h2>Documents</h2><div class="scroll"><table><thead><tr><th>Document</th>'
                  '<th>Date</th><th>Outlet</th><th>Words</th><th>Dominant frame</th><th>Top actors</th>'
-                 f'<th>Techniques</th><th>Errors</th><th></th></tr></thead><tbody>{rows}</tbody></table></div></section>')
+                 '<th>Techniques</th><th>Errors</th><th></th></tr></thead>'
+                 f'<tbody>{rows}</tbody></table></div></section>')
     with_text = [v for v in views if v.text is not None]
     if with_text and len(views) <= max_texts:
         parts.append('<section class="texts"><h2>Texts</h2>')
