@@ -271,6 +271,14 @@ def test_output_schema_cooccurrence_and_findings():
     assert lines[0].startswith("KAZ")
 
 
+def test_analyzer_survives_pickling_for_worker_processes(analyzer):
+    import pickle
+
+    analyzer.analyze(Document.from_text("Россия и Казахстан."))  # compile everything first
+    clone = pickle.loads(pickle.dumps(analyzer))
+    assert ids(clone, "США и КНР договорились.") == ["USA", "CHN"]
+
+
 def test_empty_and_actorless_texts(analyzer):
     body = analyzer.analyze(Document.from_text("Сегодня тепло и солнечно.")).to_dict()
     assert body["actors"] == [] and body["cooccurrence"] == []

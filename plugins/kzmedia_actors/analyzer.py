@@ -79,6 +79,14 @@ class ActorsAnalyzer:
         self._tone = None
         self._memo: dict[str, Any] = {}
 
+    def __getstate__(self):
+        # the compiled tone matcher and the per-form memo are rebuilt lazily in the receiving
+        # process (worker processes under "spawn"); the gazetteer and lexicon are plain data
+        state = dict(self.__dict__)
+        state["_tone"] = None
+        state["_memo"] = {}
+        return state
+
     # -- set-up -------------------------------------------------------------------------------
     def setup(self, context) -> None:
         """Merge user additions: ``options("actors")["gazetteer"]`` (file or list of files in the
