@@ -294,3 +294,14 @@ def test_setup_is_idempotent(tmp_path):
     analyzer.setup(pipe.context)  # a second set-up must not add the extra lexicon twice
     assert analyzer.lexicon_version.count("extra@1") == 1
     assert analyzer.analyze(kzmedia.Document.from_text(NEUTRAL_OWN)).frame("sport").hits == 1
+
+
+@pytest.mark.parametrize("text, political", [
+    ("Свобода выбора остаётся за гражданами.", False),       # выбор (choice) is not выборы
+    ("Премьера фильма прошла с аншлагом.", False),            # премьера is not премьер
+    ("Досрочные выборы назначены на осень.", True),
+    ("Премьер-министр и известный политик встретились.", True),
+])
+def test_ambiguous_lemmas_are_constrained(analyzer, text, political):
+    result = analyzer.analyze(kzmedia.Document.from_text(text))
+    assert (result.frame("Political").hits > 0) is political
