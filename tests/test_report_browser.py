@@ -158,6 +158,27 @@ def test_highlights_sit_at_their_offsets_and_nothing_runs(open_report, analyses)
     loaded.assert_clean(page.url)
 
 
+def test_the_content_security_policy_holds_even_if_markup_got_in(open_report, analyses):
+    """Defence in depth: inject what an escaping bug could let in; the page's CSP refuses it."""
+    loaded = open_report(render_document_report(analyses[:1]))
+    page = loaded.page
+    loaded.assert_clean(page.url)
+    page.evaluate("""() => {
+        const img = document.createElement('img'); img.src = 'https://example.invalid/pixel.png';
+        document.body.appendChild(img);
+        const st = document.createElement('style'); st.textContent = 'main { display: none }';
+        document.head.appendChild(st);
+        const sc = document.createElement('script'); sc.textContent = 'window.__pwned = 7';
+        document.body.appendChild(sc);
+    }""")
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => window.__pwned") is None          # inline script refused
+    assert page.is_visible("main")                                 # injected style refused
+    assert loaded.requests == [page.url]                           # the image never left
+    refused = [text for kind, text in loaded.console if "Content Security Policy" in text]
+    assert len(refused) >= 2, loaded.console
+
+
 def test_toggling_a_layer_hides_it(open_report, analyses):
     loaded = open_report(render_document_report(analyses[:1]))
     page = loaded.page

@@ -58,7 +58,7 @@ def _version() -> str:
 
 def csp() -> str:
     digest = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
-    return ("default-src 'none'; script-src 'none'; style-src 'sha256-" + digest + "'; img-src data:; "
+    return ("default-src 'none'; script-src 'none'; style-src 'sha256-" + digest + "'; img-src 'none'; "
             "font-src 'none'; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'; "
             "form-action 'none'")
 
