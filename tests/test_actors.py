@@ -214,6 +214,7 @@ def test_lookalike_traps_exactly(analyzer):
     assert ids(analyzer, "Западный ветер и западные районы.") == []
     assert ids(analyzer, "Министр Доминик Рааб выступил.") == []
     assert ids(analyzer, "Футболисты «Астаны» обыграли соперника, канал «Россия» показал матч.") == []
+    assert ids(analyzer, "Финал чемпионата Европы; Совет Европы; туристы в Казанском кремле.") == []
     # …while the real thing still counts
     assert ids(analyzer, "Назарбаев ушёл в отставку, а Запад промолчал.") == ["KAZ", "WEST"]
 
