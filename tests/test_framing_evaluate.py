@@ -35,3 +35,20 @@ def test_generic_frames_beat_baseline_on_semeval(shared_dir, capsys):
     assert report["micro_f1"] > report["baseline"]["micro_f1"] + 0.1
     assert main(["evaluate", "frames", str(data), "--limit", "5"]) == 0
     assert "micro" in capsys.readouterr().out
+
+
+def test_label_inventory_matches_the_generic_frames():
+    from kzmedia_framing import GENERIC_FRAMES
+
+    assert tuple(ev.SEMEVAL_FRAMES) == tuple(GENERIC_FRAMES)
+
+
+def test_extra_lexicon_option(tmp_path, shared_dir):
+    data = shared_dir / "external" / "semeval2023-ru-train"
+    if not (data / "frames.tsv").exists():
+        pytest.skip(f"{data} is absent")
+    lex = tmp_path / "x.toml"
+    lex.write_text('[lexicon]\nname = "x"\nversion = "9"\n[categories.Morality]\nterms = ["совесть"]\n',
+                   encoding="utf-8")
+    report = ev.evaluate(data, limit=3, lexicons=[str(lex)])
+    assert "x@9" in report["lexicon_version"] and report["articles"] == 3

@@ -20,6 +20,13 @@ from ..document import Document
 from ..errors import KzmediaError
 
 BASELINE_K = 5
+#: the label inventory of SemEval-2023 Task 3 subtask 2 (the Media Frames Corpus frames)
+SEMEVAL_FRAMES = (
+    "Economic", "Capacity_and_resources", "Morality", "Fairness_and_equality",
+    "Legality_Constitutionality_and_jurisprudence", "Policy_prescription_and_evaluation",
+    "Crime_and_punishment", "Security_and_defense", "Health_and_safety", "Quality_of_life",
+    "Cultural_identity", "Public_opinion", "Political", "External_regulation_and_reputation",
+)
 
 
 class DatasetError(KzmediaError):
@@ -108,26 +115,26 @@ def baseline(gold: Mapping[str, Sequence[str]], frames: Sequence[str], k: int = 
     return out
 
 
-def evaluate(path: str | os.PathLike, *, limit: int | None = None, analyzer=None,
+def evaluate(path: str | os.PathLike, *, limit: int | None = None, pipeline=None,
              lexicons: Sequence[str] = ()) -> dict:
-    """Run the framing analyzer over the data set; return the report as a dict."""
-    from kzmedia_framing import GENERIC_FRAMES, FramingAnalyzer
-
-    from ..lexicon import Lexicon
+    """Run the ``framing`` analyzer (through a :class:`~kzmedia.Pipeline`, so installed lexicon
+    plugins apply) over the data set; return the report as a dict."""
+    from ..pipeline import Pipeline
 
     labels, articles = read_labels(path)
     ids = sorted(labels)[:limit] if limit else sorted(labels)
     gold = {i: labels[i] for i in ids}
-    if analyzer is None:
-        analyzer = FramingAnalyzer(extra=[Lexicon.load(p) for p in lexicons])
+    if pipeline is None:
+        pipeline = Pipeline(["framing"], strict=True, extra_lexicons={"framing": list(lexicons)} if lexicons else None)
     predicted: dict[str, list[str]] = {}
+    result: dict = {}
     for i in ids:
-        result = analyzer.analyze(load_article(articles, i))
-        predicted[i] = [f.id for f in result.frames if f.kind == "generic" and f.present]
-    report = score(gold, predicted, GENERIC_FRAMES)
-    report["baseline"] = baseline(gold, GENERIC_FRAMES)
-    report["analyzer_version"] = analyzer.version
-    report["lexicon_version"] = analyzer.lexicon_version
+        result = pipeline.analyze(load_article(articles, i)).result("framing")
+        predicted[i] = [f["id"] for f in result["frames"] if f.get("kind") == "generic" and f.get("present")]
+    report = score(gold, predicted, SEMEVAL_FRAMES)
+    report["baseline"] = baseline(gold, SEMEVAL_FRAMES)
+    report["analyzer_version"] = pipeline.versions.get("framing")
+    report["lexicon_version"] = result.get("lexicon_version")
     report["predicted"] = predicted
     report["gold"] = gold
     return report
