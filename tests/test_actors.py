@@ -13,7 +13,7 @@ import pytest
 
 import kzmedia
 from kzmedia import Document, Lexicon, Pipeline
-from kzmedia_actors import ActorsAnalyzer, Gazetteer
+from kzmedia_actors import ActorsAnalyzer, Gazetteer, corpus_network
 
 
 @pytest.fixture(scope="module")
@@ -270,6 +270,14 @@ def test_output_schema_cooccurrence_and_findings():
     assert all(text[f.start:f.end] == f.text for f in found)
     lines = pipe.analyzers["actors"].summary(res)
     assert lines[0].startswith("KAZ")
+
+
+def test_corpus_network_sums_documents(analyzer):
+    texts = ["Москва и Астана спорят. Астана уступила.", "Казахстан и Россия договорились с Китаем."]
+    net = corpus_network(analyzer.analyze(Document.from_text(t)) for t in texts)
+    assert net["actors"][0] == {"id": "KAZ", "count": 3, "documents": 2}
+    pairs = {(p["a"], p["b"]): (p["sentences"], p["documents"]) for p in net["pairs"]}
+    assert pairs == {("KAZ", "RUS"): (2, 2), ("CHN", "KAZ"): (1, 1), ("CHN", "RUS"): (1, 1)}
 
 
 def test_analyzer_survives_pickling_for_worker_processes(analyzer):

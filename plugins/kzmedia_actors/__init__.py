@@ -2,10 +2,10 @@
 
 from kzmedia import hookimpl
 
-from .analyzer import ActorsAnalyzer, ActorsResult
+from .analyzer import ActorsAnalyzer, ActorsResult, corpus_network
 from .gazetteer import Gazetteer, default_gazetteer
 
-__all__ = ["ActorsAnalyzer", "ActorsResult", "Gazetteer", "default_gazetteer"]
+__all__ = ["ActorsAnalyzer", "ActorsResult", "Gazetteer", "corpus_network", "default_gazetteer"]
 
 
 @hookimpl

@@ -436,3 +436,30 @@ class ActorsAnalyzer:
         if pairs:
             lines.append("with: " + ", ".join(f"{p['a']}–{p['b']} ×{p['sentences']}" for p in pairs))
         return lines or ["no actors named"]
+
+
+def corpus_network(results) -> dict:
+    """The actor network of a corpus from per-document ``actors`` results (dicts as in the JSON).
+
+    Returns ``{"actors": [{"id", "count", "documents"}], "pairs": [{"a", "b", "sentences",
+    "documents"}]}``: mention totals and co-occurrence summed over the documents.
+    """
+    counts: Counter = Counter()
+    doc_counts: Counter = Counter()
+    pairs: Counter = Counter()
+    pair_docs: Counter = Counter()
+    for res in results:
+        if hasattr(res, "to_dict"):
+            res = res.to_dict()
+        for actor in res.get("actors", ()):
+            counts[actor["id"]] += actor["count"]
+            doc_counts[actor["id"]] += 1
+        for p in res.get("cooccurrence", ()):
+            pairs[(p["a"], p["b"])] += p["sentences"]
+            pair_docs[(p["a"], p["b"])] += 1
+    return {
+        "actors": [{"id": a, "count": c, "documents": doc_counts[a]}
+                   for a, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "pairs": [{"a": a, "b": b, "sentences": c, "documents": pair_docs[(a, b)]}
+                  for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))],
+    }
