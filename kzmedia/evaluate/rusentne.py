@@ -77,7 +77,7 @@ def evaluate(path, threshold: float = 0.1, limit: int | None = None, analyzer=No
         from kzmedia import Pipeline
 
         analyzer = Pipeline(analyzers=["actors"]).analyzers["actors"]
-    gold, tones, tags = [], [], Counter()
+    gold, tones, tags, row_tags = [], [], Counter(), []
     for row in rows:
         doc = Document.from_text(row["sentence"])
         body = analyzer.analyze(doc)
@@ -93,12 +93,18 @@ def evaluate(path, threshold: float = 0.1, limit: int | None = None, analyzer=No
         gold.append(row["label"])
         tones.append(best)
         tags[row["tag"]] += 1
+        row_tags.append(row["tag"])
     pred = [1 if t > threshold else -1 if t < -threshold else 0 for t in tones]
     f1, per = macro_f1(gold, pred)
+    by_tag = {}
+    for tag in sorted(tags):
+        idx = [k for k, t in enumerate(row_tags) if t == tag]
+        by_tag[tag] = round(macro_f1([gold[k] for k in idx], [pred[k] for k in idx])[0], 4)
     neutral_f1, _ = macro_f1(gold, [0] * len(gold))
     return {"rows": len(rows), "covered": len(gold), "covered_by_tag": dict(tags),
             "label_counts": {str(k): v for k, v in sorted(Counter(gold).items())},
             "threshold": threshold, "macro_f1_pos_neg": round(f1, 4), "per_class": {str(k): v for k, v in per.items()},
+            "macro_f1_by_entity_tag": by_tag,
             "always_neutral_macro_f1": round(neutral_f1, 4),
             "accuracy": round(sum(1 for g, p in zip(gold, pred) if g == p) / len(gold), 4) if gold else 0.0,
             "always_neutral_accuracy": round(sum(1 for g in gold if g == 0) / len(gold), 4) if gold else 0.0}
@@ -119,4 +125,5 @@ def run(args) -> int:
     print(f"  macro-F1 (pos, neg) {report['macro_f1_pos_neg']:.3f}   always neutral "
           f"{report['always_neutral_macro_f1']:.3f}")
     print(f"  accuracy {report['accuracy']:.3f}   always neutral {report['always_neutral_accuracy']:.3f}")
+    print("  macro-F1 by entity tag: " + ", ".join(f"{t} {v:.3f}" for t, v in report["macro_f1_by_entity_tag"].items()))
     return 0
