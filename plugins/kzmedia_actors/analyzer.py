@@ -41,6 +41,7 @@ _OPEN_QUOTES = frozenset("«„\"")
 _CLOSE_QUOTES = frozenset("»“\"")
 _SENTENCE_WEIGHT = 0.5
 _DECAY = 8.0
+_MAX_MEMO = 300_000
 
 
 class ActorsResult:
@@ -175,6 +176,8 @@ class ActorsAnalyzer:
             info = infos[i]
             cand = memo.get(info[0])
             if cand is None:
+                if len(memo) > _MAX_MEMO:
+                    memo.clear()  # bounded on endless corpora; refilled from the gazetteer index
                 cand = memo[info[0]] = self._candidates(info[0], info[2])
             if cand:
                 found.append((i, cand))
