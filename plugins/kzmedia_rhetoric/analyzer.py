@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher
 
 from . import patterns
@@ -246,11 +248,18 @@ class RhetoricAnalyzer:
         if self._matcher is None:
             lexicons = self._lexicons()
             rules: dict[int, _Rule] = {}
+            active_lexicons = []
             for lex in lexicons:
+                kept = []
                 for entry in lex.entries:
-                    rules[id(entry)] = _rule_for(entry, lex)
+                    rule = _rule_for(entry, lex)  # validates every entry, used or not
+                    # entries serving only disabled techniques are not matched at all (speed)
+                    if any(t in self.active for t in rule.techniques) or rule.device in _ATTACKING_DEVICES:
+                        rules[id(entry)] = rule
+                        kept.append(entry)
+                active_lexicons.append(attrs.evolve(lex, entries=tuple(kept)))
             self._rules = rules
-            self._matcher = LexiconMatcher(lexicons, overlap="all")
+            self._matcher = LexiconMatcher(active_lexicons, overlap="all")
             self.lexicon_version = "+".join(f"{lx.name}@{lx.version}" for lx in lexicons)
         return self._matcher
 
