@@ -49,10 +49,15 @@ def _pipeline(analyzers):
     return kzmedia.Pipeline(analyzers)
 
 
-def _run(pipe, docs, **kw) -> tuple[int, int, float]:
+def _run(pipe, docs, n_jobs=1, **kw) -> tuple[int, int, float]:
+    from kzmedia.parallel import analyze_parallel
+
     words = n = 0
     t0 = time.perf_counter()
-    for a in pipe.analyze_many(docs, **kw):
+    # as `kzmedia analyze --jobs N` does: only the JSON crosses the process boundary
+    stream = pipe.analyze_many(docs) if n_jobs == 1 else analyze_parallel(pipe, docs, n_jobs=n_jobs,
+                                                                           keep_findings=False, **kw)
+    for a in stream:
         d = a.to_dict()  # part of the job: the JSON-ready result
         words += d["document"]["words"]
         n += 1
@@ -98,7 +103,9 @@ def child_naive(args) -> dict:
 
     def init(self, *a, **kw):
         real_init(self, *a, **kw)
-        self._cache = NoCache()
+        for attr, value in list(vars(self).items()):  # every word-form cache the core keeps
+            if isinstance(value, dict):
+                setattr(self, attr, NoCache())
 
     morphology.Morphology.__init__ = init
     pipe = _pipeline(args.analyzers)
