@@ -305,3 +305,20 @@ def test_setup_is_idempotent(tmp_path):
 def test_ambiguous_lemmas_are_constrained(analyzer, text, political):
     result = analyzer.analyze(kzmedia.Document.from_text(text))
     assert (result.frame("Political").hits > 0) is political
+
+
+def test_hypothetical_and_denied_mentions_count_half(analyzer):
+    text = ("Нападение на соседей означало бы катастрофу. Военный сценарий сегодня невозможен. "
+            "Вторжение началось утром.")
+    ev = {e.text: e for e in analyzer.analyze(kzmedia.Document.from_text(text)).frame("security_threat").evidence}
+    assert ev["Нападение"].hypothetical and ev["Нападение"].weight == pytest.approx(1.0)
+    assert ev["Военный"].hypothetical
+    assert not ev["Вторжение"].hypothetical and ev["Вторжение"].weight == pytest.approx(2.0)
+
+
+def test_ne_tolko_does_not_negate_and_a_comma_ends_the_search(analyzer):
+    text = "Речь не только о суверенитете. Он не пришёл, суверенитет важнее."
+    ev = analyzer.analyze(kzmedia.Document.from_text(text)).frame("sovereignty").evidence
+    assert [e.negated for e in ev] == [False, False]
+    ev2 = analyzer.analyze(kzmedia.Document.from_text("Это не суверенитет.")).frame("sovereignty").evidence
+    assert ev2[0].negated and ev2[0].to_dict()["negated"] is True

@@ -37,8 +37,9 @@ KINDS = ("domain", "generic", "custom")
 CONFLICT_FRAMES = ("western_encroachment", "security_threat")
 #: a neutral text must keep each conflict frame at or below this many weighted hits per 1,000 words
 CONFLICT_THRESHOLD = 5.0
-#: a hit preceded (within 3 words, same sentence) by не/ни/нет/без counts this much of its weight
+#: a negated or hypothetical hit counts this much of its weight (see ``_Modality``)
 NEGATED_FACTOR = 0.5
+NEGATION_WINDOW = 4
 
 
 @attrs.frozen
@@ -109,12 +110,15 @@ class Evidence:
     weight: float
     lexicon: str
     negated: bool = False
+    hypothetical: bool = False
 
     def to_dict(self) -> dict:
         d = {"start": self.start, "end": self.end, "text": self.text, "entry": self.entry,
              "weight": self.weight, "lexicon": self.lexicon}
         if self.negated:
             d["negated"] = True
+        if self.hypothetical:
+            d["hypothetical"] = True
         return d
 
 
@@ -257,7 +261,7 @@ class FramingAnalyzer:
         self.presence = presence
         self.dominance = DEFAULT_DOMINANCE
         self.segments = bool(self._options.get("segments", True))
-        self._matcher = kzmedia.LexiconMatcher(lexicons, overlap="longest", negation_window=3)
+        self._matcher = kzmedia.LexiconMatcher(lexicons, overlap="longest")
 
     @property
     def matcher(self) -> kzmedia.LexiconMatcher:
@@ -270,21 +274,25 @@ class FramingAnalyzer:
         """Frame id → evidence in text order. One span counts once per frame (the heaviest entry)."""
         matcher = self.matcher
         text = document.text
+        modality = _Modality(document)
         best: dict[tuple[str, int, int], Evidence] = {}
         for m in matcher.match(document):
             if m.entry.weight <= 0:
                 continue
+            negated = modality.negated(m.token_start)
+            hypothetical = modality.hypothetical(m.token_start)
+            # a mention that is negated ("нет военной угрозы") or only hypothetical / denied
+            # ("нападение означало бы…", "сценарий невозможен") still brings the frame up, but
+            # does not assert it: half weight
+            weight = float(m.entry.weight) * (NEGATED_FACTOR if negated or hypothetical else 1.0)
             for cid in m.entry.categories:
                 if cid not in self.frame_kinds:
                     continue
                 key = (cid, m.start, m.end)
                 old = best.get(key)
-                # a negated mention ("без угрозы", "не суверенитет") still invokes the frame,
-                # but only half as strongly as an assertion
-                weight = float(m.entry.weight) * (NEGATED_FACTOR if m.negated else 1.0)
                 if old is None or weight > old.weight:
                     best[key] = Evidence(m.start, m.end, text[m.start:m.end], m.entry.id,
-                                         weight, m.lexicon, m.negated)
+                                         weight, m.lexicon, negated, hypothetical)
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains
         out: dict[str, list[Evidence]] = {}
@@ -354,6 +362,65 @@ class FramingAnalyzer:
             lines.append(f"{kind}: " + ", ".join(parts) + (f"  dominant: {dom}" if dom else ""))
         lines.append("(score = weighted hits per 1,000 words; * = present)")
         return lines
+
+
+class _Modality:
+    """Is a hit negated, or does its sentence only suppose or deny what it names?
+
+    *Negated*: не / ни / нет / без within ``NEGATION_WINDOW`` words before the hit, in the same
+    clause (punctuation ends the search); «не только», «не просто», «не менее» do not negate.
+    *Hypothetical*: the sentence has the conditional particle бы/б, or calls the thing impossible
+    or unlikely (невозможно, маловероятно, исключено, немыслимо).
+    """
+
+    NEGATORS = frozenset({"не", "ни", "нет", "без"})
+    NOT_NEGATING = frozenset({"только", "просто", "лишь", "менее", "раз", "столько", "случайно"})
+    IRREALIS = frozenset({"бы", "б"})
+    DENIAL_PREFIXES = ("невозмож", "маловероят", "немыслим")
+    DENIAL_WORDS = frozenset({"исключено", "исключен", "исключена"})
+
+    def __init__(self, document: kzmedia.Document):
+        self.tokens = document.tokens
+        self.sentence_of = document.sentence_index()
+        self._hypothetical: dict[int, bool] = {}
+
+    def negated(self, i: int) -> bool:
+        tokens, sent = self.tokens, self.sentence_of
+        seen = 0
+        k = i - 1
+        while k >= 0 and seen < NEGATION_WINDOW and sent[k] == sent[i]:
+            if not tokens.is_word(k):
+                if tokens.surface(k) not in "-":
+                    return False  # a comma, dash or bracket closes the clause
+                k -= 1
+                continue
+            norm = tokens.norm(k)
+            if norm in self.NEGATORS:
+                nxt = tokens.norm(k + 1) if k + 1 < len(tokens) else ""
+                return not (norm == "не" and nxt in self.NOT_NEGATING)
+            seen += 1
+            k -= 1
+        return False
+
+    def hypothetical(self, i: int) -> bool:
+        s = self.sentence_of[i]
+        if s < 0:
+            return False
+        flag = self._hypothetical.get(s)
+        if flag is None:
+            flag = False
+            k = i
+            while k > 0 and self.sentence_of[k - 1] == s:
+                k -= 1
+            tokens = self.tokens
+            while k < len(tokens) and self.sentence_of[k] == s:
+                norm = tokens.norm(k)
+                if norm in self.IRREALIS or norm in self.DENIAL_WORDS or norm.startswith(self.DENIAL_PREFIXES):
+                    flag = True
+                    break
+                k += 1
+            self._hypothetical[s] = flag
+        return flag
 
 
 def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]]) -> list[dict]:
