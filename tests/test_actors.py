@@ -234,6 +234,7 @@ def test_roles_from_case_and_context(analyzer):
     assert [r for _, _, r in roles(analyzer, "Политика Лондона изменилась.")] == ["possessor"]
     assert [r for _, _, r in roles(analyzer, "Кадры ориентированы на Лондон.")] == ["oblique"]
     assert [r for _, _, r in roles(analyzer, "Британские инвестиции растут.")] == ["attribute"]
+    assert [r for _, _, r in roles(analyzer, "Акорда ответила быстро.")] == ["subject"]
 
 
 def test_tone_follows_the_clause(analyzer):

@@ -23,7 +23,7 @@ from typing import Any
 
 from kzmedia import Document, Lexicon, LexiconMatcher
 
-from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer
+from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
 
 VERSION = "1.0.0"
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
@@ -297,6 +297,12 @@ class ActorsAnalyzer:
             if k < len(infos) and infos[k][3] in ("VERB",):
                 return "subject"
             return "unknown"
+        nxt = j
+        while nxt < len(infos) and nxt < j + 3 and infos[nxt][3] in ("ADVB", "PRCL"):
+            nxt += 1
+        if ("nomn" not in tag and nxt < len(infos) and infos[nxt][3] == "VERB"
+                and "nomn" in possible_cases(infos[i][0])):
+            return "subject"  # "Акорда ответила": pymorphy's first parse was a genitive look-alike
         if "nomn" in tag or "accs" in tag:
             # inanimate nouns look alike in the nominative and accusative ("Лондон делает ставку",
             # "поддержал Лондон"): a finite verb right after the name makes it the subject, one

@@ -95,6 +95,12 @@ def word_forms(norm: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=100_000)
+def possible_cases(norm: str) -> frozenset[str]:
+    """Every case pymorphy3 considers possible for a folded word form (for role decisions)."""
+    return frozenset(p.tag.case for p in _morph().parse(norm) if p.tag.case)
+
+
 def _tokenise(phrase: str) -> tuple[list[str], list[str], list[str]]:
     """Surfaces, folded forms and lemmas of a phrase, exactly as the core tokenises documents."""
     toks = Document.from_text(phrase).tokens
