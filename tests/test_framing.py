@@ -150,6 +150,8 @@ def test_presence_rule():
     assert not rule(score=20.0, hits=3, rank=4, share=0.05)
     assert not rule(score=7.9, hits=3, rank=1, share=0.9)
     assert not rule(score=30.0, hits=1, rank=1, share=0.9)
+    assert rule(score=20.0, hits=4, rank=5, share=0.05, strong=3)      # three frame-defining hits
+    assert not rule(score=20.0, hits=4, rank=5, share=0.05, strong=2)
 
 
 def test_dominance_rule():

@@ -46,20 +46,24 @@ NEGATION_WINDOW = 4
 class PresenceRule:
     """When a frame counts as *present* in a document (the multi-label decision).
 
-    A frame is present when its score is at least ``min_score`` weighted hits per 1,000 words,
-    it has at least ``min_hits`` distinct hits, and it is among the ``max_rank`` highest-scoring
-    frames of its kind or holds at least ``min_share`` of its kind's weighted hits.
+    A frame is present when its score is at least ``min_score`` weighted hits per 1,000 words and
+    it has at least ``min_hits`` distinct hits, and one of these holds: it is among the
+    ``max_rank`` highest-scoring frames of its kind; it holds at least ``min_share`` of its kind's
+    weighted hits; or at least ``min_strong`` of its hits are frame-defining expressions (weight
+    at least ``strong_weight`` after the negation discount).
     """
 
     min_score: float = 8.0
     min_hits: int = 2
     max_rank: int = 3
     min_share: float = 0.15
+    min_strong: int = 3
+    strong_weight: float = 2.0
 
-    def __call__(self, score: float, hits: int, rank: int, share: float) -> bool:
+    def __call__(self, score: float, hits: int, rank: int, share: float, strong: int = 0) -> bool:
         if score < self.min_score or hits < self.min_hits:
             return False
-        return rank <= self.max_rank or share >= self.min_share
+        return rank <= self.max_rank or share >= self.min_share or strong >= self.min_strong
 
 
 @attrs.frozen
@@ -82,8 +86,9 @@ class DominanceRule:
 DEFAULT_PRESENCE = {
     "domain": PresenceRule(min_score=8.0, min_hits=2, max_rank=3, min_share=0.15),
     # calibrated on SemEval-2023 ru train (95 articles): F1 is flat for min_share 0.10-0.12 and
-    # min_score 4-12, so the middle of that plateau is used rather than the single best point
-    "generic": PresenceRule(min_score=8.0, min_hits=2, max_rank=1, min_share=0.11),
+    # min_score 4-12, so the middle of that plateau is used rather than the single best point;
+    # min_strong 2 and 3 score alike, the stricter one is kept
+    "generic": PresenceRule(min_score=8.0, min_hits=2, max_rank=1, min_share=0.11, min_strong=3),
     "custom": PresenceRule(min_score=8.0, min_hits=2, max_rank=3, min_share=0.15),
 }
 DEFAULT_DOMINANCE = DominanceRule()
@@ -328,7 +333,8 @@ class FramingAnalyzer:
                 score = 1000.0 * w / words
                 share = w / total if total else 0.0
                 rank = rank_of.get(f)
-                present = bool(rank) and rule(score, n, rank, share)
+                strong = sum(1 for e in hits.get(f, ()) if e.weight >= rule.strong_weight)
+                present = bool(rank) and rule(score, n, rank, share, strong)
                 scored.append(FrameScore(f, kind, score, n, w, share, rank, present,
                                          tuple(hits.get(f, ()))))
             scored.sort(key=lambda s: (s.rank or 10_000, order.get(s.id, 99), s.id))
