@@ -235,6 +235,8 @@ def test_roles_from_case_and_context(analyzer):
     assert [r for _, _, r in roles(analyzer, "Кадры ориентированы на Лондон.")] == ["oblique"]
     assert [r for _, _, r in roles(analyzer, "Британские инвестиции растут.")] == ["attribute"]
     assert [r for _, _, r in roles(analyzer, "Акорда ответила быстро.")] == ["subject"]
+    assert [r for _, _, r in roles(analyzer, "После заявления Астаны ответила Москва.")] == ["possessor", "subject"]
+    assert [r for _, _, r in roles(analyzer, "Москву поддержали.")] == ["object"]
 
 
 def test_tone_follows_the_clause(analyzer):

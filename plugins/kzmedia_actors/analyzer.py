@@ -300,21 +300,20 @@ class ActorsAnalyzer:
         nxt = j
         while nxt < len(infos) and nxt < j + 3 and infos[nxt][3] in ("ADVB", "PRCL"):
             nxt += 1
-        if ("nomn" not in tag and nxt < len(infos) and infos[nxt][3] == "VERB"
-                and "nomn" in possible_cases(infos[i][0])):
-            return "subject"  # "Акорда ответила": pymorphy's first parse was a genitive look-alike
-        if "nomn" in tag or "accs" in tag:
-            # inanimate nouns look alike in the nominative and accusative ("Лондон делает ставку",
-            # "поддержал Лондон"): a finite verb right after the name makes it the subject, one
-            # right before it the object
-            nxt = j
-            while nxt < len(infos) and nxt < j + 3 and infos[nxt][3] in ("ADVB", "PRCL") :
-                nxt += 1
-            if nxt < len(infos) and infos[nxt][3] == "VERB":
-                return "subject"
-            if i > 0 and infos[i - 1][3] in ("VERB", "INFN"):
-                return "object"
-            return "subject" if "nomn" in tag else "object"
+        verb_after = nxt < len(infos) and infos[nxt][3] == "VERB"
+        cases = possible_cases(infos[i][0])
+        if "nomn" in tag and "accs" not in cases:
+            return "subject"  # "заявила Москва": word order does not matter
+        if "nomn" in cases and verb_after and not (i > 0 and infos[i - 1][3] == "NOUN"):
+            # "Лондон делает ставку", "Акорда ответила" (pymorphy's first parse may be a
+            # genitive or accusative look-alike); after a noun a genitive stays a possessor
+            return "subject"
+        if ("nomn" in tag or "accs" in tag) and i > 0 and infos[i - 1][3] in ("VERB", "INFN"):
+            return "object"  # "поддержал Лондон"
+        if "nomn" in tag:
+            return "subject"
+        if "accs" in tag:
+            return "object"
         if "gent" in tag:
             return "possessor"
         if "accs" in tag or "datv" in tag or "ablt" in tag:
