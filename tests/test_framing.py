@@ -183,6 +183,8 @@ def test_builtin_lexicons_are_real():
             assert len(cat.definition) > 120, fid
             assert sum(1 for e in lex.entries if fid in e.categories) >= 30, fid
         assert set(lex.categories) == set(ids)
+        patterns = [(e.categories, e.pattern.lower()) for e in lex.entries]
+        assert len(patterns) == len(set(patterns)), "an entry is listed twice in one frame"
 
 
 def test_user_lexicon_adds_to_frames_and_creates_custom_frames(tmp_path):
