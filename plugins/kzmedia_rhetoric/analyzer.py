@@ -74,6 +74,8 @@ def register_shift(candidates: Sequence[tuple], words: int) -> float:
 
 #: a loaded or labelling word hammered through a text: at least this many sentences carry it
 REPEAT_MIN_SENTENCES = 4
+#: the devices whose words count for repetition (labels recur by necessity: a name for the actor)
+_REPEATED_DEVICES = frozenset({"loaded_term", "labeling_term"})
 
 
 def _repeated_triggers(document: Document, hits: list[tuple[str, int, int, int]]) -> list[tuple]:
@@ -282,7 +284,7 @@ class RhetoricAnalyzer:
                 start, end = seg.start, seg.end
             trigger = text[m.start:m.end]
             conf = rule.confidence
-            if rule.device in _ATTACKING_DEVICES:
+            if rule.device in _REPEATED_DEVICES:
                 loaded_hits.append((document.tokens.lemma(m.token_start), m.start, m.end, m.token_start))
             for k, technique in enumerate(rule.techniques):
                 out.append((start, end, technique, rule.device, trigger, conf if k == 0 else conf * 0.9))
