@@ -92,8 +92,10 @@ def test_semeval_figures(semeval_report):
     rep = semeval_report
     assert rep["articles"] == 95
     rows = rep["techniques"]
-    # better than the trivial baseline (every paragraph Loaded_Language + Doubt)
-    assert rep["paragraph_micro"]["f1"] > rep["baseline_ll_doubt_micro"]["f1"] + 0.02
+    # the targets of the issue: far above the trivial baseline (every paragraph Loaded_Language +
+    # Doubt, ~0.35), paragraph micro-F1 >= 0.45 and macro-F1 over the 23 techniques >= 0.20
+    assert rep["baseline_ll_doubt_micro"]["f1"] == pytest.approx(0.348, abs=0.005)
+    assert rep["paragraph_micro"]["f1"] >= 0.45
     assert rep["paragraph_macro_f1"] >= 0.20
     for t in ("Loaded_Language", "Name_Calling-Labeling", "Doubt"):
         assert rows[t]["p"] >= 0.5, (t, rows[t])
