@@ -413,6 +413,34 @@ class LexiconMatcher:
     def versions(self) -> dict[str, str]:
         return {lex.name: lex.version for lex in self.lexicons}
 
+    def __getstate__(self):
+        # The morphology is per process; the per-form memo is rebuilt on demand.
+        state = self.__dict__.copy()
+        state["_morph"] = None
+        state["_memo"] = {}
+        state["_language"] = self._morph.language
+        return state
+
+    def __setstate__(self, state):
+        language = state.pop("_language", "ru")
+        self.__dict__.update(state)
+        self._morph = get_morphology(language)
+
+    @classmethod
+    def cached(cls, lexicons: Lexicon | Iterable[Lexicon], **options) -> "LexiconMatcher":
+        """A matcher compiled once per machine: later processes load it from the on-disk cache
+        (:mod:`kzmedia.cache`), keyed by every entry of every lexicon and the options."""
+        from .cache import cached
+
+        lexicons = (lexicons,) if isinstance(lexicons, Lexicon) else tuple(lexicons)
+        parts = [sorted(options.items())]
+        for lex in lexicons:
+            parts.append((lex.name, lex.version, lex.language))
+            # sets are sorted: their repr order changes with each process's hash seed
+            parts.extend((e.id, e.pattern, e.categories, e.weight, sorted(e.pos or ()), sorted(e.case or ()),
+                          e.quoted, e.sentence_initial, e.case_sensitive) for e in lex.entries)
+        return cached("matcher", parts, lambda: cls(lexicons, **options))
+
     def _compile(self, entry: LexiconEntry) -> tuple:
         elements = []
         for kind, t in _parse_pattern(entry.pattern):

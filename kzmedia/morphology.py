@@ -153,11 +153,13 @@ class Morphology:
 
     def lemmas(self, word: str) -> set[str]:
         """All plausible lemmas of a folded word (pattern compilation wants recall)."""
-        more = getattr(self.lemmatizer, "lemmas", None)
-        found = set(more(word)) if more else set()
         info = self.info(word)
-        found.add(info[LEMMA])
+        found = {info[LEMMA]}
         found.update(info[ALT_LEMMAS] or ())
+        if info[ALT_LEMMAS] is None and self._parse_all is None:
+            more = getattr(self.lemmatizer, "lemmas", None)
+            if more:
+                found.update(more(word))
         return found
 
 

@@ -176,3 +176,26 @@ def test_matching_is_linear_in_document_length():
     assert len(matcher.match(big)) == 10 * len(matcher.match(small)) == 500
     # the per-form memo means one candidate computation per distinct word form, whatever the length
     assert len(matcher._memo) <= 5
+
+
+def test_cached_matcher_is_reused_across_processes_and_invalidated_by_changes(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    monkeypatch.setenv("KZMEDIA_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "lex.toml"
+    path.write_text(BASE + '[categories.x]\nterms = ["мягкая аннексия", {pattern = "угроза", pos = ["NOUN"]}]\n',
+                    encoding="utf-8")
+    script = ("import sys; from kzmedia import Document, Lexicon, LexiconMatcher as M; "
+              "m = M.cached(Lexicon.load(sys.argv[1])); "
+              "d = Document.from_text('Мягкую аннексию называют угрозой.'); "
+              "print([x.text(d) for x in m.match(d)])")
+    outs = [subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                           check=True).stdout for _ in range(2)]
+    assert outs[0] == outs[1] == "['Мягкую аннексию', 'угрозой']\n"
+    assert len(list((tmp_path / "cache").glob("matcher-*.pickle"))) == 1  # the second run hit it
+    path.write_text(BASE + '[categories.x]\nterms = ["угроза"]\n', encoding="utf-8")
+    out = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == "['угрозой']\n"
+    assert len(list((tmp_path / "cache").glob("matcher-*.pickle"))) == 2
