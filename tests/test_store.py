@@ -277,3 +277,28 @@ def test_tables_and_exports(tmp_path, capsys):
     assert len(mentions) == total and set(mentions["actor"]) <= {"KZ", "RU", "CN"}
     assert main(["export", str(db), "--format", "csv", "--table", "errors"]) == 0
     assert "deliberate analyzer failure" in capsys.readouterr().out
+
+
+def test_cli_corpus_inputs_jobs_and_fields(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(kzmedia.pipeline, "make_plugin_manager", make_pm)
+    (tmp_path / "txt" / "deep").mkdir(parents=True)
+    (tmp_path / "txt" / "a.txt").write_text(SENTENCES[0], encoding="utf-8")
+    (tmp_path / "txt" / "deep" / "b.txt").write_text(SENTENCES[1], encoding="utf-8")
+    csv_path = tmp_path / "c.csv"
+    csv_path.write_text("key,body\nk1,\"" + SENTENCES[2] + "\"\nk2,\"" + SENTENCES[3] + "\"\n", encoding="utf-8")
+    args = [str(tmp_path / "txt"), str(csv_path), "--text-field", "body", "--id-field", "key", "--format", "jsonl"]
+    assert main(["analyze", *args]) == 0
+    serial = capsys.readouterr().out
+    ids = [json.loads(line)["document"]["id"] for line in serial.splitlines()]
+    assert ids == [str(tmp_path / "txt" / "a.txt"), str(tmp_path / "txt" / "deep" / "b.txt"), "k1", "k2"]
+    assert main(["analyze", *args, "--jobs", "2", "--batch-size", "1"]) == 0
+    assert capsys.readouterr().out == serial
+    # a glob, a forced reader and an unknown reader
+    assert main(["analyze", str(tmp_path / "txt" / "**" / "*.txt"), "--format", "jsonl", "--quiet"]) == 0
+    assert capsys.readouterr().out.count("\n") == 2
+    assert main(["analyze", str(csv_path), "--reader", "txt", "--format", "jsonl"]) == 0
+    assert json.loads(capsys.readouterr().out)["document"]["id"] == str(csv_path)
+    assert main(["analyze", str(csv_path), "--reader", "nope"]) == 2
+    # a single document with --format json is pretty-printed, as before corpus input existed
+    assert main(["analyze", str(tmp_path / "txt" / "a.txt"), "--format", "json"]) == 0
+    assert capsys.readouterr().out.startswith("{\n  ")
