@@ -187,3 +187,25 @@ def test_strict_mode_raises_in_parallel():
     pipe = make_pipeline(strict=True)
     with pytest.raises(kzmedia.AnalyzerError):
         list(pipe.analyze_many(["Тут СБОЙ."], n_jobs=2, mp_context="fork"))
+
+
+def test_builtin_analyzers_on_real_articles_spawn_equals_serial(shared_dir):
+    """The installed analyzers (entry points) rebuilt in spawn workers give the serial results."""
+    from kzmedia.readers import read_corpus
+
+    path = shared_dir / "external" / "ru-news-kz" / "articles.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is absent")
+    try:
+        pipe = Pipeline(["framing", "actors", "rhetoric"])
+    except kzmedia.PluginError as e:
+        pytest.skip(f"built-in analyzers not installed: {e}")
+    docs = []
+    for d in read_corpus([str(path)]):
+        docs.append(d)
+        if len(docs) == 12:
+            break
+    serial = dumps(pipe.analyze_many(docs))
+    assert dumps(pipe.analyze_many(docs, n_jobs=2, batch_size=4, mp_context="spawn")) == serial
+    unordered = dumps(pipe.analyze_many(docs, n_jobs=2, batch_size=5, mp_context="fork", ordered=False))
+    assert sorted(unordered) == sorted(serial)
