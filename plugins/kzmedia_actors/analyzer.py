@@ -124,7 +124,7 @@ class ActorsAnalyzer:
     @property
     def tone_matcher(self) -> LexiconMatcher:
         if self._tone is None:
-            self._tone = LexiconMatcher(self.tone_lexicon, negation_window=2)
+            self._tone = LexiconMatcher.cached(self.tone_lexicon, negation_window=2)
         return self._tone
 
     # -- candidates per word form ---------------------------------------------------------------

@@ -125,8 +125,17 @@ class Gazetteer:
     @classmethod
     @functools.lru_cache(maxsize=1)
     def default(cls) -> "Gazetteer":
-        """ISO 3166 + the curated file; shared (read-only) by every analyzer in the process."""
-        return cls.build()
+        """ISO 3166 + the curated file; shared (read-only) by every analyzer in the process.
+
+        Built once per machine and then loaded from kzmedia's on-disk cache, keyed by the curated
+        file's bytes and the pycountry version, so an edited gazetteer is rebuilt automatically.
+        """
+        import importlib.metadata
+
+        from kzmedia.cache import cached
+
+        parts = [Path(CURATED).read_bytes(), importlib.metadata.version("pycountry")]
+        return cached("gazetteer", parts, cls.build)
 
     @classmethod
     def build(cls, extra_files: Iterable[str | os.PathLike] = (), lexicons: Iterable[Lexicon] = ()

@@ -266,7 +266,8 @@ class FramingAnalyzer:
         self.presence = presence
         self.dominance = DEFAULT_DOMINANCE
         self.segments = bool(self._options.get("segments", True))
-        self._matcher = kzmedia.LexiconMatcher(lexicons, overlap="longest")
+        # compiled once per machine: later runs load it from the on-disk cache
+        self._matcher = kzmedia.LexiconMatcher.cached(lexicons, overlap="longest")
 
     @property
     def matcher(self) -> kzmedia.LexiconMatcher:
