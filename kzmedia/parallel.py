@@ -26,6 +26,7 @@ import marshal
 import multiprocessing
 import os
 import pickle
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -300,8 +301,8 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
                      max_in_flight: int | None = None, keep_findings: bool = True) -> Iterator:
     """Analyse ``documents`` in ``n_jobs`` worker processes; yields :class:`~kzmedia.Analysis`.
 
-    ``mp_context``: ``"fork"``, ``"spawn"`` or ``"forkserver"`` (default: ``fork`` where the
-    platform has it, else ``spawn``). ``n_jobs <= 0`` means one worker per CPU.
+    ``mp_context``: ``"fork"``, ``"spawn"`` or ``"forkserver"`` (default: ``fork`` on Linux,
+    else the platform's default). ``n_jobs <= 0`` means one worker per CPU.
     ``keep_findings=False``: ``Analysis.findings`` is then derived from the results' JSON
     ``findings`` lists only (cheaper; the CLI and the results store need only the JSON).
     """
@@ -309,7 +310,8 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
         n_jobs = os.cpu_count() or 1
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
-    method = mp_context or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # fork on Linux (workers inherit the built pipeline); elsewhere the platform's default
+    method = mp_context or ("fork" if sys.platform.startswith("linux") else multiprocessing.get_start_method())
     ctx = multiprocessing.get_context(method)
     expected = pipeline.versions
     if method == "fork":
