@@ -36,7 +36,8 @@ import attrs
 
 from .errors import KzmediaError
 
-__all__ = ["Config", "ConfigError", "Option", "declared_options", "find_config_file", "load_config",
+__all__ = ["Config", "ConfigError", "Option", "add_config_arguments", "cli_config", "declared_options",
+           "describe_options", "find_config_file", "load_config",
            "load_config_file", "merge_configs", "parse_set_options", "validate_config"]
 
 CONFIG_FILE = "kzmedia.toml"
@@ -286,3 +287,21 @@ def describe_options(analyzer: object) -> list[tuple[str, str, Any, str]]:
     """``(name, type, default, help)`` rows for documentation and ``kzmedia plugins``."""
     declared = declared_options(analyzer) or {}
     return [(k, o.type.__name__, o.default, o.help) for k, o in sorted(declared.items())]
+
+
+# --------------------------------------------------------------------------------------------
+# Command-line wiring (used by the sub-commands that build a Pipeline)
+# --------------------------------------------------------------------------------------------
+
+def add_config_arguments(parser) -> None:
+    """Add ``--set ANALYZER.OPTION=VALUE`` (repeatable) to an argparse parser."""
+    parser.add_argument("--set", action="append", default=None, metavar="ANALYZER.OPTION=VALUE",
+                        dest="set_options",
+                        help="set an analyzer option, e.g. rhetoric.min_confidence=0.6 (overrides "
+                             "kzmedia.toml / [tool.kzmedia] in pyproject.toml)")
+
+
+def cli_config(set_values: Iterable[str] | None = None, cwd: str | os.PathLike | None = None) -> Config:
+    """What the CLI passes as ``Pipeline(config=...)``: the configuration file in force for
+    ``cwd``, overridden option by option by ``--set`` values."""
+    return merge_configs(load_config(cwd), parse_set_options(set_values))

@@ -358,3 +358,20 @@ def test_undeclared_options_pass_through_and_absent_analyzers_are_ignored():
 
     checked = validate_config({"plain": {"anything": 1}, "not_installed": {"x": 1}}, {"plain": Plain()})
     assert checked == {"plain": {"anything": 1}, "not_installed": {"x": 1}}
+
+
+def test_cli_wiring_helpers(tmp_path, monkeypatch):
+    import argparse
+
+    from kzmedia.config import add_config_arguments, cli_config
+
+    monkeypatch.delenv("KZMEDIA_CONFIG", raising=False)
+    (tmp_path / "kzmedia.toml").write_text("[tunable]\nlimit = 2\nverbose = true\n", encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    add_config_arguments(parser)
+    args = parser.parse_args(["--set", "tunable.limit=5"])
+    config = cli_config(args.set_options, cwd=tmp_path)
+    analyzer = Tunable()
+    make_pipeline(analyzer, config=config)
+    assert analyzer.seen == {"min_confidence": 0.5, "techniques": [], "verbose": True, "limit": 5}
+    assert cli_config(None, cwd=tmp_path) == {"tunable": {"limit": 2, "verbose": True}}
