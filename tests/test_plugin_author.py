@@ -55,8 +55,8 @@ TEXT = ("Цены на газ снова выросли! Правительст�
 
 
 def run_cli(*args, pythonpath=None, **env):
-    environ = dict(os.environ, **env)
-    environ.pop("KZMEDIA_PLUGINS", None) if "KZMEDIA_PLUGINS" not in env else None
+    environ = {k: v for k, v in os.environ.items() if k not in ("KZMEDIA_PLUGINS", "KZMEDIA_DISABLE")}
+    environ.update(env)
     if pythonpath:
         environ["PYTHONPATH"] = os.pathsep.join([str(pythonpath), environ.get("PYTHONPATH", "")])
     return subprocess.run([sys.executable, "-m", "kzmedia", *args], capture_output=True, text=True,
