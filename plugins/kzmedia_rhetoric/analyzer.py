@@ -6,7 +6,7 @@ Two sources of candidates, merged per document:
   matched by the core :class:`kzmedia.LexiconMatcher` on lemmas; each category names its device,
   technique, base confidence and, where one word alone is not a technique, a context condition;
 * syntactic detectors (:mod:`.patterns`): questions, quotes, "не X, а Y", "иначе …",
-  exclamations, repetition.
+  exclamations; and repetition of charged words, counted over the lexicon hits.
 
 Every finding keeps its span, the trigger that fired and a confidence; findings under
 ``min_confidence`` and techniques the user disabled are dropped. Techniques that do not beat the
@@ -16,7 +16,7 @@ can switch them on with ``enabled_techniques``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kzmedia.text import PUNCT, WORD
+from kzmedia.text import WORD
 
 Candidate = tuple  # (start, end, technique, device, trigger, confidence)
 
@@ -106,12 +106,10 @@ class SentenceContext:
 
 # --- detectors ---------------------------------------------------------------------------------
 
-_QUESTION_OPENERS = frozenset("неужели разве ли а почему зачем кто что как где доколе сколько".split())
-
-
 def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
-    """Questions in the author's voice; a run of short questions, or a question answered at once
-    by the author, is a stronger sign ("Военная угроза? Больше нет?")."""
+    """Questions in the author's voice (not inside quotation marks). A volley of short questions
+    ("Военная угроза? Больше нет?") or «неужели», «разве», «ли» make a stronger sign; a lone
+    plain question is weak (it passes only in a text whose register is persuasive)."""
     doc, tokens = ctx.doc, ctx.tokens
     text = doc.text
     sents = ctx.sentences
@@ -216,7 +214,6 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
         yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf)
 
 
-_NE_LEMMAS = frozenset({"не"})
 _FRAME_OPENERS = frozenset("это речь дело вопрос проблема суть цель задача смысл все".split())
 
 
