@@ -310,3 +310,12 @@ def test_builtin_analyzers_pass_the_plugin_author_assertions_on_the_examples():
 def test_builtin_analyzers_pass_the_plugin_author_assertions_on_the_seeds(seed_texts):
     # real articles (CRLF, quotes, long paragraphs) read from ../shared at run time
     assert check_contract([seed_texts[k] for k in sorted(seed_texts)]) > 0
+
+
+def test_every_shipped_lexicon_file_passes_lexicon_check(capsys):
+    files = [p for p in sorted((REPO / "plugins").glob("*/data/*.toml"))
+             if "\n[lexicon]" in "\n" + p.read_text(encoding="utf-8")]
+    assert files, "the built-in analyzers ship their lexicons as TOML files"
+    assert main(["lexicon", "check", *map(str, files)]) == 0, capsys.readouterr().out
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(files) and all(": ok " in line for line in lines)
