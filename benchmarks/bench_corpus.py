@@ -66,14 +66,21 @@ def _run(pipe, docs, n_jobs=1, **kw) -> tuple[int, int, float]:
 
 # -- the measurements, each in its own process ----------------------------------------------------
 
+def _cpu(who=resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
 def child_single(args) -> dict:
     t0 = time.perf_counter()
     pipe = _pipeline(args.analyzers)
     setup = time.perf_counter() - t0
     docs = list(_docs(args.corpus))
+    c0 = _cpu()
     n, words, cold = _run(pipe, iter(docs))
+    cold_cpu = _cpu() - c0
     _n, _w, warm = _run(pipe, iter(docs))
-    return {"docs": n, "words": words, "setup_s": setup, "cold_s": cold, "warm_s": warm,
+    return {"docs": n, "words": words, "setup_s": setup, "cold_s": cold, "warm_s": warm, "cold_cpu_s": cold_cpu,
             "cold_wps": words / cold, "warm_wps": words / warm, "peak_rss_mb": _rss_mb()}
 
 
@@ -82,10 +89,20 @@ def child_jobs(args) -> dict:
     pipe = _pipeline(args.analyzers)
     setup = time.perf_counter() - t0
     docs = list(_docs(args.corpus))
+    c0 = _cpu()
     n, words, secs = _run(pipe, iter(docs), n_jobs=args.jobs, batch_size=8, ordered=False,
                           mp_context=args.mp_context)
-    return {"docs": n, "words": words, "setup_s": setup, "seconds": secs, "wps": words / secs,
-            "parent_peak_rss_mb": _rss_mb(), "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+    out = {"docs": n, "words": words, "setup_s": setup, "seconds": secs, "wps": words / secs,
+           "parent_cpu_s": _cpu() - c0, "workers_cpu_s": _cpu(resource.RUSAGE_CHILDREN),
+           "parent_peak_rss_mb": _rss_mb(), "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+    if args.mp_context == "fork":
+        # steady state (a long corpus): warm the parent's word-form cache, then fork new workers
+        _run(pipe, (type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs))
+        fresh = [type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs]
+        _n, _w, warm = _run(pipe, iter(fresh), n_jobs=args.jobs, batch_size=8, ordered=False,
+                            mp_context="fork")
+        out.update(warm_seconds=warm, warm_wps=words / warm)
+    return out
 
 
 def child_naive(args) -> dict:
@@ -198,11 +215,21 @@ def main(argv=None) -> int:
     print(f"{s['docs']} documents, {s['words']:,} words; pipeline set-up {s['setup_s']:.2f} s")
     print(f"1 process, cold (first pass):            {s['cold_wps']:>11,.0f} words/s  ({s['cold_s']:.2f} s)")
     print(f"1 process, warm (second pass):           {s['warm_wps']:>11,.0f} words/s  ({s['warm_s']:.2f} s)")
-    print(f"  peak RSS                               {s['peak_rss_mb']:>11,.0f} MB")
+    print(f"  peak RSS                               {s['peak_rss_mb']:>11,.0f} MB; CPU time (cold) {s['cold_cpu_s']:.2f} s")
     fig["jobs"] = j = spawn("jobs", args)
     print(f"--jobs {args.jobs} ({args.mp_context}), cold:              {j['wps']:>11,.0f} words/s  "
           f"({j['seconds']:.2f} s; {j['wps'] / s['cold_wps']:.2f}× one cold process)")
+    if "warm_wps" in j:
+        print(f"--jobs {args.jobs} (fork), warm:              {j['warm_wps']:>11,.0f} words/s  "
+              f"({j['warm_seconds']:.2f} s; {j['warm_wps'] / s['warm_wps']:.2f}× one warm process)")
     print(f"  peak RSS: parent {j['parent_peak_rss_mb']:,.0f} MB, largest worker {j['worker_peak_rss_mb']:,.0f} MB")
+    print(f"  CPU time (cold run): parent {j['parent_cpu_s']:.2f} s, workers {j['workers_cpu_s']:.2f} s in all "
+          f"→ with {args.jobs} idle cores at most {s['cold_cpu_s'] / max(j['workers_cpu_s'] / args.jobs, j['parent_cpu_s']):.2f}× "
+          "one process")
+    try:
+        print(f"  1-minute load average after the runs: {os.getloadavg()[0]:.2f} (above ~{args.jobs}: other processes shared the cores)")
+    except OSError:
+        pass
     if not args.skip_naive:
         fig["naive"] = nv = spawn("naive", args)
         print(f"naive (pymorphy3 per token, no cache):   {nv['wps']:>11,.0f} words/s  "
