@@ -260,6 +260,8 @@ def to_pandas(source, table: str = "documents", *, value: str = "score", **kwarg
     if table == "frames":
         long = pd.DataFrame(list(frame_rows(analyses_from(source))),
                             columns=["doc_id", "analyzer", "frame", "kind", "score", "hits", "share", "present"])
+        if long.empty:
+            return pd.DataFrame(index=pd.Index([], name="doc_id", dtype=object))
         order = list(dict.fromkeys(long["doc_id"]))
         wide = long.pivot_table(index="doc_id", columns="frame", values=value, aggfunc="first", sort=False)
         wide = wide.reindex(order)
