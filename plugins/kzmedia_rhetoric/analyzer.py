@@ -302,6 +302,7 @@ class RhetoricAnalyzer:
             out.extend(patterns.contrastive_reframing(ctx, REFRAMING_TECHNIQUE))
         if det["threat_conditional"]:
             out.extend(patterns.threat_conditionals(ctx, THREAT_TECHNIQUE))
+            out.extend(patterns.conditional_consequences(ctx))
         if det["exclamation"]:
             out.extend(patterns.exclamations(ctx))
         return out

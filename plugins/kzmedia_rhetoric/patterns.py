@@ -192,6 +192,14 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
     for m in _SCARE_RE.finditer(text):
         inner = m.group(2)
         words = inner.split()
+        if inner[:1].isupper() and 2 <= len(words) <= 7:
+            # a quoted call: «Возьмёмся за руки!», «Прекратите …» — a slogan being cited or coined
+            ti, tj = tokens.index_at(m.start()), tokens.index_at(m.end() - 1)
+            bang = inner.rstrip()[-1:] == "!" or text[m.end():m.end() + 1] == "!"
+            imperative = any("impr" in (tokens.tag(i) or "") for i in range(ti + 1, tj))
+            if bang or imperative:
+                yield (m.start(), m.end(), "Slogans", "slogan", m.group(), 0.6 if bang and imperative else 0.55)
+            continue
         if not 1 <= len(words) <= 4 or not inner[:1].isalpha() or not inner[0].islower():
             continue
         if inner.rstrip()[-1:] in ".!?…," or any(ch.isdigit() for ch in inner):
@@ -286,6 +294,38 @@ def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candid
                                text[tokens.starts[i]:seg.end][:80], 0.6)
                         break
                 break
+
+
+_CONDITION_NORMS = frozenset({"если", "случае"})
+
+
+def conditional_consequences(ctx: SentenceContext) -> Iterator[Candidate]:
+    """"Если …, то … будет", "в случае …", "без X … бы": an outcome asserted as following from a
+    condition (a future or counterfactual consequence in the same sentence)."""
+    tokens, text = ctx.tokens, ctx.doc.text
+    infos = tokens.infos
+    for seg in ctx.sentences:
+        a, b = seg.token_start, seg.token_end
+        cond = -1
+        for i in range(a, b):
+            n = infos[i][_NORM]
+            if n in _CONDITION_NORMS or (n == "бы" and cond < 0):
+                cond = i
+                break
+        if cond < 0:
+            continue
+        counterfactual = infos[cond][_NORM] == "бы"
+        consequence = False
+        for i in range(cond + 1, b):
+            tag = infos[i][_TAG] or ""
+            n = infos[i][_NORM]
+            if "futr" in tag or n == "бы" or infos[i][_LEMMA] in ("грозить", "ждать", "обернуться", "привести"):
+                consequence = True
+                break
+        if consequence:
+            start = tokens.starts[cond] if not counterfactual else seg.start
+            yield (start, seg.end, "Consequential_Oversimplification", "threat_conditional",
+                   text[start:seg.end][:80], 0.45)
 
 
 def exclamations(ctx: SentenceContext) -> Iterator[Candidate]:
