@@ -119,6 +119,18 @@ def test_context_conditions(analyzer, text, technique, expected):
     assert (technique in res["profile"]["by_technique"]) is expected, res["findings"]
 
 
+def test_quoted_calls_and_conditional_consequences(analyzer):
+    doc, res = run(analyzer, "На площади скандировали «Долой налоги на хлеб!», а депутаты молчали.")
+    assert ("Slogans", "slogan") in techniques_at(res, doc, "«Долой налоги на хлеб!»")
+    # a quoted title is not a call
+    _, res = run(analyzer, "Вышел новый номер журнала «Экономика и жизнь» за март.")
+    assert "Slogans" not in res["profile"]["by_technique"]
+    text = ("Чудовищная реформа провалилась. Если парламент примет этот закон, то уже завтра "
+            "цены на хлеб вырастут вдвое.")
+    doc, res = run(analyzer, text)
+    assert any(t == "Consequential_Oversimplification" for t, _ in techniques_at(res, doc, "Если парламент"))
+
+
 def test_categorical_closure_needs_a_short_sentence(analyzer):
     _, short = run(analyzer, "Тот период завершён.")
     assert "Conversation_Killer" in short["profile"]["by_technique"]
