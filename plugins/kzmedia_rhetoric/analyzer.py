@@ -103,10 +103,12 @@ def load_builtin_lexicons() -> list[Lexicon]:
 class _Rule:
     """What a lexicon entry means here: techniques, device, confidence, context condition."""
 
-    __slots__ = ("techniques", "device", "confidence", "when")
+    __slots__ = ("techniques", "device", "confidence", "when", "reputation")
 
-    def __init__(self, techniques, device, confidence, when):
+    def __init__(self, techniques, device, confidence, when, reputation=True):
         self.techniques, self.device, self.confidence, self.when = techniques, device, confidence, when
+        #: False for designations (террорист, боевик) that label without attacking a reputation
+        self.reputation = reputation
 
 
 def _rule_for(entry, lexicon: Lexicon) -> _Rule:
@@ -137,7 +139,7 @@ def _rule_for(entry, lexicon: Lexicon) -> _Rule:
     if when not in (None, "consequence", "justification", "we", "future", "short_sentence", "target"):
         raise LexiconError(f"entry {entry.pattern!r}: unknown condition when={when!r}",
                            path=lexicon.source, line=entry.line)
-    return _Rule((technique, *also), device, confidence, when)
+    return _Rule((technique, *also), device, confidence, when, bool(spec.get("reputation", True)))
 
 
 class RhetoricResult:
@@ -289,7 +291,8 @@ class RhetoricAnalyzer:
             for k, technique in enumerate(rule.techniques):
                 out.append((start, end, technique, rule.device, trigger, conf if k == 0 else conf * 0.9))
             # pejorative wording aimed at a named target attacks its reputation
-            if rule.device in _ATTACKING_DEVICES and conf >= 0.5 and ctx.holds("target", m.token_start):
+            if rule.device in _ATTACKING_DEVICES and rule.reputation and conf >= 0.5 \
+                    and ctx.holds("target", m.token_start):
                 out.append((start, end, "Questioning_the_Reputation", rule.device, trigger, QTR_CONFIDENCE))
         det = self.detectors
         if det["repetition"]:
