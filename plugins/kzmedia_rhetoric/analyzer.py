@@ -286,7 +286,7 @@ class RhetoricAnalyzer:
                 start, end = seg.start, seg.end
             trigger = text[m.start:m.end]
             conf = rule.confidence
-            if rule.device in _REPEATED_DEVICES and rule.reputation:
+            if rule.device in _REPEATED_DEVICES and rule.reputation and conf >= DEFAULT_MIN_CONFIDENCE:
                 loaded_hits.append((document.tokens.lemma(m.token_start), m.start, m.end, m.token_start))
             for k, technique in enumerate(rule.techniques):
                 out.append((start, end, technique, rule.device, trigger, conf if k == 0 else conf * 0.9))

@@ -163,6 +163,7 @@ def _quote_depth(text: str, offset: int) -> int:
     return max(depth, 0)
 
 
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]").search
 _SCARE_RE = re.compile(r"(?<![\w])([«\"„“])([^«»\"„“”\n]{2,60}?)([»\"“”])")
 _SPEECH_LEMMAS = frozenset("сказать заявить говорить отметить подчеркнуть написать сообщить "
                            "пояснить добавить назвать ответить признать цитата слово".split())
@@ -202,6 +203,8 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
             continue
         if not 1 <= len(words) <= 4 or not inner[:1].isalpha() or not inner[0].islower():
             continue
+        if not _HAS_CYRILLIC(inner):
+            continue  # a quoted foreign word or interface text, not a Russian term held at a distance
         if inner.rstrip()[-1:] in ".!?…," or any(ch.isdigit() for ch in inner):
             continue  # a quoted sentence or a date, not a term
         before = text[max(0, m.start() - 3):m.start()].strip()
