@@ -11,6 +11,7 @@ import pytest
 
 import kzmedia
 from kzmedia import Document, LexiconError, Pipeline
+from kzmedia.config import ConfigError
 from kzmedia_rhetoric import (CATEGORIES, CATEGORY_OF, DEFAULT_DISABLED, DEVICES, TECHNIQUES,
                               RhetoricAnalyzer)
 
@@ -197,12 +198,19 @@ def test_user_lexicon_file(tmp_path):
 
 
 def test_bad_user_input_is_a_clear_error(tmp_path):
-    with pytest.raises(LexiconError, match="unknown technique"):
+    with pytest.raises(ConfigError, match="unknown technique"):
         RhetoricAnalyzer(disabled_techniques=["Propaganda"])
     with pytest.raises(LexiconError, match="unknown technique"):
         RhetoricAnalyzer(patterns=[{"pattern": "ура", "technique": "Cheering"}]).analyze(Document.from_text("ура"))
-    with pytest.raises(LexiconError, match="unknown option"):
+    with pytest.raises(ConfigError, match="unknown option"):
         RhetoricAnalyzer(min_confidense=0.3)
+    with pytest.raises(ConfigError, match="unknown detector"):
+        RhetoricAnalyzer(detectors={"sarcasm": True})
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[lexicon]\nname = "x"\nversion = "1"\n[categories.cheers]\nterms = ["ура"]\n',
+                   encoding="utf-8")
+    with pytest.raises(LexiconError, match="names no 'technique'"):
+        Pipeline(["rhetoric"], extra_lexicons={"rhetoric": [bad]})
 
 
 # --- the shared gold texts ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher
+from kzmedia.config import ConfigError
 
 from . import patterns
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
@@ -194,6 +195,7 @@ class RhetoricAnalyzer:
     def __init__(self, *, lexicons: Sequence[Lexicon | str | Path] = (), **options: Any):
         self._extra_lexicons: list[Lexicon] = [lx if isinstance(lx, Lexicon) else Lexicon.load(lx)
                                                for lx in lexicons]
+        self._context_lexicons: list[Lexicon] = []  # from setup(context); replaced, not appended
         self._options: dict[str, Any] = {}
         self._matcher: LexiconMatcher | None = None
         self._rules: dict[int, _Rule] = {}
@@ -203,14 +205,15 @@ class RhetoricAnalyzer:
     def configure(self, **options: Any) -> None:
         unknown = set(options) - _OPTION_KEYS
         if unknown:
-            raise LexiconError(f"rhetoric: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTION_KEYS)}")
+            raise ConfigError(f"rhetoric: unknown option(s) {sorted(unknown)}; known: {sorted(_OPTION_KEYS)}")
         self._options.update(options)
         opts = self._options
         self.min_confidence = float(opts.get("min_confidence", DEFAULT_MIN_CONFIDENCE))
         for key in ("disabled_techniques", "enabled_techniques"):
             bad = [t for t in opts.get(key) or () if t not in CATEGORY_OF]
             if bad:
-                raise LexiconError(f"rhetoric: {key} names unknown technique(s) {bad}")
+                raise ConfigError(f"rhetoric: {key} names unknown technique(s) {bad}; use SemEval-2023 ids "
+                                  f"such as {TECHNIQUES[0]!r}")
         enabled = set(opts.get("enabled_techniques") or ())
         disabled = set(opts.get("disabled_techniques") or ())
         disabled |= {t for t in DEFAULT_DISABLED if t not in enabled}
@@ -218,20 +221,20 @@ class RhetoricAnalyzer:
         det = dict(opts.get("detectors") or {})
         bad = [d for d in det if d not in _DETECTORS]
         if bad:
-            raise LexiconError(f"rhetoric: unknown detector(s) {bad}; known: {list(_DETECTORS)}")
+            raise ConfigError(f"rhetoric: unknown detector(s) {bad}; known: {list(_DETECTORS)}")
         self.detectors = {d: bool(det.get(d, True)) for d in _DETECTORS}
         self._matcher = None  # rebuilt lazily
 
     def setup(self, context) -> None:
         """Called once by the pipeline: user/plugin lexicons and options for ``"rhetoric"``."""
-        self._extra_lexicons.extend(context.lexicons(self.name))
+        self._context_lexicons = list(context.lexicons(self.name))
         options = context.options(self.name)
         if options:
             self.configure(**options)
         self._ensure_matcher()
 
     def _lexicons(self) -> list[Lexicon]:
-        lexicons = load_builtin_lexicons() + list(self._extra_lexicons)
+        lexicons = load_builtin_lexicons() + list(self._extra_lexicons) + list(self._context_lexicons)
         for path in self._options.get("lexicons") or ():
             lexicons.append(Lexicon.load(path))
         user_patterns = self._options.get("patterns") or ()
