@@ -28,7 +28,7 @@ from kzmedia.config import ConfigError
 from . import patterns
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
