@@ -90,7 +90,7 @@ def child_jobs(args) -> dict:
     setup = time.perf_counter() - t0
     docs = list(_docs(args.corpus))
     c0 = _cpu()
-    n, words, secs = _run(pipe, iter(docs), n_jobs=args.jobs, batch_size=8, ordered=False,
+    n, words, secs = _run(pipe, iter(docs), n_jobs=args.jobs, batch_size=32, ordered=False,
                           mp_context=args.mp_context)
     out = {"docs": n, "words": words, "setup_s": setup, "seconds": secs, "wps": words / secs,
            "parent_cpu_s": _cpu() - c0, "workers_cpu_s": _cpu(resource.RUSAGE_CHILDREN),
@@ -99,7 +99,7 @@ def child_jobs(args) -> dict:
         # steady state (a long corpus): warm the parent's word-form cache, then fork new workers
         _run(pipe, (type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs))
         fresh = [type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs]
-        _n, _w, warm = _run(pipe, iter(fresh), n_jobs=args.jobs, batch_size=8, ordered=False,
+        _n, _w, warm = _run(pipe, iter(fresh), n_jobs=args.jobs, batch_size=32, ordered=False,
                             mp_context="fork")
         out.update(warm_seconds=warm, warm_wps=words / warm)
     return out

@@ -20,6 +20,7 @@ becomes an :class:`~kzmedia.Analysis` with an error, as in a serial run; the run
 
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import marshal
@@ -355,8 +356,16 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             return _failed_batch(batch, e)
         return [_rebuild(item, s) for item, s in zip(batch, shipped)]
 
+    frozen = method == "fork"
+    if frozen:
+        # Move the parent's objects out of the collector's reach before forking: a worker's
+        # garbage collections would otherwise touch (and so copy) every inherited page.
+        gc.freeze()
     try:
-        fill()
+        fill()  # the first submit forks the workers
+        if frozen:
+            gc.unfreeze()
+            frozen = False
         while pending:
             if ordered:
                 future, batch = pending.popleft()
@@ -370,6 +379,8 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             fill()  # keep the workers busy while the caller consumes this batch
             yield from analyses
     finally:
+        if frozen:
+            gc.unfreeze()
         for future, _ in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)

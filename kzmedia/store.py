@@ -221,10 +221,11 @@ class Store:
     def run(self, pipeline: Pipeline, documents: Iterable, *, n_jobs: int = 1, batch_size: int = 64,
             ordered: bool = False, mp_context: str | None = None, source: Sequence[str] | None = None,
             on_result: Callable[[Analysis | None, Any], None] | None = None,
-            max_failures: int = 50) -> RunSummary:
+            max_failures: int = 50, worker_batch_size: int = 32) -> RunSummary:
         """Analyse ``documents`` into the store, skipping what is stored and current.
 
-        One transaction per ``batch_size`` documents. ``on_result(analysis, document)`` is
+        One transaction per ``batch_size`` documents; with ``n_jobs > 1`` documents travel to the
+        workers ``worker_batch_size`` at a time. ``on_result(analysis, document)`` is
         called for every document (``analysis`` is ``None`` for a skipped one): progress bars.
         """
         from . import __version__
@@ -272,7 +273,7 @@ class Store:
                 stream = (run_job(pipeline, item) for item in jobs())
             else:
                 stream = analyze_parallel(pipeline, jobs(), n_jobs=n_jobs, ordered=ordered,
-                                          batch_size=max(1, min(batch_size, 16)), mp_context=mp_context,
+                                          batch_size=worker_batch_size, mp_context=mp_context,
                                           keep_findings=False)
             for analysis in stream:
                 seq = seq_of.pop(analysis.document_id, summary.seen)
