@@ -198,7 +198,7 @@ class RhetoricAnalyzer:
         self._context_lexicons: list[Lexicon] = []  # from setup(context); replaced, not appended
         self._options: dict[str, Any] = {}
         self._matcher: LexiconMatcher | None = None
-        self._rules: dict[int, _Rule] = {}
+        self._rules: dict[tuple, _Rule] = {}
         self.configure(**options)
 
     # -- configuration ----------------------------------------------------------------------
@@ -254,7 +254,7 @@ class RhetoricAnalyzer:
     def _ensure_matcher(self) -> LexiconMatcher:
         if self._matcher is None:
             lexicons = self._lexicons()
-            rules: dict[int, _Rule] = {}
+            rules: dict[tuple, _Rule] = {}
             active_lexicons = []
             for lex in lexicons:
                 kept = []
@@ -262,11 +262,13 @@ class RhetoricAnalyzer:
                     rule = _rule_for(entry, lex)  # validates every entry, used or not
                     # entries serving only disabled techniques are not matched at all (speed)
                     if any(t in self.active for t in rule.techniques) or rule.device in _ATTACKING_DEVICES:
-                        rules[id(entry)] = rule
+                        rules[(lex.name, entry.id, entry.line)] = rule
                         kept.append(entry)
                 active_lexicons.append(attrs.evolve(lex, entries=tuple(kept)))
             self._rules = rules
-            self._matcher = LexiconMatcher(active_lexicons, overlap="all")
+            # compiled once per machine, then loaded from the on-disk cache (rules are keyed by
+            # value, not object identity, so they survive the round trip)
+            self._matcher = LexiconMatcher.cached(active_lexicons, overlap="all")
             self.lexicon_version = "+".join(f"{lx.name}@{lx.version}" for lx in lexicons)
         return self._matcher
 
@@ -280,7 +282,7 @@ class RhetoricAnalyzer:
         text = document.text
         loaded_hits: list[tuple[str, int, int, int]] = []
         for m in matcher.match(document):
-            rule = rules[id(m.entry)]
+            rule = rules[(m.lexicon, m.entry.id, m.entry.line)]
             if rule.when and not ctx.holds(rule.when, m.token_start):
                 continue
             start, end = m.start, m.end
