@@ -381,6 +381,11 @@ class ActorsAnalyzer:
                     if other != actor and ca <= k < cb:
                         score -= 1.0
                         evidence.append({"word": word, "weight": -1.0})
+                if i > 0 and infos[i - 1][0] == "против":
+                    # "санкции против Ирана", "кампания против Японии": the actor is the target
+                    # of the hostility (the agent's side is scored by the words themselves)
+                    score -= 1.0
+                    evidence.append({"word": text[tokens.starts[i - 1]:tokens.ends[i - 1]], "weight": -1.0})
             tone = round(score / (1.0 + abs(score)), 3)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
