@@ -69,9 +69,10 @@ def test_rusentne_tone_beats_always_neutral(shared_dir):
     report = evaluate(shared_dir / "external" / "rusentne-train" / "train_data.csv")
     assert report["covered"] > 1500
     assert report["always_neutral_macro_f1"] == 0.0
-    # the issue asks for 0.45; the hand-written lexicon reaches about 0.40 (docs/actors.md):
-    # this guards against regressions below the measured figure
-    assert report["macro_f1_pos_neg"] >= 0.38
+    # the issue asks for 0.45; the hand-written lexicon reaches 0.411 (docs/actors.md):
+    # this guards against regressions below the measured figure, on the whole and on each half
+    assert report["macro_f1_pos_neg"] >= 0.40
+    assert min(report["macro_f1_halves"]) >= 0.39
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,6 +247,18 @@ def test_tone_follows_the_clause(analyzer):
     assert tone["KAZ"] > 0 and tone["CHN"] > 0 and tone["RUS"] < 0
     neg = analyzer.analyze(Document.from_text("Казахстан не поддержал резолюцию.")).to_dict()
     assert neg["actors"][0]["tone"] < 0  # the negator flips "поддержал"
+
+
+def test_tone_target_of_против_and_weak_situation_words(analyzer):
+    def tone(text):
+        return {a["id"]: a["tone"] for a in analyzer.analyze(Document.from_text(text)).to_dict()["actors"]}
+
+    # the actor after "против" is the target of the hostility, even with no evaluative word
+    assert tone("Газета начала новую кампанию против Японии.")["JPN"] < -0.3
+    # a war or a crisis in a country is a weak cue; an attack by the country is a strong one
+    weak = tone("В Сирии продолжается война.")["SYR"]
+    strong = tone("Сирия атаковала соседей.")["SYR"]
+    assert strong < weak < 0 and abs(weak) < 0.3
 
 
 def test_output_schema_cooccurrence_and_findings():

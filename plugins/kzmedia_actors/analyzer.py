@@ -13,7 +13,8 @@ Decisions (see docs/actors.md):
   it, it does not evaluate it), but an "анти-" adjective counts as a negative evaluation of the
   other actors in its clause (the one taking the "антироссийская позиция");
 * the tone of a mention is the sum of the evaluative words in its clause (sign flipped after a
-  negator), plus half the weight of those elsewhere in the sentence, squashed to -1..1.
+  negator), plus half the weight of those elsewhere in the sentence, minus one when the mention
+  follows "против" (the actor is the target of the hostility), squashed to -1..1.
 """
 
 from __future__ import annotations
