@@ -261,6 +261,17 @@ def test_tone_target_of_против_and_weak_situation_words(analyzer):
     assert strong < weak < 0 and abs(weak) < 0.3
 
 
+def test_tone_of_adjectives_persons_and_demonyms(analyzer):
+    def tone(text):
+        return {a["id"]: a["tone"] for a in analyzer.analyze(Document.from_text(text)).to_dict()["actors"]}
+
+    # the adjective's own head noun is about the state, the rest of the clause about that noun
+    assert tone("Соседи опасаются, что начнётся турецкая агрессия.")["TUR"] < 0
+    assert tone("Японские автомобили успешно продаются по всему миру.")["JPN"] == 0.0
+    # a leader is evaluated directly, a demonym names people rather than the state
+    assert tone("Токаев поддержал реформу.")["KAZ"] > tone("Казахстанцы поддержали реформу.")["KAZ"] > 0
+
+
 def test_output_schema_cooccurrence_and_findings():
     pipe = Pipeline(analyzers=["actors"])
     text = ("Москва и Астана спорят. Лондон наблюдает за Астаной.\n"

@@ -42,6 +42,8 @@ _OPEN_QUOTES = frozenset("«„\"")
 _CLOSE_QUOTES = frozenset("»“\"")
 _SENTENCE_WEIGHT = 0.5
 _DECAY = 8.0
+#: a person is the direct target of praise and blame; a demonym names people, not the state
+_FORM_SCALE = {"person": 2.0, "demonym": 0.5}
 _MAX_MEMO = 300_000
 
 
@@ -374,6 +376,11 @@ class ActorsAnalyzer:
                 for k, w, word in by_sentence.get(s, ()):
                     if k in mention_tokens:
                         continue
+                    if role == "attribute" and k > j:
+                        # an adjective's own head noun counts («британско-казахстанское
+                        # сотрудничество», «российская агрессия»); the rest of the clause after it
+                        # predicates that noun («российские компании выросли…»), not the state
+                        continue
                     dist = i - k if k < i else k - j + 1
                     weight = (w if ca <= k < cb else w * _SENTENCE_WEIGHT) / (1.0 + dist / _DECAY)
                     score += weight
@@ -387,6 +394,7 @@ class ActorsAnalyzer:
                     # of the hostility (the agent's side is scored by the words themselves)
                     score -= 1.0
                     evidence.append({"word": text[tokens.starts[i - 1]:tokens.ends[i - 1]], "weight": -1.0})
+            score *= _FORM_SCALE.get(form, 1.0)
             tone = round(score / (1.0 + abs(score)), 3)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
