@@ -44,6 +44,7 @@ _SENTENCE_WEIGHT = 0.5
 _DECAY = 8.0
 #: a person is the direct target of praise and blame; a demonym names people, not the state
 _FORM_SCALE = {"person": 2.0, "demonym": 0.5}
+_OFFICE_SCALE = 0.3
 _MAX_MEMO = 300_000
 
 
@@ -362,6 +363,7 @@ class ActorsAnalyzer:
             if m[6] == "anti":
                 anti_by_sentence[sentence_of[m[0]]].append((m[0], m[4], text[m[2]:m[3]]))
 
+        office_nouns = g.trap("state_persons")
         per_actor: dict[str, dict] = {}
         sent_actors: dict[int, set[str]] = defaultdict(set)
         for (i, j, a, b, actor, form, stance) in found:
@@ -395,6 +397,10 @@ class ActorsAnalyzer:
                     score -= 1.0
                     evidence.append({"word": text[tokens.starts[i - 1]:tokens.ends[i - 1]], "weight": -1.0})
             score *= _FORM_SCALE.get(form, 1.0)
+            if role == "possessor" and i > 0 and infos[i - 1][2] in office_nouns and "anim" in (infos[i - 1][4] or ""):
+                # «президент России», «посол США», «граждан Франции»: the clause is about the
+                # person; the state is named as that person's country and gets a weak share
+                score *= _OFFICE_SCALE
             tone = round(score / (1.0 + abs(score)), 3)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
