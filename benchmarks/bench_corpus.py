@@ -163,9 +163,11 @@ def child_tokenize(args) -> dict:
 
 def child_scale(args) -> dict:
     pipe = _pipeline(args.analyzers)
-    n, words, secs = _run(pipe, _docs(args.corpus, args.times))
-    return {"times": args.times, "docs": n, "words": words, "seconds": secs, "wps": words / secs,
-            "peak_rss_mb": _rss_mb()}
+    kw = {} if args.scale_jobs == 1 else {"n_jobs": args.scale_jobs, "batch_size": 32, "ordered": False,
+                                          "mp_context": args.mp_context}
+    n, words, secs = _run(pipe, _docs(args.corpus, args.times), **kw)
+    return {"times": args.times, "jobs": args.scale_jobs, "docs": n, "words": words, "seconds": secs,
+            "wps": words / secs, "peak_rss_mb": _rss_mb(), "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
 
 
 CHILDREN = {"single": child_single, "jobs": child_jobs, "naive": child_naive, "tokenize": child_tokenize,
@@ -195,6 +197,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     p.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     p.add_argument("--times", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--scale-jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.analyzers = [a for a in args.analyzers.split(",") if a]
     if args.child:
@@ -259,6 +262,14 @@ def main(argv=None) -> int:
         if prev is not None:
             print(f"      each extra copy of the corpus: {(r['seconds'] - prev[1]) / (times - prev[0]):.2f} s")
         prev = (times, r["seconds"])
+    if fig["scale"] and args.jobs > 1:
+        times = max(r["times"] for r in fig["scale"])
+        one = next(r for r in fig["scale"] if r["times"] == times)
+        r = spawn("scale", args, times=times, **{"scale-jobs": args.jobs})
+        fig["scale_jobs"] = r
+        print(f"{times:>3}× corpus with --jobs {args.jobs}: {r['wps']:>9,.0f} words/s = "
+              f"{one['seconds'] / r['seconds']:.2f}× one process on the same stream (steady state); "
+              f"peak RSS parent {r['peak_rss_mb']:,.0f} MB, worker {r['worker_peak_rss_mb']:,.0f} MB")
     if args.json:
         Path(args.json).write_text(json.dumps(fig, indent=2))
     return 0
