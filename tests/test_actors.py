@@ -69,10 +69,10 @@ def test_rusentne_tone_beats_always_neutral(shared_dir):
     report = evaluate(shared_dir / "external" / "rusentne-train" / "train_data.csv")
     assert report["covered"] > 1500
     assert report["always_neutral_macro_f1"] == 0.0
-    # the issue asks for 0.45; the hand-written lexicon reaches 0.411 (docs/actors.md):
-    # this guards against regressions below the measured figure, on the whole and on each half
-    assert report["macro_f1_pos_neg"] >= 0.40
-    assert min(report["macro_f1_halves"]) >= 0.39
+    # the issue asks for 0.45; measured 0.451 (halves 0.453 / 0.448, docs/actors.md); the floor
+    # leaves a small margin for gazetteer changes that move the covered rows
+    assert report["macro_f1_pos_neg"] >= 0.445
+    assert min(report["macro_f1_halves"]) >= 0.44
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,6 +270,9 @@ def test_tone_of_adjectives_persons_and_demonyms(analyzer):
     assert tone("Японские автомобили успешно продаются по всему миру.")["JPN"] == 0.0
     # a leader is evaluated directly, a demonym names people rather than the state
     assert tone("Токаев поддержал реформу.")["KAZ"] > tone("Казахстанцы поддержали реформу.")["KAZ"] > 0
+    # a state named as an office-holder's country gets a weak share of the clause's tone
+    office = tone("Посол Японии поддержал реформу.")["JPN"]
+    assert 0 < office < tone("Япония поддержала реформу.")["JPN"]
 
 
 def test_output_schema_cooccurrence_and_findings():
