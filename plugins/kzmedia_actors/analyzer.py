@@ -26,7 +26,7 @@ from kzmedia import Document, Lexicon, LexiconMatcher
 
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"  # 1.1: clause-scoped tone with context tier and office-holder rule
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
 TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
