@@ -15,7 +15,10 @@ How work moves:
 * ``ordered=True`` yields results in input order; ``ordered=False`` as batches finish.
 
 A document whose analysis fails inside a worker (an analyzer exception, anything unexpected)
-becomes an :class:`~kzmedia.Analysis` with an error, as in a serial run; the run goes on.
+becomes an :class:`~kzmedia.Analysis` with an error, as in a serial run; the run goes on. If a
+worker process dies (killed for memory, a crash in compiled code), the documents that were in
+flight are rerun one at a time in a one-worker pool: the one that kills its worker again is
+recorded as failed with that reason, the others get their results, and the run goes on.
 """
 
 from __future__ import annotations
@@ -321,11 +324,27 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
         payload = pipeline.spec()
         _check_spec_picklable(payload)
     max_in_flight = max_in_flight or 2 * n_jobs
-    pool = ProcessPoolExecutor(max_workers=n_jobs, mp_context=ctx, initializer=_init_worker,
-                               initargs=(payload, expected))
+    fork = method == "fork"
+
+    def new_pool(workers: int) -> ProcessPoolExecutor:
+        if fork:
+            # Move the parent's objects out of the collector's reach before forking: a worker's
+            # garbage collections would otherwise touch (and so copy) every inherited page.
+            gc.freeze()
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                   initargs=(payload, expected))
+
+    def submit(p: ProcessPoolExecutor, batch: list):
+        future = p.submit(_run_batch, batch, keep_findings)
+        if fork:
+            gc.unfreeze()  # the first submit has forked the workers (a no-op afterwards)
+        return future
+
+    pool = new_pool(n_jobs)
     pending: deque = deque()  # (future, batch) in submission order
     source = _batches(documents, batch_size)
     exhausted = False
+    crashes = 0
 
     def fill():
         nonlocal exhausted
@@ -335,14 +354,13 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             except StopIteration:
                 exhausted = True
                 return
-            pending.append((pool.submit(_run_batch, batch, keep_findings), batch))
+            pending.append((submit(pool, batch), batch))
 
     def collect(future, batch):
         try:
             shipped = future.result()
-        except BrokenProcessPool as e:
-            raise KzmediaError(f"a worker process died ({e}); the documents of the unfinished "
-                               "batches were not analysed (a results store resumes from here)") from e
+        except BrokenProcessPool:
+            raise
         except _RemoteAnalyzerError as r:
             from .errors import AnalyzerError
 
@@ -356,31 +374,71 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             return _failed_batch(batch, e)
         return [_rebuild(item, s) for item, s in zip(batch, shipped)]
 
-    frozen = method == "fork"
-    if frozen:
-        # Move the parent's objects out of the collector's reach before forking: a worker's
-        # garbage collections would otherwise touch (and so copy) every inherited page.
-        gc.freeze()
+    def isolate(items: list) -> list:
+        """After a worker died: run the suspects one by one in a one-worker pool, so the
+        document that kills its worker is named, recorded as failed, and the run goes on."""
+        nonlocal crashes
+        from .pipeline import Analysis
+
+        out = []
+        k = 0
+        while k < len(items):
+            solo = new_pool(1)
+            try:
+                futures = [submit(solo, [item]) for item in items[k:]]
+                for future in futures:
+                    item = items[k]
+                    k += 1
+                    try:
+                        out.extend(collect(future, [item]))
+                    except BrokenProcessPool:
+                        crashes += 1
+                        if crashes > MAX_WORKER_CRASHES:
+                            raise KzmediaError(f"worker processes died {crashes} times; giving up "
+                                               "(a results store resumes from here)") from None
+                        out.append(Analysis.failure(
+                            _item_id(item), "the worker process died while analysing this document "
+                            "(killed or crashed: out of memory, or a crash in a compiled library)",
+                            stage="worker"))
+                        break
+            finally:
+                solo.shutdown(wait=True, cancel_futures=True)
+        return out
+
     try:
-        fill()  # the first submit forks the workers
-        if frozen:
-            gc.unfreeze()
-            frozen = False
+        fill()
         while pending:
             if ordered:
                 future, batch = pending.popleft()
-                analyses = collect(future, batch)
             else:
                 done, _ = wait([f for f, _ in pending], return_when=FIRST_COMPLETED)
                 idx = next(i for i, (f, _) in enumerate(pending) if f in done)
                 future, batch = pending[idx]
                 del pending[idx]
+            try:
                 analyses = collect(future, batch)
+            except BrokenProcessPool:
+                # every batch in flight is lost with the pool: find the culprit among them
+                suspects = [item for b in [batch] + [b for _, b in pending] for item in b]
+                pending.clear()
+                pool.shutdown(wait=True, cancel_futures=True)
+                analyses = isolate(suspects)
+                pool = new_pool(n_jobs)
             fill()  # keep the workers busy while the caller consumes this batch
             yield from analyses
     finally:
-        if frozen:
-            gc.unfreeze()
+        gc.unfreeze()
         for future, _ in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: how many worker deaths one run tolerates before it stops
+MAX_WORKER_CRASHES = 20
+
+
+def _item_id(item) -> str:
+    doc = item.document if isinstance(item, Job) else item
+    if isinstance(doc, str):
+        return Document.from_text(doc).id
+    return getattr(doc, "id", "?")

@@ -40,6 +40,24 @@ class Shouter:
         return {"exclamations": document.text.count("!")}
 
 
+class Killer:
+    """Dies like a worker killed for running out of memory, on one marked document."""
+
+    name = "killer"
+    version = "1"
+
+    def analyze(self, document):
+        if "УБИЙЦА" in document.text:
+            os.kill(os.getpid(), 9)
+        return {"chars": len(document.text)}
+
+
+class KillerPlugin:
+    @hookimpl
+    def kzmedia_register_analyzers(self, register):
+        register(Killer())
+
+
 class TestPlugin:
     """A module-level plugin object: picklable, so spawn workers can rebuild the pipeline."""
 
@@ -209,3 +227,18 @@ def test_builtin_analyzers_on_real_articles_spawn_equals_serial(shared_dir):
     assert dumps(pipe.analyze_many(docs, n_jobs=2, batch_size=4, mp_context="spawn")) == serial
     unordered = dumps(pipe.analyze_many(docs, n_jobs=2, batch_size=5, mp_context="fork", ordered=False))
     assert sorted(unordered) == sorted(serial)
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_document_that_kills_its_worker_is_named_and_the_run_goes_on(method):
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[KillerPlugin()], use_env=False)
+    pipe = Pipeline(plugin_manager=pm)
+    texts = [f"Обычный текст номер {i}." for i in range(40)]
+    texts[13] = "Этот текст — УБИЙЦА процесса."
+    docs = [Document.from_text(t, id=f"d{i}") for i, t in enumerate(texts)]
+    out = list(pipe.analyze_many(docs, n_jobs=2, batch_size=4, mp_context=method))
+    assert [a.document_id for a in out] == [d.id for d in docs]  # order kept, nothing lost
+    failed = [a for a in out if a.errors]
+    assert [a.document_id for a in failed] == ["d13"]
+    assert "worker process died" in failed[0].errors[0]["message"]
+    assert all(a.result("killer")["chars"] == len(texts[i]) for i, a in enumerate(out) if i != 13)
