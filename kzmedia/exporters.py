@@ -92,12 +92,13 @@ def kzmedia_register_exporters(register):
 
 
 def available_exporters(pm=None) -> dict[str, Callable]:
+    """Exporters by name; a plugin's exporter under an existing name replaces the core's."""
     from .plugins import collect, default_plugin_manager
 
     out = {}
     for _plugin, args, kw in collect(pm or default_plugin_manager(), "kzmedia_register_exporters"):
         name = args[0] if args else kw["name"]
-        out[str(name)] = args[1] if len(args) > 1 else kw["exporter"]
+        out.setdefault(str(name), args[1] if len(args) > 1 else kw["exporter"])
     return out
 
 

@@ -445,7 +445,8 @@ def kzmedia_register_readers(register):
 
 
 def available_readers(pm=None) -> dict[str, ReaderInfo]:
-    """Readers by name; a plugin's reader registered under an existing name replaces the core's."""
+    """Readers by name; a plugin's reader registered under an existing name replaces the core's
+    (the core registers ``trylast``, so the first registration of a name wins)."""
     from .plugins import collect, default_plugin_manager
 
     pm = pm or default_plugin_manager()
@@ -456,7 +457,7 @@ def available_readers(pm=None) -> dict[str, ReaderInfo]:
         name = args[0] if args else kw["name"]
         read = args[1] if len(args) > 1 else kw["reader"]
         suffixes = tuple(s.lower() for s in kw.get("suffixes", args[2] if len(args) > 2 else ()))
-        out[str(name)] = ReaderInfo(str(name), read, suffixes, plugin)
+        out.setdefault(str(name), ReaderInfo(str(name), read, suffixes, plugin))
     return out
 
 

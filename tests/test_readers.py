@@ -163,3 +163,20 @@ def test_ru_news_kz_streams_with_flat_memory(shared_dir):
     assert n == 384 and chars > 1_000_000
     # streaming: reading all 384 articles needs about what reading 20 did (a few largest records)
     assert peak < max(peak_early * 3, 2_000_000), (peak_early, peak)
+
+
+def test_a_plugin_reader_replaces_the_core_reader_of_that_name(tmp_path):
+    class UpperTxt:
+        @hookimpl
+        def kzmedia_register_readers(self, register):
+            def read(path, **options):
+                with open(path, encoding="utf-8") as fh:
+                    yield Document.from_text(fh.read().upper(), id=str(path))
+            register("txt", read, suffixes=(".txt",))
+
+    pm = make_plugin_manager(load_entrypoints=False, plugins=[UpperTxt()], use_env=False)
+    p = tmp_path / "a.txt"
+    p.write_text("Астана", encoding="utf-8")
+    (doc,) = read_corpus([str(p)], pm=pm)
+    assert doc.text == "АСТАНА"
+    assert available_readers(pm)["jsonl"].plugin == "kzmedia.readers"
