@@ -5,14 +5,14 @@ analysis as it arrives, one transaction per batch. Kill the run at any moment an
 command again: documents already stored with the same content hash and the same analyzer
 fingerprints are skipped, the rest is computed, and the final store equals a clean run's. When
 one analyzer changes (its version, its lexicon version, its options or the extra lexicons given
-to it), only that analyzer is recomputed on every document.
+to it, or a data version its results declare), only that analyzer is recomputed on every document.
 
 Schema (``SCHEMA_VERSION`` 1; every JSON column holds UTF-8 JSON text)::
 
     store_info(key PRIMARY KEY, value)            schema_version, created_with
     runs(run_id PRIMARY KEY, started_at, finished_at, status,       -- running|complete|failed|interrupted
          kzmedia_version, source,                  -- JSON list of the corpus inputs
-         analyzers,                                -- JSON {name: {version, lexicon_version, fingerprint}}
+         analyzers,                                -- JSON {name: {version, lexicon_version, declared, fingerprint}}
          seen, analysed, skipped, failed)          -- document counts of the run
     documents(doc_id PRIMARY KEY, seq,             -- seq: position in the corpus stream (export order)
               content_hash,                        -- SHA-256 of the text (NULL when unreadable)
@@ -105,12 +105,29 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
+#: a short text every analyzer is run on once per store run, to read the data versions its
+#: results declare (``lexicon_version``, ``gazetteer_version``, ``tone_lexicon``...)
+_PROBE = "Казахстан и Россия подписали соглашение о транзите, а Китай предложил кредит."
+
+
+def _declared_versions(name: str, analyzer, pipeline: Pipeline) -> dict[str, str]:
+    try:
+        result = pipeline.analyze(Document.from_text(_PROBE, id="kzmedia:probe"), only=[name])
+        body = result.result(name) if name in result.results else {}
+    except Exception:  # a probe must never stop a run; the version attributes still count
+        return {}
+    return {k: v for k, v in body.items()
+            if isinstance(v, str) and k != "analyzer_version" and (k.endswith("_version") or "lexicon" in k)}
+
+
 def analyzer_fingerprints(pipeline: Pipeline) -> dict[str, dict]:
     """Per analyzer: what a stored result must match to be reused.
 
     The fingerprint covers the analyzer's ``version``, its ``lexicon_version`` (an attribute the
     built-in analyzers set in ``setup``), an optional ``fingerprint`` attribute (for analyzers
-    whose data changes without a version bump), the extra lexicons given to it and its options.
+    whose data changes without a version bump), the data versions its results declare (string
+    fields named ``*_version`` or ``*lexicon*``, read from one small probe document), the extra
+    lexicons given to it and its options.
     """
     out = {}
     for name, analyzer in pipeline.analyzers.items():
@@ -121,10 +138,11 @@ def analyzer_fingerprints(pipeline: Pipeline) -> dict[str, dict]:
                  "lexicon_version": None if lexicon_version is None else str(lexicon_version),
                  "fingerprint": None if getattr(analyzer, "fingerprint", None) is None
                  else str(analyzer.fingerprint),
+                 "declared": _declared_versions(name, analyzer, pipeline),
                  "extra_lexicons": lexicons, "options": pipeline.context.options(name)}
         digest = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:16]
         out[name] = {"version": basis["version"], "lexicon_version": basis["lexicon_version"],
-                     "fingerprint": digest}
+                     "declared": basis["declared"], "fingerprint": digest}
     return out
 
 

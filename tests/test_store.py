@@ -70,7 +70,8 @@ class ActorLike:
             if actor:
                 by.setdefault(actor, []).append({"start": t.starts[i], "end": t.ends[i], "text": t.surface(i),
                                                  "form": t.lemma(i), "role": None, "tone": "neutral"})
-        return {"actors": [{"id": k, "name": k, "kind": "state", "count": len(v), "mentions": v}
+        return {"gazetteer_version": os.environ.get("KZTEST_GAZETTEER", "g@1"),
+                "actors": [{"id": k, "name": k, "kind": "state", "count": len(v), "mentions": v}
                            for k, v in sorted(by.items())]}
 
 
@@ -172,6 +173,22 @@ def test_changed_lexicon_version_recomputes_only_that_analyzer(tmp_path, monkeyp
         s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
     assert export_jsonl(db) == export_jsonl(clean)
     assert '"lexicon_version": "lex@2"' in export_jsonl(db)
+
+
+def test_a_data_version_declared_in_results_recomputes_that_analyzer(tmp_path, monkeypatch):
+    """No attribute changes, only the gazetteer version the results declare."""
+    corpus = write_corpus(tmp_path / "c", 10)
+    db = tmp_path / "r.sqlite"
+    with Store(db) as s:
+        s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+        again = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+    assert again.analysed == 1  # only the unreadable line is tried again
+    monkeypatch.setenv("KZTEST_GAZETTEER", "g@2")
+    with Store(db) as s:
+        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+        runs = dict(s.db.execute("SELECT analyzer, GROUP_CONCAT(DISTINCT run_id) FROM results GROUP BY analyzer"))
+    assert summary.partial > 0 and runs == {"frames": "1", "actors": "3"}
+    assert '"gazetteer_version": "g@2"' in export_jsonl(db)
 
 
 def test_changed_text_recomputes_the_document(tmp_path):
