@@ -60,3 +60,19 @@ def test_console_script_runs_as_a_module():
     assert proc.returncode == 0 and proc.stdout.startswith("kzmedia ")
     proc = subprocess.run([sys.executable, "-m", "kzmedia"], capture_output=True, text=True)
     assert proc.returncode == 2
+
+
+def test_set_and_config_file_reach_the_analyzers(capsys, tmp_path, monkeypatch):
+    path = str(EXAMPLES / "alarm_eu_partnership.txt")
+    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json")
+    baseline = len(json.loads(out)["results"]["rhetoric"]["findings"])
+    assert code == 0 and baseline > 3
+    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json",
+                       "--set", "rhetoric.min_confidence=0.99")
+    assert code == 0 and len(json.loads(out)["results"]["rhetoric"]["findings"]) < baseline
+    (tmp_path / "kzmedia.toml").write_text("[rhetoric]\nmin_confidence = 0.99\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json")
+    assert code == 0 and len(json.loads(out)["results"]["rhetoric"]["findings"]) < baseline
+    code, out, err = run(capsys, "analyze", path, "--set", "rhetoric.no_such_option=1")
+    assert code == 2 and "no_such_option" in err and "Traceback" not in err

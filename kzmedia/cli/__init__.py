@@ -67,6 +67,43 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def add_pipeline_arguments(parser) -> None:
+    """The options every command that runs analyzers shares (analyze, compare, report)."""
+    from ..config import add_config_arguments
+
+    parser.add_argument("--only", action="append", metavar="NAMES",
+                        help="run only these analyzers (comma-separated)")
+    parser.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
+    parser.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
+                        help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
+    parser.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
+    parser.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    add_config_arguments(parser)
+
+
+def parse_lexicon_args(values) -> dict[str, list[str]]:
+    """``--lexicon framing=a.toml --lexicon actors=b.toml`` → ``{"framing": ["a.toml"], ...}``."""
+    out: dict[str, list[str]] = {}
+    for v in values or ():
+        if "=" not in v:
+            raise UsageError(f"--lexicon expects ANALYZER=PATH, got {v!r}")
+        name, path = v.split("=", 1)
+        out.setdefault(name.strip(), []).append(path)
+    return out
+
+
+def build_pipeline(args):
+    """A :class:`kzmedia.Pipeline` from the shared options, with the configuration file in force
+    (``kzmedia.toml`` / ``[tool.kzmedia]``) overridden by ``--set``."""
+    from ..config import cli_config
+    from ..pipeline import Pipeline
+
+    return Pipeline(split_names(args.only), strict=args.strict,
+                    disabled=split_names(args.disable) or (),
+                    config=cli_config(getattr(args, "set_options", None)),
+                    extra_lexicons=parse_lexicon_args(getattr(args, "lexicon", None)))
+
+
 def split_names(values: list[str] | None) -> list[str] | None:
     """``--only a,b --only c`` → ``['a', 'b', 'c']``."""
     if not values:

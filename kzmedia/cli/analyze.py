@@ -12,9 +12,8 @@ import json
 import sys
 import time
 
-from ..errors import KzmediaError
-from ..pipeline import Analysis, Pipeline
-from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, split_names
+from ..pipeline import Analysis
+from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
 
 #: how many failing documents are named one by one on stderr before a summary line
 MAX_REPORTED_FAILURES = 20
@@ -27,12 +26,7 @@ def add_parser(sub):
                         "('-' reads standard input)")
     p.add_argument("--format", choices=("table", "json", "jsonl"), default=None,
                    help="output format (default: table; nothing is printed with --store unless given)")
-    p.add_argument("--only", action="append", metavar="NAMES", help="run only these analyzers (comma-separated)")
-    p.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
-    p.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
-                   help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
-    p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
-    p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    add_pipeline_arguments(p)
     g = p.add_argument_group("corpus input")
     g.add_argument("--reader", metavar="NAME",
                    help="read every input with this reader (txt, jsonl, csv, html, parquet, or a plugin's); "
@@ -54,22 +48,6 @@ def add_parser(sub):
     r.add_argument("--no-text", action="store_true", help="with --store: do not keep the documents' text")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
     return p
-
-
-def parse_lexicon_args(values) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for v in values or ():
-        if "=" not in v:
-            raise UsageError(f"--lexicon expects ANALYZER=PATH, got {v!r}")
-        name, path = v.split("=", 1)
-        out.setdefault(name.strip(), []).append(path)
-    return out
-
-
-def build_pipeline(args) -> Pipeline:
-    return Pipeline(split_names(args.only), strict=args.strict,
-                    disabled=split_names(args.disable) or (),
-                    extra_lexicons=parse_lexicon_args(getattr(args, "lexicon", None)))
 
 
 def reader_options(args) -> dict:

@@ -11,8 +11,8 @@ import json
 import sys
 
 from ..pipeline import FailedDocument
-from . import EXIT_OK, EXIT_USAGE
-from .analyze import build_pipeline, read_inputs
+from . import EXIT_OK, EXIT_USAGE, add_pipeline_arguments, build_pipeline
+from .analyze import read_inputs
 
 
 def add_parser(sub):
@@ -23,12 +23,7 @@ def add_parser(sub):
     p.add_argument("--top", type=int, default=8, metavar="N", help="table: frames per kind (default 8)")
     p.add_argument("--evidence", type=int, default=5, metavar="N",
                    help="hits of evidence per frame and text in the JSON (default 5; 0 = all)")
-    p.add_argument("--only", action="append", metavar="NAMES", help="run only these analyzers (comma-separated)")
-    p.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
-    p.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
-                   help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
-    p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
-    p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    add_pipeline_arguments(p)
     return p
 
 

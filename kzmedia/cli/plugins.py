@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from ..pipeline import Pipeline
 from ..plugins import collect_analyzers, list_plugins, make_plugin_manager
 from . import split_names
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import sys
 
-from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError
-from .analyze import build_pipeline, read_inputs, reader_options
+from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
+from .analyze import read_inputs, reader_options
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -28,12 +28,7 @@ def add_parser(sub):
     p.add_argument("--title", help="page title")
     p.add_argument("--max-texts", type=int, default=25, metavar="N",
                    help="corpus view: include highlighted texts when there are at most N documents")
-    p.add_argument("--only", action="append", metavar="NAMES", help="run only these analyzers (comma-separated)")
-    p.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
-    p.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
-                   help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
-    p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
-    p.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    add_pipeline_arguments(p)
     g = p.add_argument_group("corpus input (as for 'kzmedia analyze')")
     g.add_argument("--reader", metavar="NAME", help="read every input with this reader (txt, jsonl, csv, html, ...)")
     g.add_argument("--text-field", metavar="FIELD[,FIELD]", help="record field(s) holding the text")
