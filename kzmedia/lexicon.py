@@ -368,11 +368,17 @@ class LexiconMatch:
         return document.text[self.start:self.end]
 
 
+#: bump whenever the compiled representation changes, so on-disk caches of older code miss
+_COMPILED_FORMAT = 2
+
+
 class _Compiled:
-    __slots__ = ("entry", "lexicon", "elements", "order")
+    __slots__ = ("entry", "lexicon", "elements", "order", "simple")
 
     def __init__(self, entry, lexicon, elements, order):
         self.entry, self.lexicon, self.elements, self.order = entry, lexicon, elements, order
+        # no gap and no exact-case word: matched inline by the hot loop in LexiconMatcher.match
+        self.simple = all(el[0] != _GAP and not (el[0] == _LEMMA and el[3] is not None) for el in elements)
 
 
 class LexiconMatcher:
@@ -433,7 +439,8 @@ class LexiconMatcher:
         from .cache import cached
 
         lexicons = (lexicons,) if isinstance(lexicons, Lexicon) else tuple(lexicons)
-        parts = [sorted(options.items())]
+        # this module's own source is part of the key: changed matcher code never meets stale pickles
+        parts = [_COMPILED_FORMAT, open(__file__, "rb").read(), sorted(options.items())]
         for lex in lexicons:
             parts.append((lex.name, lex.version, lex.language))
             # sets are sorted: their repr order changes with each process's hash seed
@@ -495,6 +502,7 @@ class LexiconMatcher:
         memo = self._memo
         raw: list[tuple[int, int, _Compiled]] = []
         sentence_of = None
+        n = len(infos)
         for i, info in enumerate(infos):
             norm = info[NORM]
             cands = memo.get(norm)
@@ -505,8 +513,34 @@ class LexiconMatcher:
             if sentence_of is None:
                 sentence_of = document.sentence_index()
             for c in cands:
-                end = self._match_at(tokens, i, c.elements, 0, sentence_of)
-                if end is not None and self._constraints_hold(document, tokens, i, end, c.entry, sentence_of):
+                if c.simple:
+                    # the hot path, inlined: most candidates fail on their second word
+                    end = i
+                    for el in c.elements:
+                        if end >= n:
+                            end = None
+                            break
+                        inf = infos[end]
+                        kind = el[0]
+                        if kind == _LEMMA:
+                            if inf[NORM] != el[1] and inf[LEMMA] not in el[2]:
+                                alt = inf[ALT_LEMMAS]
+                                if alt is None or el[2].isdisjoint(alt):
+                                    end = None
+                                    break
+                        elif kind == _PREFIX:
+                            if inf[KIND] != WORD or not inf[NORM].startswith(el[1]):
+                                end = None
+                                break
+                        elif inf[NORM] != el[1]:
+                            end = None
+                            break
+                        end += 1
+                else:
+                    end = self._match_at(tokens, i, c.elements, 0, sentence_of)
+                if end is not None and (c.entry.pos is None and c.entry.case is None and not c.entry.quoted
+                                        and not c.entry.sentence_initial
+                                        or self._constraints_hold(document, tokens, i, end, c.entry, sentence_of)):
                     raw.append((i, end, c))
         chosen = self._resolve(raw)
         out = []
@@ -536,7 +570,7 @@ class LexiconMatcher:
 
     def _match_at(self, tokens, i: int, elements: tuple, e: int, sentence_of) -> int | None:
         """Return the token index after a match of ``elements[e:]`` starting at ``i``, or None."""
-        n = len(tokens)
+        n = len(tokens.infos)
         while e < len(elements):
             el = elements[e]
             if el[0] == _GAP:

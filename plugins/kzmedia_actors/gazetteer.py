@@ -134,7 +134,10 @@ class Gazetteer:
 
         from kzmedia.cache import cached
 
-        parts = [Path(CURATED).read_bytes(), importlib.metadata.version("pycountry")]
+        # the curated data, pycountry's names and this module's code (a code change must not meet
+        # a gazetteer pickled by older code)
+        parts = [Path(CURATED).read_bytes(), importlib.metadata.version("pycountry"),
+                 Path(__file__).read_bytes()]
         return cached("gazetteer", parts, cls.build)
 
     @classmethod
