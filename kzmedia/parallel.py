@@ -33,7 +33,7 @@ import pickle
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -354,7 +354,16 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             except StopIteration:
                 exhausted = True
                 return
-            pending.append((submit(pool, batch), batch))
+            try:
+                future = submit(pool, batch)
+            except BrokenProcessPool as e:
+                # a worker died since the last collect: park the batch behind a failed future,
+                # so the main loop's recovery re-runs it with the other batches in flight
+                future = Future()
+                future.set_exception(e)
+                pending.append((future, batch))
+                return
+            pending.append((future, batch))
 
     def collect(future, batch):
         try:
