@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -373,6 +374,14 @@ class Document:
                     col[i] = k
             self._cache["sentence_of"] = col
         return col
+
+    def words_in(self, token_start: int, token_end: int) -> int:
+        """Number of word tokens in ``tokens[token_start:token_end]`` (O(1) after one pass)."""
+        prefix = self._cache.get("word_prefix")
+        if prefix is None:
+            prefix = self._cache["word_prefix"] = [0, *itertools.accumulate(
+                info[KIND] == WORD for info in self.tokens.infos)]
+        return prefix[token_end] - prefix[token_start]
 
     def sentence_at(self, char_offset: int) -> Segment | None:
         sents = self.sentences

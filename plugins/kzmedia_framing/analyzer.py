@@ -388,6 +388,7 @@ class _Modality:
 
     def __init__(self, document: kzmedia.Document):
         self.tokens = document.tokens
+        self.sentences = document.sentences
         self.sentence_of = document.sentence_index()
         self._hypothetical: dict[int, bool] = {}
 
@@ -416,16 +417,13 @@ class _Modality:
         flag = self._hypothetical.get(s)
         if flag is None:
             flag = False
-            k = i
-            while k > 0 and self.sentence_of[k - 1] == s:
-                k -= 1
-            tokens = self.tokens
-            while k < len(tokens) and self.sentence_of[k] == s:
-                norm = tokens.norm(k)
-                if norm in self.IRREALIS or norm in self.DENIAL_WORDS or norm.startswith(self.DENIAL_PREFIXES):
+            sentence = self.sentences[s]
+            norm = self.tokens.norm
+            for k in range(sentence.token_start, sentence.token_end):
+                word = norm(k)
+                if word in self.IRREALIS or word in self.DENIAL_WORDS or word.startswith(self.DENIAL_PREFIXES):
                     flag = True
                     break
-                k += 1
             self._hypothetical[s] = flag
         return flag
 
@@ -449,11 +447,10 @@ def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, lis
                 continue
             d = acc.setdefault(k, {})
             d[fid] = d.get(fid, 0.0) + e.weight
-    tokens = document.tokens
     out = []
     for k in sorted(acc):
         seg = segments[k]
-        words = sum(1 for i in range(seg.token_start, seg.token_end) if tokens.is_word(i)) or 1
+        words = document.words_in(seg.token_start, seg.token_end) or 1
         weights = acc[k]
         out.append({
             "index": k, "start": seg.start, "end": seg.end, "words": words,
