@@ -13,7 +13,7 @@ import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Iterator
+from typing import Any
 
 import attrs
 
@@ -384,8 +384,12 @@ class Document:
         return prefix[token_end] - prefix[token_start]
 
     def sentence_at(self, char_offset: int) -> Segment | None:
+        """The sentence covering ``char_offset``, or ``None`` (between sentences, outside text)."""
         sents = self.sentences
-        k = bisect.bisect_right([s.start for s in sents], char_offset) - 1
+        i = self.tokens.index_at(char_offset)
+        if i >= len(self.tokens):
+            return None
+        k = self.sentence_index()[i]
         if k >= 0 and sents[k].start <= char_offset < sents[k].end:
             return sents[k]
         return None
@@ -405,9 +409,6 @@ class Document:
             raise ValueError(f"finding {finding.label!r} at {finding.start}..{finding.end} "
                              f"does not match the text of document {self.id!r}")
 
-    def iter_words(self) -> Iterator[int]:
-        kinds = self.tokens.infos
-        return (i for i, info in enumerate(kinds) if info[KIND] == WORD)
 
 
 def _rebuild_document(text, id, meta, language):

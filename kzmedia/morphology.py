@@ -61,6 +61,12 @@ class PymorphyLemmatizer:
                 alt = frozenset(others)
         return lemma, p.tag.POS, str(p.tag), alt
 
+    @property
+    def analyzer(self):
+        """The underlying ``pymorphy3.MorphAnalyzer``, for plugins that need full parses or
+        lexemes: sharing it saves loading the dictionaries a second time."""
+        return self._morph
+
     def lemmas(self, word: str) -> set[str]:
         """Every normal form pymorphy3 considers possible (used to compile lexicon patterns)."""
         return {p.normal_form.replace("ё", "е") for p in self._morph.parse(word)}

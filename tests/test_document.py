@@ -159,3 +159,12 @@ def test_findings_built_from_documents_satisfy_the_invariant(text, data):
     f = doc.finding("t", "span", start, end)
     assert 0 <= f.start < f.end <= len(text) and text[f.start:f.end] == f.text
     assert Finding.from_dict(f.to_dict()) == f
+
+
+def test_sentence_at_finds_the_covering_sentence_or_none():
+    doc = Document.from_text("Первое предложение. Второе здесь.  Третье")
+    assert doc.sentence_at(5).text(doc) == "Первое предложение."
+    assert doc.sentence_at(20).text(doc) == "Второе здесь."
+    assert doc.sentence_at(19) is None  # the space between two sentences
+    assert doc.sentence_at(36).text(doc) == "Третье"
+    assert doc.sentence_at(100) is None

@@ -61,6 +61,12 @@ class Pattern:
 
 @functools.lru_cache(maxsize=1)
 def _morph():
+    """The core's Russian pymorphy3 analyzer when it is one (no second dictionary load)."""
+    from kzmedia.morphology import get_morphology
+
+    shared = getattr(get_morphology("ru").lemmatizer, "analyzer", None)
+    if shared is not None:
+        return shared
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang="ru")
