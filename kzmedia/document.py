@@ -13,6 +13,7 @@ import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 import attrs
@@ -113,10 +114,33 @@ class Tokens(Sequence):
     in hot loops, indexing (``tokens[i]``) when a readable :class:`Token` is wanted.
     """
 
-    __slots__ = ("text", "starts", "ends", "infos")
+    __slots__ = ("text", "starts", "ends", "infos", "_norms", "_forms")
 
     def __init__(self, text: str, starts: list[int], ends: list[int], infos: list[tuple]):
         self.text, self.starts, self.ends, self.infos = text, starts, ends, infos
+        self._norms = self._forms = None
+
+    # -- columns for matchers: built once per document, shared by every analyzer --------------
+    @property
+    def norms(self) -> list[str]:
+        """The folded form of every token (a column, so set and dict operations run in C)."""
+        if self._norms is None:
+            self._norms = list(map(itemgetter(NORM), self.infos))
+        return self._norms
+
+    @property
+    def forms(self) -> dict[str, tuple]:
+        """Each distinct folded form of the document → its info tuple. A matcher looks up what
+        may start at a form once per form, not once per token."""
+        if self._forms is None:
+            self._forms = dict(zip(self.norms, self.infos))
+        return self._forms
+
+    def positions(self, norms: set[str] | frozenset[str]) -> list[int]:
+        """Indices of the tokens whose folded form is in ``norms``, in text order."""
+        if not norms:
+            return []
+        return list(itertools.compress(range(len(self.infos)), map(norms.__contains__, self.norms)))
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -369,7 +369,10 @@ class LexiconMatch:
 
 
 #: bump whenever the compiled representation changes, so on-disk caches of older code miss
-_COMPILED_FORMAT = 2
+_COMPILED_FORMAT = 3
+
+#: per-matcher bound on remembered word forms (memory stays flat on endless corpora)
+_MAX_MEMO = 300_000
 
 
 class _Compiled:
@@ -404,7 +407,8 @@ class LexiconMatcher:
         self._by_norm: dict[str, list[_Compiled]] = {}
         self._by_prefix3: dict[str, list[tuple[str, _Compiled]]] = {}
         self._short_prefixes: list[tuple[str, _Compiled]] = []
-        self._memo: dict[str, tuple[_Compiled, ...]] = {}
+        self._memo: dict[str, tuple] = {}  # folded form -> plan (see _plan)
+        self._hot: set[str] = set()  # the forms whose plan is not empty
         order = 0
         for lex in self.lexicons:
             for entry in lex.entries:
@@ -424,6 +428,7 @@ class LexiconMatcher:
         state = self.__dict__.copy()
         state["_morph"] = None
         state["_memo"] = {}
+        state["_hot"] = set()
         state["_language"] = self._morph.language
         return state
 
@@ -480,11 +485,16 @@ class LexiconMatcher:
             self._by_norm.setdefault(first[1], []).append(c)
 
     def _candidates(self, norm: str, lemma: str, alt_lemmas) -> tuple[_Compiled, ...]:
+        """Every compiled entry whose first element a token of this form matches, in entry order."""
+        by_norm, by_lemma = self._by_norm, self._by_lemma
+        if (norm not in by_norm and lemma not in by_lemma and norm[:3] not in self._by_prefix3
+                and not self._short_prefixes and (not alt_lemmas or by_lemma.keys().isdisjoint(alt_lemmas))):
+            return ()  # most word forms start nothing: answer without building anything
         found: dict[int, _Compiled] = {}
-        for c in self._by_norm.get(norm, ()):
+        for c in by_norm.get(norm, ()):
             found[c.order] = c
         for lem in (lemma, *(alt_lemmas or ())):
-            for c in self._by_lemma.get(lem, ()):
+            for c in by_lemma.get(lem, ()):
                 found[c.order] = c
         for p, c in self._by_prefix3.get(norm[:3], ()):
             if norm.startswith(p):
@@ -494,27 +504,72 @@ class LexiconMatcher:
                 found[c.order] = c
         return tuple(found[k] for k in sorted(found))
 
+    def _plan(self, norm: str, lemma: str, alt_lemmas) -> tuple:
+        """What to try at a token of this form: ``(always, by_next)`` or ``()`` when nothing.
+
+        ``always`` are the candidates to try at every such token; the others are keyed by what
+        their second word may be (its form and lemmas), so "в" — the first word of dozens of
+        entries — costs one dictionary lookup on the next token instead of dozens of attempts.
+        """
+        cands = self._candidates(norm, lemma, alt_lemmas)
+        if not cands:
+            return ()
+        always: list[_Compiled] = []
+        by_next: dict[str, list[_Compiled]] = {}
+        for c in cands:
+            second = c.elements[1] if c.simple and len(c.elements) > 1 else None
+            if second is None or second[0] == _PREFIX:
+                always.append(c)
+                continue
+            for key in ({second[1]} | second[2]) if second[0] == _LEMMA else (second[1],):
+                by_next.setdefault(key, []).append(c)
+        return tuple(always), ({k: tuple(v) for k, v in by_next.items()} or None)
+
+    def _positions(self, tokens) -> list[int]:
+        """Token indices at which some entry may start (the per-form plans filled as needed)."""
+        forms = tokens.forms
+        memo, hot = self._memo, self._hot
+        new = set(forms).difference(memo)
+        if new:
+            if len(memo) + len(new) > _MAX_MEMO:
+                memo.clear()  # bounded on endless corpora; refilled from the index on demand
+                hot.clear()
+                new = set(forms)
+            plan = self._plan
+            for norm in new:
+                info = forms[norm]
+                p = memo[norm] = plan(norm, info[LEMMA], info[ALT_LEMMAS])
+                if p:
+                    hot.add(norm)
+        return tokens.positions(hot.intersection(forms))
+
     # -- matching ---------------------------------------------------------------------------
     def match(self, document: Document) -> list[LexiconMatch]:
         """All matches in text order, after the overlap policy and constraints."""
         tokens = document.tokens
-        infos = tokens.infos
+        positions = self._positions(tokens)
+        if not positions:
+            return []
+        infos, norms = tokens.infos, tokens.norms
         memo = self._memo
         raw: list[tuple[int, int, _Compiled]] = []
-        sentence_of = None
+        sentence_of = document.sentence_index()
         n = len(infos)
-        for i, info in enumerate(infos):
-            norm = info[NORM]
-            cands = memo.get(norm)
-            if cands is None:
-                cands = memo[norm] = self._candidates(norm, info[LEMMA], info[ALT_LEMMAS])
-            if not cands:
-                continue
-            if sentence_of is None:
-                sentence_of = document.sentence_index()
+        for i in positions:
+            cands, by_next = memo[norms[i]]
+            if by_next is not None and i + 1 < n:
+                nxt = infos[i + 1]
+                more = by_next.get(nxt[NORM], ())
+                for key in (nxt[LEMMA], *(nxt[ALT_LEMMAS] or ())):
+                    extra = by_next.get(key)
+                    if extra:
+                        more = tuple(dict.fromkeys(more + extra)) if more else extra
+                if more:
+                    cands = cands + more
             for c in cands:
                 if c.simple:
-                    # the hot path, inlined: most candidates fail on their second word
+                    # the hot path, inlined: check every element (the first one too: a prefix
+                    # entry still needs a word token)
                     end = i
                     for el in c.elements:
                         if end >= n:
