@@ -211,34 +211,40 @@ def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _split_sentences(tokens: Tokens, para_start_tok: int, para_end_tok: int) -> list[tuple[int, int]]:
-    """Rule-based sentence boundaries inside one paragraph, as token index ranges."""
+def _split_sentences(tokens: Tokens, para_start_tok: int, para_end_tok: int,
+                     ends_at: list[int]) -> list[tuple[int, int]]:
+    """Rule-based sentence boundaries inside one paragraph, as token index ranges.
+
+    ``ends_at``: the document's ``.!?…`` tokens (only they can end a sentence), in order.
+    """
     out = []
     begin = para_start_tok
-    i = para_start_tok
-    text = tokens.text
-    while i < para_end_tok:
-        surface = text[tokens.starts[i]:tokens.ends[i]]
-        if surface in _SENTENCE_END:
-            j = i + 1
-            # swallow runs like "?!", "..." and closing quotes/brackets
-            while j < para_end_tok and text[tokens.starts[j]:tokens.ends[j]] in '.!?…»"”)\'':
-                j += 1
-            if j >= para_end_tok:
-                break
-            nxt = text[tokens.starts[j]:tokens.ends[j]]
-            prev = tokens.norm(i - 1) if i > begin else ""
-            is_abbrev = surface == "." and (
-                prev in _ABBREVIATIONS
-                or (i > begin and len(tokens.surface(i - 1)) == 1 and tokens.surface(i - 1).isupper())
-            )
-            starts_new = nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in _OPENERS
-            if starts_new and not is_abbrev:
-                out.append((begin, j))
-                begin = j
-            i = j
-            continue
-        i += 1
+    text, starts, ends = tokens.text, tokens.starts, tokens.ends
+    resume = para_start_tok
+    for k in range(bisect.bisect_left(ends_at, para_start_tok), len(ends_at)):
+        i = ends_at[k]
+        if i >= para_end_tok:
+            break
+        if i < resume:
+            continue  # inside a run already swallowed
+        surface = text[starts[i]:ends[i]]
+        j = i + 1
+        # swallow runs like "?!", "..." and closing quotes/brackets
+        while j < para_end_tok and text[starts[j]:ends[j]] in '.!?…»"”)\'':
+            j += 1
+        if j >= para_end_tok:
+            break
+        nxt = text[starts[j]:ends[j]]
+        prev = tokens.norm(i - 1) if i > begin else ""
+        is_abbrev = surface == "." and (
+            prev in _ABBREVIATIONS
+            or (i > begin and len(tokens.surface(i - 1)) == 1 and tokens.surface(i - 1).isupper())
+        )
+        starts_new = nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in _OPENERS
+        if starts_new and not is_abbrev:
+            out.append((begin, j))
+            begin = j
+        resume = j
     if begin < para_end_tok:
         out.append((begin, para_end_tok))
     return out
@@ -359,7 +365,7 @@ class Document:
         """Number of word tokens (the denominator of every per-1,000-words figure)."""
         n = self._cache.get("words")
         if n is None:
-            n = self._cache["words"] = self.tokens.word_count()
+            n = self._cache["words"] = self.words_in(0, len(self.tokens))
         return n
 
     @property
@@ -380,9 +386,10 @@ class Document:
         s = self._cache.get("sentences")
         if s is None:
             tokens = self.tokens
+            ends_at = tokens.positions(_SENTENCE_END)
             s = []
             for para in self.paragraphs:
-                for ta, tb in _split_sentences(tokens, para.token_start, para.token_end):
+                for ta, tb in _split_sentences(tokens, para.token_start, para.token_end, ends_at):
                     if ta < tb:
                         s.append(Segment(tokens.starts[ta], tokens.ends[tb - 1], ta, tb))
             self._cache["sentences"] = s
@@ -394,8 +401,7 @@ class Document:
         if col is None:
             col = [-1] * len(self.tokens)
             for k, sent in enumerate(self.sentences):
-                for i in range(sent.token_start, sent.token_end):
-                    col[i] = k
+                col[sent.token_start:sent.token_end] = [k] * (sent.token_end - sent.token_start)
             self._cache["sentence_of"] = col
         return col
 

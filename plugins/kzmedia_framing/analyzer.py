@@ -10,6 +10,7 @@ frame's score is its weighted hits per 1,000 words. Users add or replace lexicon
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -387,12 +388,25 @@ class _Modality:
     DENIAL_WORDS = frozenset({"исключено", "исключен", "исключена"})
 
     def __init__(self, document: kzmedia.Document):
-        self.tokens = document.tokens
-        self.sentences = document.sentences
-        self.sentence_of = document.sentence_index()
-        self._hypothetical: dict[int, bool] = {}
+        self.document = document
+        self.tokens = tokens = document.tokens
+        self.sentence_of = sentence_of = document.sentence_index()
+        forms = tokens.forms
+        # where the document's negators are: most hits are nowhere near one
+        self._negators = tokens.positions(self.NEGATORS.intersection(forms))
+        denial = {w for w in forms if w in self.IRREALIS or w in self.DENIAL_WORDS
+                  or w.startswith(self.DENIAL_PREFIXES)}
+        self._hypothetical = {sentence_of[k] for k in tokens.positions(denial)}
+        self._hypothetical.discard(-1)
 
     def negated(self, i: int) -> bool:
+        negators = self._negators
+        j = bisect.bisect_left(negators, i) - 1
+        if j < 0:
+            return False
+        nearest = negators[j]
+        if i - nearest > NEGATION_WINDOW and self.document.words_in(nearest + 1, i) >= NEGATION_WINDOW:
+            return False  # the walk below would stop before reaching it
         tokens, sent = self.tokens, self.sentence_of
         seen = 0
         k = i - 1
@@ -411,21 +425,7 @@ class _Modality:
         return False
 
     def hypothetical(self, i: int) -> bool:
-        s = self.sentence_of[i]
-        if s < 0:
-            return False
-        flag = self._hypothetical.get(s)
-        if flag is None:
-            flag = False
-            sentence = self.sentences[s]
-            norm = self.tokens.norm
-            for k in range(sentence.token_start, sentence.token_end):
-                word = norm(k)
-                if word in self.IRREALIS or word in self.DENIAL_WORDS or word.startswith(self.DENIAL_PREFIXES):
-                    flag = True
-                    break
-            self._hypothetical[s] = flag
-        return flag
+        return self.sentence_of[i] in self._hypothetical
 
 
 def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]]) -> list[dict]:
@@ -436,8 +436,6 @@ def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, lis
     """
     if not segments:
         return []
-    import bisect
-
     starts = [s.start for s in segments]
     acc: dict[int, dict[str, float]] = {}
     for fid, evs in hits.items():
