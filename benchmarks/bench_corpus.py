@@ -44,6 +44,13 @@ def _docs(corpus: str, times: int = 1):
             yield d
 
 
+def _fresh(docs):
+    """New, untokenised copies of the read documents, one at a time: as in a streamed run, each
+    analysed document is dropped (the read list itself holds only text)."""
+    for d in docs:
+        yield type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d
+
+
 def _pipeline(analyzers):
     import kzmedia
 
@@ -78,12 +85,11 @@ def child_single(args) -> dict:
     setup = time.perf_counter() - t0
     docs = list(_docs(args.corpus))
     c0 = _cpu()
-    n, words, cold = _run(pipe, iter(docs))
+    n, words, cold = _run(pipe, _fresh(docs))
     cold_cpu = _cpu() - c0
     # warm = the morphology caches are warm, but the documents are new objects (tokenised again),
     # as in the middle of a long corpus
-    fresh = [type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs]
-    _n, _w, warm = _run(pipe, iter(fresh))
+    _n, _w, warm = _run(pipe, _fresh(docs))
     return {"docs": n, "words": words, "setup_s": setup, "cold_s": cold, "warm_s": warm, "cold_cpu_s": cold_cpu,
             "cold_wps": words / cold, "warm_wps": words / warm, "peak_rss_mb": _rss_mb()}
 
@@ -94,16 +100,15 @@ def child_jobs(args) -> dict:
     setup = time.perf_counter() - t0
     docs = list(_docs(args.corpus))
     c0 = _cpu()
-    n, words, secs = _run(pipe, iter(docs), n_jobs=args.jobs, batch_size=32, ordered=False,
+    n, words, secs = _run(pipe, _fresh(docs), n_jobs=args.jobs, batch_size=32, ordered=False,
                           mp_context=args.mp_context)
     out = {"docs": n, "words": words, "setup_s": setup, "seconds": secs, "wps": words / secs,
            "parent_cpu_s": _cpu() - c0, "workers_cpu_s": _cpu(resource.RUSAGE_CHILDREN),
            "parent_peak_rss_mb": _rss_mb(), "worker_peak_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
     if args.mp_context == "fork":
         # steady state (a long corpus): warm the parent's word-form cache, then fork new workers
-        _run(pipe, (type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs))
-        fresh = [type(d)(text=d.text, id=d.id, meta=d.meta) if hasattr(d, "text") else d for d in docs]
-        _n, _w, warm = _run(pipe, iter(fresh), n_jobs=args.jobs, batch_size=32, ordered=False,
+        _run(pipe, _fresh(docs))
+        _n, _w, warm = _run(pipe, _fresh(docs), n_jobs=args.jobs, batch_size=32, ordered=False,
                             mp_context="fork")
         out.update(warm_seconds=warm, warm_wps=words / warm)
     return out
@@ -131,7 +136,7 @@ def child_naive(args) -> dict:
     morphology.Morphology.__init__ = init
     pipe = _pipeline(args.analyzers)
     docs = list(_docs(args.corpus))
-    n, words, secs = _run(pipe, iter(docs))
+    n, words, secs = _run(pipe, _fresh(docs))
     # and lemmatisation alone, for orientation
     import pymorphy3
 

@@ -110,7 +110,7 @@ class Tokens(Sequence):
 
     ``starts``/``ends`` are character offsets; ``infos[i]`` is a tuple shared by every token with
     the same surface form (``norm, kind, lemma, pos, tag, alt_lemmas``; ``alt_lemmas`` holds the
-    other readings pymorphy3 allows, or ``None``). Use :meth:`norm`, :meth:`lemma` etc.
+    other readings pymorphy3 allows as a sorted tuple, or ``None``). Use :meth:`norm`, :meth:`lemma` etc.
     in hot loops, indexing (``tokens[i]``) when a readable :class:`Token` is wanted.
     """
 
@@ -153,7 +153,7 @@ class Tokens(Sequence):
             i += len(self)
         return Token(i, self.starts[i], self.ends[i], self.text[self.starts[i]:self.ends[i]],
                      info[NORM], KIND_NAMES[info[KIND]], info[LEMMA], info[POS], info[TAG],
-                     info[ALT_LEMMAS] or frozenset())
+                     frozenset(info[ALT_LEMMAS] or ()))
 
     def norm(self, i: int) -> str:
         return self.infos[i][NORM]

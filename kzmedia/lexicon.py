@@ -371,8 +371,6 @@ class LexiconMatch:
 #: bump whenever the compiled representation changes, so on-disk caches of older code miss
 _COMPILED_FORMAT = 3
 
-#: per-matcher bound on remembered word forms (memory stays flat on endless corpora)
-_MAX_MEMO = 300_000
 
 
 class _Compiled:
@@ -382,6 +380,54 @@ class _Compiled:
         self.entry, self.lexicon, self.elements, self.order = entry, lexicon, elements, order
         # no gap and no exact-case word: matched inline by the hot loop in LexiconMatcher.match
         self.simple = all(el[0] != _GAP and not (el[0] == _LEMMA and el[3] is not None) for el in elements)
+
+
+class FormMemo:
+    """What may start at a token, remembered per folded word form, for any matcher.
+
+    ``compute(norm, info)`` says what may start at a token of that form (``info`` is the token's
+    info tuple); a falsy answer means "nothing". :meth:`positions` then returns the document's
+    tokens where something may start, found with set operations over the document's distinct
+    forms (``Tokens.forms``) instead of a Python loop over every token: news text repeats forms,
+    so ``compute`` runs once per new form and most tokens are never visited. Bounded: past
+    ``max_size`` forms it starts afresh, so memory stays flat on endless corpora. Not pickled
+    (a worker process refills its own).
+    """
+
+    def __init__(self, compute, max_size: int = 300_000):
+        self.compute = compute
+        self.max_size = max_size
+        self._values: dict[str, Any] = {}
+        self._hot: set[str] = set()  # forms with a non-empty value
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, norm: str):
+        return self._values[norm]
+
+    def __getstate__(self):
+        return {"compute": self.compute, "max_size": self.max_size}
+
+    def __setstate__(self, state):
+        self.__init__(state["compute"], state["max_size"])
+
+    def positions(self, tokens) -> list[int]:
+        """Indices of the tokens whose form has a non-empty value, in text order."""
+        forms = tokens.forms
+        values, hot = self._values, self._hot
+        new = set(forms).difference(values)
+        if new:
+            if len(values) + len(new) > self.max_size:
+                values.clear()
+                hot.clear()
+                new = set(forms)
+            compute = self.compute
+            for norm in new:
+                v = values[norm] = compute(norm, forms[norm])
+                if v:
+                    hot.add(norm)
+        return tokens.positions(hot.intersection(forms))
 
 
 class LexiconMatcher:
@@ -407,8 +453,7 @@ class LexiconMatcher:
         self._by_norm: dict[str, list[_Compiled]] = {}
         self._by_prefix3: dict[str, list[tuple[str, _Compiled]]] = {}
         self._short_prefixes: list[tuple[str, _Compiled]] = []
-        self._memo: dict[str, tuple] = {}  # folded form -> plan (see _plan)
-        self._hot: set[str] = set()  # the forms whose plan is not empty
+        self._plans = FormMemo(self._plan)  # folded form -> what to try there (see _plan)
         order = 0
         for lex in self.lexicons:
             for entry in lex.entries:
@@ -424,11 +469,9 @@ class LexiconMatcher:
         return {lex.name: lex.version for lex in self.lexicons}
 
     def __getstate__(self):
-        # The morphology is per process; the per-form memo is rebuilt on demand.
+        # The morphology is per process; the per-form plans are rebuilt on demand.
         state = self.__dict__.copy()
         state["_morph"] = None
-        state["_memo"] = {}
-        state["_hot"] = set()
         state["_language"] = self._morph.language
         return state
 
@@ -504,14 +547,14 @@ class LexiconMatcher:
                 found[c.order] = c
         return tuple(found[k] for k in sorted(found))
 
-    def _plan(self, norm: str, lemma: str, alt_lemmas) -> tuple:
+    def _plan(self, norm: str, info: tuple) -> tuple:
         """What to try at a token of this form: ``(always, by_next)`` or ``()`` when nothing.
 
         ``always`` are the candidates to try at every such token; the others are keyed by what
         their second word may be (its form and lemmas), so "в" — the first word of dozens of
         entries — costs one dictionary lookup on the next token instead of dozens of attempts.
         """
-        cands = self._candidates(norm, lemma, alt_lemmas)
+        cands = self._candidates(norm, info[LEMMA], info[ALT_LEMMAS])
         if not cands:
             return ()
         always: list[_Compiled] = []
@@ -525,38 +568,20 @@ class LexiconMatcher:
                 by_next.setdefault(key, []).append(c)
         return tuple(always), ({k: tuple(v) for k, v in by_next.items()} or None)
 
-    def _positions(self, tokens) -> list[int]:
-        """Token indices at which some entry may start (the per-form plans filled as needed)."""
-        forms = tokens.forms
-        memo, hot = self._memo, self._hot
-        new = set(forms).difference(memo)
-        if new:
-            if len(memo) + len(new) > _MAX_MEMO:
-                memo.clear()  # bounded on endless corpora; refilled from the index on demand
-                hot.clear()
-                new = set(forms)
-            plan = self._plan
-            for norm in new:
-                info = forms[norm]
-                p = memo[norm] = plan(norm, info[LEMMA], info[ALT_LEMMAS])
-                if p:
-                    hot.add(norm)
-        return tokens.positions(hot.intersection(forms))
-
     # -- matching ---------------------------------------------------------------------------
     def match(self, document: Document) -> list[LexiconMatch]:
         """All matches in text order, after the overlap policy and constraints."""
         tokens = document.tokens
-        positions = self._positions(tokens)
+        plans = self._plans
+        positions = plans.positions(tokens)
         if not positions:
             return []
         infos, norms = tokens.infos, tokens.norms
-        memo = self._memo
         raw: list[tuple[int, int, _Compiled]] = []
         sentence_of = document.sentence_index()
         n = len(infos)
         for i in positions:
-            cands, by_next = memo[norms[i]]
+            cands, by_next = plans[norms[i]]
             if by_next is not None and i + 1 < n:
                 nxt = infos[i + 1]
                 more = by_next.get(nxt[NORM], ())
@@ -720,5 +745,5 @@ def match_lexicon(document: Document, lexicon: Lexicon, **options: Any) -> list[
     return LexiconMatcher(lexicon, **options).match(document)
 
 
-__all__ = ["Category", "Lexicon", "LexiconEntry", "LexiconMatch", "LexiconMatcher", "match_lexicon",
+__all__ = ["Category", "FormMemo", "Lexicon", "LexiconEntry", "LexiconMatch", "LexiconMatcher", "match_lexicon",
            "NEGATORS", "OVERLAP_POLICIES"]

@@ -32,6 +32,12 @@ class Lemmatizer(Protocol):
         """Return ``(lemma, part_of_speech, grammatical_tag)`` for one folded word form."""
 
 
+def _plain(grammeme) -> str | None:
+    # pymorphy3's grammemes are str subclasses with instance state: plain str keeps the cached
+    # token-info tuples free of objects the garbage collector must keep scanning
+    return None if grammeme is None else str(grammeme)
+
+
 class PymorphyLemmatizer:
     """Russian (or Ukrainian) lemmatizer on pymorphy3, first-ranked parse."""
 
@@ -45,11 +51,14 @@ class PymorphyLemmatizer:
 
     def parse(self, word: str) -> tuple[str, str | None, str | None]:
         p = self._morph.parse(word)[0]
-        return p.normal_form.replace("ё", "е"), p.tag.POS, str(p.tag)
+        return p.normal_form.replace("ё", "е"), _plain(p.tag.POS), str(p.tag)
 
-    def parse_all(self, word: str) -> tuple[str, str | None, str | None, frozenset[str] | None]:
+    def parse_all(self, word: str) -> tuple[str, str | None, str | None, tuple[str, ...] | None]:
         """Like :meth:`parse`, plus the other possible lemmas ("Астану" → астан *or* астана),
-        so lexicon matching does not depend on which reading pymorphy3 ranks first."""
+        so lexicon matching does not depend on which reading pymorphy3 ranks first.
+
+        The other lemmas come as a sorted tuple, not a set: a tuple of strings is invisible to
+        the garbage collector, and the word-form cache holds tens of thousands of them."""
         parses = self._morph.parse(word)
         p = parses[0]
         lemma = p.normal_form.replace("ё", "е")
@@ -58,8 +67,8 @@ class PymorphyLemmatizer:
             others = {q.normal_form.replace("ё", "е") for q in parses[1:]}
             others.discard(lemma)
             if others:
-                alt = frozenset(others)
-        return lemma, p.tag.POS, str(p.tag), alt
+                alt = tuple(sorted(others))
+        return lemma, _plain(p.tag.POS), str(p.tag), alt
 
     @property
     def analyzer(self):

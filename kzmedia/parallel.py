@@ -179,6 +179,8 @@ def _init_worker(payload, expected_versions):
             _worker_pipeline = payload
         else:
             _worker_pipeline = Pipeline.from_spec(payload)
+        # what set-up built lives as long as the worker: keep the collector from rescanning it
+        gc.freeze()
         got = _worker_pipeline.versions
         if got != expected_versions:
             raise PluginError(f"a worker process rebuilt a different pipeline: analyzers {got} "

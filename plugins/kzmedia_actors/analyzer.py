@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, Lexicon, LexiconMatcher
+from kzmedia import Document, FormMemo, Lexicon, LexiconMatcher
 
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
 
@@ -45,7 +45,6 @@ _DECAY = 8.0
 #: a person is the direct target of praise and blame; a demonym names people, not the state
 _FORM_SCALE = {"person": 2.0, "demonym": 0.5}
 _OFFICE_SCALE = 0.3
-_MAX_MEMO = 300_000
 
 
 class ActorsResult:
@@ -82,14 +81,13 @@ class ActorsAnalyzer:
         self._gazetteer = gazetteer
         self._tone_lexicon = tone_lexicon
         self._tone = None
-        self._memo: dict[str, Any] = {}
+        self._starts = FormMemo(self._starting)
 
     def __getstate__(self):
-        # the compiled tone matcher and the per-form memo are rebuilt lazily in the receiving
-        # process (worker processes under "spawn"); the gazetteer and lexicon are plain data
+        # the compiled tone matcher is rebuilt lazily in the receiving process (worker processes
+        # under "spawn"), the per-form memo refills itself; the gazetteer and lexicon are plain data
         state = dict(self.__dict__)
         state["_tone"] = None
-        state["_memo"] = {}
         return state
 
     # -- set-up -------------------------------------------------------------------------------
@@ -106,7 +104,7 @@ class ActorsAnalyzer:
         actor_lexicons = [lx for lx in lexicons if lx not in tone_extra]
         if files or actor_lexicons:
             self._gazetteer = Gazetteer.build(files, actor_lexicons)
-            self._memo = {}
+            self._starts = FormMemo(self._starting)
         if opts.get("tone"):
             tone_extra.append(Lexicon.load(opts["tone"]))
         if tone_extra:
@@ -132,6 +130,9 @@ class ActorsAnalyzer:
         return self._tone
 
     # -- candidates per word form ---------------------------------------------------------------
+    def _starting(self, norm: str, info: tuple) -> tuple:
+        return self._candidates(norm, info[2])
+
     def _candidates(self, norm: str, lemma: str) -> tuple:
         """What may start at a token with this folded form: ``("seq", patterns)``,
         ``("stance", actor, stance)`` or ``("compound", parts)``; () when nothing."""
@@ -173,18 +174,9 @@ class ActorsAnalyzer:
         infos = tokens.infos
         starts, ends = tokens.starts, tokens.ends
         text = document.text
-        memo = self._memo
         n = len(infos)
-        found = []
-        for i in range(n):
-            info = infos[i]
-            cand = memo.get(info[0])
-            if cand is None:
-                if len(memo) > _MAX_MEMO:
-                    memo.clear()  # bounded on endless corpora; refilled from the gazetteer index
-                cand = memo[info[0]] = self._candidates(info[0], info[2])
-            if cand:
-                found.append((i, cand))
+        starts_here, norms = self._starts, tokens.norms
+        found = [(i, starts_here[norms[i]]) for i in starts_here.positions(tokens)]
         if not found:
             return []
         raw = []
