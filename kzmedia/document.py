@@ -114,10 +114,14 @@ class Tokens(Sequence):
     in hot loops, indexing (``tokens[i]``) when a readable :class:`Token` is wanted.
     """
 
-    __slots__ = ("text", "starts", "ends", "infos", "_norms", "_forms")
+    __slots__ = ("text", "starts", "ends", "infos", "source", "_norms", "_forms")
 
-    def __init__(self, text: str, starts: list[int], ends: list[int], infos: list[tuple]):
+    def __init__(self, text: str, starts: list[int], ends: list[int], infos: list[tuple],
+                 source: tuple | None = None):
         self.text, self.starts, self.ends, self.infos = text, starts, ends, infos
+        #: ``(morphology, generation)`` when every info came from that morphology's current
+        #: vocabulary (lets a :class:`kzmedia.FormMemo` skip checking the forms one by one)
+        self.source = source
         self._norms = self._forms = None
 
     # -- columns for matchers: built once per document, shared by every analyzer --------------
@@ -196,19 +200,12 @@ _ABBREVIATIONS = frozenset(
 _OPENERS = "«\"„“'([—–-"
 
 
+_PARAGRAPH = re.compile(r"\S(?:[^\r\n]*\S)?")  # a line, without its leading/trailing blanks
+
+
 def _paragraph_bounds(text: str) -> list[tuple[int, int]]:
     """Each non-blank line is a paragraph (the unit of SemEval and of most news sites)."""
-    out = []
-    for m in re.finditer(r"[^\r\n]+", text):
-        a, b = m.span()
-        seg = m.group()
-        stripped = seg.strip()
-        if not stripped:
-            continue
-        a += len(seg) - len(seg.lstrip())
-        b -= len(seg) - len(seg.rstrip())
-        out.append((a, b))
-    return out
+    return [m.span() for m in _PARAGRAPH.finditer(text)]
 
 
 def _split_sentences(tokens: Tokens, para_start_tok: int, para_end_tok: int,
@@ -356,8 +353,12 @@ class Document:
     def tokens(self) -> Tokens:
         t = self._cache.get("tokens")
         if t is None:
-            starts, ends, infos = get_morphology(self.language).tokenize(self.text)
-            t = self._cache["tokens"] = Tokens(self.text, starts, ends, infos)
+            morphology = get_morphology(self.language)
+            generation = morphology.generation
+            starts, ends, infos = morphology.tokenize(self.text)
+            # a cache reset in the middle of this text: some infos predate the new vocabulary
+            source = (morphology, generation) if morphology.generation == generation else None
+            t = self._cache["tokens"] = Tokens(self.text, starts, ends, infos, source)
         return t
 
     @property
@@ -409,8 +410,8 @@ class Document:
         """Number of word tokens in ``tokens[token_start:token_end]`` (O(1) after one pass)."""
         prefix = self._cache.get("word_prefix")
         if prefix is None:
-            prefix = self._cache["word_prefix"] = [0, *itertools.accumulate(
-                info[KIND] == WORD for info in self.tokens.infos)]
+            prefix = self._cache["word_prefix"] = [0, *itertools.accumulate(  # the column, in C
+                map(WORD.__eq__, map(itemgetter(KIND), self.tokens.infos)))]
         return prefix[token_end] - prefix[token_start]
 
     def sentence_at(self, char_offset: int) -> Segment | None:

@@ -387,11 +387,12 @@ class FormMemo:
 
     ``compute(norm, info)`` says what may start at a token of that form (``info`` is the token's
     info tuple); a falsy answer means "nothing". :meth:`positions` then returns the document's
-    tokens where something may start, found with set operations over the document's distinct
-    forms (``Tokens.forms``) instead of a Python loop over every token: news text repeats forms,
-    so ``compute`` runs once per new form and most tokens are never visited. Bounded: past
-    ``max_size`` forms it starts afresh, so memory stays flat on endless corpora. Not pickled
-    (a worker process refills its own).
+    tokens where something may start, found with set operations instead of a Python loop over
+    every token. News text repeats forms, so ``compute`` runs once per form, and for documents
+    tokenised by the process's morphology the memo catches up on that morphology's vocabulary
+    (the forms met since the last call) instead of checking each document's forms. Bounded: it
+    starts afresh with the morphology's cache, or past ``max_size`` forms, so memory stays flat
+    on endless corpora. Not pickled (a worker process refills its own).
     """
 
     def __init__(self, compute, max_size: int = 300_000):
@@ -399,6 +400,8 @@ class FormMemo:
         self.max_size = max_size
         self._values: dict[str, Any] = {}
         self._hot: set[str] = set()  # forms with a non-empty value
+        self._source = None  # (morphology, generation) whose vocabulary[:_seen] is in _values
+        self._seen = 0
 
     def __len__(self) -> int:
         return len(self._values)
@@ -412,22 +415,39 @@ class FormMemo:
     def __setstate__(self, state):
         self.__init__(state["compute"], state["max_size"])
 
+    def _add(self, infos) -> None:
+        values, hot, compute = self._values, self._hot, self.compute
+        for info in infos:
+            norm = info[0]
+            v = values[norm] = compute(norm, info)
+            if v:
+                hot.add(norm)
+
+    def _reset(self, source=None) -> None:
+        self._values.clear()
+        self._hot.clear()
+        self._source, self._seen = source, 0
+
     def positions(self, tokens) -> list[int]:
         """Indices of the tokens whose form has a non-empty value, in text order."""
         forms = tokens.forms
-        values, hot = self._values, self._hot
-        new = set(forms).difference(values)
-        if new:
-            if len(values) + len(new) > self.max_size:
-                values.clear()
-                hot.clear()
-                new = set(forms)
-            compute = self.compute
-            for norm in new:
-                v = values[norm] = compute(norm, forms[norm])
-                if v:
-                    hot.add(norm)
-        return tokens.positions(hot.intersection(forms))
+        source = tokens.source
+        if source is not None and source[0].generation == source[1]:
+            if source != self._source:
+                self._reset(source)  # another language, or the morphology started afresh
+            vocabulary = source[0].vocabulary
+            if self._seen < len(vocabulary):
+                self._add(vocabulary[self._seen:])
+                self._seen = len(vocabulary)
+        else:
+            values = self._values
+            new = [forms[f] for f in forms if f not in values]
+            if new:
+                if len(values) + len(new) > self.max_size:
+                    self._reset()
+                    new = list(forms.values())
+                self._add(new)
+        return tokens.positions(self._hot.intersection(forms))
 
 
 class LexiconMatcher:

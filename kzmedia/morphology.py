@@ -106,6 +106,11 @@ class Morphology:
         self.max_cache = max_cache
         self._cache: dict[str, tuple] = {}
         self._by_norm: dict[str, tuple] = {}
+        #: every distinct folded form met so far (its info tuple), in order of first sight: a
+        #: :class:`kzmedia.FormMemo` catches up on the new ones without looking at documents
+        self.vocabulary: list[tuple] = []
+        #: bumped whenever the caches start afresh (``vocabulary`` is then a new, empty list)
+        self.generation = 0
         self._parse_all = getattr(lemmatizer, "parse_all", None)  # optional richer protocol
 
     def info(self, surface: str) -> tuple:
@@ -133,9 +138,12 @@ class Morphology:
             else:
                 lemma, pos, tag = norm, None, None
             hit = self._by_norm[norm] = (norm, kind, lemma, pos, tag, alt)
+            self.vocabulary.append(hit)
         if len(self._cache) >= self.max_cache:
             self._cache.clear()  # crude but bounded: memory stays flat on endless corpora
             self._by_norm.clear()
+            self.vocabulary = []
+            self.generation += 1
         self._cache[surface] = hit
         return hit
 

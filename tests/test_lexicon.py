@@ -171,11 +171,58 @@ def test_matching_is_linear_in_document_length():
     lexicon = lex('[categories.x]\nterms = [' + ", ".join(f'"слово{i} угроза"' for i in range(300))
                   + ', "военная угроза"]\n')
     matcher = LexiconMatcher(lexicon)
+    computed = []
+    plan = matcher._plans.compute
+    matcher._plans.compute = lambda norm, info: computed.append(norm) or plan(norm, info)
     small = Document.from_text("Военная угроза растёт. " * 50)
     big = Document.from_text("Военная угроза растёт. " * 500)
-    assert len(matcher.match(big)) == 10 * len(matcher.match(small)) == 500
-    # the per-form memo means one candidate computation per distinct word form, whatever the length
-    assert len(matcher._plans) <= 5
+    n_small = len(matcher.match(small))
+    after_small = len(computed)
+    assert 10 * n_small == len(matcher.match(big)) == 500
+    # the per-form memo: one candidate computation per distinct word form, whatever the length
+    assert len(computed) == len(set(computed))
+    assert {"военная", "угроза", "растет"} <= set(computed)
+    assert len(computed) == after_small  # the big text brought no new form, so no new work
+
+
+FORM_MEMO_TEXTS = [
+    "Военная угроза растёт, а мягкая аннексия продолжается.",
+    "Мягкую аннексию называют партнёрством; военной угрозы никто не видит.",
+    "Угрозы военного характера обсуждали в Астане. Аннексия? Нет, сотрудничество.",
+]
+
+
+def _spans(matcher, doc):
+    return [(m.start, m.end, m.entry.id) for m in matcher.match(doc)]
+
+
+def test_form_memo_gives_the_same_matches_whichever_way_it_learns_forms():
+    """Documents tokenised elsewhere (no morphology source), and a morphology whose cache starts
+    afresh mid-corpus, must not change a single match."""
+    from kzmedia.document import Tokens
+    from kzmedia.morphology import PymorphyLemmatizer, get_morphology, register_lemmatizer
+
+    lexicon = lex('[categories.x]\nterms = ["военная угроза", "мягкая аннексия", "аннексия", "угроз*"]\n')
+    expected = [_spans(LexiconMatcher(lexicon), Document.from_text(t)) for t in FORM_MEMO_TEXTS]
+    assert [FORM_MEMO_TEXTS[1][a:b] for a, b, _ in expected[1]] == ["Мягкую аннексию", "военной угрозы"]
+    assert all(expected)
+
+    matcher = LexiconMatcher(lexicon)
+    for text, want in zip(FORM_MEMO_TEXTS, expected):
+        tokens = Document.from_text(text).tokens
+        orphan = Document.from_text(text)
+        orphan._cache["tokens"] = Tokens(text, tokens.starts, tokens.ends, tokens.infos)  # source=None
+        assert orphan.tokens.source is None
+        assert _spans(matcher, orphan) == want
+
+    # a morphology of its own (empty caches) that starts afresh every few forms
+    register_lemmatizer("ru-tiny-cache", lambda: PymorphyLemmatizer("ru"))
+    morphology = get_morphology("ru-tiny-cache")
+    morphology.max_cache = 8
+    matcher = LexiconMatcher(lexicon, language="ru-tiny-cache")
+    got = [_spans(matcher, Document.from_text(t, language="ru-tiny-cache")) for t in FORM_MEMO_TEXTS * 2]
+    assert got == expected * 2
+    assert morphology.generation > 3
 
 
 def test_cached_matcher_is_reused_across_processes_and_invalidated_by_changes(tmp_path, monkeypatch):

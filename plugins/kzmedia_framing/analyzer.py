@@ -225,6 +225,7 @@ class FramingAnalyzer:
         self._own_options = dict(options)
         self._options = dict(options)
         self._matcher: kzmedia.LexiconMatcher | None = None
+        self._denials = kzmedia.FormMemo(_Modality.is_denial)
 
     # -- set-up -----------------------------------------------------------------------------
     def setup(self, context) -> None:
@@ -281,7 +282,7 @@ class FramingAnalyzer:
         """Frame id → evidence in text order. One span counts once per frame (the heaviest entry)."""
         matcher = self.matcher
         text = document.text
-        modality = _Modality(document)
+        modality = _Modality(document, self._denials)
         best: dict[tuple[str, int, int], Evidence] = {}
         for m in matcher.match(document):
             if m.entry.weight <= 0:
@@ -387,17 +388,19 @@ class _Modality:
     DENIAL_PREFIXES = ("невозмож", "маловероят", "немыслим")
     DENIAL_WORDS = frozenset({"исключено", "исключен", "исключена"})
 
-    def __init__(self, document: kzmedia.Document):
+    def __init__(self, document: kzmedia.Document, denials: kzmedia.FormMemo):
         self.document = document
         self.tokens = tokens = document.tokens
         self.sentence_of = sentence_of = document.sentence_index()
-        forms = tokens.forms
         # where the document's negators are: most hits are nowhere near one
-        self._negators = tokens.positions(self.NEGATORS.intersection(forms))
-        denial = {w for w in forms if w in self.IRREALIS or w in self.DENIAL_WORDS
-                  or w.startswith(self.DENIAL_PREFIXES)}
-        self._hypothetical = {sentence_of[k] for k in tokens.positions(denial)}
+        self._negators = tokens.positions(self.NEGATORS.intersection(tokens.forms))
+        self._hypothetical = {sentence_of[k] for k in denials.positions(tokens)}
         self._hypothetical.discard(-1)
+
+    @classmethod
+    def is_denial(cls, norm: str, info: tuple) -> bool:
+        """Does this word make its sentence hypothetical (for :class:`kzmedia.FormMemo`)?"""
+        return norm in cls.IRREALIS or norm in cls.DENIAL_WORDS or norm.startswith(cls.DENIAL_PREFIXES)
 
     def negated(self, i: int) -> bool:
         negators = self._negators
@@ -449,10 +452,10 @@ def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, lis
     for k in sorted(acc):
         seg = segments[k]
         words = document.words_in(seg.token_start, seg.token_end) or 1
-        weights = acc[k]
+        weights = sorted(acc[k].items(), key=lambda kv: -kv[1])
         out.append({
             "index": k, "start": seg.start, "end": seg.end, "words": words,
-            "weights": {f: round(w, 3) for f, w in sorted(weights.items(), key=lambda kv: -kv[1])},
-            "scores": {f: round(1000.0 * w / words, 2) for f, w in sorted(weights.items(), key=lambda kv: -kv[1])},
+            "weights": {f: round(w, 3) for f, w in weights},
+            "scores": {f: round(1000.0 * w / words, 2) for f, w in weights},
         })
     return out
