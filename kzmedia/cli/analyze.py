@@ -41,8 +41,8 @@ def add_parser(sub):
     r = p.add_argument_group("running")
     r.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="worker processes (0 = one per CPU; default 1)")
-    r.add_argument("--batch-size", type=int, default=32, metavar="N",
-                   help="with --jobs: documents sent to a worker at a time (default 32)")
+    r.add_argument("--batch-size", type=int, default=16, metavar="N",
+                   help="with --jobs: documents sent to a worker at a time (default 16)")
     r.add_argument("--store", metavar="PATH",
                    help="write results into this SQLite store (resumable: stored documents are skipped)")
     r.add_argument("--no-text", action="store_true", help="with --store: do not keep the documents' text")
