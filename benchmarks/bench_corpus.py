@@ -1,9 +1,11 @@
 """Corpus benchmark: the full pipeline over the ru-news-kz articles (real text, ~6 MB).
 
-    python benchmarks/bench_corpus.py [--corpus PATH] [--jobs 2] [--scales 1,4,16] [--json OUT]
+    python benchmarks/bench_corpus.py [--corpus PATH] [--jobs 2] [--scales 1,4,16] [--output dict|jsonl]
+                                      [--repeat N] [--json OUT]
 
 Prints, in one run: words/s in one process (cold: first pass, caches empty; warm: second pass
-over new document objects, word-form caches warm),
+over new document objects, word-form caches warm; unseen: the second half of the corpus after
+the first half, i.e. new articles in the middle of a long corpus),
 words/s with ``--jobs N`` worker processes, peak RSS per process, the same job done the naive way
 (pymorphy3 parse per token, no word-form cache) and the cost at 1×, 4× and 16× the corpus
 (streamed; peak RSS shows whether memory stays flat). Every measurement runs in a fresh Python
@@ -57,17 +59,26 @@ def _pipeline(analyzers):
     return kzmedia.Pipeline(analyzers)
 
 
+#: what the job produces per document: "dict" (the JSON-ready dict, as a Python caller gets
+#: it) or "jsonl" (the line `kzmedia analyze --format jsonl` writes)
+OUTPUT = "dict"
+
+
 def _run(pipe, docs, n_jobs=1, **kw) -> tuple[int, int, float]:
     from kzmedia.parallel import analyze_parallel
 
     words = n = 0
     t0 = time.perf_counter()
     # as `kzmedia analyze --jobs N` does: only the JSON crosses the process boundary
-    stream = pipe.analyze_many(docs) if n_jobs == 1 else analyze_parallel(pipe, docs, n_jobs=n_jobs,
-                                                                           keep_findings=False, **kw)
+    stream = pipe.analyze_many(docs) if n_jobs == 1 else analyze_parallel(
+        pipe, docs, n_jobs=n_jobs, keep_findings=False, as_json=OUTPUT == "jsonl", **kw)
     for a in stream:
-        d = a.to_dict()  # part of the job: the JSON-ready result
-        words += d["document"]["words"]
+        if OUTPUT == "jsonl":
+            a.to_json()  # part of the job: the JSON line
+            words += a.document.words if a.document is not None else 0
+        else:
+            d = a.to_dict()  # part of the job: the JSON-ready result
+            words += d["document"]["words"]
         n += 1
     return n, words, time.perf_counter() - t0
 
@@ -195,6 +206,7 @@ CHILDREN = {"single": child_single, "unseen": child_unseen, "jobs": child_jobs, 
 
 def spawn(mode: str, args, **extra) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--corpus", args.corpus, "--jobs", str(args.jobs),
+           "--output", args.output,
            "--analyzers", ",".join(args.analyzers), "--mp-context", args.mp_context]
     for k, v in extra.items():
         cmd += [f"--{k}", str(v)]
@@ -213,12 +225,17 @@ def main(argv=None) -> int:
     p.add_argument("--repeat", type=int, default=1,
                    help="run the single-process and --jobs measurements N times, alternating, and keep "
                         "the best of each (a shared machine is noisy)")
+    p.add_argument("--output", choices=("dict", "jsonl"), default="dict",
+                   help="what the job produces per document: the JSON-ready dict (Python API, default) "
+                        "or the JSON line `kzmedia analyze --format jsonl` writes")
     p.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
     p.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     p.add_argument("--times", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--scale-jobs", type=int, default=1, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.analyzers = [a for a in args.analyzers.split(",") if a]
+    global OUTPUT
+    OUTPUT = args.output
     if args.child:
         print(json.dumps(CHILDREN[args.child](args)))
         return 0
@@ -232,7 +249,7 @@ def main(argv=None) -> int:
 
     print(f"kzmedia {kzmedia.__version__} · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
           f"analyzers {', '.join(args.analyzers)}")
-    print(f"corpus: {args.corpus}")
+    print(f"corpus: {args.corpus}; per document the job produces: {args.output}")
     fig: dict = {}
     fig["tokenize"] = t = spawn("tokenize", args)
     print(f"tokenise + cached lemmatisation alone:   {t['wps']:>11,.0f} words/s")

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import importlib
 import inspect
+import json
 import marshal
 import multiprocessing
 import os
@@ -61,28 +62,38 @@ class ShippedResult:
     The JSON-ready dict travels as a :mod:`marshal` blob (about twice as fast to decode as a
     pickle of the same dicts; pickle when the data is not plain) and is decoded in the parent only
     when asked. Results are often larger than the text itself, and decoding is work the single
-    parent process must do for every worker, so it is kept small. Rich findings (from an
-    analyzer's ``findings()``) travel only when the caller wants them (``keep_findings``).
+    parent process must do for every worker, so it is kept small. When the caller only wants JSON
+    text (``kzmedia analyze --format jsonl``), the worker encodes it and the parent merely writes
+    it (:meth:`kzmedia.Analysis.to_json`). Rich findings (from an analyzer's ``findings()``)
+    travel only when the caller wants them (``keep_findings``).
     """
 
-    __slots__ = ("_blob", "_marshal", "_data", "_findings")
+    __slots__ = ("_blob", "_format", "_data", "_findings")
 
-    def __init__(self, blob: bytes, is_marshal: bool, findings: list[Finding] | None):
+    def __init__(self, blob: bytes | str, fmt: str, findings: list[Finding] | None):
         self._blob = blob
-        self._marshal = is_marshal
+        self._format = fmt  # "marshal", "pickle" or "json"
         self._data = None
         self._findings = findings
 
     @classmethod
-    def pack(cls, data: dict, findings: list[Finding] | None) -> "ShippedResult":
+    def pack(cls, data: dict, findings: list[Finding] | None, as_json: bool = False) -> "ShippedResult":
+        if as_json:
+            return cls(json.dumps(data, ensure_ascii=False), "json", findings)
         try:
-            return cls(marshal.dumps(data), True, findings)
+            return cls(marshal.dumps(data), "marshal", findings)
         except ValueError:  # not plain data (an attrs object, a set...): pickle it
-            return cls(pickle.dumps(data, protocol=5), False, findings)
+            return cls(pickle.dumps(data, protocol=5), "pickle", findings)
+
+    @property
+    def json_text(self) -> str | None:
+        """The result as JSON text when it travelled that way, else ``None``."""
+        return self._blob if self._format == "json" else None
 
     def to_dict(self) -> dict:
         if self._data is None:
-            self._data = marshal.loads(self._blob) if self._marshal else pickle.loads(self._blob)
+            loads = {"marshal": marshal.loads, "pickle": pickle.loads, "json": json.loads}[self._format]
+            self._data = loads(self._blob)
         return self._data
 
     def findings(self) -> list[Finding]:
@@ -101,7 +112,7 @@ class ShippedResult:
         return out
 
     def __reduce__(self):
-        return (ShippedResult, (self._blob, self._marshal, self._findings))
+        return (ShippedResult, (self._blob, self._format, self._findings))
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,14 +208,14 @@ def run_job(pipeline, item) -> "Analysis":  # noqa: F821
     return pipeline.analyze(item)
 
 
-def _ship(analysis, keep_findings: bool = True) -> tuple:
+def _ship(analysis, keep_findings: bool = True, as_json: bool = False) -> tuple:
     results = {}
     for name, raw in analysis.results.items():
         data = analysis.result(name)
         findings = None
         if keep_findings and callable(getattr(raw, "findings", None)):
             findings = list(raw.findings())
-        results[name] = ShippedResult.pack(data, findings)
+        results[name] = ShippedResult.pack(data, findings, as_json)
     doc = analysis.document
     words = None
     if doc is not None:
@@ -235,7 +246,7 @@ def _picklable(e: BaseException) -> BaseException:
         return KzmediaError(str(e)) if isinstance(e, KzmediaError) else RuntimeError(f"{type(e).__name__}: {e}")
 
 
-def _run_batch(items: Sequence, keep_findings: bool = True) -> list[tuple]:
+def _run_batch(items: Sequence, keep_findings: bool = True, as_json: bool = False) -> list[tuple]:
     from .pipeline import Analysis
 
     if _worker_error is not None:
@@ -252,7 +263,7 @@ def _run_batch(items: Sequence, keep_findings: bool = True) -> list[tuple]:
             doc_id = getattr(doc, "id", "?")
             analysis = Analysis.failure(doc_id, f"{type(e).__name__}: {e}", stage="worker")
         try:
-            out.append(_ship(analysis, keep_findings))
+            out.append(_ship(analysis, keep_findings, as_json))
         except Exception as e:
             doc_id = analysis.document_id
             out.append(_ship(Analysis.failure(doc_id, f"result could not be prepared: {type(e).__name__}: {e}",
@@ -304,13 +315,17 @@ def _failed_batch(batch: list, exc: BaseException) -> list:
 
 def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered: bool = True,
                      batch_size: int = 16, mp_context: str | None = None,
-                     max_in_flight: int | None = None, keep_findings: bool = True) -> Iterator:
+                     max_in_flight: int | None = None, keep_findings: bool = True,
+                     as_json: bool = False) -> Iterator:
     """Analyse ``documents`` in ``n_jobs`` worker processes; yields :class:`~kzmedia.Analysis`.
 
     ``mp_context``: ``"fork"``, ``"spawn"`` or ``"forkserver"`` (default: ``fork`` on Linux,
     else the platform's default). ``n_jobs <= 0`` means one worker per CPU.
     ``keep_findings=False``: ``Analysis.findings`` is then derived from the results' JSON
     ``findings`` lists only (cheaper; the CLI and the results store need only the JSON).
+    ``as_json=True``: workers also encode each result as JSON text, so that
+    :meth:`~kzmedia.Analysis.to_json` in the parent is string concatenation (``to_dict`` still
+    works, decoding on demand) — the parent stays off the critical path of a JSON-lines run.
     """
     if n_jobs is None or n_jobs <= 0:
         n_jobs = os.cpu_count() or 1
@@ -337,7 +352,7 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
                                    initargs=(payload, expected))
 
     def submit(p: ProcessPoolExecutor, batch: list):
-        future = p.submit(_run_batch, batch, keep_findings)
+        future = p.submit(_run_batch, batch, keep_findings, as_json)
         if fork:
             gc.unfreeze()  # the first submit has forked the workers (a no-op afterwards)
         return future

@@ -8,6 +8,8 @@ result is silently dropped from a corpus run.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -108,20 +110,32 @@ class Analysis:
         out.sort(key=lambda f: (f.start, f.end, f.analyzer, f.label))
         return out
 
+    def _document_info(self) -> dict:
+        if self.document is not None:
+            return {"id": self.document.id, "chars": len(self.document.text),
+                    "words": self.document.words if self.document.text.strip() else 0,
+                    "meta": _jsonable(self.document.meta)}
+        return dict(self._doc_info)
+
     def to_dict(self) -> dict:
         """The documented JSON object (``docs/output.md``); no run ids or timestamps inside."""
-        if self.document is not None:
-            doc = {"id": self.document.id, "chars": len(self.document.text),
-                   "words": self.document.words if self.document.text.strip() else 0,
-                   "meta": _jsonable(self.document.meta)}
-        else:
-            doc = dict(self._doc_info)
         return {
             "kzmedia_version": _version(),
-            "document": doc,
+            "document": self._document_info(),
             "results": {name: self.result(name) for name in self.results},
             "errors": list(self.errors),
         }
+
+    def to_json(self) -> str:
+        """``json.dumps(self.to_dict(), ensure_ascii=False)`` (one line), without decoding the
+        results that came back from a worker process as JSON text (``as_json=True``)."""
+        dumps = functools.partial(json.dumps, ensure_ascii=False)
+        results = []
+        for name, raw in self.results.items():
+            text = getattr(raw, "json_text", None)
+            results.append(f"{dumps(name)}: {text if isinstance(text, str) else dumps(self.result(name))}")
+        return (f'{{"kzmedia_version": {dumps(_version())}, "document": {dumps(self._document_info())}, '
+                f'"results": {{{", ".join(results)}}}, "errors": {dumps(list(self.errors))}}}')
 
     @classmethod
     def from_dict(cls, data: Mapping) -> "Analysis":

@@ -115,6 +115,17 @@ def test_unordered_has_the_same_set(serial):
     assert sorted(got) == sorted(serial)
 
 
+def test_json_lines_encoded_by_the_workers_equal_the_serial_ones(serial):
+    """``as_json``: workers send JSON text; ``to_json`` splices it, byte for byte the serial line
+    (failures, analyzer errors and Cyrillic included); ``to_dict`` still decodes on demand."""
+    pipe = make_pipeline()
+    got = list(analyze_parallel(pipe, corpus(), n_jobs=2, batch_size=4, mp_context="fork",
+                                keep_findings=False, as_json=True))
+    assert [a.to_json() for a in got] == serial
+    assert dumps(got) == serial
+    assert [a.to_json() for a in make_pipeline().analyze_many(corpus())] == serial  # serial path
+
+
 def test_findings_and_documents_survive_the_trip():
     pipe = make_pipeline()
     docs = corpus()[:3]

@@ -70,13 +70,12 @@ def read_inputs(paths, encoding=None, *, reader=None, **options):
 
 def emit(analysis: Analysis, fmt: str, out=None, *, single: bool = False, analyzers=None) -> None:
     out = out or sys.stdout
-    data = analysis.to_dict()
-    if fmt == "json":
-        out.write(json.dumps(data, ensure_ascii=False, indent=None if not single else 2) + "\n")
-    elif fmt == "jsonl":
-        out.write(json.dumps(data, ensure_ascii=False) + "\n")
+    if fmt == "jsonl" or (fmt == "json" and not single):
+        out.write(analysis.to_json() + "\n")  # results from workers arrive as JSON text already
+    elif fmt == "json":
+        out.write(json.dumps(analysis.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
-        out.write(format_table(data, analyzers or {}) + "\n")
+        out.write(format_table(analysis.to_dict(), analyzers or {}) + "\n")
 
 
 def format_table(data: dict, analyzers: dict) -> str:
@@ -206,7 +205,7 @@ def _run_print(args, pipeline, docs, n_jobs, progress) -> int:
 
         # the output needs the JSON only: rich findings need not cross the process boundary
         analyses = analyze_parallel(pipeline, stream(), n_jobs=n_jobs, batch_size=args.batch_size,
-                                    keep_findings=False)
+                                    keep_findings=False, as_json=fmt in ("json", "jsonl"))
     for analysis in analyses:
         total += 1
         failed += bool(analysis.errors)
