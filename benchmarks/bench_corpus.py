@@ -90,11 +90,15 @@ def _cpu(who=resource.RUSAGE_SELF) -> float:
     return r.ru_utime + r.ru_stime
 
 
-def child_single(args) -> dict:
+def _prepare(args):
+    """The pipeline (and its set-up time) and the read corpus, held as untokenised documents."""
     t0 = time.perf_counter()
     pipe = _pipeline(args.analyzers)
-    setup = time.perf_counter() - t0
-    docs = list(_docs(args.corpus))
+    return pipe, time.perf_counter() - t0, list(_docs(args.corpus))
+
+
+def child_single(args) -> dict:
+    pipe, setup, docs = _prepare(args)
     c0 = _cpu()
     n, words, cold = _run(pipe, _fresh(docs))
     cold_cpu = _cpu() - c0
@@ -107,8 +111,7 @@ def child_single(args) -> dict:
 def child_unseen(args) -> dict:
     """The middle of a long corpus: read the first half (untimed), then time the second half —
     articles this process has never seen, with the caches the first half left."""
-    pipe = _pipeline(args.analyzers)
-    docs = list(_docs(args.corpus))
+    pipe, _setup, docs = _prepare(args)
     half = len(docs) // 2
     _run(pipe, _fresh(docs[:half]))
     _n, words, secs = _run(pipe, _fresh(docs[half:]))
@@ -116,10 +119,7 @@ def child_unseen(args) -> dict:
 
 
 def child_jobs(args) -> dict:
-    t0 = time.perf_counter()
-    pipe = _pipeline(args.analyzers)
-    setup = time.perf_counter() - t0
-    docs = list(_docs(args.corpus))
+    pipe, setup, docs = _prepare(args)
     c0 = _cpu()
     n, words, secs = _run(pipe, _fresh(docs), n_jobs=args.jobs, batch_size=16, ordered=False,
                           mp_context=args.mp_context)
