@@ -124,6 +124,10 @@ class Tokens(Sequence):
         self.source = source
         self._norms = self._forms = None
 
+    def __reduce__(self):
+        # the columns travel; the morphology (a process-wide cache) does not
+        return (Tokens, (self.text, self.starts, self.ends, self.infos))
+
     # -- columns for matchers: built once per document, shared by every analyzer --------------
     @property
     def norms(self) -> list[str]:
