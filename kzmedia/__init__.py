@@ -13,7 +13,7 @@ from .document import Document, Finding, Segment, Token, Tokens  # noqa: E402
 from .errors import (AnalyzerError, DocumentError, KzmediaError, LexiconError,  # noqa: E402
                      PluginError)
 from .hookspecs import hookimpl  # noqa: E402
-from .lexicon import FormMemo, Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
+from .lexicon import FormMemo, FormScreen, Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
 from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
 
 
@@ -25,7 +25,7 @@ def compare(doc_a, doc_b, **kwargs):
 
 
 __all__ = [
-    "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding", "FormMemo",
+    "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding", "FormMemo", "FormScreen",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
     "Pipeline", "PluginError", "Segment", "SetupContext", "Token", "Tokens", "analyze", "compare",
     "hookimpl", "__version__",

@@ -18,10 +18,12 @@ Pattern syntax, token by token:
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
+from itertools import compress
 from typing import Any
 
 import attrs
@@ -382,6 +384,56 @@ class _Compiled:
         self.simple = all(el[0] != _GAP and not (el[0] == _LEMMA and el[3] is not None) for el in elements)
 
 
+@attrs.frozen
+class FormScreen:
+    """Which word forms *may* have a value in a :class:`FormMemo`: a form passes if its folded
+    form is in ``norms``, its lemma or one of its other possible lemmas is in ``lemmas``, it
+    starts with one of ``prefixes`` or contains one of ``substrings``. The memo calls ``compute``
+    only for forms that pass; the rest count as "nothing" without a Python call each.
+
+    A screen may let through more than ``compute`` keeps (it is a sieve, not the answer), never
+    less. Checking a batch of new forms runs as set and string operations in C, which is what
+    makes the first pass over a corpus (every form new) cheap.
+    """
+
+    norms: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    lemmas: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    prefixes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    substrings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def select(self, infos: list[tuple]) -> list[tuple]:
+        """The infos (in their order) whose form passes."""
+        idx = range(len(infos))
+        norms = list(map(_NORM_OF, infos))
+        keep: set[int] = set()
+        if self.norms:
+            keep.update(compress(idx, map(self.norms.__contains__, norms)))
+        if self.lemmas:
+            lemmas = self.lemmas
+            keep.update(compress(idx, map(lemmas.__contains__, map(_LEMMA_OF, infos))))
+            alts = list(map(_ALTS_OF, infos))  # None or a non-empty tuple
+            overlap = map(operator.not_, map(lemmas.isdisjoint, filter(None, alts)))
+            keep.update(compress(compress(idx, alts), overlap))
+        heads, short = self._prefix_sieve
+        if heads:  # prefixes of three letters or more: the form's first three must be a head
+            keep.update(compress(idx, map(heads.__contains__, map(_HEAD_OF, norms))))
+        if short:
+            keep.update(compress(idx, map(operator.methodcaller("startswith", short), norms)))
+        if self.substrings:
+            contains = re.compile("|".join(map(re.escape, self.substrings))).search
+            keep.update(compress(idx, map(contains, norms)))
+        return [infos[i] for i in sorted(keep)]
+
+    @property
+    def _prefix_sieve(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        return (frozenset(p[:3] for p in self.prefixes if len(p) >= 3),
+                tuple(p for p in self.prefixes if len(p) < 3))
+
+
+_NORM_OF, _LEMMA_OF, _ALTS_OF = (operator.itemgetter(k) for k in (NORM, LEMMA, ALT_LEMMAS))
+_HEAD_OF = operator.itemgetter(slice(3))
+
+
 class FormMemo:
     """What may start at a token, remembered per folded word form, for any matcher.
 
@@ -390,17 +442,20 @@ class FormMemo:
     tokens where something may start, found with set operations instead of a Python loop over
     every token. News text repeats forms, so ``compute`` runs once per form, and for documents
     tokenised by the process's morphology the memo catches up on that morphology's vocabulary
-    (the forms met since the last call) instead of checking each document's forms. Bounded: it
-    starts afresh with the morphology's cache, or past ``max_size`` forms, so memory stays flat
-    on endless corpora. Not pickled (a worker process refills its own).
+    (the forms met since the last call) instead of checking each document's forms. An optional
+    :class:`FormScreen` says which forms can have a value at all, so ``compute`` is not called
+    for the many that cannot. Bounded: it starts afresh with the morphology's cache, or past
+    ``max_size`` forms, so memory stays flat on endless corpora. Not pickled (a worker process
+    refills its own).
     """
 
-    def __init__(self, compute, max_size: int = 300_000):
+    def __init__(self, compute, max_size: int = 300_000, *, screen: FormScreen | None = None):
         self.compute = compute
         self.max_size = max_size
-        self._values: dict[str, Any] = {}
-        self._hot: set[str] = set()  # forms with a non-empty value
-        self._source = None  # (morphology, generation) whose vocabulary[:_seen] is in _values
+        self.screen = screen
+        self._values: dict[str, Any] = {}  # forms with a non-empty value
+        self._checked: set[str] = set()  # forms looked at outside the vocabulary catch-up
+        self._source = None  # (morphology, generation) whose vocabulary[:_seen] is looked at
         self._seen = 0
 
     def __len__(self) -> int:
@@ -410,22 +465,23 @@ class FormMemo:
         return self._values[norm]
 
     def __getstate__(self):
-        return {"compute": self.compute, "max_size": self.max_size}
+        return {"compute": self.compute, "max_size": self.max_size, "screen": self.screen}
 
     def __setstate__(self, state):
-        self.__init__(state["compute"], state["max_size"])
+        self.__init__(state["compute"], state["max_size"], screen=state.get("screen"))
 
     def _add(self, infos) -> None:
-        values, hot, compute = self._values, self._hot, self.compute
+        if self.screen is not None:
+            infos = self.screen.select(infos)
+        values, compute = self._values, self.compute
         for info in infos:
-            norm = info[0]
-            v = values[norm] = compute(norm, info)
+            v = compute(info[0], info)
             if v:
-                hot.add(norm)
+                values[info[0]] = v
 
     def _reset(self, source=None) -> None:
         self._values.clear()
-        self._hot.clear()
+        self._checked.clear()
         self._source, self._seen = source, 0
 
     def positions(self, tokens) -> list[int]:
@@ -440,14 +496,15 @@ class FormMemo:
                 self._add(vocabulary[self._seen:])
                 self._seen = len(vocabulary)
         else:
-            values = self._values
-            new = [forms[f] for f in forms if f not in values]
+            checked = self._checked
+            new = forms.keys() - checked
             if new:
-                if len(values) + len(new) > self.max_size:
+                if len(checked) + len(new) > self.max_size:
                     self._reset()
-                    new = list(forms.values())
-                self._add(new)
-        return tokens.positions(self._hot.intersection(forms))
+                    new = forms.keys()
+                self._add([forms[f] for f in new])
+                checked.update(new)
+        return tokens.positions(self._values.keys() & forms.keys())
 
 
 class LexiconMatcher:
@@ -473,7 +530,6 @@ class LexiconMatcher:
         self._by_norm: dict[str, list[_Compiled]] = {}
         self._by_prefix3: dict[str, list[tuple[str, _Compiled]]] = {}
         self._short_prefixes: list[tuple[str, _Compiled]] = []
-        self._plans = FormMemo(self._plan)  # folded form -> what to try there (see _plan)
         order = 0
         for lex in self.lexicons:
             for entry in lex.entries:
@@ -483,6 +539,11 @@ class LexiconMatcher:
                     raise LexiconError(f"entry {entry.pattern!r}: {e}", path=lex.source, line=entry.line) from None
                 self._index(_Compiled(entry, lex.name, elements, order))
                 order += 1
+        # folded form -> what to try there (see _plan); only forms that can start an entry
+        prefixes = [p for p, _c in self._short_prefixes]
+        prefixes += [p for group in self._by_prefix3.values() for p, _c in group]
+        self._plans = FormMemo(self._plan, screen=FormScreen(
+            norms=self._by_norm.keys(), lemmas=self._by_lemma.keys(), prefixes=prefixes))
 
     @property
     def versions(self) -> dict[str, str]:

@@ -179,9 +179,10 @@ def test_matching_is_linear_in_document_length():
     n_small = len(matcher.match(small))
     after_small = len(computed)
     assert 10 * n_small == len(matcher.match(big)) == 500
-    # the per-form memo: one candidate computation per distinct word form, whatever the length
+    # the per-form memo: one candidate computation per distinct word form, whatever the length,
+    # and only for forms that can start an entry ("угроза" is never first, "растёт" in none)
     assert len(computed) == len(set(computed))
-    assert {"военная", "угроза", "растет"} <= set(computed)
+    assert "военная" in computed and not {"угроза", "растет", "."} & set(computed)
     assert len(computed) == after_small  # the big text brought no new form, so no new work
 
 
@@ -223,6 +224,26 @@ def test_form_memo_gives_the_same_matches_whichever_way_it_learns_forms():
     got = [_spans(matcher, Document.from_text(t, language="ru-tiny-cache")) for t in FORM_MEMO_TEXTS * 2]
     assert got == expected * 2
     assert morphology.generation > 3
+
+
+def test_form_screen_lets_through_exactly_the_forms_that_may_have_a_value():
+    from kzmedia import FormMemo, FormScreen
+
+    doc = Document.from_text("Астану, антироссийские лозунги и северо-запад: мягкой аннексии нет.")
+    forms = doc.tokens.forms
+    screen = FormScreen(norms={"нет"}, lemmas={"астана", "аннексия"}, prefixes=("антирос", "мя"),
+                        substrings=("-",))
+    passed = [info[0] for info in screen.select(list(forms.values()))]
+    # "астану" passes by its *other* lemma (pymorphy3 ranks "астан" first), "мягкой" by a short
+    # prefix, "антироссийские" by a long one, "северо-запад" by its hyphen
+    assert passed == ["астану", "антироссийские", "северо-запад", "мягкой", "аннексии", "нет"]
+    assert FormScreen().select(list(forms.values())) == []
+
+    looked_at = []
+    memo = FormMemo(lambda norm, info: looked_at.append(norm) or norm.startswith("а"), screen=screen)
+    hits = memo.positions(doc.tokens)
+    assert [doc.tokens.norm(i) for i in hits] == ["астану", "антироссийские", "аннексии"]
+    assert sorted(looked_at) == sorted(passed)  # compute never saw a screened-out form
 
 
 def test_cached_matcher_is_reused_across_processes_and_invalidated_by_changes(tmp_path, monkeypatch):

@@ -62,3 +62,57 @@ def test_a_registered_lemmatizer_serves_its_language():
 def test_unknown_language_falls_back_to_folded_forms():
     doc = Document.from_text("Қазақстан Республикасы", language="kk-test")
     assert [t.lemma for t in doc.tokens] == ["қазақстан", "республикасы"]
+
+
+def _every_word_form(texts) -> list[str]:
+    from kzmedia.text import TOKEN_RE, WORD, fold, kind_of
+
+    return sorted({f for t in texts for f in map(fold, TOKEN_RE.findall(t)) if kind_of(f) == WORD})
+
+
+def _full_parse(lemmatizer, word: str):
+    """What ``parse_all`` answers from pymorphy3's own ``parse`` (the dictionary shortcut off)."""
+    lookup, lemmatizer._lookup = lemmatizer._lookup, None
+    try:
+        return lemmatizer.parse_all(word)
+    finally:
+        lemmatizer._lookup = lookup
+
+
+def _assert_shortcut_agrees(lemmatizer, words) -> int:
+    assert lemmatizer._lookup is not None, "pymorphy3's Russian analyzer should take the dictionary shortcut"
+    known = 0
+    for w in words:
+        fast = lemmatizer._lookup(w)
+        if fast is not None:
+            known += 1
+            assert fast == _full_parse(lemmatizer, w), w
+    return known
+
+
+def test_dictionary_shortcut_answers_exactly_as_pymorphy3_parse():
+    from pathlib import Path
+
+    from kzmedia.morphology import PymorphyLemmatizer
+
+    lemmatizer = PymorphyLemmatizer("ru")
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    words = _every_word_form(p.read_text(encoding="utf-8") for p in sorted(examples.glob("*.txt")))
+    # every inflection of some ambiguous and ё-words: the ranking by P(tag|word) must agree too
+    for lemma in ("стать", "сталь", "ещё", "её", "мягкий", "аннексия", "великобритания", "течь", "мочь"):
+        words += [p.word for p in lemmatizer.analyzer.parse(lemma)[0].lexeme]
+    known = _assert_shortcut_agrees(lemmatizer, words)
+    assert known > 300
+    assert lemmatizer._lookup("кзмедиабубубу") is None  # not in the dictionary: pymorphy3 guesses
+    assert lemmatizer.parse_all("еще")[0] == "еще" and lemmatizer.parse_all("стали")[3] == ("сталь",)
+
+
+def test_dictionary_shortcut_agrees_on_a_real_news_corpus(shared_dir):
+    import json
+
+    from kzmedia.morphology import PymorphyLemmatizer
+
+    path = shared_dir / "external" / "ru-news-kz" / "articles.jsonl"
+    with open(path, encoding="utf-8") as fh:
+        texts = [json.loads(line)["content"] for _, line in zip(range(60), fh)]
+    assert _assert_shortcut_agrees(PymorphyLemmatizer("ru"), _every_word_form(texts)) > 10_000

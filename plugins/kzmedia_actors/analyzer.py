@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, FormMemo, Lexicon, LexiconMatcher
+from kzmedia import Document, FormMemo, FormScreen, Lexicon, LexiconMatcher
 
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
 
@@ -81,7 +81,7 @@ class ActorsAnalyzer:
         self._gazetteer = gazetteer
         self._tone_lexicon = tone_lexicon
         self._tone = None
-        self._starts = FormMemo(self._starting)
+        self._starts: FormMemo | None = None  # built with the gazetteer (see starts_memo)
 
     def __getstate__(self):
         # the compiled tone matcher is rebuilt lazily in the receiving process (worker processes
@@ -104,7 +104,7 @@ class ActorsAnalyzer:
         actor_lexicons = [lx for lx in lexicons if lx not in tone_extra]
         if files or actor_lexicons:
             self._gazetteer = Gazetteer.build(files, actor_lexicons)
-            self._starts = FormMemo(self._starting)
+            self._starts = None
         if opts.get("tone"):
             tone_extra.append(Lexicon.load(opts["tone"]))
         if tone_extra:
@@ -130,6 +130,17 @@ class ActorsAnalyzer:
         return self._tone
 
     # -- candidates per word form ---------------------------------------------------------------
+    @property
+    def starts_memo(self) -> FormMemo:
+        """What may start at each word form (see :meth:`_candidates`), screened so only forms
+        that are in the gazetteer index, carry a stance prefix or a hyphen are looked at."""
+        if self._starts is None:
+            index = self.gazetteer.index
+            self._starts = FormMemo(self._starting, screen=FormScreen(
+                norms=index, lemmas=index, prefixes=[p for p, _stance in STANCE_PREFIXES],
+                substrings=_HYPHENS))
+        return self._starts
+
     def _starting(self, norm: str, info: tuple) -> tuple:
         return self._candidates(norm, info[2])
 
@@ -175,7 +186,7 @@ class ActorsAnalyzer:
         starts, ends = tokens.starts, tokens.ends
         text = document.text
         n = len(infos)
-        starts_here, norms = self._starts, tokens.norms
+        starts_here, norms = self.starts_memo, tokens.norms
         found = [(i, starts_here[norms[i]]) for i in starts_here.positions(tokens)]
         if not found:
             return []

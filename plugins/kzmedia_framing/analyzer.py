@@ -225,7 +225,8 @@ class FramingAnalyzer:
         self._own_options = dict(options)
         self._options = dict(options)
         self._matcher: kzmedia.LexiconMatcher | None = None
-        self._denials = kzmedia.FormMemo(_Modality.is_denial)
+        self._denials = kzmedia.FormMemo(_Modality.is_denial, screen=kzmedia.FormScreen(
+            norms=_Modality.IRREALIS | _Modality.DENIAL_WORDS, prefixes=_Modality.DENIAL_PREFIXES))
 
     # -- set-up -----------------------------------------------------------------------------
     def setup(self, context) -> None:
