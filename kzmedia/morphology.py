@@ -10,7 +10,10 @@ Other languages plug in through the ``kzmedia_register_lemmatizers`` hook: any o
 
 from __future__ import annotations
 
+import re
 import threading
+from itertools import accumulate, compress, repeat
+from operator import is_
 from typing import Callable, Protocol, runtime_checkable
 
 from .text import TOKEN_RE, WORD, fold, kind_of
@@ -18,6 +21,9 @@ from .text import TOKEN_RE, WORD, fold, kind_of
 #: index of each field in a cached token-info tuple (kept as a plain tuple: millions of tokens
 #: share a few ten-thousand of these, and tuples are the cheapest shared record Python has)
 NORM, KIND, LEMMA, POS, TAG, ALT_LEMMAS = range(6)
+#: the token pattern as one group, so ``split`` returns the tokens and the gaps between them
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
+_LATIN_WORD = re.compile("[a-z]+").fullmatch
 
 
 @runtime_checkable
@@ -96,8 +102,9 @@ class _DictionaryLookup:
     Same result as ``MorphAnalyzer.parse`` ranked by its probability estimator (the lemma and tag
     of the best parse, the other lemmas), at less than half the cost: no Parse objects, method
     stacks or tag objects are built, only the strings kzmedia keeps. The first pass over a corpus
-    meets tens of thousands of new word forms, so this is a good share of a cold run. Words not
-    in the dictionary (guessed by analogy, Latin, hyphenated) still go to ``parse``. Used only
+    meets tens of thousands of new word forms, so this is a good share of a cold run. Plain
+    Latin words (tagged LATN) are answered here too; words pymorphy3 guesses (by analogy,
+    hyphenated, Roman numerals) still go to ``parse``. Used only
     when the analyzer is set up as pymorphy3 2.x sets up Russian and Ukrainian (checked in
     :meth:`of`); ``tests/test_morphology.py`` checks it against ``parse`` on real text.
     """
@@ -111,6 +118,9 @@ class _DictionaryLookup:
         # per tag id: the tag as text (also the key of P(tag|word)) and its part of speech
         self._tags = [str(t) for t in d.gramtab]
         self._pos = [None if t.POS is None else str(t.POS) for t in d.gramtab]
+        from pymorphy3.shapes import is_roman_number
+
+        self._roman = is_roman_number
 
     @classmethod
     def of(cls, morph) -> "_DictionaryLookup | None":
@@ -123,23 +133,222 @@ class _DictionaryLookup:
 
             first: list = []
             for unit in morph._units:
-                first.append(unit.analyzer)
-                if unit.is_terminal:
+                first.append(type(unit.analyzer).__name__)
+                if unit.is_terminal and len(first) >= 7:
                     break
-            if not (isinstance(first[0], DictionaryAnalyzer)
-                    and all(isinstance(u, _InitialsAnalyzer) for u in first[1:])
+            # the dictionary (initials never answer lower case); then, for a word not in it,
+            # numbers, punctuation, Roman numerals and Latin, in this order
+            if not (first == ["DictionaryAnalyzer", "AbbreviatedFirstNameAnalyzer", "AbbreviatedPatronymicAnalyzer",
+                              "NumberAnalyzer", "PunctuationAnalyzer", "RomanNumberAnalyzer", "LatinAnalyzer"]
+                    and isinstance(morph._units[0].analyzer, DictionaryAnalyzer)
+                    and all(isinstance(u.analyzer, _InitialsAnalyzer) for u in morph._units[1:3])
                     and type(morph.prob_estimator) is ProbabilityEstimator):
                 return None
             return cls(morph)
         except (ImportError, AttributeError, IndexError, TypeError):
             return None
 
+    def _latin(self, word: str):
+        """A plain Latin word pymorphy3 would tag LATN (not a Roman numeral, not "nan"), or None."""
+        if not _LATIN_WORD(word) or self._roman(word):
+            return None
+        try:
+            float(word)  # "inf", "nan": pymorphy3's number analyzer comes first
+            return None
+        except ValueError:
+            return word, None, "LATN", None
+
     def __call__(self, word: str) -> tuple[str, str | None, str, tuple[str, ...] | None] | None:
         """``(lemma, pos, tag, other_lemmas)`` as :meth:`PymorphyLemmatizer.parse_all` gives it,
-        or None when ``word`` (lower case) is not in the dictionary."""
+        or None when ``word`` (lower case) is neither in the dictionary nor plain Latin."""
         items = self._similar(word, self._substitutes)  # with "е" read as "ё" where that is a word
         if not items:
+            return self._latin(word)
+        paradigms, suffixes, prefixes = self._paradigms, self._suffixes, self._prefixes
+        parses = []
+        for fixed, pairs in items:
+            for para_id, idx in pairs:
+                # a paradigm is three equal runs: suffix ids, tag ids, prefix ids
+                para = paradigms[para_id]
+                n = len(para) // 3
+                if idx == 0:
+                    normal = fixed  # the form is the normal form
+                else:
+                    stem = fixed[len(prefixes[para[2 * n + idx]]):len(fixed) - len(suffixes[para[idx]])]
+                    normal = prefixes[para[2 * n]] + stem + suffixes[para[0]]
+                parses.append((normal, para[n + idx]))
+        tags = self._tags
+        if len(parses) == 1:
+            normal, tag = parses[0]
+            return normal.replace("ё", "е"), self._pos[tag], tags[tag], None
+        # rank as pymorphy3's ProbabilityEstimator does: by P(tag|word), stable, when known
+        probs = [self._prob(f"{word}:{tags[tag]}", 0) for _normal, tag in parses]
+        if any(probs):
+            parses = [parses[i] for i in sorted(range(len(parses)), key=probs.__getitem__, reverse=True)]
+        normal, tag = parses[0]
+        lemma = normal.replace("ё", "е")
+        others = {q.replace("ё", "е") for q, _tag in parses}
+        others.discard(lemma)
+        return lemma, self._pos[tag], tags[tag], tuple(sorted(others)) if others else None
+
+
+class IdentityLemmatizer:
+    """Fallback for languages without a lemmatizer: the lemma is the folded form."""
+
+    def __init__(self, language: str):
+        self.language = language
+        self.name = f"identity-{language}"
+        self.version = "1"
+
+    def parse(self, word: str) -> tuple[str, None, None]:
+        return word, None, None
+
+
+class Morphology:
+    """A lemmatizer plus the surface-form cache that makes tokenisation fast."""
+
+    def __init__(self, lemmatizer: Lemmatizer, max_cache: int = 500_000):
+        self.lemmatizer = lemmatizer
+        self.language = lemmatizer.language
+        self.max_cache = max_cache
+        self._cache: dict[str, tuple] = {}
+        self._by_norm: dict[str, tuple] = {}
+        #: every distinct folded form met so far (its info tuple), in order of first sight: a
+        #: :class:`kzmedia.FormMemo` catches up on the new ones without looking at documents
+        self.vocabulary: list[tuple] = []
+        #: bumped whenever the caches start afresh (``vocabulary`` is then a new, empty list)
+        self.generation = 0
+        self._parse_all = getattr(lemmatizer, "parse_all", None)  # optional richer protocol
+
+    def info(self, surface: str) -> tuple:
+        """Token info ``(norm, kind, lemma, pos, tag, alt_lemmas)`` for one surface form, cached."""
+        hit = self._cache.get(surface)
+        if hit is None:
+            hit = self._compute(surface)
+        return hit
+
+    def _compute(self, surface: str) -> tuple:
+        norm = fold(surface)
+        hit = self._by_norm.get(norm)  # "Россия" and "россия" share one parse
+        if hit is None:
+            kind = kind_of(norm)
+            alt = None
+            if kind == WORD:
+                try:
+                    if self._parse_all is not None:
+                        lemma, pos, tag, alt = self._parse_all(norm)
+                    else:
+                        lemma, pos, tag = self.lemmatizer.parse(norm)
+                except (KeyError, ValueError, IndexError):
+                    # pymorphy3 raises on some scripts (e.g. Tangut); such words keep their form
+                    lemma, pos, tag = norm, None, None
+            else:
+                lemma, pos, tag = norm, None, None
+            hit = self._by_norm[norm] = (norm, kind, lemma, pos, tag, alt)
+            self.vocabulary.append(hit)
+        if len(self._cache) >= self.max_cache:
+            self._cache.clear()  # crude but bounded: memory stays flat on endless corpora
+            self._by_norm.clear()
+            self.vocabulary = []
+            self.generation += 1
+        self._cache[surface] = hit
+        return hit
+
+    def tokenize(self, text: str) -> tuple[list[int], list[int], list[tuple]]:
+        """Tokenise ``text`` into parallel columns: starts, ends, shared info tuples.
+
+        No Python loop per token: ``split`` on the token pattern (in C) gives gaps and tokens in
+        turn, so the running sum of their lengths is every token's start and end, and the
+        word-form cache answers all tokens with one ``map``; only forms met for the first time
+        are computed one by one.
+        """
+        parts = _SPLIT_RE.split(text)  # [gap, token, gap, token, ..., gap]
+        surfaces = parts[1::2]
+        bounds = list(accumulate(map(len, parts)))
+        infos = list(map(self._cache.get, surfaces))
+        if None in infos:
+            compute = self._compute
+            for i in compress(range(len(infos)), map(is_, infos, repeat(None))):
+                infos[i] = self._cache.get(surfaces[i]) or compute(surfaces[i])
+        return bounds[0:-1:2], bounds[1::2], infos
+
+    def lemmas(self, word: str) -> set[str]:
+        """Every normal form pymorphy3 considers possible (used to compile lexicon patterns)."""
+        return {p.normal_form.replace("ё", "е") for p in self._morph.parse(word)}
+
+    def __reduce__(self):
+        # Rebuild in the receiving process instead of pickling dictionaries.
+        return (PymorphyLemmatizer, (self.language,))
+
+
+class _DictionaryLookup:
+    """pymorphy3's answer for a word in its dictionary, computed from the dictionary directly.
+
+    Same result as ``MorphAnalyzer.parse`` ranked by its probability estimator (the lemma and tag
+    of the best parse, the other lemmas), at less than half the cost: no Parse objects, method
+    stacks or tag objects are built, only the strings kzmedia keeps. The first pass over a corpus
+    meets tens of thousands of new word forms, so this is a good share of a cold run. Plain
+    Latin words (tagged LATN) are answered here too; words pymorphy3 guesses (by analogy,
+    hyphenated, Roman numerals) still go to ``parse``. Used only
+    when the analyzer is set up as pymorphy3 2.x sets up Russian and Ukrainian (checked in
+    :meth:`of`); ``tests/test_morphology.py`` checks it against ``parse`` on real text.
+    """
+
+    def __init__(self, morph):
+        d = morph.dictionary
+        self._similar = d.words.similar_items
+        self._substitutes = morph.char_substitutes
+        self._paradigms, self._suffixes, self._prefixes = d.paradigms, d.suffixes, d.paradigm_prefixes
+        self._prob = morph.prob_estimator.p_t_given_w.get
+        # per tag id: the tag as text (also the key of P(tag|word)) and its part of speech
+        self._tags = [str(t) for t in d.gramtab]
+        self._pos = [None if t.POS is None else str(t.POS) for t in d.gramtab]
+        from pymorphy3.shapes import is_roman_number
+
+        self._roman = is_roman_number
+
+    @classmethod
+    def of(cls, morph) -> "_DictionaryLookup | None":
+        """A lookup for ``morph``, or None when its first units are not the dictionary (plus the
+        initials analyzers, which never answer a lower-case word) with the probability estimator."""
+        try:
+            from pymorphy3.analyzer import ProbabilityEstimator
+            from pymorphy3.units import DictionaryAnalyzer
+            from pymorphy3.units.abbreviations import _InitialsAnalyzer
+
+            first: list = []
+            for unit in morph._units:
+                first.append(type(unit.analyzer).__name__)
+                if unit.is_terminal and len(first) >= 7:
+                    break
+            # the dictionary (initials never answer lower case); then, for a word not in it,
+            # numbers, punctuation, Roman numerals and Latin, in this order
+            if not (first == ["DictionaryAnalyzer", "AbbreviatedFirstNameAnalyzer", "AbbreviatedPatronymicAnalyzer",
+                              "NumberAnalyzer", "PunctuationAnalyzer", "RomanNumberAnalyzer", "LatinAnalyzer"]
+                    and isinstance(morph._units[0].analyzer, DictionaryAnalyzer)
+                    and all(isinstance(u.analyzer, _InitialsAnalyzer) for u in morph._units[1:3])
+                    and type(morph.prob_estimator) is ProbabilityEstimator):
+                return None
+            return cls(morph)
+        except (ImportError, AttributeError, IndexError, TypeError):
             return None
+
+    def _latin(self, word: str):
+        """A plain Latin word pymorphy3 would tag LATN (not a Roman numeral, not "nan"), or None."""
+        if not _LATIN_WORD(word) or self._roman(word):
+            return None
+        try:
+            float(word)  # "inf", "nan": pymorphy3's number analyzer comes first
+            return None
+        except ValueError:
+            return word, None, "LATN", None
+
+    def __call__(self, word: str) -> tuple[str, str | None, str, tuple[str, ...] | None] | None:
+        """``(lemma, pos, tag, other_lemmas)`` as :meth:`PymorphyLemmatizer.parse_all` gives it,
+        or None when ``word`` (lower case) is neither in the dictionary nor plain Latin."""
+        items = self._similar(word, self._substitutes)  # with "е" read as "ё" where that is a word
+        if not items:
+            return self._latin(word)
         paradigms, suffixes, prefixes = self._paradigms, self._suffixes, self._prefixes
         parses = []
         for fixed, pairs in items:

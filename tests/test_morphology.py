@@ -101,8 +101,11 @@ def test_dictionary_shortcut_answers_exactly_as_pymorphy3_parse():
     # every inflection of some ambiguous and ё-words: the ranking by P(tag|word) must agree too
     for lemma in ("стать", "сталь", "ещё", "её", "мягкий", "аннексия", "великобритания", "течь", "мочь"):
         words += [p.word for p in lemmatizer.analyzer.parse(lemma)[0].lexeme]
+    words += ["covid", "pdf", "xiv", "mi", "i", "nan", "inf", "infinity", "e"]  # Latin, Roman, "numbers"
     known = _assert_shortcut_agrees(lemmatizer, words)
     assert known > 300
+    assert lemmatizer._lookup("covid") == ("covid", None, "LATN", None)
+    assert lemmatizer._lookup("xiv") is None and lemmatizer._lookup("nan") is None
     assert lemmatizer._lookup("кзмедиабубубу") is None  # not in the dictionary: pymorphy3 guesses
     assert lemmatizer.parse_all("еще")[0] == "еще" and lemmatizer.parse_all("стали")[3] == ("сталь",)
 
@@ -115,4 +118,6 @@ def test_dictionary_shortcut_agrees_on_a_real_news_corpus(shared_dir):
     path = shared_dir / "external" / "ru-news-kz" / "articles.jsonl"
     with open(path, encoding="utf-8") as fh:
         texts = [json.loads(line)["content"] for _, line in zip(range(60), fh)]
-    assert _assert_shortcut_agrees(PymorphyLemmatizer("ru"), _every_word_form(texts)) > 10_000
+    words = _every_word_form(texts)
+    assert _assert_shortcut_agrees(PymorphyLemmatizer("ru"), words) > 10_000
+    assert sum(w.isascii() and w.isalpha() for w in words) > 100  # Latin words were among them
