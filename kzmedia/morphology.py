@@ -16,7 +16,7 @@ from itertools import accumulate, compress, repeat
 from operator import is_
 from typing import Callable, Protocol, runtime_checkable
 
-from .text import TOKEN_RE, WORD, fold, kind_of
+from .text import TOKEN_RE, WORD, fold, fold_many, kind_of
 
 #: index of each field in a cached token-info tuple (kept as a plain tuple: millions of tokens
 #: share a few ten-thousand of these, and tuples are the cheapest shared record Python has)
@@ -227,8 +227,9 @@ class Morphology:
             hit = self._compute(surface)
         return hit
 
-    def _compute(self, surface: str) -> tuple:
-        norm = fold(surface)
+    def _compute(self, surface: str, norm: str | None = None) -> tuple:
+        if norm is None:
+            norm = fold(surface)
         hit = self._by_norm.get(norm)  # "Россия" and "россия" share one parse
         if hit is None:
             kind = kind_of(norm)
@@ -267,9 +268,11 @@ class Morphology:
         bounds = list(accumulate(map(len, parts)))
         infos = list(map(self._cache.get, surfaces))
         if None in infos:
-            compute = self._compute
-            for i in compress(range(len(infos)), map(is_, infos, repeat(None))):
-                infos[i] = self._cache.get(surfaces[i]) or compute(surfaces[i])
+            missing = list(compress(range(len(infos)), map(is_, infos, repeat(None))))
+            new = list(dict.fromkeys([surfaces[i] for i in missing]))  # first sight order
+            learned = dict(zip(new, map(self._compute, new, fold_many(new))))
+            for i in missing:
+                infos[i] = learned[surfaces[i]]
         return bounds[0:-1:2], bounds[1::2], infos
 
     def lemmas(self, word: str) -> set[str]:

@@ -9,6 +9,7 @@ letters hidden inside Cyrillic words ("Kaзахстан" with a Latin K).
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 # Characters that may sit inside a word without being part of it.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
@@ -53,6 +54,18 @@ def fold(surface: str) -> str:
     if _HAS_LATIN.search(s) and _HAS_CYRILLIC.search(s):
         s = s.translate(_LATIN_LOOKALIKES)
     return s.lower().replace("ё", "е").translate(_DASHES)
+
+
+def fold_many(surfaces: list[str]) -> list[str]:
+    """:func:`fold` for many tokens at once: one pass of each string operation over all of them
+    joined by newlines (no token contains one), then the few mixed-script words folded alone."""
+    if not surfaces:
+        return []
+    folded = "\n".join(surfaces).translate(_DROP).lower().replace("ё", "е").translate(_DASHES).split("\n")
+    for k in compress(range(len(surfaces)), map(_HAS_LATIN.search, surfaces)):
+        if _HAS_CYRILLIC.search(surfaces[k]):
+            folded[k] = fold(surfaces[k])
+    return folded
 
 
 def kind_of(folded: str) -> int:

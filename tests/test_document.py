@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import pickle
 
@@ -146,6 +147,32 @@ def test_every_token_and_sentence_is_an_exact_span_of_arbitrary_unicode(text):
     for seg in doc.sentences + doc.paragraphs:
         assert 0 <= seg.start < seg.end <= len(text)
         assert seg.text(doc).strip()
+
+
+@functools.cache
+def _russian_lemmatizer():
+    from kzmedia.morphology import PymorphyLemmatizer
+
+    return PymorphyLemmatizer("ru")
+
+
+# Cyrillic and Latin look-alikes, ё, Greek final sigma, dotted İ, stress and invisible marks:
+# everything where folding many tokens at once could differ from folding each alone
+_FOLD_ALPHABET = st.sampled_from(list("аАеЕёЁкКоОaAeEkKoOxXσΣςİi-‐–'’\u0301\u00ad\u200bß1"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300), st.lists(st.text(_FOLD_ALPHABET, min_size=1, max_size=6), max_size=30))
+def test_tokenising_in_bulk_folds_every_token_as_folding_it_alone(text, words):
+    from kzmedia.morphology import Morphology
+    from kzmedia.text import TOKEN_RE, fold, fold_many
+
+    surfaces = TOKEN_RE.findall(text + " " + " ".join(words))
+    assert fold_many(surfaces) == [fold(s) for s in surfaces]
+    fresh = Morphology(_russian_lemmatizer())  # empty caches: every form goes the bulk way
+    starts, ends, infos = fresh.tokenize(text)
+    assert [text[a:b] for a, b in zip(starts, ends)] == TOKEN_RE.findall(text)
+    assert [i[0] for i in infos] == [fold(text[a:b]) for a, b in zip(starts, ends)]
 
 
 @settings(max_examples=100, deadline=None)
