@@ -153,8 +153,20 @@ def child_naive(args) -> dict:
         for attr, value in list(vars(self).items()):  # every word-form cache the core keeps
             if isinstance(value, dict):
                 setattr(self, attr, NoCache())
+        if hasattr(self.lemmatizer, "_lookup"):
+            self.lemmatizer._lookup = None  # pymorphy3's own parse, not kzmedia's dictionary shortcut
+
+    def tokenize(self, text):
+        # one parse per token, in text order (the real tokenizer computes each new form once)
+        starts, ends, infos = [], [], []
+        for m in morphology.TOKEN_RE.finditer(text):
+            starts.append(m.start())
+            ends.append(m.end())
+            infos.append(self._compute(m.group()))
+        return starts, ends, infos
 
     morphology.Morphology.__init__ = init
+    morphology.Morphology.tokenize = tokenize
     pipe = _pipeline(args.analyzers)
     docs = list(_docs(args.corpus))
     n, words, secs = _run(pipe, _fresh(docs))
