@@ -826,5 +826,5 @@ def match_lexicon(document: Document, lexicon: Lexicon, **options: Any) -> list[
     return LexiconMatcher(lexicon, **options).match(document)
 
 
-__all__ = ["Category", "FormMemo", "Lexicon", "LexiconEntry", "LexiconMatch", "LexiconMatcher", "match_lexicon",
+__all__ = ["Category", "FormMemo", "FormScreen", "Lexicon", "LexiconEntry", "LexiconMatch", "LexiconMatcher", "match_lexicon",
            "NEGATORS", "OVERLAP_POLICIES"]
