@@ -400,6 +400,14 @@ class FormScreen:
     lemmas: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
     prefixes: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     substrings: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    # prefixes of three letters or more are sieved by their first three (a set lookup), the
+    # shorter ones by ``str.startswith``; built once, with the screen
+    _heads: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    _short: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self):
+        object.__setattr__(self, "_heads", frozenset(p[:3] for p in self.prefixes if len(p) >= 3))
+        object.__setattr__(self, "_short", tuple(p for p in self.prefixes if len(p) < 3))
 
     def select(self, infos: list[tuple]) -> list[tuple]:
         """The infos (in their order) whose form passes."""
@@ -414,20 +422,14 @@ class FormScreen:
             alts = list(map(_ALTS_OF, infos))  # None or a non-empty tuple
             overlap = map(operator.not_, map(lemmas.isdisjoint, filter(None, alts)))
             keep.update(compress(compress(idx, alts), overlap))
-        heads, short = self._prefix_sieve
-        if heads:  # prefixes of three letters or more: the form's first three must be a head
-            keep.update(compress(idx, map(heads.__contains__, map(_HEAD_OF, norms))))
-        if short:
-            keep.update(compress(idx, map(operator.methodcaller("startswith", short), norms)))
+        if self._heads:
+            keep.update(compress(idx, map(self._heads.__contains__, map(_HEAD_OF, norms))))
+        if self._short:
+            keep.update(compress(idx, map(operator.methodcaller("startswith", self._short), norms)))
         if self.substrings:
             contains = re.compile("|".join(map(re.escape, self.substrings))).search
             keep.update(compress(idx, map(contains, norms)))
         return [infos[i] for i in sorted(keep)]
-
-    @property
-    def _prefix_sieve(self) -> tuple[frozenset[str], tuple[str, ...]]:
-        return (frozenset(p[:3] for p in self.prefixes if len(p) >= 3),
-                tuple(p for p in self.prefixes if len(p) < 3))
 
 
 _NORM_OF, _LEMMA_OF, _ALTS_OF = (operator.itemgetter(k) for k in (NORM, LEMMA, ALT_LEMMAS))
