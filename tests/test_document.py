@@ -175,6 +175,19 @@ def test_tokenising_in_bulk_folds_every_token_as_folding_it_alone(text, words):
     assert [i[0] for i in infos] == [fold(text[a:b]) for a, b in zip(starts, ends)]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from("в Казахстане и в России , . не нет мягкая аннексия".split()), max_size=60),
+       st.lists(st.sets(st.sampled_from("в и , . не нет россии мягкая лондон".split())), max_size=6))
+def test_token_positions_are_every_token_of_the_asked_forms_in_text_order(words, asked):
+    tokens = Document.from_text(" ".join(words)).tokens
+    for norms in asked:  # several questions to one document: the later ones use its index
+        want = [i for i in range(len(tokens)) if tokens.norm(i) in norms]
+        got = tokens.positions(norms)
+        assert got == want
+        got.append(-1)  # the caller's list is its own
+        assert tokens.positions(norms) == want
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200), st.data())
 def test_findings_built_from_documents_satisfy_the_invariant(text, data):
