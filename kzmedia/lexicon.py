@@ -404,10 +404,13 @@ class FormScreen:
     # shorter ones by ``str.startswith``; built once, with the screen
     _heads: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
     _short: tuple[str, ...] = attrs.field(init=False, eq=False, repr=False)
+    _contains: Any = attrs.field(init=False, eq=False, repr=False)  # one search for all substrings
 
     def __attrs_post_init__(self):
         object.__setattr__(self, "_heads", frozenset(p[:3] for p in self.prefixes if len(p) >= 3))
         object.__setattr__(self, "_short", tuple(p for p in self.prefixes if len(p) < 3))
+        object.__setattr__(self, "_contains", re.compile("|".join(map(re.escape, self.substrings))).search
+                           if self.substrings else None)
 
     def select(self, infos: list[tuple]) -> list[tuple]:
         """The infos (in their order) whose form passes."""
@@ -426,9 +429,8 @@ class FormScreen:
             keep.update(compress(idx, map(self._heads.__contains__, map(_HEAD_OF, norms))))
         if self._short:
             keep.update(compress(idx, map(operator.methodcaller("startswith", self._short), norms)))
-        if self.substrings:
-            contains = re.compile("|".join(map(re.escape, self.substrings))).search
-            keep.update(compress(idx, map(contains, norms)))
+        if self._contains is not None:
+            keep.update(compress(idx, map(self._contains, norms)))
         return [infos[i] for i in sorted(keep)]
 
 
@@ -613,9 +615,6 @@ class LexiconMatcher:
     def _candidates(self, norm: str, lemma: str, alt_lemmas) -> tuple[_Compiled, ...]:
         """Every compiled entry whose first element a token of this form matches, in entry order."""
         by_norm, by_lemma = self._by_norm, self._by_lemma
-        if (norm not in by_norm and lemma not in by_lemma and norm[:3] not in self._by_prefix3
-                and not self._short_prefixes and (not alt_lemmas or by_lemma.keys().isdisjoint(alt_lemmas))):
-            return ()  # most word forms start nothing: answer without building anything
         found: dict[int, _Compiled] = {}
         for c in by_norm.get(norm, ()):
             found[c.order] = c

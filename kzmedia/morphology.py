@@ -105,11 +105,14 @@ class _DictionaryLookup:
     meets tens of thousands of new word forms, so this is a good share of a cold run. Plain
     Latin words (tagged LATN) are answered here too; words pymorphy3 guesses (by analogy,
     hyphenated, Roman numerals) still go to ``parse``. Used only
-    when the analyzer is set up as pymorphy3 2.x sets up Russian and Ukrainian (checked in
+    when the analyzer's first units are set up as pymorphy3 2.x sets up Russian (checked in
     :meth:`of`); ``tests/test_morphology.py`` checks it against ``parse`` on real text.
     """
 
     def __init__(self, morph):
+        from pymorphy3.shapes import is_roman_number
+
+        self._roman = is_roman_number
         d = morph.dictionary
         self._similar = d.words.similar_items
         self._substitutes = morph.char_substitutes
@@ -118,9 +121,6 @@ class _DictionaryLookup:
         # per tag id: the tag as text (also the key of P(tag|word)) and its part of speech
         self._tags = [str(t) for t in d.gramtab]
         self._pos = [None if t.POS is None else str(t.POS) for t in d.gramtab]
-        from pymorphy3.shapes import is_roman_number
-
-        self._roman = is_roman_number
 
     @classmethod
     def of(cls, morph) -> "_DictionaryLookup | None":
@@ -128,24 +128,16 @@ class _DictionaryLookup:
         initials analyzers, which never answer a lower-case word) with the probability estimator."""
         try:
             from pymorphy3.analyzer import ProbabilityEstimator
-            from pymorphy3.units import DictionaryAnalyzer
-            from pymorphy3.units.abbreviations import _InitialsAnalyzer
 
-            first: list = []
-            for unit in morph._units:
-                first.append(type(unit.analyzer).__name__)
-                if unit.is_terminal and len(first) >= 7:
-                    break
-            # the dictionary (initials never answer lower case); then, for a word not in it,
-            # numbers, punctuation, Roman numerals and Latin, in this order
+            # the dictionary (the initials analyzers never answer lower case); then, for a word
+            # not in it, numbers, punctuation, Roman numerals and Latin, in this order
+            first = [type(unit.analyzer).__name__ for unit in morph._units[:7]]
             if not (first == ["DictionaryAnalyzer", "AbbreviatedFirstNameAnalyzer", "AbbreviatedPatronymicAnalyzer",
                               "NumberAnalyzer", "PunctuationAnalyzer", "RomanNumberAnalyzer", "LatinAnalyzer"]
-                    and isinstance(morph._units[0].analyzer, DictionaryAnalyzer)
-                    and all(isinstance(u.analyzer, _InitialsAnalyzer) for u in morph._units[1:3])
                     and type(morph.prob_estimator) is ProbabilityEstimator):
                 return None
             return cls(morph)
-        except (ImportError, AttributeError, IndexError, TypeError):
+        except (ImportError, AttributeError, TypeError):
             return None
 
     def _latin(self, word: str):
