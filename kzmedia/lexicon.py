@@ -30,7 +30,7 @@ import attrs
 
 from .document import Document
 from .errors import LexiconError
-from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, get_morphology
+from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, POS, TAG, get_morphology
 from .text import INVISIBLE, TOKEN_RE, WORD, fold, is_upper_abbreviation
 
 NEGATORS = frozenset({"не", "ни", "нет", "без", "никакой", "ничуть"})
@@ -371,7 +371,7 @@ class LexiconMatch:
 
 
 #: bump whenever the compiled representation changes, so on-disk caches of older code miss
-_COMPILED_FORMAT = 3
+_COMPILED_FORMAT = 4
 
 
 
@@ -630,25 +630,41 @@ class LexiconMatcher:
         return tuple(found[k] for k in sorted(found))
 
     def _plan(self, norm: str, info: tuple) -> tuple:
-        """What to try at a token of this form: ``(always, by_next)`` or ``()`` when nothing.
+        """What to try at a token of this form: ``(certain, always, by_next)`` or ``()`` when nothing.
 
-        ``always`` are the candidates to try at every such token; the others are keyed by what
-        their second word may be (its form and lemmas), so "в" — the first word of dozens of
-        entries — costs one dictionary lookup on the next token instead of dozens of attempts.
+        Everything a form alone decides is decided here, once per form: whether the first
+        element matches, and the part-of-speech and case constraints (they read the first
+        token's tag). ``certain`` are one-word entries that therefore match at every token of
+        this form; ``always`` are the candidates to try at every such token; the others are
+        keyed by what their second word may be (its form and lemmas), so "в" — the first word of
+        dozens of entries — costs one dictionary lookup on the next token instead of dozens of
+        attempts. Candidates in ``always`` and ``by_next`` that are ``simple`` are checked from
+        their second element on.
         """
         cands = self._candidates(norm, info[LEMMA], info[ALT_LEMMAS])
-        if not cands:
-            return ()
+        certain: list[_Compiled] = []
         always: list[_Compiled] = []
         by_next: dict[str, list[_Compiled]] = {}
         for c in cands:
+            first, entry = c.elements[0], c.entry
+            if c.simple and first[0] == _PREFIX and info[KIND] != WORD:
+                continue  # a prefix entry needs a word token
+            if entry.pos is not None and info[POS] not in entry.pos:
+                continue
+            if entry.case is not None and not any(k in (info[TAG] or "") for k in entry.case):
+                continue
+            if c.simple and len(c.elements) == 1 and not entry.quoted and not entry.sentence_initial:
+                certain.append(c)
+                continue
             second = c.elements[1] if c.simple and len(c.elements) > 1 else None
             if second is None or second[0] == _PREFIX:
                 always.append(c)
                 continue
             for key in ({second[1]} | second[2]) if second[0] == _LEMMA else (second[1],):
                 by_next.setdefault(key, []).append(c)
-        return tuple(always), ({k: tuple(v) for k, v in by_next.items()} or None)
+        if not (certain or always or by_next):
+            return ()
+        return tuple(certain), tuple(always), ({k: tuple(v) for k, v in by_next.items()} or None)
 
     # -- matching ---------------------------------------------------------------------------
     def match(self, document: Document) -> list[LexiconMatch]:
@@ -663,7 +679,9 @@ class LexiconMatcher:
         sentence_of = document.sentence_index()
         n = len(infos)
         for i in positions:
-            cands, by_next = plans[norms[i]]
+            certain, cands, by_next = plans[norms[i]]
+            for c in certain:
+                raw.append((i, i + 1, c))
             if by_next is not None and i + 1 < n:
                 nxt = infos[i + 1]
                 more = by_next.get(nxt[NORM], ())
@@ -675,10 +693,9 @@ class LexiconMatcher:
                     cands = cands + more
             for c in cands:
                 if c.simple:
-                    # the hot path, inlined: check every element (the first one too: a prefix
-                    # entry still needs a word token)
-                    end = i
-                    for el in c.elements:
+                    # the hot path, inlined: the plan has checked the first element already
+                    end = i + 1
+                    for el in c.elements[1:]:
                         if end >= n:
                             end = None
                             break
@@ -700,8 +717,7 @@ class LexiconMatcher:
                         end += 1
                 else:
                     end = self._match_at(tokens, i, c.elements, 0, sentence_of)
-                if end is not None and (c.entry.pos is None and c.entry.case is None and not c.entry.quoted
-                                        and not c.entry.sentence_initial
+                if end is not None and (not c.entry.quoted and not c.entry.sentence_initial
                                         or self._constraints_hold(document, tokens, i, end, c.entry, sentence_of)):
                     raw.append((i, end, c))
         chosen = self._resolve(raw)
