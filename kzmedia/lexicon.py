@@ -805,21 +805,40 @@ class LexiconMatcher:
         for r in raw:
             by_lexicon.setdefault(r[2].lexicon, []).append(r)
         for group in by_lexicon.values():
-            if self.overlap == "longest":
-                group.sort(key=lambda r: (-(r[1] - r[0]), r[0], r[2].order))
-            else:
-                group.sort(key=lambda r: (r[0], -(r[1] - r[0]), r[2].order))
-            taken: set[int] = set()
-            kept_spans: set[tuple[int, int]] = set()
-            for i, j, c in group:
-                if (i, j) in kept_spans:
-                    out.append((i, j, c))
+            # only matches that overlap can compete: most spans overlap nothing (or only
+            # matches of exactly their tokens, which are all kept), so the policy runs on each
+            # run of overlapping spans alone
+            group.sort(key=operator.itemgetter(0, 1))
+            run = [group[0]]
+            run_end = group[0][1]
+            for r in group[1:]:
+                if r[0] < run_end:
+                    run.append(r)
+                    run_end = max(run_end, r[1])
                     continue
-                if any(k in taken for k in range(i, j)):
-                    continue
-                taken.update(range(i, j))
-                kept_spans.add((i, j))
+                out.extend(run if len(run) == 1 or run[0][:2] == run[-1][:2] else self._compete(run))
+                run, run_end = [r], r[1]
+            out.extend(run if len(run) == 1 or run[0][:2] == run[-1][:2] else self._compete(run))
+        return out
+
+    def _compete(self, group: list[tuple[int, int, _Compiled]]) -> list[tuple[int, int, _Compiled]]:
+        """The overlap policy on matches that overlap one another."""
+        if self.overlap == "longest":
+            group.sort(key=lambda r: (-(r[1] - r[0]), r[0], r[2].order))
+        else:
+            group.sort(key=lambda r: (r[0], -(r[1] - r[0]), r[2].order))
+        out = []
+        taken: set[int] = set()
+        kept_spans: set[tuple[int, int]] = set()
+        for i, j, c in group:
+            if (i, j) in kept_spans:
                 out.append((i, j, c))
+                continue
+            if any(k in taken for k in range(i, j)):
+                continue
+            taken.update(range(i, j))
+            kept_spans.add((i, j))
+            out.append((i, j, c))
         return out
 
 

@@ -271,3 +271,45 @@ def test_cached_matcher_is_reused_across_processes_and_invalidated_by_changes(tm
                          check=True).stdout
     assert out == "['угрозой']\n"
     assert len(list((tmp_path / "cache").glob("matcher-*.pickle"))) == 2
+
+
+def _greedy_reference(raw, overlap):
+    """The overlap policy applied to all of a lexicon's matches at once (the definition)."""
+    if overlap == "longest":
+        raw = sorted(raw, key=lambda r: (-(r[1] - r[0]), r[0], r[2].order))
+    else:
+        raw = sorted(raw, key=lambda r: (r[0], -(r[1] - r[0]), r[2].order))
+    out, taken, kept = [], set(), set()
+    for i, j, c in raw:
+        if (i, j) in kept:
+            out.append((i, j, c))
+        elif not any(k in taken for k in range(i, j)):
+            taken.update(range(i, j))
+            kept.add((i, j))
+            out.append((i, j, c))
+    return out
+
+
+def test_overlap_resolved_run_by_run_equals_the_policy_on_all_matches():
+    """The matcher applies the policy to each run of overlapping spans alone (fast); the kept
+    set must be what the policy gives on all of a lexicon's matches together."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    class Entry:
+        def __init__(self, order):
+            self.order, self.lexicon = order, "lex"
+
+    spans = st.lists(st.tuples(st.integers(0, 30), st.integers(1, 4), st.integers(0, 5)), max_size=25)
+    matcher = LexiconMatcher(lex('[categories.c]\nterms = ["слово"]\n'))
+
+    @settings(max_examples=300, deadline=None)
+    @given(spans, st.sampled_from(["longest", "first"]))
+    def check(triples, overlap):
+        raw = [(i, i + n, Entry(order)) for i, n, order in triples]
+        matcher.overlap = overlap
+        got = matcher._resolve(list(raw))
+        assert sorted((i, j, c.order, id(c)) for i, j, c in got) == \
+            sorted((i, j, c.order, id(c)) for i, j, c in _greedy_reference(raw, overlap))
+
+    check()
