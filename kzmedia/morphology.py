@@ -220,6 +220,9 @@ class Morphology:
         return hit
 
     def _compute(self, surface: str, norm: str | None = None) -> tuple:
+        if len(self._cache) >= self.max_cache:
+            # before this form is stored: a cached form must be in the vocabulary memos catch up on
+            self._evict()
         if norm is None:
             norm = fold(surface)
         hit = self._by_norm.get(norm)  # "Россия" and "россия" share one parse
@@ -239,13 +242,15 @@ class Morphology:
                 lemma, pos, tag = norm, None, None
             hit = self._by_norm[norm] = (norm, kind, lemma, pos, tag, alt)
             self.vocabulary.append(hit)
-        if len(self._cache) >= self.max_cache:
-            self._cache.clear()  # crude but bounded: memory stays flat on endless corpora
-            self._by_norm.clear()
-            self.vocabulary = []
-            self.generation += 1
         self._cache[surface] = hit
         return hit
+
+    def _evict(self) -> None:
+        """Start afresh: crude but bounded, so memory stays flat on endless corpora. (Keeping
+        the forms met first was measured too: every memo then has to recompute the kept half,
+        which cost more than relearning the forms.)"""
+        self._cache, self._by_norm, self.vocabulary = {}, {}, []
+        self.generation += 1
 
     def tokenize(self, text: str) -> tuple[list[int], list[int], list[tuple]]:
         """Tokenise ``text`` into parallel columns: starts, ends, shared info tuples.

@@ -226,6 +226,25 @@ def test_form_memo_gives_the_same_matches_whichever_way_it_learns_forms():
     assert morphology.generation > 3
 
 
+def test_a_cache_that_starts_afresh_at_any_size_loses_no_match():
+    """Whichever word form makes the cache overflow, it must be in the vocabulary the memos catch
+    up on: a form cached outside it would never be looked at again, and its matches lost."""
+    from kzmedia.morphology import PymorphyLemmatizer, get_morphology, register_lemmatizer
+
+    lexicon = lex('[categories.x]\nterms = ["военная угроза", "мягкая аннексия", "аннексия", "угроз*"]\n')
+    expected = [_spans(LexiconMatcher(lexicon), Document.from_text(t)) for t in FORM_MEMO_TEXTS] * 3
+    for size in range(2, 25):
+        language = f"ru-cache-{size}"
+        register_lemmatizer(language, lambda: PymorphyLemmatizer("ru"))
+        morphology = get_morphology(language)
+        morphology.max_cache = size
+        matcher = LexiconMatcher(lexicon, language=language)
+        got = [_spans(matcher, Document.from_text(t, language=language)) for t in FORM_MEMO_TEXTS * 3]
+        assert got == expected, f"max_cache={size}"
+        vocabulary = {id(info) for info in morphology.vocabulary}
+        assert all(id(info) in vocabulary for info in morphology._cache.values()), f"max_cache={size}"
+
+
 def test_form_screen_lets_through_exactly_the_forms_that_may_have_a_value():
     from kzmedia import FormMemo, FormScreen
 
