@@ -7,7 +7,8 @@ Prints, in one run: words/s in one process (cold: first pass, caches empty; warm
 over new document objects, word-form caches warm; unseen: the second half of the corpus after
 the first half, i.e. new articles in the middle of a long corpus),
 words/s with ``--jobs N`` worker processes, peak RSS per process, the same job done the naive way
-(pymorphy3 parse per token, no word-form cache) and the cost at 1×, 4× and 16× the corpus
+(pymorphy3 parse per token, no word-form cache), natasha's pipeline on the same text when natasha
+is installed (``pip install -e '.[bench]'``) and the cost at 1×, 4× and 16× the corpus
 (streamed; peak RSS shows whether memory stays flat). Every measurement runs in a fresh Python
 process, so caches and memory figures do not leak from one to the next.
 
@@ -190,6 +191,32 @@ def child_naive(args) -> dict:
             "lemmatise_only_wps": lw / lem_secs, "peak_rss_mb": _rss_mb()}
 
 
+def child_natasha(args) -> dict:
+    """The orientation pipeline of the issue, on the same documents: natasha's segmenter,
+    morphology tagger, NER tagger and lemmatiser (``pip install natasha``, not a kzmedia
+    dependency). Words are counted as kzmedia counts them, so the two figures share a unit."""
+    from natasha import Doc, MorphVocab, NewsEmbedding, NewsMorphTagger, NewsNERTagger, Segmenter
+
+    from kzmedia import Document
+
+    texts = [d.text for d in _docs(args.corpus) if hasattr(d, "text")][:args.natasha_docs or None]
+    words = sum(Document.from_text(t).words for t in texts)
+    segmenter, emb, vocab = Segmenter(), NewsEmbedding(), MorphVocab()
+    morph, ner = NewsMorphTagger(emb), NewsNERTagger(emb)
+    t0 = time.perf_counter()
+    for t in texts:
+        doc = Doc(t)
+        doc.segment(segmenter)
+        doc.tag_morph(morph)
+        doc.tag_ner(ner)
+        for token in doc.tokens:
+            token.lemmatize(vocab)
+        for span in doc.spans:
+            span.normalize(vocab)
+    secs = time.perf_counter() - t0
+    return {"docs": len(texts), "words": words, "seconds": secs, "wps": words / secs}
+
+
 def child_tokenize(args) -> dict:
     """Tokenisation + cached lemmatisation alone (the floor under every analyzer)."""
     docs = list(_docs(args.corpus))
@@ -213,12 +240,12 @@ def child_scale(args) -> dict:
 
 
 CHILDREN = {"single": child_single, "unseen": child_unseen, "jobs": child_jobs, "naive": child_naive, "tokenize": child_tokenize,
-            "scale": child_scale}
+            "scale": child_scale, "natasha": child_natasha}
 
 
 def spawn(mode: str, args, **extra) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--corpus", args.corpus, "--jobs", str(args.jobs),
-           "--output", args.output,
+           "--output", args.output, "--natasha-docs", str(args.natasha_docs),
            "--analyzers", ",".join(args.analyzers), "--mp-context", args.mp_context]
     for k, v in extra.items():
         cmd += [f"--{k}", str(v)]
@@ -234,6 +261,10 @@ def main(argv=None) -> int:
     p.add_argument("--mp-context", default="fork")
     p.add_argument("--scales", default="1,4,16")
     p.add_argument("--skip-naive", action="store_true")
+    p.add_argument("--skip-natasha", action="store_true",
+                   help="do not run natasha's pipeline for comparison (it runs only when installed)")
+    p.add_argument("--natasha-docs", type=int, default=0,
+                   help="run natasha on the first N documents only (default: all; ~40 s for ru-news-kz)")
     p.add_argument("--repeat", type=int, default=1,
                    help="run the single-process and --jobs measurements N times, alternating, and keep "
                         "the best of each (a shared machine is noisy)")
@@ -301,6 +332,16 @@ def main(argv=None) -> int:
         print(f"naive (pymorphy3 per token, no cache):   {nv['wps']:>11,.0f} words/s  "
               f"→ the pipeline is {s['cold_wps'] / nv['wps']:.1f}× faster (cold)")
         print(f"  lemmatisation alone, naive:            {nv['lemmatise_only_wps']:>11,.0f} words/s")
+    if not args.skip_natasha:
+        try:
+            fig["natasha"] = nt = spawn("natasha", args)
+        except subprocess.CalledProcessError as e:
+            last = (e.stderr or "").strip().splitlines()[-1:] or ["failed"]
+            print(f"natasha: not measured ({last[0]}; pip install natasha)")
+        else:
+            print(f"natasha (segment, morphology, NER, lemmatise) on {nt['docs']} documents: "
+                  f"{nt['wps']:>9,.0f} words/s → kzmedia's three analyzers are {s['cold_wps'] / nt['wps']:.1f}× "
+                  f"that cold, {s['warm_wps'] / nt['wps']:.1f}× warm")
     fig["scale"] = []
     base = None
     prev = None
