@@ -191,6 +191,37 @@ def child_naive(args) -> dict:
             "lemmatise_only_wps": lw / lem_secs, "peak_rss_mb": _rss_mb()}
 
 
+def child_stages(args) -> dict:
+    """Where one process spends a cold and a warm pass: tokenisation with lemmatisation,
+    sentences and paragraphs, each analyzer, and the JSON-ready dict, timed stage by stage."""
+    from kzmedia.pipeline import Analysis
+
+    pipe, _setup, docs = _prepare(args)
+    out = {}
+    for label in ("cold", "warm"):
+        spent: dict[str, float] = dict.fromkeys(["tokenise + lemmatise", "sentences", *pipe.analyzers, "to_dict"], 0.0)
+        for d in _fresh(docs):
+            if not hasattr(d, "text"):
+                continue
+            t0 = time.perf_counter()
+            d.tokens  # noqa: B018
+            t1 = time.perf_counter()
+            d.sentence_index()
+            t = time.perf_counter()
+            spent["tokenise + lemmatise"] += t1 - t0
+            spent["sentences"] += t - t1
+            results = {}
+            for name, analyzer in pipe.analyzers.items():
+                results[name] = analyzer.analyze(d)
+                now = time.perf_counter()
+                spent[name] += now - t
+                t = now
+            Analysis(d, results, {n: str(a.version) for n, a in pipe.analyzers.items()}, []).to_dict()
+            spent["to_dict"] += time.perf_counter() - t
+        out[label] = spent
+    return out
+
+
 def child_natasha(args) -> dict:
     """The orientation pipeline of the issue, on the same documents: natasha's segmenter,
     morphology tagger, NER tagger and lemmatiser (``pip install natasha``, not a kzmedia
@@ -240,7 +271,7 @@ def child_scale(args) -> dict:
 
 
 CHILDREN = {"single": child_single, "unseen": child_unseen, "jobs": child_jobs, "naive": child_naive, "tokenize": child_tokenize,
-            "scale": child_scale, "natasha": child_natasha}
+            "scale": child_scale, "natasha": child_natasha, "stages": child_stages}
 
 
 def spawn(mode: str, args, **extra) -> dict:
@@ -261,6 +292,8 @@ def main(argv=None) -> int:
     p.add_argument("--mp-context", default="fork")
     p.add_argument("--scales", default="1,4,16")
     p.add_argument("--skip-naive", action="store_true")
+    p.add_argument("--stages", action="store_true",
+                   help="also time each stage (tokenisation, sentences, each analyzer, to_dict), cold and warm")
     p.add_argument("--skip-natasha", action="store_true",
                    help="do not run natasha's pipeline for comparison (it runs only when installed)")
     p.add_argument("--natasha-docs", type=int, default=0,
@@ -332,6 +365,13 @@ def main(argv=None) -> int:
         print(f"naive (pymorphy3 per token, no cache):   {nv['wps']:>11,.0f} words/s  "
               f"→ the pipeline is {s['cold_wps'] / nv['wps']:.1f}× faster (cold)")
         print(f"  lemmatisation alone, naive:            {nv['lemmatise_only_wps']:>11,.0f} words/s")
+    if args.stages:
+        fig["stages"] = st = spawn("stages", args)
+        total = {k: sum(v.values()) for k, v in st.items()}
+        print("stages, seconds (share of the pass):      cold            warm")
+        for stage in st["cold"]:
+            print(f"  {stage:<38} {st['cold'][stage]:5.2f} ({st['cold'][stage] / total['cold']:4.0%})"
+                  f"   {st['warm'][stage]:5.2f} ({st['warm'][stage] / total['warm']:4.0%})")
     if not args.skip_natasha:
         try:
             fig["natasha"] = nt = spawn("natasha", args)
