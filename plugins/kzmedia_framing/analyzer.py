@@ -284,32 +284,46 @@ class FramingAnalyzer:
         matcher = self.matcher
         text = document.text
         modality = _Modality(document, self._denials)
-        best: dict[tuple[str, int, int], Evidence] = {}
+        negated_at, sentence_of, supposed = modality.negated, modality.sentence_of, modality.supposed
+        frame_kinds = self.frame_kinds
+        # keyed by (start, -end, frame): sorting the keys is sorting the evidence in text order
+        best: dict[tuple[int, int, str], Evidence] = {}
         for m in matcher.match(document):
-            if m.entry.weight <= 0:
+            entry = m.entry
+            if entry.weight <= 0:
                 continue
-            negated = modality.negated(m.token_start)
-            hypothetical = modality.hypothetical(m.token_start)
+            i = m.token_start
+            negated = negated_at(i)
+            hypothetical = sentence_of[i] in supposed
             # a mention that is negated ("нет военной угрозы") or only hypothetical / denied
             # ("нападение означало бы…", "сценарий невозможен") still brings the frame up, but
             # does not assert it: half weight
-            weight = float(m.entry.weight) * (NEGATED_FACTOR if negated or hypothetical else 1.0)
-            for cid in m.entry.categories:
-                if cid not in self.frame_kinds:
+            weight = float(entry.weight) * (NEGATED_FACTOR if negated or hypothetical else 1.0)
+            evidence = None
+            for cid in entry.categories:
+                if cid not in frame_kinds:
                     continue
-                key = (cid, m.start, m.end)
+                key = (m.start, -m.end, cid)
                 old = best.get(key)
                 if old is None or weight > old.weight:
-                    best[key] = Evidence(m.start, m.end, text[m.start:m.end], m.entry.id,
-                                         weight, m.lexicon, negated, hypothetical)
+                    if evidence is None:
+                        evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
+                                            negated, hypothetical)
+                    best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
-        # самостоятельность" replaces the built-in "самостоятельность" it contains
+        # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
+        # frame start at or before this one, so it is contained when it ends no later than one of
+        # the last few)
         out: dict[str, list[Evidence]] = {}
-        for (cid, _, _), ev in sorted(best.items(), key=lambda kv: (kv[0][1], -kv[0][2], kv[0][0])):
-            kept = out.setdefault(cid, [])
-            if kept and any(k.start <= ev.start and ev.end <= k.end for k in kept[-4:]):
-                continue
-            kept.append(ev)
+        ends: dict[str, list[int]] = {}
+        for key in sorted(best):
+            ev, cid = best[key], key[2]
+            kept = out.get(cid)
+            if kept is None:
+                out[cid], ends[cid] = [ev], [ev.end]
+            elif max(ends[cid][-4:]) < ev.end:
+                kept.append(ev)
+                ends[cid].append(ev.end)
         return out
 
     def analyze(self, document: kzmedia.Document) -> FramingResult:
@@ -395,8 +409,9 @@ class _Modality:
         self.sentence_of = sentence_of = document.sentence_index()
         # where the document's negators are: most hits are nowhere near one
         self._negators = tokens.positions(self.NEGATORS.intersection(tokens.forms))
-        self._hypothetical = {sentence_of[k] for k in denials.positions(tokens)}
-        self._hypothetical.discard(-1)
+        #: the sentences (indices) that only suppose or deny what they say
+        self.supposed = {sentence_of[k] for k in denials.positions(tokens)}
+        self.supposed.discard(-1)
 
     @classmethod
     def is_denial(cls, norm: str, info: tuple) -> bool:
@@ -429,7 +444,7 @@ class _Modality:
         return False
 
     def hypothetical(self, i: int) -> bool:
-        return self.sentence_of[i] in self._hypothetical
+        return self.sentence_of[i] in self.supposed
 
 
 def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]]) -> list[dict]:
