@@ -261,6 +261,26 @@ def child_tokenize(args) -> dict:
     return {"words": words, "wps": words / secs}
 
 
+def child_vocabulary(args) -> dict:
+    """How fast new word forms arrive: the cache's size (distinct surface forms) after each
+    document, fitted to Heaps' law ``forms = K * tokens ** beta`` over the last three quarters."""
+    import math
+
+    from kzmedia import Document
+    from kzmedia.morphology import get_morphology
+
+    morphology = get_morphology("ru")
+    tokens, curve = 0, []
+    for d in _docs(args.corpus):
+        if hasattr(d, "text"):
+            tokens += len(Document.from_text(d.text).tokens)
+            curve.append((tokens, len(morphology._cache)))
+    xs, ys = zip(*[(math.log(n), math.log(v)) for n, v in curve[len(curve) // 4:]])
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    beta = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+    return {"tokens": tokens, "forms": curve[-1][1], "beta": beta, "max_cache": morphology.max_cache}
+
+
 def child_scale(args) -> dict:
     pipe = _pipeline(args.analyzers)
     kw = {} if args.scale_jobs == 1 else {"n_jobs": args.scale_jobs, "batch_size": 16, "ordered": False,
@@ -271,7 +291,8 @@ def child_scale(args) -> dict:
 
 
 CHILDREN = {"single": child_single, "unseen": child_unseen, "jobs": child_jobs, "naive": child_naive, "tokenize": child_tokenize,
-            "scale": child_scale, "natasha": child_natasha, "stages": child_stages}
+            "scale": child_scale, "natasha": child_natasha, "stages": child_stages,
+            "vocabulary": child_vocabulary}
 
 
 def spawn(mode: str, args, **extra) -> dict:
@@ -365,6 +386,20 @@ def main(argv=None) -> int:
         print(f"naive (pymorphy3 per token, no cache):   {nv['wps']:>11,.0f} words/s  "
               f"→ the pipeline is {s['cold_wps'] / nv['wps']:.1f}× faster (cold)")
         print(f"  lemmatisation alone, naive:            {nv['lemmatise_only_wps']:>11,.0f} words/s")
+    fig["vocabulary"] = v = spawn("vocabulary", args)
+    # A model, not a measurement: over a long corpus new forms keep arriving at Heaps' rate, and
+    # the bounded cache starts afresh each time it holds max_cache forms, after which the stream
+    # meets forms as a fresh run does. One such cycle costs the warm cost of its tokens plus the
+    # measured extra cost of a form met for the first time, once per cached form.
+    per_token = s["warm_s"] / v["tokens"]
+    per_form = (s["cold_s"] - s["warm_s"]) / v["forms"]
+    cycle = v["tokens"] * (v["max_cache"] / v["forms"]) ** (1 / v["beta"])
+    projected = cycle * (s["words"] / v["tokens"]) / (cycle * per_token + v["max_cache"] * per_form)
+    fig["projected_long_corpus_wps"] = projected
+    print(f"  vocabulary: {v['forms']:,} surface forms in {v['tokens']:,} tokens (Heaps' beta {v['beta']:.2f}); "
+          f"a new form costs {per_form * 1e6:.0f} µs beyond a warm token's {per_token * 1e6:.1f} µs")
+    print(f"  projected for a long corpus (model: the {v['max_cache']:,}-form cache starts afresh every "
+          f"~{cycle / 1e6:.0f} M tokens): {projected:>9,.0f} words/s")
     if args.stages:
         fig["stages"] = st = spawn("stages", args)
         total = {k: sum(v.values()) for k, v in st.items()}
