@@ -448,9 +448,10 @@ class FormMemo:
     tokenised by the process's morphology the memo catches up on that morphology's vocabulary
     (the forms met since the last call) instead of checking each document's forms. An optional
     :class:`FormScreen` says which forms can have a value at all, so ``compute`` is not called
-    for the many that cannot. Bounded: it starts afresh with the morphology's cache, or past
-    ``max_size`` forms, so memory stays flat on endless corpora. Not pickled (a worker process
-    refills its own).
+    for the many that cannot. ``compute`` must depend on nothing but its arguments: a value,
+    once known, is kept when the morphology's cache makes room (only the catch-up rewinds to
+    what the vocabulary kept). Bounded: past ``max_size`` forms it starts afresh, so memory stays
+    flat on endless corpora. Not pickled (a worker process refills its own).
     """
 
     def __init__(self, compute, max_size: int = 300_000, *, screen: FormScreen | None = None):
@@ -488,13 +489,25 @@ class FormMemo:
         self._checked.clear()
         self._source, self._seen = source, 0
 
+    def _rewind(self, source) -> None:
+        """Follow the morphology to a new generation: a value depends only on the form, so what
+        is known stays; only the catch-up position moves back to what the vocabulary kept."""
+        old = self._source
+        kept = None
+        if old is not None and old[0] is source[0] and old[1] < source[1]:
+            kept = source[0].kept_since(old[1])
+        if kept is None or len(self._values) > self.max_size:
+            self._reset(source)  # another language, or too much has changed to follow
+        else:
+            self._source, self._seen = source, min(self._seen, kept)
+
     def positions(self, tokens) -> list[int]:
         """Indices of the tokens whose form has a non-empty value, in text order."""
         forms = tokens.forms
         source = tokens.source
         if source is not None and source[0].generation == source[1]:
             if source != self._source:
-                self._reset(source)  # another language, or the morphology started afresh
+                self._rewind(source)
             vocabulary = source[0].vocabulary
             if self._seen < len(vocabulary):
                 self._add(vocabulary[self._seen:])

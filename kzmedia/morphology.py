@@ -208,8 +208,10 @@ class Morphology:
         #: every distinct folded form met so far (its info tuple), in order of first sight: a
         #: :class:`kzmedia.FormMemo` catches up on the new ones without looking at documents
         self.vocabulary: list[tuple] = []
-        #: bumped whenever the caches start afresh (``vocabulary`` is then a new, empty list)
+        #: bumped whenever the cache makes room (``vocabulary`` is then a new list, which starts
+        #: with what was kept)
         self.generation = 0
+        self._kept: dict[int, int] = {}  # generation -> vocabulary entries it kept from the one before
         self._parse_all = getattr(lemmatizer, "parse_all", None)  # optional richer protocol
 
     def info(self, surface: str) -> tuple:
@@ -246,11 +248,29 @@ class Morphology:
         return hit
 
     def _evict(self) -> None:
-        """Start afresh: crude but bounded, so memory stays flat on endless corpora. (Keeping
-        the forms met first was measured too: every memo then has to recompute the kept half,
-        which cost more than relearning the forms.)"""
-        self._cache, self._by_norm, self.vocabulary = {}, {}, []
+        """Make room, memory bounded: keep the half of the vocabulary met first, drop the rest.
+
+        In a long stream of news the frequent forms (function words, the common vocabulary) are
+        met within the first documents and a form met late is mostly rare, so the first half
+        keeps most running tokens cached; starting afresh would make the run cold again each time
+        the cache fills. The kept half stays the *leading* part of the vocabulary, so a
+        :class:`kzmedia.FormMemo` keeps what it knows and only rewinds (:meth:`kept_since`).
+        """
+        kept = self.vocabulary[:len(self.vocabulary) // 2]
+        by_norm = {info[NORM]: info for info in kept}
+        cache = {s: info for s, info in self._cache.items() if by_norm.get(info[NORM]) is info}
+        if len(cache) > self.max_cache * 3 // 4:  # surface variants crowd the kept half: start afresh
+            kept, by_norm, cache = [], {}, {}
+        self._by_norm, self._cache, self.vocabulary = by_norm, cache, kept
         self.generation += 1
+        self._kept[self.generation] = len(kept)
+        self._kept.pop(self.generation - 64, None)
+
+    def kept_since(self, generation: int) -> int | None:
+        """How many leading entries of ``generation``'s vocabulary still lead the current one
+        (``None`` when that is no longer known)."""
+        counts = [self._kept.get(g) for g in range(generation + 1, self.generation + 1)]
+        return None if None in counts else min(counts, default=len(self.vocabulary))
 
     def tokenize(self, text: str) -> tuple[list[int], list[int], list[tuple]]:
         """Tokenise ``text`` into parallel columns: starts, ends, shared info tuples.

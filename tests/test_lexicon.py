@@ -245,6 +245,32 @@ def test_a_cache_that_starts_afresh_at_any_size_loses_no_match():
         assert all(id(info) in vocabulary for info in morphology._cache.values()), f"max_cache={size}"
 
 
+def test_making_room_keeps_the_forms_met_first_and_what_the_memos_know():
+    """When the cache fills, the first-met half of the vocabulary (in news, mostly the frequent
+    forms) stays cached, and a matcher's memo neither forgets nor recomputes those forms."""
+    from kzmedia.morphology import PymorphyLemmatizer, get_morphology, register_lemmatizer
+
+    register_lemmatizer("ru-room", lambda: PymorphyLemmatizer("ru"))
+    morphology = get_morphology("ru-room")
+    morphology.max_cache = 40
+    lexicon = lex('[categories.x]\nterms = ["военная угроза", "мягкая аннексия", "аннексия", "угроз*"]\n')
+    matcher = LexiconMatcher(lexicon, language="ru-room")
+    first = Document.from_text(FORM_MEMO_TEXTS[0], language="ru-room")
+    want = _spans(matcher, first)
+    assert [first.text[a:b] for a, b, _ in want] == ["Военная угроза", "мягкая аннексия"]
+    computed = []
+    plan = matcher._plans.compute
+    matcher._plans.compute = lambda norm, info: computed.append(norm) or plan(norm, info)
+    for k in range(6):  # numbers fill the cache: several rounds of making room
+        _spans(matcher, Document.from_text(" ".join(str(n) for n in range(30 * k, 30 * k + 30)), language="ru-room"))
+    assert morphology.generation >= 3
+    assert {"военная", "угроза", "мягкая", "аннексия"} <= morphology._by_norm.keys()
+    again = Document.from_text(FORM_MEMO_TEXTS[0], language="ru-room")
+    assert again.tokens.source == (morphology, morphology.generation)  # answered from the kept cache
+    assert _spans(matcher, again) == want
+    assert not {"военная", "мягкая", "аннексия"} & set(computed)
+
+
 def test_form_screen_lets_through_exactly_the_forms_that_may_have_a_value():
     from kzmedia import FormMemo, FormScreen
 
