@@ -443,9 +443,6 @@ class _Modality:
             k -= 1
         return False
 
-    def hypothetical(self, i: int) -> bool:
-        return self.sentence_of[i] in self.supposed
-
 
 def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]]) -> list[dict]:
     """Per sentence / paragraph: frame scores (weighted hits per 1,000 words of the segment).
