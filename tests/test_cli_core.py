@@ -76,3 +76,50 @@ def test_set_and_config_file_reach_the_analyzers(capsys, tmp_path, monkeypatch):
     assert code == 0 and len(json.loads(out)["results"]["rhetoric"]["findings"]) < baseline
     code, out, err = run(capsys, "analyze", path, "--set", "rhetoric.no_such_option=1")
     assert code == 2 and "no_such_option" in err and "Traceback" not in err
+
+
+def _run_with_terminal_stderr(argv, stdout_path):
+    """Run the CLI with stderr on a pseudo-terminal (so the progress bar is drawn) and stdout
+    redirected to a file, as ``kzmedia analyze … > out.jsonl`` typed at a terminal does."""
+    import os
+    import pty
+    import threading
+
+    master, slave = pty.openpty()
+    drawn = []
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            drawn.append(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    with open(stdout_path, "wb") as out:
+        done = subprocess.run([sys.executable, "-m", "kzmedia", *argv], stdout=out, stderr=slave,
+                              stdin=subprocess.DEVNULL, timeout=300)
+    os.close(slave)
+    reader.join(timeout=10)
+    os.close(master)
+    return done.returncode, b"".join(drawn).decode("utf-8", "replace")
+
+
+def test_results_redirected_to_a_file_stay_there_while_the_terminal_shows_progress(tmp_path):
+    paths = [str(p) for p in sorted(EXAMPLES.glob("*.txt"))]
+    piped = subprocess.run([sys.executable, "-m", "kzmedia", "analyze", *paths, "--format", "jsonl"],
+                           capture_output=True, timeout=300)
+    assert piped.returncode == 0 and piped.stdout.count(b"\n") == len(paths)
+    code, terminal = _run_with_terminal_stderr(["analyze", *paths, "--format", "jsonl"], tmp_path / "out.jsonl")
+    assert code == 0
+    assert (tmp_path / "out.jsonl").read_bytes() == piped.stdout  # every result in the file, unchanged
+    assert "kzmedia" in terminal and "docs" in terminal  # the progress line was on the terminal
+    assert '"kzmedia_version"' not in terminal  # and no result leaked onto it
+    code, terminal = _run_with_terminal_stderr(["analyze", *paths, "--format", "jsonl", "--quiet"],
+                                               tmp_path / "quiet.jsonl")
+    assert code == 0 and (tmp_path / "quiet.jsonl").read_bytes() == piped.stdout
+    assert "docs" not in terminal
