@@ -124,7 +124,7 @@ class _Progress:
         # stdout is routed above the bar only when it is the same terminal; redirected to a file
         # or a pipe, it must stay untouched (rich would send the results to the terminal instead)
         self.bar = Progress(TextColumn("[bold]kzmedia"), BarColumn(), TextColumn("{task.description}"),
-                            TimeElapsedColumn(), console=Console(stderr=True), transient=True,
+                            TimeElapsedColumn(), console=Console(stderr=True, soft_wrap=True), transient=True,
                             redirect_stdout=sys.stdout.isatty(), redirect_stderr=True)
         self.task = self.bar.add_task("", total=None)
         self.bar.start()
