@@ -24,6 +24,8 @@ from .text import KIND_NAMES, NUMBER, PUNCT, WORD
 
 #: default upper bound on a document's size; larger inputs are refused with a clear error
 MAX_CHARS = 5_000_000
+#: how a user lifts the limit, named in every refusal
+MAX_CHARS_HINT = "raise the limit with max_chars= (CLI: --max-chars N)"
 
 META_KEYS = ("outlet", "date", "url", "title", "language")
 
@@ -300,7 +302,8 @@ class Document:
         except OSError as e:
             raise DocumentError(f"cannot read file: {e.strerror or e}", source=source) from None
         if len(raw) > max_chars * 4:
-            raise DocumentError(f"file is larger than the {max_chars:,}-character limit", source=source)
+            raise DocumentError(f"file is larger than the {max_chars:,}-character limit; {MAX_CHARS_HINT}",
+                                source=source)
         try:
             text = raw.decode(encoding or "utf-8")
         except UnicodeDecodeError as e:
@@ -312,7 +315,8 @@ class Document:
         except LookupError:
             raise DocumentError(f"unknown encoding {encoding!r}", source=source) from None
         if len(text) > max_chars:
-            raise DocumentError(f"text has {len(text):,} characters, over the {max_chars:,} limit", source=source)
+            raise DocumentError(f"text has {len(text):,} characters, over the {max_chars:,} limit; {MAX_CHARS_HINT}",
+                                source=source)
         return cls(text=text, id=id if id is not None else source, meta=meta)
 
     @classmethod

@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 import attrs
 
-from .document import MAX_CHARS, Document
+from .document import MAX_CHARS, MAX_CHARS_HINT, Document
 from .errors import DocumentError, KzmediaError, PluginError
 from .hookspecs import hookimpl
 from .pipeline import FailedDocument
@@ -91,7 +91,7 @@ def record_to_document(record: Mapping, *, default_id: str, text_field: str | Se
         parts.append(value)
     text = "\n\n".join(p for p in parts if p) if len(parts) > 1 else parts[0]
     if len(text) > max_chars:
-        return FailedDocument(doc_id, f"text has {len(text):,} characters, over the {max_chars:,} limit")
+        return FailedDocument(doc_id, f"text has {len(text):,} characters, over the {max_chars:,} limit; {MAX_CHARS_HINT}")
     wanted = _fields(meta_fields)
     skip = set(fields) | {id_field}
     if wanted is None:
@@ -150,7 +150,8 @@ def read_jsonl(path: str, *, text_field=None, id_field=None, meta_fields=None,
             if not raw.strip():
                 continue
             if len(raw) > max_chars * 4 + 1024:
-                yield FailedDocument(where, f"line is {len(raw):,} bytes, over the {max_chars:,}-character limit")
+                yield FailedDocument(where, f"line is {len(raw):,} bytes, over the {max_chars:,}-character limit; "
+                                                    f"{MAX_CHARS_HINT}")
                 continue
             try:
                 line = raw.decode(encoding or "utf-8")
@@ -401,7 +402,7 @@ def read_html(path: str, *, encoding: str | None = None, max_chars: int = MAX_CH
             yield FailedDocument(f, f"cannot read file: {e.strerror or e}")
             continue
         if len(raw) > max_chars * 8:
-            yield FailedDocument(f, f"file is over the {max_chars * 8:,}-byte HTML limit")
+            yield FailedDocument(f, f"file is over the {max_chars * 8:,}-byte HTML limit; {MAX_CHARS_HINT}")
             continue
         enc = encoding
         if enc is None:
@@ -414,7 +415,7 @@ def read_html(path: str, *, encoding: str | None = None, max_chars: int = MAX_CH
             continue
         text, meta = html_to_text(html, backend=html_backend)
         if len(text) > max_chars:
-            yield FailedDocument(f, f"text has {len(text):,} characters, over the {max_chars:,} limit")
+            yield FailedDocument(f, f"text has {len(text):,} characters, over the {max_chars:,} limit; {MAX_CHARS_HINT}")
             continue
         lang = meta.pop("html_lang", None)
         language = "ru"

@@ -123,3 +123,15 @@ def test_results_redirected_to_a_file_stay_there_while_the_terminal_shows_progre
                                                tmp_path / "quiet.jsonl")
     assert code == 0 and (tmp_path / "quiet.jsonl").read_bytes() == piped.stdout
     assert "docs" not in terminal
+
+
+def test_an_over_long_document_is_refused_by_name_and_max_chars_lets_it_through(capsys, tmp_path):
+    path = tmp_path / "long.txt"
+    path.write_text("Астана и Москва подписали соглашение. " * 30, encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(path), "--format", "json", "--max-chars", "500")
+    assert code == 1
+    assert f"{path}: input: " in err and "500" in err and "limit" in err and "--max-chars" in err
+    assert json.loads(out)["results"] == {}
+    code, out, err = run(capsys, "analyze", str(path), "--format", "json", "--max-chars", "2000")
+    assert code == 0, err
+    assert json.loads(out)["results"]["actors"]["total_mentions"] == 60

@@ -12,6 +12,7 @@ import json
 import sys
 import time
 
+from ..document import MAX_CHARS
 from ..pipeline import Analysis
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
 
@@ -38,6 +39,7 @@ def add_parser(sub):
     g.add_argument("--meta-fields", metavar="A,B", help="record fields kept as metadata (default: all others)")
     g.add_argument("--pattern", metavar="GLOB",
                    help="with --reader txt/html and a directory: which files to take (default **/*.txt)")
+    add_max_chars_argument(g)
     r = p.add_argument_group("running")
     r.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="worker processes (0 = one per CPU; default 1)")
@@ -50,9 +52,15 @@ def add_parser(sub):
     return p
 
 
+def add_max_chars_argument(group) -> None:
+    group.add_argument("--max-chars", type=int, metavar="N",
+                       help=f"refuse a document longer than N characters (default {MAX_CHARS:,}): a "
+                            "runaway input is reported instead of filling memory")
+
+
 def reader_options(args) -> dict:
     opts = {}
-    for key in ("encoding", "text_field", "id_field", "meta_fields", "pattern"):
+    for key in ("encoding", "text_field", "id_field", "meta_fields", "pattern", "max_chars"):
         value = getattr(args, key, None)
         if value:
             opts[key] = value

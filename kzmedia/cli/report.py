@@ -11,7 +11,7 @@ import os
 import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
-from .analyze import read_inputs, reader_options
+from .analyze import add_max_chars_argument, read_inputs, reader_options
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -35,6 +35,7 @@ def add_parser(sub):
     g.add_argument("--id-field", metavar="FIELD", help="record field holding the document id")
     g.add_argument("--meta-fields", metavar="A,B", help="record fields kept as metadata (date, outlet, url, title)")
     g.add_argument("--pattern", metavar="GLOB", help="with a directory: which files to take")
+    add_max_chars_argument(g)
     g.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per CPU)")
     return p
 
