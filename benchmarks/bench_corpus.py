@@ -281,6 +281,34 @@ def child_vocabulary(args) -> dict:
     return {"tokens": tokens, "forms": curve[-1][1], "beta": beta, "max_cache": morphology.max_cache}
 
 
+def child_diverse(args) -> dict:
+    """Memory on a long, diverse stream: documents of 1,500 distinct word forms each, taken in
+    turn from pymorphy3's own dictionary (millions of forms, no data set needed), so the bounded
+    word-form cache fills and makes room again and again, as it does tens of millions of tokens
+    into a real corpus. Reports peak RSS, how often the cache made room, words/s."""
+    import itertools
+
+    from kzmedia import Document
+    from kzmedia.morphology import get_morphology
+
+    pipe = _pipeline(args.analyzers)
+    morphology = get_morphology("ru")
+    words = morphology.lemmatizer.analyzer.dictionary.words
+    forms = itertools.chain.from_iterable(itertools.islice(words.iterkeys(), k, None, 4) for k in range(4))
+    total = 0
+    t0 = time.perf_counter()
+    for _ in range(args.diverse):
+        batch = list(itertools.islice(forms, 1500))
+        if not batch:
+            break
+        analysis = pipe.analyze(Document.from_text(" ".join(batch) + "."))
+        analysis.to_dict()
+        total += analysis.document.words
+    secs = time.perf_counter() - t0
+    return {"docs": args.diverse, "words": total, "seconds": secs, "wps": total / secs,
+            "evictions": morphology.generation, "max_cache": morphology.max_cache, "peak_rss_mb": _rss_mb()}
+
+
 def child_scale(args) -> dict:
     pipe = _pipeline(args.analyzers)
     kw = {} if args.scale_jobs == 1 else {"n_jobs": args.scale_jobs, "batch_size": 16, "ordered": False,
@@ -292,12 +320,12 @@ def child_scale(args) -> dict:
 
 CHILDREN = {"single": child_single, "unseen": child_unseen, "jobs": child_jobs, "naive": child_naive, "tokenize": child_tokenize,
             "scale": child_scale, "natasha": child_natasha, "stages": child_stages,
-            "vocabulary": child_vocabulary}
+            "vocabulary": child_vocabulary, "diverse": child_diverse}
 
 
 def spawn(mode: str, args, **extra) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--corpus", args.corpus, "--jobs", str(args.jobs),
-           "--output", args.output, "--natasha-docs", str(args.natasha_docs),
+           "--output", args.output, "--natasha-docs", str(args.natasha_docs), "--diverse", str(args.diverse),
            "--analyzers", ",".join(args.analyzers), "--mp-context", args.mp_context]
     for k, v in extra.items():
         cmd += [f"--{k}", str(v)]
@@ -313,6 +341,9 @@ def main(argv=None) -> int:
     p.add_argument("--mp-context", default="fork")
     p.add_argument("--scales", default="1,4,16")
     p.add_argument("--skip-naive", action="store_true")
+    p.add_argument("--diverse", type=int, default=2000, metavar="DOCS",
+                   help="memory on a long diverse stream: DOCS documents of 1,500 distinct dictionary "
+                        "forms each (default 2000, ~30 s; 0 skips it)")
     p.add_argument("--stages", action="store_true",
                    help="also time each stage (tokenisation, sentences, each analyzer, to_dict), cold and warm")
     p.add_argument("--skip-natasha", action="store_true",
@@ -434,6 +465,11 @@ def main(argv=None) -> int:
         if prev is not None:
             print(f"      each extra copy of the corpus: {(r['seconds'] - prev[1]) / (times - prev[0]):.2f} s")
         prev = (times, r["seconds"])
+    if args.diverse:
+        fig["diverse"] = dv = spawn("diverse", args)
+        print(f"diverse stream: {dv['words']:,} words, every one a dictionary form met for the first time or "
+              f"again after the cache made room ({dv['evictions']} times, {dv['max_cache']:,} forms): "
+              f"{dv['wps']:,.0f} words/s, peak RSS {dv['peak_rss_mb']:,.0f} MB")
     if fig["scale"] and args.jobs > 1:
         times = max(r["times"] for r in fig["scale"])
         one = next(r for r in fig["scale"] if r["times"] == times)

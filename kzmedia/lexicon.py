@@ -500,6 +500,9 @@ class FormMemo:
             self._reset(source)  # another language, or too much has changed to follow
         else:
             self._source, self._seen = source, min(self._seen, kept)
+            # forms looked at outside the catch-up are forgotten with the generation (their values
+            # stay): the set would otherwise keep every such form's string alive, cache or not
+            self._checked.clear()
 
     def positions(self, tokens) -> list[int]:
         """Indices of the tokens whose form has a non-empty value, in text order."""

@@ -199,7 +199,7 @@ class IdentityLemmatizer:
 class Morphology:
     """A lemmatizer plus the surface-form cache that makes tokenisation fast."""
 
-    def __init__(self, lemmatizer: Lemmatizer, max_cache: int = 500_000):
+    def __init__(self, lemmatizer: Lemmatizer, max_cache: int = 400_000):
         self.lemmatizer = lemmatizer
         self.language = lemmatizer.language
         self.max_cache = max_cache
@@ -242,9 +242,13 @@ class Morphology:
                     lemma, pos, tag = norm, None, None
             else:
                 lemma, pos, tag = norm, None, None
+            if lemma == norm:
+                lemma = norm  # one string, not two, for a form that is its own lemma
             hit = self._by_norm[norm] = (norm, kind, lemma, pos, tag, alt)
             self.vocabulary.append(hit)
-        self._cache[surface] = hit
+        # a surface spelled as its folded form is keyed by the info's own string: the text's copy
+        # can go (about a fifth of a cached form's memory)
+        self._cache[hit[NORM] if surface == hit[NORM] else surface] = hit
         return hit
 
     def _evict(self) -> None:

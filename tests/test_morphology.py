@@ -121,3 +121,18 @@ def test_dictionary_shortcut_agrees_on_a_real_news_corpus(shared_dir):
     words = _every_word_form(texts)
     assert _assert_shortcut_agrees(PymorphyLemmatizer("ru"), words) > 10_000
     assert sum(w.isascii() and w.isalpha() for w in words) > 100  # Latin words were among them
+
+
+def test_a_cached_word_form_keeps_one_string_for_its_key_form_and_lemma():
+    """The word-form cache is bounded by count, so its memory is per form: a form written as its
+    folded form is keyed by the info's own string, and a form that is its own lemma shares it."""
+    from kzmedia.morphology import LEMMA, NORM, get_morphology
+
+    morphology = get_morphology("ru")
+    Document.from_text("Засуха: пшеница и ячмень, подсолнечник").tokens  # noqa: B018
+    for word in ("пшеница", "ячмень", "подсолнечник"):
+        key = next(k for k in morphology._cache if k == word)
+        info = morphology._cache[key]
+        assert key is info[NORM] and info[LEMMA] is info[NORM], word
+    засуха = morphology._cache["Засуха"]  # a capitalised surface is its own key
+    assert засуха[NORM] == засуха[LEMMA] == "засуха"
