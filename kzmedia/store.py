@@ -164,6 +164,14 @@ class RunSummary:
         return attrs.asdict(self)
 
 
+#: seconds a run waits for another run's transaction on the same store before giving up
+BUSY_TIMEOUT = 60.0
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
 class Store:
     """A results store in one SQLite file; open it with ``Store(path)`` (created when absent)."""
 
@@ -176,17 +184,37 @@ class Store:
             uri = "file:" + os.path.abspath(self.path) + "?mode=ro"
             self.db = sqlite3.connect(uri, uri=True)
         else:
-            self.db = sqlite3.connect(self.path)
+            # another run may be writing the same store: wait for its transaction, do not fail
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             try:
-                self.db.execute("PRAGMA journal_mode=WAL")
-                # WAL + NORMAL: a committed batch survives a killed process (not a power cut)
-                self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.executescript(_SCHEMA)
-                self._init_info()
+                self._set_up()
+            except sqlite3.OperationalError as e:
+                self.db.close()
+                if _is_busy(e):
+                    raise KzmediaError(f"{self.path}: the results store stayed locked for {BUSY_TIMEOUT:.0f} s "
+                                       "(another process is writing to it)") from None
+                raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
             except sqlite3.DatabaseError as e:
                 self.db.close()
                 raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
         self._check_schema()
+
+    def _set_up(self) -> None:
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                # switching a new file to WAL needs it to itself, and SQLite does not wait for
+                # that: two runs starting on one new store would otherwise fail at once
+                self.db.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as e:
+                if not _is_busy(e) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        # WAL + NORMAL: a committed batch survives a killed process (not a power cut)
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(_SCHEMA)
+        self._init_info()
 
     # -- housekeeping -----------------------------------------------------------------------
     def _init_info(self):

@@ -319,3 +319,25 @@ def test_cli_corpus_inputs_jobs_and_fields(tmp_path, monkeypatch, capsys):
     # a single document with --format json is pretty-printed, as before corpus input existed
     assert main(["analyze", str(tmp_path / "txt" / "a.txt"), "--format", "json"]) == 0
     assert capsys.readouterr().out.startswith("{\n  ")
+
+
+def test_two_runs_started_together_on_one_new_store_both_finish_and_agree(tmp_path):
+    """Two `kzmedia analyze --store` processes on the same new file (two terminals, a job array):
+    neither fails on the other's lock, and the store holds what one run alone stores."""
+    corpus = str(write_corpus(tmp_path / "c", 40))
+    alone, shared = str(tmp_path / "alone.sqlite"), str(tmp_path / "shared.sqlite")
+    cmd = [sys.executable, "-m", "kzmedia", "analyze", corpus, "--only", "actors", "-q", "--store"]
+    expected = subprocess.run(cmd + [alone], capture_output=True, timeout=300).returncode  # 1: the corpus has bad records
+    for attempt in range(3):  # the race is in the first milliseconds: start them together, repeatedly
+        for suffix in ("", "-wal", "-shm"):
+            Path(shared + suffix).unlink(missing_ok=True)
+        procs = [subprocess.Popen(cmd + [shared], stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for proc in procs:
+            _out, err = proc.communicate(timeout=300)
+            assert proc.returncode == expected and "locked" not in err, err
+        exports = []
+        for db in (alone, shared):
+            out = subprocess.run([sys.executable, "-m", "kzmedia", "export", db, "--format", "jsonl"],
+                                 capture_output=True, text=True, check=True, timeout=300)
+            exports.append(out.stdout)
+        assert exports[0] == exports[1] and exports[0].count("\n") >= 40
