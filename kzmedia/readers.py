@@ -20,6 +20,7 @@ reader by file suffix (or the one named with ``reader=``).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import glob
 import gzip
@@ -147,6 +148,8 @@ def read_jsonl(path: str, *, text_field=None, id_field=None, meta_fields=None,
     with fh:
         for lineno, raw in enumerate(fh, 1):
             where = f"{path}:{lineno}"
+            if lineno == 1 and raw.startswith(codecs.BOM_UTF8) and (encoding or "utf-8").lower() in ("utf-8", "utf8"):
+                raw = raw[len(codecs.BOM_UTF8):]  # files saved on Windows often start with one
             if not raw.strip():
                 continue
             if len(raw) > max_chars * 4 + 1024:

@@ -180,3 +180,14 @@ def test_a_plugin_reader_replaces_the_core_reader_of_that_name(tmp_path):
     (doc,) = read_corpus([str(p)], pm=pm)
     assert doc.text == "АСТАНА"
     assert available_readers(pm)["jsonl"].plugin == "kzmedia.readers"
+
+
+def test_a_byte_order_mark_at_the_start_of_a_jsonl_or_csv_file_is_not_part_of_the_data(tmp_path):
+    """Files saved by Windows tools (Notepad, Excel) often begin with a UTF-8 BOM."""
+    bom = "\ufeff".encode("utf-8")
+    (tmp_path / "a.jsonl").write_bytes(bom + '{"url": "u1", "content": "Лондон и Астана."}\n'.encode("utf-8"))
+    (tmp_path / "b.csv").write_bytes(bom + 'body,outlet\n"Пекин и Астана.",X\n'.encode("utf-8"))
+    jsonl = list(read_corpus([str(tmp_path / "a.jsonl")]))
+    csv_ = list(read_corpus([str(tmp_path / "b.csv")], text_field="body"))
+    assert [(d.id, d.text) for d in jsonl] == [("u1", "Лондон и Астана.")]
+    assert [(d.text, d.meta) for d in csv_] == [("Пекин и Астана.", {"outlet": "X"})]
