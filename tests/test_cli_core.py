@@ -135,3 +135,14 @@ def test_an_over_long_document_is_refused_by_name_and_max_chars_lets_it_through(
     code, out, err = run(capsys, "analyze", str(path), "--format", "json", "--max-chars", "2000")
     assert code == 0, err
     assert json.loads(out)["results"]["actors"]["total_mentions"] == 60
+
+
+def test_a_run_with_no_analyzer_enabled_says_so(capsys, monkeypatch):
+    path = str(sorted(EXAMPLES.glob("*.txt"))[0])
+    monkeypatch.setenv("KZMEDIA_PLUGINS", "")  # the documented way to load no plugin at all
+    code, out, err = run(capsys, "analyze", path, "--format", "json")
+    assert code == 0 and json.loads(out)["results"] == {}
+    assert "no analyzer is enabled (KZMEDIA_PLUGINS names no analyzer plugin)" in err
+    monkeypatch.delenv("KZMEDIA_PLUGINS")
+    code, out, err = run(capsys, "analyze", path, "--format", "json")
+    assert code == 0 and "no analyzer" not in err and json.loads(out)["results"]

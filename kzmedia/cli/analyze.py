@@ -9,6 +9,7 @@ JSON or JSON lines) or, with ``--store``, into a resumable SQLite results store.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -175,6 +176,10 @@ def run(args) -> int:
     if args.batch_size < 1:
         raise UsageError("--batch-size must be >= 1")
     pipeline = build_pipeline(args)
+    if not pipeline.analyzers:
+        why = " (KZMEDIA_PLUGINS names no analyzer plugin)" if os.environ.get("KZMEDIA_PLUGINS", None) is not None else ""
+        print(f"kzmedia: warning: no analyzer is enabled{why}; 'kzmedia plugins' lists what is installed",
+              file=sys.stderr)
     if args.reader:
         from ..readers import available_readers
 
