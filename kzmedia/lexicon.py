@@ -825,16 +825,9 @@ class LexiconMatcher:
             # matches of exactly their tokens, which are all kept), so the policy runs on each
             # run of overlapping spans alone
             group.sort(key=operator.itemgetter(0, 1))
-            run = [group[0]]
-            run_end = group[0][1]
-            for r in group[1:]:
-                if r[0] < run_end:
-                    run.append(r)
-                    run_end = max(run_end, r[1])
-                    continue
-                out.extend(run if len(run) == 1 or run[0][:2] == run[-1][:2] else self._compete(run))
-                run, run_end = [r], r[1]
-            out.extend(run if len(run) == 1 or run[0][:2] == run[-1][:2] else self._compete(run))
+            for run in _overlapping_runs(group):
+                # one span (or several on exactly the same tokens) competes with nothing
+                out.extend(run if run[0][:2] == run[-1][:2] else self._compete(run))
         return out
 
     def _compete(self, group: list[tuple[int, int, _Compiled]]) -> list[tuple[int, int, _Compiled]]:
@@ -856,6 +849,20 @@ class LexiconMatcher:
             kept_spans.add((i, j))
             out.append((i, j, c))
         return out
+
+
+def _overlapping_runs(spans):
+    """Consecutive groups of ``(start, end, …)`` spans, sorted by start, that overlap one another."""
+    run: list = []
+    run_end = -1
+    for r in spans:
+        if run and r[0] >= run_end:
+            yield run
+            run = []
+        run_end = max(run_end, r[1]) if run else r[1]
+        run.append(r)
+    if run:
+        yield run
 
 
 def _inside_quotes(document: Document, start: int, end: int) -> bool:

@@ -168,8 +168,8 @@ class RunSummary:
 BUSY_TIMEOUT = 60.0
 
 
-def _is_busy(error: sqlite3.OperationalError) -> bool:
-    return "locked" in str(error) or "busy" in str(error)
+def _is_busy(error: sqlite3.DatabaseError) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
 
 
 class Store:
@@ -188,14 +188,11 @@ class Store:
             self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             try:
                 self._set_up()
-            except sqlite3.OperationalError as e:
+            except sqlite3.DatabaseError as e:
                 self.db.close()
                 if _is_busy(e):
                     raise KzmediaError(f"{self.path}: the results store stayed locked for {BUSY_TIMEOUT:.0f} s "
                                        "(another process is writing to it)") from None
-                raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
-            except sqlite3.DatabaseError as e:
-                self.db.close()
                 raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
         self._check_schema()
 

@@ -177,7 +177,7 @@ def run(args) -> int:
         raise UsageError("--batch-size must be >= 1")
     pipeline = build_pipeline(args)
     if not pipeline.analyzers:
-        why = " (KZMEDIA_PLUGINS names no analyzer plugin)" if os.environ.get("KZMEDIA_PLUGINS", None) is not None else ""
+        why = " (KZMEDIA_PLUGINS names no analyzer plugin)" if "KZMEDIA_PLUGINS" in os.environ else ""
         print(f"kzmedia: warning: no analyzer is enabled{why}; 'kzmedia plugins' lists what is installed",
               file=sys.stderr)
     if args.reader:
