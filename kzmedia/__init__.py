@@ -15,6 +15,7 @@ from .errors import (AnalyzerError, DocumentError, KzmediaError, LexiconError,  
 from .hookspecs import hookimpl  # noqa: E402
 from .lexicon import FormMemo, FormScreen, Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
 from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
+from .stance import Stance, StanceIndex, stance_of  # noqa: E402
 
 
 def compare(doc_a, doc_b, **kwargs):
@@ -27,6 +28,7 @@ def compare(doc_a, doc_b, **kwargs):
 __all__ = [
     "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding", "FormMemo", "FormScreen",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
-    "Pipeline", "PluginError", "Segment", "SetupContext", "Token", "Tokens", "analyze", "compare",
+    "Pipeline", "PluginError", "Segment", "SetupContext", "Stance", "StanceIndex", "Token", "Tokens", "analyze",
+    "compare", "stance_of",
     "hookimpl", "__version__",
 ]
