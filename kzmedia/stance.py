@@ -160,6 +160,7 @@ _NOT_SO_MUCH = frozenset(_CON["not_so_much"])
 _SO_MUCH_AS = frozenset(_CON["so_much_as"])
 _INSTEAD = frozenset(_CON["instead"])
 _QUOTATION_WORDS = int(_REP["quotation_words"])
+_WINDOW, _SHORT_WINDOW = int(_NEG["window"]), int(_NEG["short_window"])
 _SCARE_WORDS = int(_DIST["scare_quote_words"])
 
 
@@ -232,20 +233,24 @@ class Stance:
 _PLAIN = Stance()
 
 
-@attrs.define
 class _Sentence:
-    """The cues found in one sentence (token indices; ranges are half-open)."""
+    """The cues found in one sentence (token indices; ranges are half-open). The lists are
+    created on first use: most sentences have one or two kinds of cue."""
 
-    negators: list = attrs.Factory(list)      # (token, reach in words)
-    after: list = attrs.Factory(list)         # (first token, end token) of «нет», «не существует»
-    denials: list = attrs.Factory(list)       # token of «невозможен», «исключено»
-    contrasts: list = attrs.Factory(list)     # (a, b, cue token, kind): X is tokens[a:b]
-    dist_before: list = attrs.Factory(list)   # (first token, end token)
-    hearsay: list = attrs.Factory(list)       # (first token, end token) of «якобы»
-    hypothetical: tuple | None = None         # (first token, end token) of the first cue
-    answer: tuple | None = None               # (first token, end token) of «Нет» after the question
-    reported: tuple | None = None             # (kind, cue a, cue b, speaker a, speaker b)
-    quotes: list = attrs.Factory(list)        # (open token, close token, kind)
+    __slots__ = ("negators", "after", "denials", "contrasts", "dist_before", "hearsay",
+                 "hypothetical", "answer", "reported", "quotes")
+
+    def __init__(self):
+        self.negators = ()      # (token, reach in words)
+        self.after = ()         # (first token, end token) of «нет», «не существует»
+        self.denials = ()       # token of «невозможен», «исключено»
+        self.contrasts = ()     # (a, b, cue token, kind): X is tokens[a:b]
+        self.dist_before = ()   # (first token, end token)
+        self.hearsay = ()       # (first token, end token) of «якобы»
+        self.hypothetical = None  # (first token, end token) of the first cue
+        self.answer = None      # (first token, end token) of «Нет» after the question
+        self.reported = None    # (kind, cue a, cue b, speaker a, speaker b)
+        self.quotes = ()        # (open token, close token, kind)
 
 
 class StanceIndex:
@@ -300,6 +305,14 @@ class StanceIndex:
             s = self._sent[k] = _Sentence()
         return s
 
+    def _add(self, k: int, field: str, item) -> None:
+        s = self._s(k)
+        items = getattr(s, field)
+        if not items:
+            items = []
+            setattr(s, field, items)
+        items.append(item)
+
     def _cue(self, i: int, k: int, c: int) -> None:
         tokens, infos = self.tokens, self.tokens.infos
         seg = self.sentences[k]
@@ -308,13 +321,13 @@ class StanceIndex:
         if c & _C_NEG:
             self._negator(i, k, norm, a, b)
         if c & _C_NEG_SHORT:
-            self._s(k).negators.append((i, int(_NEG["short_window"]) - 1))
+            self._add(k, "negators", (i, _SHORT_WINDOW - 1))
         if c & _C_DENIAL:
             prev = self._prev_word(i, a)
             if prev is None or infos[prev][NORM] != "не":  # «не исключено» supposes, it does not deny
-                self._s(k).denials.append(i)
+                self._add(k, "denials", i)
         if c & _C_DIST_BEFORE:
-            self._s(k).dist_before.append((i, i + 1))
+            self._add(k, "dist_before", (i, i + 1))
         if c & _C_VERB:
             self._speech_verb(i, k, a, b)
         if c & _C_PHRASE:
@@ -324,11 +337,11 @@ class StanceIndex:
             end = i + 1
             for group, start in _PHRASES.match_back(tokens, i, a):
                 if group == "after":
-                    self._s(k).after.append((start, end))
+                    self._add(k, "after", (start, end))
                 elif group == "dist_before":
-                    self._s(k).dist_before.append((start, end))
+                    self._add(k, "dist_before", (start, end))
                 elif group == "dist_clause":
-                    self._s(k).hearsay.append((start, end))
+                    self._add(k, "hearsay", (start, end))
                 elif group == "hyp":
                     self._hypothetical(start, end, k, a)
                 elif group == "according":
@@ -357,7 +370,7 @@ class StanceIndex:
             while j < b and j - i <= 5 and infos[j][1] == WORD and "gent" in (infos[j][TAG] or ""):
                 j += 1
             if j > i + 1:
-                self._s(k).contrasts.append((i + 1, j, i, "instead"))
+                self._add(k, "contrasts", (i + 1, j, i, "instead"))
             return
         nxt = i + 1 if i + 1 < b else None
         nxt_norm = infos[nxt][NORM] if nxt is not None else ""
@@ -371,10 +384,10 @@ class StanceIndex:
             if prev is not None and infos[prev][NORM] in _ALTERNATIVE and prev > a \
                     and infos[prev - 1][NORM] in (",", "-"):
                 # «Y, а не X»: X runs to the end of its clause
-                self._s(k).contrasts.append((i + 1, self._clause_end(i + 1, b), i, "but_not"))
+                self._add(k, "contrasts", (i + 1, self._clause_end(i + 1, b), i, "but_not"))
                 return
             self._not_x_but_y(i, k, b)
-        self._s(k).negators.append((i, int(_NEG["window"])))
+        self._add(k, "negators", (i, _WINDOW))
 
     def _not_x_but_y(self, i: int, k: int, b: int) -> None:
         infos = self.tokens.infos
@@ -382,7 +395,7 @@ class StanceIndex:
             if infos[j][NORM] in (",", "-") and infos[j + 1][NORM] in _ALTERNATIVE:
                 if infos[j + 1][NORM] == "но" and j + 2 < b and infos[j + 2][NORM] == "и":
                     return  # «не …, но и …» adds, it does not contrast
-                self._s(k).contrasts.append((i + 1, j, i, "not_x_but_y"))
+                self._add(k, "contrasts", (i + 1, j, i, "not_x_but_y"))
                 return
             if infos[j][NORM] in (".", ";", "?", "!"):
                 return
@@ -392,7 +405,7 @@ class StanceIndex:
         for j in range(i + 2, min(b, i + int(_CON["reach"]))):
             if infos[j][NORM] in _SO_MUCH_AS:
                 end = j - 1 if infos[j - 1][NORM] in (",", "-") else j
-                self._s(k).contrasts.append((i + 2, end, i, "not_so_much"))
+                self._add(k, "contrasts", (i + 2, end, i, "not_so_much"))
                 return
 
     def _hypothetical(self, i: int, end: int, k: int, a: int) -> None:
@@ -491,7 +504,7 @@ class StanceIndex:
         else:
             kind = "quotation"
         for kk in range(k, max(k, sentence_of[c]) + 1):
-            self._s(kk).quotes.append((o, c, kind))
+            self._add(kk, "quotes", (o, c, kind))
 
     def _question(self, q: int) -> None:
         """A question answered «Нет» by the next sentence is questioned, not asserted."""

@@ -127,6 +127,8 @@ class Evidence:
     weight: float
     lexicon: str
     stance: Stance = Stance()
+    #: index of the evidence's sentence in ``document.sentences`` (-1 outside any)
+    sentence: int = attrs.field(default=-1, eq=False, repr=False)
 
     @property
     def asserted(self) -> bool:
@@ -337,10 +339,6 @@ class FramingAnalyzer:
         frame (the heaviest entry). Not evidence: a word inside a proper name or a quoted title,
         a hit strictly inside an idiom, a context-needing word without another cue of its frame
         in the sentence."""
-        return self._hits(document)[0]
-
-    def _hits(self, document: kzmedia.Document) -> tuple[dict[str, list[Evidence]], dict[int, int]]:
-        """:meth:`hits`, and the sentence index of each evidence item (by ``id()``)."""
         matcher = self.matcher
         text = document.text
         tokens = document.tokens
@@ -354,7 +352,6 @@ class FramingAnalyzer:
                         and idiom_categories.intersection(m.entry.categories)) if idiom_lexicons else []
         # keyed by (start, -end, frame): sorting the keys is sorting the evidence in text order
         best: dict[tuple[int, int, str], Evidence] = {}
-        where: dict[int, int] = {}  # id() of each evidence item → its sentence
         weak: set[int] = set()  # id() of the evidence that needs context
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         for m in matches:
@@ -384,8 +381,8 @@ class FramingAnalyzer:
                 old = best.get(key)
                 if old is None or weight > old.weight:
                     if evidence is None:
-                        evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon, stance)
-                        where[id(evidence)] = sentence_of[m.token_start]
+                        evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
+                                            stance, sentence_of[m.token_start])
                         if (m.lexicon, entry.id) in needs_context:
                             weak.add(id(evidence))
                     best[key] = evidence
@@ -404,13 +401,13 @@ class FramingAnalyzer:
                 kept.append(ev)
                 ends[cid].append(ev.end)
         if weak:
-            out = _with_context(out, weak, where)
-        return out, where
+            out = _with_context(out, weak)
+        return out
 
     def analyze(self, document: kzmedia.Document) -> FramingResult:
         if isinstance(document, str):
             document = kzmedia.Document.from_text(document)
-        hits, where = self._hits(document)
+        hits = self.hits(document)
         words = max(document.words, 1)
         frames: list[FrameScore] = []
         dominant: dict[str, str | None] = {}
@@ -449,9 +446,8 @@ class FramingAnalyzer:
                 dominant[kind] = self.dominance.pick([s for s in scored if s.rank])
         sentences, paragraphs = ([], [])
         if self.segments:
-            sentences = _segment_scores(document, document.sentences, asserted, where)
-            paragraphs = _segment_scores(document, document.paragraphs, asserted, where,
-                                         _paragraph_of_sentence(document))
+            sentences = _segment_scores(document, document.sentences, asserted)
+            paragraphs = _segment_scores(document, document.paragraphs, asserted, _paragraph_of_sentence(document))
         lexicons = [{"name": lex.name, "version": lex.version} for lex in self.lexicons]
         return FramingResult(document, frames, lexicon_version=self.lexicon_version,
                              lexicons=lexicons, dominant=dominant, sentences=sentences,
@@ -533,8 +529,7 @@ def _is_name(tokens, i: int, j: int, entry: kzmedia.LexiconEntry, document: kzme
     return first < i
 
 
-def _with_context(hits: dict[str, list[Evidence]], weak: set[int], where: dict[int, int]
-                  ) -> dict[str, list[Evidence]]:
+def _with_context(hits: dict[str, list[Evidence]], weak: set[int]) -> dict[str, list[Evidence]]:
     """Drop the context-needing evidence that has no other cue of its frame in its sentence."""
     out = {}
     for fid, evs in hits.items():
@@ -543,27 +538,26 @@ def _with_context(hits: dict[str, list[Evidence]], weak: set[int], where: dict[i
             continue
         entries: dict[int, set[str]] = {}
         for e in evs:
-            entries.setdefault(where[id(e)], set()).add(e.entry)
-        kept = [e for e in evs if id(e) not in weak or (where[id(e)] >= 0 and len(entries[where[id(e)]]) > 1)]
+            entries.setdefault(e.sentence, set()).add(e.entry)
+        kept = [e for e in evs if id(e) not in weak or (e.sentence >= 0 and len(entries[e.sentence]) > 1)]
         if kept:
             out[fid] = kept
     return out
 
 
 def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]],
-                    where: Mapping[int, int], of_sentence: Sequence[int] | None = None) -> list[dict]:
+                    of_sentence: Sequence[int] | None = None) -> list[dict]:
     """Per sentence / paragraph: frame scores (weighted hits per 1,000 words of the segment).
 
     Only segments with at least one hit are listed; ``index`` is the segment's position in
-    ``document.sentences`` / ``document.paragraphs``. ``where`` gives each evidence item's
-    sentence; ``of_sentence`` maps a sentence to its paragraph (None: the segments are sentences).
+    ``document.sentences`` / ``document.paragraphs``; ``of_sentence`` maps a sentence to its paragraph (None: the segments are sentences).
     """
     if not segments:
         return []
     acc: dict[int, dict[str, float]] = {}
     for fid, evs in hits.items():
         for e in evs:
-            k = where[id(e)]
+            k = e.sentence
             if k < 0:
                 continue
             if of_sentence is not None:
