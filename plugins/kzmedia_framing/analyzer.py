@@ -168,12 +168,13 @@ class FrameScore:
 
     @property
     def stance(self) -> str:
-        """``asserted`` (present), ``rejected`` (not present, and the text mostly rejects it),
+        """``asserted`` (present), ``rejected`` (not present, and at least as much of its evidence
+        is rejected as asserted),
         ``mentioned`` (some evidence) or ``absent``."""
         if self.present:
             return "asserted"
         rw = self.rejected_weight
-        if rw >= REJECTED_MIN_WEIGHT and rw > self.weight:
+        if rw >= REJECTED_MIN_WEIGHT and rw >= self.weight:
             return "rejected"
         return "mentioned" if self.evidence or self.rejected else "absent"
 
