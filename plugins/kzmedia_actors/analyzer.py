@@ -29,7 +29,7 @@ from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazettee
 from .events import ACTIONS, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract, role_components
 from .grammar import GRAMMAR, Clauses
 
-VERSION = "1.1.1"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version
+VERSION = "1.2.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
 TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
