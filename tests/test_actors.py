@@ -249,6 +249,35 @@ def test_tone_follows_the_clause(analyzer):
     assert neg["actors"][0]["tone"] < 0  # the negator flips "поддержал"
 
 
+def test_clause_bounds_agree_with_a_walk_to_the_nearest_boundary(analyzer):
+    from kzmedia_actors.grammar import GRAMMAR, Clauses
+
+    doc = Document.from_text("Казахстан, по словам министра, развивает связи с Китаем, а Россия "
+                             "угрожает, хотя Лондон молчит. Без запятых Астана и Москва спорят о Пекине.")
+    infos = doc.tokens.infos
+    clauses = Clauses(doc)
+    for seg in doc.sentences:
+        for i in range(seg.token_start, seg.token_end):
+            if infos[i][0] in GRAMMAR.boundaries:
+                continue
+            a = i
+            while a > seg.token_start and infos[a - 1][0] not in GRAMMAR.boundaries:
+                a -= 1
+            b = i + 1
+            while b < seg.token_end and infos[b][0] not in GRAMMAR.boundaries:
+                b += 1
+            assert clauses.bounds(i, i + 1, seg.token_start, seg.token_end) == (a, b)
+
+
+def test_a_long_clause_without_punctuation_is_read_whole(analyzer):
+    # one clause of 3,000 mentions (the quadratic case of issue 19; timed in benchmarks/bench_actors.py)
+    body = analyzer.analyze(Document.from_text("Казахстан " * 3000 + "поддержал реформу")).to_dict()
+    kaz = body["actors"][0]
+    assert kaz["count"] == 3000 and kaz["mentions"][-1]["tone"] > 0
+    # a tone word reaches only the mentions within the window, not the whole clause
+    assert kaz["mentions"][0]["tone"] == 0.0
+
+
 def test_tone_target_of_против_and_weak_situation_words(analyzer):
     def tone(text):
         return {a["id"]: a["tone"] for a in analyzer.analyze(Document.from_text(text)).to_dict()["actors"]}

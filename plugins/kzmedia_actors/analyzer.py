@@ -19,29 +19,28 @@ Decisions (see docs/actors.md):
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
 from kzmedia import Document, FormMemo, FormScreen, Lexicon, LexiconMatcher
 
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
+from .grammar import GRAMMAR, Clauses
 
-VERSION = "1.1.0"  # 1.1: clause-scoped tone with context tier and office-holder rule
+VERSION = "1.1.1"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
 TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
-PREPOSITIONS = frozenset(
-    "в во на с со к ко по о об обо от до из из-за из-под у за под над перед при про для без через "
-    "между среди против вокруг около после вместо кроме ради возле вдоль благодаря согласно "
-    "вопреки навстречу сквозь".split())
-CLAUSE_PUNCT = frozenset(",;:—–-()[]«»\"“”„")
-CLAUSE_WORDS = frozenset({"но", "однако", "а", "зато", "хотя", "который", "которая", "которое",
-                          "которые", "если", "когда", "чтобы", "потому", "поскольку"})
+PREPOSITIONS = GRAMMAR.prepositions
 _HYPHENS = "-\u2010\u2011"
 _OPEN_QUOTES = frozenset("«„\"")
 _CLOSE_QUOTES = frozenset("»“\"")
 _SENTENCE_WEIGHT = 0.5
 _DECAY = 8.0
+#: tone words further than this many tokens from a mention are not read (at 1 + 48/8 = 7 times
+#: weaker they hardly count, and the bound keeps a sentence without punctuation linear)
+_WINDOW = 48
 #: a person is the direct target of praise and blame; a demonym names people, not the state
 _FORM_SCALE = {"person": 2.0, "demonym": 0.5}
 _OFFICE_SCALE = 0.3
@@ -329,22 +328,12 @@ class ActorsAnalyzer:
             return "oblique"
         return "unknown"
 
-    @staticmethod
-    def _clause(tokens, i: int, j: int, sent_start: int, sent_end: int) -> tuple[int, int]:
-        infos = tokens.infos
-        a = i
-        while a > sent_start and infos[a - 1][0] not in CLAUSE_PUNCT and infos[a - 1][0] not in CLAUSE_WORDS:
-            a -= 1
-        b = j
-        while b < sent_end and infos[b][0] not in CLAUSE_PUNCT and infos[b][0] not in CLAUSE_WORDS:
-            b += 1
-        return a, b
-
     # -- the analysis -------------------------------------------------------------------------
     def analyze(self, document: Document) -> ActorsResult:
         g = self.gazetteer
         found = self.mentions(document)
         body: dict[str, Any] = {"analyzer_version": VERSION, "gazetteer_version": g.version,
+                                "grammar_version": GRAMMAR.version,
                                 "tone_lexicon": self.tone_lexicon.label, "total_mentions": len(found),
                                 "actors": [], "cooccurrence": []}
         if not found:
@@ -355,16 +344,20 @@ class ActorsAnalyzer:
         sentence_of = document.sentence_index()
         sentences = document.sentences
         tone_hits = self._tone_hits(document, found)
-        # per sentence: tone words (token index → (weight, word))
+        clauses = Clauses(document, GRAMMAR)
+        # per sentence: tone words (token index → (weight, word)), in text order, with their
+        # token indices apart for bisection (a mention reads only the words within _WINDOW)
         by_sentence: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
         for k, w, word in tone_hits:
             by_sentence[sentence_of[k]].append((k, w, word))
+        keys_by_sentence = {s: [h[0] for h in hits] for s, hits in by_sentence.items()}
         mention_tokens = {k for m in found for k in range(m[0], m[1])}
         # "анти-" adjectives: evidence against the other actors of their clause
         anti_by_sentence: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
         for m in found:
             if m[6] == "anti":
                 anti_by_sentence[sentence_of[m[0]]].append((m[0], m[4], text[m[2]:m[3]]))
+        anti_keys = {s: [h[0] for h in hits] for s, hits in anti_by_sentence.items()}
 
         office_nouns = g.trap("state_persons")
         per_actor: dict[str, dict] = {}
@@ -373,12 +366,17 @@ class ActorsAnalyzer:
             s = sentence_of[i]
             seg = sentences[s] if s >= 0 else None
             s_start, s_end = (seg.token_start, seg.token_end) if seg else (i, j)
-            ca, cb = self._clause(tokens, i, j, s_start, s_end)
+            ca, cb = clauses.bounds(i, j, s_start, s_end)
+            lo, hi = i - _WINDOW, j + _WINDOW
             score = 0.0
             evidence = []
             role = self._role(tokens, i, j, form, stance)
             if stance is None:
-                for k, w, word in by_sentence.get(s, ()):
+                hits = by_sentence.get(s, ())
+                if hits:
+                    keys = keys_by_sentence[s]
+                    hits = hits[bisect.bisect_left(keys, lo):bisect.bisect_left(keys, hi)]
+                for k, w, word in hits:
                     if k in mention_tokens:
                         continue
                     if role == "attribute" and k > j:
@@ -390,8 +388,12 @@ class ActorsAnalyzer:
                     weight = (w if ca <= k < cb else w * _SENTENCE_WEIGHT) / (1.0 + dist / _DECAY)
                     score += weight
                     evidence.append({"word": word, "weight": round(weight, 3)})
-                for k, other, word in anti_by_sentence.get(s, ()):
-                    if other != actor and ca <= k < cb:
+                antis = anti_by_sentence.get(s, ())
+                if antis:
+                    keys = anti_keys[s]
+                    antis = antis[bisect.bisect_left(keys, max(lo, ca)):bisect.bisect_left(keys, min(hi, cb))]
+                for k, other, word in antis:
+                    if other != actor:
                         score -= 1.0
                         evidence.append({"word": word, "weight": -1.0})
                 if i > 0 and infos[i - 1][0] == "против":
