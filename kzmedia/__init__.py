@@ -16,6 +16,7 @@ from .hookspecs import hookimpl  # noqa: E402
 from .lexicon import FormMemo, FormScreen, Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
 from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
 from .results import Finding, Relation, ResultModel, Score, Span, normalise  # noqa: E402
+from .stance import Stance, StanceIndex, stance_of  # noqa: E402
 
 
 def compare(doc_a, doc_b, **kwargs):
@@ -29,5 +30,6 @@ __all__ = [
     "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding", "FormMemo", "FormScreen",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
     "Pipeline", "PluginError", "Relation", "ResultModel", "Score", "Segment", "SetupContext", "Span",
-    "Token", "Tokens", "analyze", "compare", "hookimpl", "normalise", "__version__",
+    "Stance", "StanceIndex", "Token", "Tokens", "analyze", "compare", "hookimpl", "normalise", "stance_of",
+    "__version__",
 ]
