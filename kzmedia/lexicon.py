@@ -30,10 +30,10 @@ import attrs
 
 from .document import Document
 from .errors import LexiconError
+from .stance import NEGATORS  # one negator list for the core: kzmedia/data/stance.toml
 from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, POS, TAG, get_morphology
 from .text import INVISIBLE, TOKEN_RE, WORD, fold, is_upper_abbreviation
 
-NEGATORS = frozenset({"не", "ни", "нет", "без", "никакой", "ничуть"})
 OVERLAP_POLICIES = ("longest", "all", "first")
 _ENTRY_KEYS = {"id", "pattern", "category", "categories", "weight", "pos", "case", "quoted",
                "sentence_initial", "case_sensitive", "extra"}

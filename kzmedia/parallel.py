@@ -99,17 +99,9 @@ class ShippedResult:
     def findings(self) -> list[Finding]:
         if self._findings is not None:
             return list(self._findings)
-        out = []
-        data = self.to_dict()
-        for f in data.get("findings", ()) if isinstance(data.get("findings"), list) else ():
-            if isinstance(f, Mapping) and {"start", "end", "text"} <= f.keys():
-                label = f.get("label") or f.get("technique") or f.get("id") or "finding"
-                try:
-                    out.append(Finding("?", str(label), f["start"], f["end"], f["text"],
-                                       f.get("score", f.get("confidence"))))
-                except (TypeError, ValueError):
-                    continue
-        return out
+        from .results import normalise
+
+        return list(normalise("?", self.to_dict()).findings)
 
     def __reduce__(self):
         return (ShippedResult, (self._blob, self._format, self._findings))
