@@ -81,7 +81,9 @@ def test_portrayal_follows_what_the_text_says_actors_do(analyzer):
     assert roles == {"ARM": "antagonist", "AZE": "innocent", "RUS": "protagonist"}
     arm = next(a for a in body["actors"] if a["id"] == "ARM")["portrayal"]
     assert set(arm["scores"]) == {"antagonist", "protagonist", "innocent"}
-    assert arm["evidence"] and body["events"][arm["evidence"][0]["event"]]["action"] == "attack"
+    decided = [e for e in arm["evidence"] if "event" in e]
+    assert decided and body["events"][decided[0]["event"]]["action"] == "attack"
+    assert all(body["events"][e["event"]]["source"] == "ARM" for e in decided)
     _, calm = events(analyzer, "Делегации Чили и Перу прибыли вчера.")
     assert {a["portrayal"]["label"] for a in calm["actors"]} == {"neutral"}
 
