@@ -23,7 +23,7 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, FormMemo, FormScreen, Lexicon, LexiconMatcher
+from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score
 
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
 from .grammar import GRAMMAR, Clauses
@@ -458,6 +458,32 @@ class ActorsAnalyzer:
                 w = -w
             out.append((m.token_start, w, text[m.start:m.end]))
         return out
+
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        return {"gazetteer_version": self.gazetteer.version, "grammar_version": GRAMMAR.version,
+                "tone_lexicon": self.tone_lexicon.label}
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: dict):
+        """Mentions as findings labelled with the actor (scored by tone), each actor's count,
+        share and tone as scores grouped by actor, co-occurrence as relations (``kzmedia.results``)."""
+        findings = [Finding("actors", a["id"], m["start"], m["end"], m["text"], m.get("tone"),
+                            {"form": m.get("form"), "role": m.get("role")})
+                    for a in result.get("actors") or () for m in a.get("mentions") or ()]
+        findings.sort(key=lambda x: (x.start, x.end, x.label))
+        yield from findings
+        for a in result.get("actors") or ():
+            yield Score("actors", "mentions", a["count"], "count", a["id"])
+            yield Score("actors", "share", a["share"], "share", a["id"])
+            if a.get("tone") is not None:
+                yield Score("actors", "tone", a["tone"], "tone", a["id"])
+        if "total_mentions" in result:
+            yield Score("actors", "total_mentions", result["total_mentions"], "count")
+        for p in result.get("cooccurrence") or ():
+            yield Relation("actors", p["a"], p["b"], "co-occurs", p.get("sentences"),
+                           extra={"sentences": p.get("sentences")})
 
     def summary(self, result: dict) -> list[str]:
         """Lines for the CLI table: the most-named actors with their forms and tone."""

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher
+from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
 from kzmedia.config import ConfigError
 
 from . import patterns
@@ -342,6 +342,25 @@ class RhetoricAnalyzer:
                           "start": start, "end": end, "text": document.text[start:end],
                           "trigger": trigger, "confidence": round(conf, 3)})
         return RhetoricResult(document, self.version, self.lexicon_version, items)
+
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        return {"lexicon_version": self.lexicon_version}
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: Mapping):
+        """Findings labelled with the technique (scored by confidence) and the profile's counts,
+        for the store, tables, comparison and report (``kzmedia.results``)."""
+        for f in result.get("findings") or ():
+            yield Finding("rhetoric", f["technique"], f["start"], f["end"], f["text"], f.get("confidence"),
+                          {"category": f.get("category"), "device": f.get("device"), "trigger": f.get("trigger")})
+        prof = result.get("profile") or {}
+        for name in ("by_technique", "by_category"):
+            for group, n in (prof.get(name) or {}).items():
+                yield Score("rhetoric", name, n, "count", group)
+        if "per_1000_words" in prof:
+            yield Score("rhetoric", "per_1000_words", prof["per_1000_words"])
 
     # -- presentation -----------------------------------------------------------------------
     @staticmethod
