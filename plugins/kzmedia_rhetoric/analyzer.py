@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
-from kzmedia.config import ConfigError
+from kzmedia.config import ConfigError, Option
 
 from . import patterns
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
@@ -191,6 +191,18 @@ class RhetoricAnalyzer:
 
     name = "rhetoric"
     version = __version__
+    #: declared options: the core converts and checks them (a list given as a string is split on
+    #: commas: ``--set rhetoric.disabled_techniques=Doubt,Slogans``)
+    options = {
+        "min_confidence": Option(float, DEFAULT_MIN_CONFIDENCE, "drop findings scored below this",
+                                 minimum=0.0, maximum=1.0),
+        "disabled_techniques": Option(list, [], "technique ids to switch off", choices=TECHNIQUES),
+        "enabled_techniques": Option(list, [], "technique ids to switch on (even if off by default)",
+                                     choices=TECHNIQUES),
+        "patterns": Option(list, [], "extra patterns: {pattern, technique, device?, confidence?, when?}"),
+        "lexicons": Option(list, [], "extra lexicon files"),
+        "detectors": Option(dict, {}, "detector name -> false to switch a syntactic detector off"),
+    }
 
     def __init__(self, *, lexicons: Sequence[Lexicon | str | Path] = (), **options: Any):
         self._extra_lexicons: list[Lexicon] = [lx if isinstance(lx, Lexicon) else Lexicon.load(lx)
