@@ -23,7 +23,7 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, FormMemo, FormScreen, Lexicon, LexiconMatcher
+from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score, Span
 
 from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
                         possible_cases)
@@ -573,38 +573,55 @@ class ActorsAnalyzer:
             out.append((m.token_start, w, text[m.start:m.end]))
         return out
 
-    def result_model(self, result: dict):
-        """The generic view of an actors result (kzmedia.results): one finding per mention, the
-        counts, tones and role scores per actor as scores, events and attitudes as relations."""
-        from kzmedia.results import Finding, Relation, Score, Span
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        out = {"gazetteer_version": self.gazetteer.version, "grammar_version": GRAMMAR.version,
+               "tone_lexicon": self.tone_lexicon.label}
+        if self.relations:
+            out.update(actions_version=ACTIONS.version, roles_version=ROLE_WEIGHTS.version)
+        return out
 
-        for actor in result.get("actors", ()):
-            aid = actor["id"]
-            role = (actor.get("portrayal") or {}).get("label")
-            for m in actor["mentions"]:
-                extra = {"form": m["form"], "role": m["role"]}
-                if role:
-                    extra["portrayal"] = role
-                yield Finding("actors", aid, m["start"], m["end"], m["text"], score=m["tone"], extra=extra)
-            yield Score("actors", "mentions", actor["count"], group=aid)
-            yield Score("actors", "tone", actor["tone"], group=aid)
-            if role:
-                for label, v in actor["portrayal"]["scores"].items():
-                    yield Score("actors", label, v, group=aid)
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: dict):
+        """Mentions as findings labelled with the actor (scored by tone, with the actor's portrayal),
+        each actor's count, share, tone and role scores as scores grouped by actor; events
+        (label = action class), directed attitudes (label ``attitude``, score = tone) and
+        co-occurrence as relations (``kzmedia.results``)."""
+        roles = {a["id"]: (a.get("portrayal") or {}).get("label") for a in result.get("actors") or ()}
+        findings = []
+        for a in result.get("actors") or ():
+            for m in a.get("mentions") or ():
+                extra = {"form": m.get("form"), "role": m.get("role")}
+                if roles.get(a["id"]):
+                    extra["portrayal"] = roles[a["id"]]
+                findings.append(Finding("actors", a["id"], m["start"], m["end"], m["text"], m.get("tone"), extra))
+        findings.sort(key=lambda x: (x.start, x.end, x.label))
+        yield from findings
+        for a in result.get("actors") or ():
+            yield Score("actors", "mentions", a["count"], "count", a["id"])
+            yield Score("actors", "share", a["share"], "share", a["id"])
+            if a.get("tone") is not None:
+                yield Score("actors", "tone", a["tone"], "tone", a["id"])
+            for label, v in ((a.get("portrayal") or {}).get("scores") or {}).items():
+                yield Score("actors", label, v, "value", a["id"])
         if "total_mentions" in result:
-            yield Score("actors", "total_mentions", result["total_mentions"])
-        for ev in result.get("events", ()):
+            yield Score("actors", "total_mentions", result["total_mentions"], "count")
+        for ev in result.get("events") or ():
             if ev["source"] is None or ev["target"] is None:
                 continue
             spans = [Span(x["start"], x["end"], x["text"])
                      for x in (ev["source_span"], ev["trigger"], ev["target_span"]) if x]
-            yield Relation("actors", ev["source"], ev["target"], ev["action"], score=ev["confidence"],
-                           evidence=spans, extra={"kind": "event", "negated": ev["negated"],
-                                                  "modality": ev["modality"], "quoted": ev["quoted"]})
-        for att in result.get("attitudes", ()):
-            yield Relation("actors", att["source"], att["target"], "attitude", score=att["tone"],
-                           evidence=[Span(e["start"], e["end"], e["text"]) for e in att["evidence"]],
+            yield Relation("actors", ev["source"], ev["target"], ev["action"], ev["confidence"], spans,
+                           extra={"kind": "event", "negated": ev["negated"], "modality": ev["modality"],
+                                  "quoted": ev["quoted"]})
+        for att in result.get("attitudes") or ():
+            yield Relation("actors", att["source"], att["target"], "attitude", att["tone"],
+                           [Span(e["start"], e["end"], e["text"]) for e in att["evidence"]],
                            extra={"kind": "attitude"})
+        for p in result.get("cooccurrence") or ():
+            yield Relation("actors", p["a"], p["b"], "co-occurs", p.get("sentences"),
+                           extra={"sentences": p.get("sentences")})
 
     def summary(self, result: dict) -> list[str]:
         """Lines for the CLI table: the most-named actors with their forms and tone."""

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import tomllib
 from collections import defaultdict
 from importlib import resources
 
+from kzmedia.compat import tomllib
 from kzmedia import FormMemo, FormScreen
 
 from .gazetteer import possible_cases

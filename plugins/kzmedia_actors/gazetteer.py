@@ -19,10 +19,10 @@ import functools
 import os
 import re
 import threading
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kzmedia.compat import tomllib
 from kzmedia import Document, Lexicon, LexiconError
 
 DATA = Path(__file__).resolve().parent / "data"
