@@ -9,12 +9,13 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .document import Document, Finding, Segment, Token, Tokens  # noqa: E402
+from .document import Document, Segment, Token, Tokens  # noqa: E402
 from .errors import (AnalyzerError, DocumentError, KzmediaError, LexiconError,  # noqa: E402
                      PluginError)
 from .hookspecs import hookimpl  # noqa: E402
 from .lexicon import FormMemo, FormScreen, Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
 from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
+from .results import Finding, Relation, ResultModel, Score, Span, normalise  # noqa: E402
 from .stance import Stance, StanceIndex, stance_of  # noqa: E402
 
 
@@ -28,7 +29,7 @@ def compare(doc_a, doc_b, **kwargs):
 __all__ = [
     "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding", "FormMemo", "FormScreen",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
-    "Pipeline", "PluginError", "Segment", "SetupContext", "Stance", "StanceIndex", "Token", "Tokens", "analyze",
-    "compare", "stance_of",
-    "hookimpl", "__version__",
+    "Pipeline", "PluginError", "Relation", "ResultModel", "Score", "Segment", "SetupContext", "Span",
+    "Stance", "StanceIndex", "Token", "Tokens", "analyze", "compare", "hookimpl", "normalise", "stance_of",
+    "__version__",
 ]

@@ -20,6 +20,7 @@ import attrs
 
 from .errors import DocumentError
 from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, POS, TAG, get_morphology
+from .results import Finding
 from .text import KIND_NAMES, NUMBER, PUNCT, WORD
 
 #: default upper bound on a document's size; larger inputs are refused with a clear error
@@ -31,47 +32,8 @@ META_KEYS = ("outlet", "date", "url", "title", "language")
 
 
 # --------------------------------------------------------------------------------------------
-# Findings and spans
+# Segments and tokens (findings live in :mod:`kzmedia.results`)
 # --------------------------------------------------------------------------------------------
-
-def _check_span(instance, attribute, value):
-    if not (0 <= instance.start < instance.end):
-        raise ValueError(f"span must satisfy 0 <= start < end, got {instance.start}..{instance.end}")
-    if len(instance.text) != instance.end - instance.start:
-        raise ValueError(
-            f"span text {instance.text!r} has length {len(instance.text)}, "
-            f"expected {instance.end - instance.start}"
-        )
-
-
-@attrs.frozen
-class Finding:
-    """One piece of evidence: ``document.text[start:end] == text``.
-
-    ``label`` is what was found (a frame id, an actor id, a technique); ``extra`` holds small,
-    JSON-serialisable analyzer-specific fields (device, trigger, lexicon entry, …).
-    """
-
-    analyzer: str
-    label: str
-    start: int
-    end: int
-    text: str = attrs.field(validator=_check_span)
-    score: float | None = None
-    extra: dict = attrs.field(factory=dict, eq=False)
-
-    def to_dict(self) -> dict:
-        d = {"analyzer": self.analyzer, "label": self.label, "start": self.start,
-             "end": self.end, "text": self.text, "score": self.score}
-        if self.extra:
-            d["extra"] = dict(self.extra)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: Mapping) -> "Finding":
-        return cls(analyzer=d["analyzer"], label=d["label"], start=d["start"], end=d["end"],
-                   text=d["text"], score=d.get("score"), extra=dict(d.get("extra") or {}))
-
 
 @attrs.frozen
 class Segment:

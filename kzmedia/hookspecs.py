@@ -67,3 +67,17 @@ def kzmedia_register_exporters(register):
     Call ``register(name, exporter)`` where ``exporter(analyses, out, **options)`` writes an
     iterable of :class:`kzmedia.Analysis` dictionaries to the binary file object ``out``.
     """
+
+
+# --- the command line: called once when the ``kzmedia`` command builds its parser ---------------
+
+@hookspec
+def kzmedia_register_commands(register):
+    """Register command-line commands (llm's ``register_commands`` is the model).
+
+    Call ``register(name, add_arguments, run, help=None, group=None)``: ``add_arguments(parser)``
+    adds the command's arguments to an :mod:`argparse` parser, ``run(args)`` runs it and returns
+    the exit status. With ``group="evaluate"`` the command becomes ``kzmedia evaluate NAME``
+    (an agreement measurement against annotated data); without, ``kzmedia NAME``. ``args.plugin_manager``
+    is the plugin manager the command line runs with.
+    """

@@ -17,10 +17,11 @@ from typing import Any
 import attrs
 import pluggy
 
-from .document import Document, Finding
+from .document import Document
 from .errors import AnalyzerError, DocumentError, KzmediaError, PluginError
 from .lexicon import Lexicon
 from .plugins import Registration, collect, collect_analyzers, make_plugin_manager
+from .results import Finding, ResultModel, normalise, result_views
 
 __all__ = ["Analysis", "FailedDocument", "Pipeline", "SetupContext", "analyze"]
 
@@ -62,15 +63,18 @@ class Analysis:
     """The results of every analyzer on one document, plus the errors met on the way.
 
     ``results[name]`` is what the analyzer returned (a dict or a richer object);
-    :meth:`result` always gives the JSON-ready dict; :attr:`findings` gathers every span.
+    :meth:`result` always gives the JSON-ready dict; :meth:`model` the generic view of it
+    (findings, scores, relations); :attr:`findings` gathers every span.
     """
 
-    __slots__ = ("document", "results", "versions", "errors", "_doc_info")
+    __slots__ = ("document", "results", "versions", "errors", "_doc_info", "views")
 
     def __init__(self, document: Document | None, results: dict[str, Any] | None = None,
                  versions: dict[str, str] | None = None, errors: list[dict] | None = None,
-                 doc_info: dict | None = None):
+                 doc_info: dict | None = None, views: Mapping[str, Any] | None = None):
         self.document = document
+        #: the analyzers' ``result_model`` methods (shared by every analysis of a pipeline)
+        self.views = views if views is not None else {}
         self.results = results or {}
         self.versions = versions or {}
         self.errors = errors or []
@@ -92,21 +96,20 @@ class Analysis:
         out.update({k: v for k, v in body.items() if k != "analyzer_version"})
         return out
 
+    def model(self, name: str) -> ResultModel:
+        """Analyzer ``name``'s result as findings, scores and relations (:func:`kzmedia.results.normalise`)."""
+        return normalise(name, self.results[name], view=self.views.get(name),
+                         text=self.document.text if self.document is not None else None)
+
+    @property
+    def models(self) -> dict[str, ResultModel]:
+        """Every analyzer's :class:`~kzmedia.results.ResultModel`, by analyzer name."""
+        return {name: self.model(name) for name in self.results}
+
     @property
     def findings(self) -> list[Finding]:
         """Every finding of every analyzer, in text order."""
-        out: list[Finding] = []
-        for name, raw in self.results.items():
-            if hasattr(raw, "findings") and callable(raw.findings):
-                out.extend(raw.findings())
-            elif isinstance(raw, Mapping) and isinstance(raw.get("findings"), list):
-                for f in raw["findings"]:
-                    if isinstance(f, Finding):
-                        out.append(f)
-                    elif isinstance(f, Mapping) and "start" in f and "end" in f and "text" in f:
-                        label = f.get("label") or f.get("technique") or f.get("id") or name
-                        out.append(Finding(name, str(label), f["start"], f["end"], f["text"],
-                                           f.get("score", f.get("confidence"))))
+        out: list[Finding] = [f for m in self.models.values() for f in m.findings]
         out.sort(key=lambda f: (f.start, f.end, f.analyzer, f.label))
         return out
 
@@ -138,11 +141,12 @@ class Analysis:
                 f'"results": {{{", ".join(results)}}}, "errors": {dumps(list(self.errors))}}}')
 
     @classmethod
-    def from_dict(cls, data: Mapping) -> "Analysis":
-        """Rebuild from :meth:`to_dict` output (results stay plain dicts; no text)."""
+    def from_dict(cls, data: Mapping, *, views: Mapping[str, Any] | None = None) -> "Analysis":
+        """Rebuild from :meth:`to_dict` output (results stay plain dicts; no text). ``views``:
+        the analyzers' ``result_model`` methods (:func:`kzmedia.results.result_views`)."""
         results = {k: dict(v) for k, v in data.get("results", {}).items()}
         versions = {k: v.get("analyzer_version") for k, v in results.items()}
-        return cls(None, results, versions, list(data.get("errors", [])), dict(data["document"]))
+        return cls(None, results, versions, list(data.get("errors", [])), dict(data["document"]), views)
 
     @classmethod
     def failure(cls, document_id: str, reason: str, *, stage: str = "input",
@@ -194,10 +198,15 @@ class Pipeline:
         self._requested = None if analyzers is None else tuple(wanted)
         self.registrations: dict[str, Registration] = {n: registered[n] for n in wanted}
         self.analyzers = {n: r.value for n, r in self.registrations.items()}
+        self.views = result_views(self.analyzers)
         # options the analyzers declare are type-checked here, with errors naming file/option
-        from .config import validate_config
+        from .config import ConfigError, validate_config
         self.config = validate_config(config, self.analyzers, known=registered)
         self._extra_lexicon_args = {k: list(v) for k, v in (extra_lexicons or {}).items()}
+        misspelt = [k for k in self._extra_lexicon_args if k not in registered]
+        if misspelt:  # a lexicon nobody reads would be a silent no-op
+            raise ConfigError(f"--lexicon {misspelt[0]}=…: no analyzer named {misspelt[0]!r}; "
+                              f"installed: {', '.join(sorted(registered)) or '(none)'}")
         lexicons = self._collect_lexicons(self._extra_lexicon_args)
         self.context = SetupContext(self.pm, self.config, lexicons)
         for name, analyzer in self.analyzers.items():
@@ -260,7 +269,7 @@ class Pipeline:
                     raise AnalyzerError(name, document.id, e) from e
                 errors.append({"document": document.id, "analyzer": name, "stage": "analyze",
                                "message": f"{type(e).__name__}: {e}"})
-        return Analysis(document, results, versions, errors)
+        return Analysis(document, results, versions, errors, views=self.views)
 
     def analyze_many(self, documents: Iterable[Document | str | FailedDocument], *, n_jobs: int = 1,
                      ordered: bool = True, batch_size: int = 16,

@@ -130,8 +130,10 @@ def collect(pm: pluggy.PluginManager, hook_name: str, **kwargs) -> list[tuple[st
     """Call a ``register``-style hook plugin by plugin and return ``(plugin, args, kwargs)`` triples."""
     hook = getattr(pm.hook, hook_name)
     out: list[tuple[str, tuple, dict]] = []
-    # Call implementations one at a time so each registration is attributed to its plugin.
-    for impl in reversed(hook.get_hookimpls()):  # registration order, first registered first
+    # Call implementations one at a time so each registration is attributed to its plugin, in
+    # pluggy's call order: the last registered first (tryfirst/trylast respected) — the default
+    # plugins, registered after the entry points, come after them unless marked otherwise.
+    for impl in reversed(hook.get_hookimpls()):
         name = _plugin_name(pm, impl)
 
         def register(*args, _name=name, **kw):
@@ -167,6 +169,39 @@ def collect_analyzers(pm: pluggy.PluginManager) -> dict[str, Registration]:
             )
         found[name] = Registration(plugin, analyzer)
     return found
+
+
+@attrs.frozen
+class Command:
+    """A command-line command a plugin registered (``kzmedia NAME`` or ``kzmedia GROUP NAME``)."""
+
+    name: str
+    add_arguments: object
+    run: object
+    help: str | None = None
+    group: str | None = None
+    plugin: str = ""
+
+
+def collect_commands(pm: pluggy.PluginManager) -> list[Command]:
+    """Commands registered through ``kzmedia_register_commands``; a name registered twice in
+    one group is an error naming both plugins."""
+    found: dict[tuple, Command] = {}
+    for plugin, args, kw in collect(pm, "kzmedia_register_commands"):
+        try:
+            cmd = Command(*args, **kw, plugin=plugin)
+        except TypeError as e:
+            raise PluginError(f"plugin {plugin!r}: register(name, add_arguments, run, help=None, "
+                              f"group=None): {e}") from None
+        if not (callable(cmd.add_arguments) and callable(cmd.run)):
+            raise PluginError(f"plugin {plugin!r}: command {cmd.name!r} needs callable add_arguments and run")
+        key = (cmd.group, cmd.name)
+        if key in found:
+            where = f"{cmd.group} {cmd.name}" if cmd.group else cmd.name
+            raise PluginError(f"two plugins register the command {where!r}: {found[key].plugin!r} "
+                              f"and {plugin!r}; disable one (--disable PLUGIN or {ENV_DISABLE})")
+        found[key] = cmd
+    return list(found.values())
 
 
 @attrs.frozen

@@ -29,12 +29,12 @@ analyzer should record in its output. The rules are documented in ``docs/api.md`
 from __future__ import annotations
 
 import bisect
-import tomllib
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import attrs
 
+from .compat import tomllib
 from .morphology import LEMMA, NORM, POS, TAG
 from .text import WORD
 

@@ -22,8 +22,11 @@ class UsageError(KzmediaError):
     """Bad command-line usage (exit code 2)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(plugin_manager=None) -> argparse.ArgumentParser:
+    """The parser: the core's commands, then the commands plugins register
+    (``kzmedia_register_commands``; ``group="evaluate"`` ones under ``kzmedia evaluate``)."""
     from .. import __version__
+    from ..plugins import collect_commands, default_plugin_manager
 
     parser = argparse.ArgumentParser(
         prog="kzmedia",
@@ -31,6 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kzmedia {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    try:
+        pm = plugin_manager if plugin_manager is not None else default_plugin_manager()
+        registered = collect_commands(pm)
+    except KzmediaError as e:  # the core's own commands still work (and say so again if they need it)
+        print(f"kzmedia: warning: commands from plugins are not available: {e}", file=sys.stderr)
+        registered = []
     for name in COMMANDS:
         try:
             module = importlib.import_module(f"{__name__}.{name}")
@@ -38,13 +47,24 @@ def build_parser() -> argparse.ArgumentParser:
             if e.name == f"{__name__}.{name}":
                 continue  # a command not built yet
             raise
-        p = module.add_parser(sub)
+        if name == "evaluate":
+            p = module.add_parser(sub, [c for c in registered if c.group == "evaluate"])
+        else:
+            p = module.add_parser(sub)
         p.set_defaults(_run=module.run)
+    for cmd in registered:
+        if cmd.group is None:
+            p = sub.add_parser(cmd.name, help=cmd.help)
+            cmd.add_arguments(p)
+            p.set_defaults(_run=cmd.run)
+    parser.set_defaults(plugin_manager=plugin_manager)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, plugin_manager=None) -> int:
+    """Run the command line; ``plugin_manager``: run with these plugins instead of the installed
+    ones (tests, applications embedding kzmedia). Returns the exit status."""
+    parser = build_parser(plugin_manager)
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits 2 on usage errors already
@@ -101,7 +121,8 @@ def build_pipeline(args):
     return Pipeline(split_names(args.only), strict=args.strict,
                     disabled=split_names(args.disable) or (),
                     config=cli_config(getattr(args, "set_options", None)),
-                    extra_lexicons=parse_lexicon_args(getattr(args, "lexicon", None)))
+                    extra_lexicons=parse_lexicon_args(getattr(args, "lexicon", None)),
+                    plugin_manager=getattr(args, "plugin_manager", None))
 
 
 def split_names(values: list[str] | None) -> list[str] | None:

@@ -17,10 +17,19 @@ DATASETS = {
 }
 
 
-def add_parser(sub):
+def add_parser(sub, registered=()):
+    """``registered``: evaluations plugins registered (``kzmedia_register_commands`` with
+    ``group="evaluate"``); one with the name of a core data set replaces it."""
     p = sub.add_parser("evaluate", help="measure agreement with human-annotated data")
     datasets = p.add_subparsers(dest="dataset", metavar="DATASET")
+    own = {c.name for c in registered}
+    for cmd in registered:
+        dp = datasets.add_parser(cmd.name, help=cmd.help)
+        cmd.add_arguments(dp)
+        dp.set_defaults(_evaluate=cmd.run)
     for name, modname in DATASETS.items():
+        if name in own:
+            continue
         try:
             module = importlib.import_module(f"kzmedia.evaluate.{modname}")
         except ModuleNotFoundError as e:

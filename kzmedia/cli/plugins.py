@@ -17,7 +17,7 @@ def add_parser(sub):
 
 
 def run(args) -> int:
-    pm = make_plugin_manager(disabled=split_names(args.disable) or ())
+    pm = getattr(args, "plugin_manager", None) or make_plugin_manager(disabled=split_names(args.disable) or ())
     rows = list_plugins(pm)
     analyzers = {name: reg for name, reg in collect_analyzers(pm).items()}
     if args.json:

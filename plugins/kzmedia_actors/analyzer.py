@@ -23,12 +23,15 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, FormMemo, FormScreen, Lexicon, LexiconMatcher
+from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score, Span
 
-from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
+from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
+                        possible_cases)
+from .events import (ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract,
+                     role_components)
 from .grammar import GRAMMAR, Clauses
 
-VERSION = "1.1.1"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version
+VERSION = "1.2.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
 TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
@@ -46,13 +49,25 @@ _FORM_SCALE = {"person": 2.0, "demonym": 0.5}
 _OFFICE_SCALE = 0.3
 
 
+_UNSET = object()
+
+
+def _year_of(document) -> int | None:
+    """The year of the document's ``date`` metadata (``2019-05-01``, ``2019``), or None."""
+    date = str((document.meta or {}).get("date") or "")
+    return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
+
+
 class ActorsResult:
     """A rich result: ``to_dict()`` for JSON, ``findings()`` for the evidence spans."""
 
-    __slots__ = ("body", "document")
+    __slots__ = ("body", "document", "components")
 
-    def __init__(self, body: dict, document: Document):
+    def __init__(self, body: dict, document: Document, components: dict | None = None):
         self.body, self.document = body, document
+        #: per actor, the unweighted parts of its role scores (events.role_components): what an
+        #: evaluation refits the tuning numbers of data/roles.toml on, without re-analysing
+        self.components = components or {}
 
     def to_dict(self) -> dict:
         return self.body
@@ -74,7 +89,10 @@ class ActorsAnalyzer:
     options = {
         "gazetteer": (list, [], "extra gazetteer files (format of data/gazetteer.toml) added to the built-in one"),
         "tone": (str, "", "an extra tone lexicon file (categories 'positive'/'negative') merged with data/tone.toml"),
+        "relations": (bool, True, "read events, portrayal (roles) and directed attitudes (off: mentions and tone only)"),
     }
+    #: events, portrayal and attitudes are computed (the ``relations`` option)
+    relations = True
 
     def __init__(self, gazetteer: Gazetteer | None = None, tone_lexicon: Lexicon | None = None):
         self._gazetteer = gazetteer
@@ -104,6 +122,8 @@ class ActorsAnalyzer:
         if files or actor_lexicons:
             self._gazetteer = Gazetteer.build(files, actor_lexicons)
             self._starts = None
+        if "relations" in opts:
+            self.relations = bool(opts["relations"])
         if opts.get("tone"):
             tone_extra.append(Lexicon.load(opts["tone"]))
         if tone_extra:
@@ -190,6 +210,7 @@ class ActorsAnalyzer:
         if not found:
             return []
         raw = []
+        year = _UNSET
         for i, cand in found:
             kind = cand[0]
             if kind == "seq":
@@ -210,7 +231,11 @@ class ActorsAnalyzer:
                             continue
                     elif p.capital and not text[starts[i]:starts[i] + 1].isupper():
                         continue
-                    raw.append((i, j, starts[i], ends[j - 1], p.actor, p.form, None))
+                    actor = p.actor
+                    if p.leaders:
+                        actor = choose_leader(p.leaders, year if year is not _UNSET else
+                                              (year := _year_of(document))).actor
+                    raw.append((i, j, starts[i], ends[j - 1], actor, p.form, None))
                     break
             elif kind == "stance":
                 raw.append((i, i + 1, starts[i], ends[i], cand[1], "adjective", cand[2]))
@@ -242,6 +267,16 @@ class ActorsAnalyzer:
             out.append(m)
         return out
 
+    def _leader(self, document, i: int, j: int):
+        """The office a person mention at tokens ``i..j`` names (data/leaders.toml), or None."""
+        infos = document.tokens.infos
+        idx = self.gazetteer.index
+        for p in idx.get(infos[i][0]) or idx.get(infos[i][2]) or ():
+            if p.leaders and len(p.words) == j - i and all(
+                    infos[i + k][0] in p.words[k] or infos[i + k][2] in p.words[k] for k in range(j - i)):
+                return choose_leader(p.leaders, _year_of(document))
+        return None
+
     def _trapped(self, tokens, m) -> bool:
         g = self.gazetteer
         i, j, actor, form = m[0], m[1], m[4], m[5]
@@ -267,7 +302,7 @@ class ActorsAnalyzer:
                 tag = infos[i][4] or ""
                 # a first name or surname that happens to inflect like a country
                 # ("Доминика Рааба", "Дмитрий Ливанов")
-                if "Infr" in tag:
+                if "Infr" in tag and "Geox" not in tag:  # «Косово» is an informal-tagged place
                     return True
                 if "anim" in tag and ("Name" in tag or "Surn" in tag) and nxt is not None:
                     follower = tokens.surface(nxt)
@@ -292,7 +327,7 @@ class ActorsAnalyzer:
         tag = infos[i][4] or ""
         if prev_prep:
             return "oblique"
-        fixed = not tag or "Fixd" in tag or "Abbr" in tag or "LATN" in tag
+        fixed = not tag or "Fixd" in tag or "Abbr" in tag or "LATN" in tag or tag == "UNKN"
         if fixed:
             # indeclinable (США, ЕС, Shell): read the neighbours instead of the case
             if i > 0 and infos[i - 1][3] == "NOUN":
@@ -329,13 +364,21 @@ class ActorsAnalyzer:
         return "unknown"
 
     # -- the analysis -------------------------------------------------------------------------
-    def analyze(self, document: Document) -> ActorsResult:
+    def analyze(self, document: Document, extra_spans=()) -> ActorsResult:
+        """The actors result of one document. ``extra_spans`` (``(start, end, id)`` character
+        spans) are read as further mentions of the given ids, form ``name`` — how an evaluation
+        asks for the portrayal of an entity the annotators marked but the gazetteer lacks."""
         g = self.gazetteer
         found = self.mentions(document)
+        if extra_spans:
+            found = self._with_extra(document, found, extra_spans)
         body: dict[str, Any] = {"analyzer_version": VERSION, "gazetteer_version": g.version,
                                 "grammar_version": GRAMMAR.version,
                                 "tone_lexicon": self.tone_lexicon.label, "total_mentions": len(found),
                                 "actors": [], "cooccurrence": []}
+        if self.relations:
+            body.update(actions_version=ACTIONS.version, roles_version=ROLE_WEIGHTS.version,
+                        events=[], attitudes=[])
         if not found:
             return ActorsResult(body, document)
         tokens = document.tokens
@@ -362,7 +405,12 @@ class ActorsAnalyzer:
         office_nouns = g.trap("state_persons")
         per_actor: dict[str, dict] = {}
         sent_actors: dict[int, set[str]] = defaultdict(set)
-        for (i, j, a, b, actor, form, stance) in found:
+        roles = [self._role(tokens, m[0], m[1], m[5], m[6]) for m in found]
+        events, claims, suffering = [], {}, {}
+        if self.relations:
+            events, claims, suffering = self._events(document, found, roles, clauses, sentence_of)
+        att = ATTRIBUTION
+        for n, (i, j, a, b, actor, form, stance) in enumerate(found):
             s = sentence_of[i]
             seg = sentences[s] if s >= 0 else None
             s_start, s_end = (seg.token_start, seg.token_end) if seg else (i, j)
@@ -370,7 +418,7 @@ class ActorsAnalyzer:
             lo, hi = i - _WINDOW, j + _WINDOW
             score = 0.0
             evidence = []
-            role = self._role(tokens, i, j, form, stance)
+            role = roles[n]
             if stance is None:
                 hits = by_sentence.get(s, ())
                 if hits:
@@ -386,6 +434,15 @@ class ActorsAnalyzer:
                         continue
                     dist = i - k if k < i else k - j + 1
                     weight = (w if ca <= k < cb else w * _SENTENCE_WEIGHT) / (1.0 + dist / _DECAY)
+                    claim = claims.get(k)
+                    if claim is not None:
+                        # the word is an event's trigger: it counts for that event's arguments
+                        # (its harmed target less: the victim or the accused is not thereby bad),
+                        # and less for the other actors of the clause
+                        if i in claim[1] and claim[2] < 0:
+                            weight *= att["target"]
+                        elif i not in claim[0] and i not in claim[1]:
+                            weight *= att["bystander"]
                     score += weight
                     evidence.append({"word": word, "weight": round(weight, 3)})
                 antis = anti_by_sentence.get(s, ())
@@ -409,6 +466,10 @@ class ActorsAnalyzer:
             tone = round(score / (1.0 + abs(score)), 3)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
+            if form == "person":
+                leader = self._leader(document, i, j)
+                if leader is not None:
+                    mention["person"] = leader.to_dict()
             if stance:
                 mention["stance"] = stance
             if evidence:
@@ -445,9 +506,62 @@ class ActorsAnalyzer:
                 for y in range(x + 1, len(ms)):
                     pairs[(ms[x], ms[y])] += 1
         body["actors"] = actors
+        comps = None
+        if self.relations:
+            comps = self._relations(body, actors, events, suffering)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
-        return ActorsResult(body, document)
+        return ActorsResult(body, document, comps)
+
+    def _events(self, document, found, roles, clauses, sentence_of):
+        """Events, the tone words they claim (trigger token → (source mention starts, target
+        mention starts, polarity)) and the misfortunes presented as each actor's own."""
+        sentence_set = {sentence_of[m[0]] for m in found}
+        matches = ACTIONS.matches(document.tokens, sentence_of, sentence_set)
+        near = {sentence_of[f[0]] for f in matches}
+        mentions = [Mention(m[0], m[1], m[2], m[3], m[4], roles[n], m[5], m[6], sentence_of[m[0]], n)
+                    for n, m in enumerate(found) if sentence_of[m[0]] in near]
+        events = extract(document, mentions, clauses, sentence_of, found=matches)
+        tokens = document.tokens
+        claims: dict[int, tuple] = {}
+        for ev in events:
+            k = tokens.index_at(ev["trigger"]["start"])
+            src, tgt, pol = claims.get(k, (set(), set(), 0.0))
+            if ev["source_span"]:
+                src.add(tokens.index_at(ev["source_span"]["start"]))
+            if ev["target_span"]:
+                tgt.add(tokens.index_at(ev["target_span"]["start"]))
+            claims[k] = (src, tgt, ACTIONS.classes[ev["action"]].polarity)
+        suffering: dict[str, list] = defaultdict(list)
+        for m, a, b, word in experiences(document, mentions, clauses, sentence_of, found=matches):
+            suffering[m.actor].append((a, b, word))
+        return events, claims, suffering
+
+    def _relations(self, body, actors, events, suffering) -> dict:
+        """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
+        tones = {r["id"]: [(m["tone"], m["start"], m["end"], m["text"]) for m in r["mentions"]
+                           if "stance" not in m] for r in actors}
+        comps = role_components([r["id"] for r in actors], events, tones, suffering)
+        for r in actors:
+            r["portrayal"] = combine(comps[r["id"]])
+        body["events"] = events
+        body["attitudes"] = attitudes(events)
+        return comps
+
+    def _with_extra(self, document, found, extra_spans) -> list[tuple]:
+        """Mentions plus the given spans (token-aligned; a span overlapping a mention replaces it)."""
+        tokens = document.tokens
+        out = list(found)
+        for start, end, actor in extra_spans:
+            i = tokens.index_at(start)
+            j = tokens.index_at(end - 1) + 1 if end > start else i + 1
+            if i >= len(tokens):
+                continue
+            j = min(max(j, i + 1), len(tokens))
+            out = [m for m in out if not (m[0] < j and i < m[1])]
+            out.append((i, j, tokens.starts[i], tokens.ends[j - 1], actor, "name", None))
+        out.sort(key=lambda m: (m[0], m[2]))
+        return out
 
     def _tone_hits(self, document: Document, found) -> list[tuple[int, float, str]]:
         out = []
@@ -459,15 +573,70 @@ class ActorsAnalyzer:
             out.append((m.token_start, w, text[m.start:m.end]))
         return out
 
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        out = {"gazetteer_version": self.gazetteer.version, "grammar_version": GRAMMAR.version,
+               "tone_lexicon": self.tone_lexicon.label}
+        if self.relations:
+            out.update(actions_version=ACTIONS.version, roles_version=ROLE_WEIGHTS.version)
+        return out
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: dict):
+        """Mentions as findings labelled with the actor (scored by tone, with the actor's portrayal),
+        each actor's count, share, tone and role scores as scores grouped by actor; events
+        (label = action class), directed attitudes (label ``attitude``, score = tone) and
+        co-occurrence as relations (``kzmedia.results``)."""
+        roles = {a["id"]: (a.get("portrayal") or {}).get("label") for a in result.get("actors") or ()}
+        findings = []
+        for a in result.get("actors") or ():
+            for m in a.get("mentions") or ():
+                extra = {"form": m.get("form"), "role": m.get("role")}
+                if roles.get(a["id"]):
+                    extra["portrayal"] = roles[a["id"]]
+                findings.append(Finding("actors", a["id"], m["start"], m["end"], m["text"], m.get("tone"), extra))
+        findings.sort(key=lambda x: (x.start, x.end, x.label))
+        yield from findings
+        for a in result.get("actors") or ():
+            yield Score("actors", "mentions", a["count"], "count", a["id"])
+            yield Score("actors", "share", a["share"], "share", a["id"])
+            if a.get("tone") is not None:
+                yield Score("actors", "tone", a["tone"], "tone", a["id"])
+            for label, v in ((a.get("portrayal") or {}).get("scores") or {}).items():
+                yield Score("actors", label, v, "value", a["id"])
+        if "total_mentions" in result:
+            yield Score("actors", "total_mentions", result["total_mentions"], "count")
+        for ev in result.get("events") or ():
+            if ev["source"] is None or ev["target"] is None:
+                continue
+            spans = [Span(x["start"], x["end"], x["text"])
+                     for x in (ev["source_span"], ev["trigger"], ev["target_span"]) if x]
+            yield Relation("actors", ev["source"], ev["target"], ev["action"], ev["confidence"], spans,
+                           extra={"kind": "event", "negated": ev["negated"], "modality": ev["modality"],
+                                  "quoted": ev["quoted"]})
+        for att in result.get("attitudes") or ():
+            yield Relation("actors", att["source"], att["target"], "attitude", att["tone"],
+                           [Span(e["start"], e["end"], e["text"]) for e in att["evidence"]],
+                           extra={"kind": "attitude"})
+        for p in result.get("cooccurrence") or ():
+            yield Relation("actors", p["a"], p["b"], "co-occurs", p.get("sentences"),
+                           extra={"sentences": p.get("sentences")})
+
     def summary(self, result: dict) -> list[str]:
         """Lines for the CLI table: the most-named actors with their forms and tone."""
         lines = []
         for r in result.get("actors", [])[:8]:
             forms = ", ".join(f"{f} {c}" for f, c in r["by_form"].items() if c)
-            lines.append(f"{r['id']:<14} {r['count']:>3}  {r['share']:.0%}  tone {r['tone']:+.2f}  ({forms})")
+            role = (r.get("portrayal") or {}).get("label")
+            badge = f"  {role}" if role and role != "neutral" else ""
+            lines.append(f"{r['id']:<14} {r['count']:>3}  {r['share']:.0%}  tone {r['tone']:+.2f}{badge}  ({forms})")
         pairs = result.get("cooccurrence", [])[:3]
         if pairs:
             lines.append("with: " + ", ".join(f"{p['a']}–{p['b']} ×{p['sentences']}" for p in pairs))
+        acts = [e for e in result.get("events", ()) if e["source"] and e["target"] and not e["negated"]][:3]
+        if acts:
+            lines.append("events: " + ", ".join(f"{e['source']} {e['action']} {e['target']}" for e in acts))
         return lines or ["no actors named"]
 
 

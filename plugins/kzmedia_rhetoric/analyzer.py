@@ -22,8 +22,8 @@ from typing import Any
 
 import attrs
 
-from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher
-from kzmedia.config import ConfigError
+from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
+from kzmedia.config import ConfigError, Option
 
 from . import patterns
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
@@ -191,6 +191,18 @@ class RhetoricAnalyzer:
 
     name = "rhetoric"
     version = __version__
+    #: declared options: the core converts and checks them (a list given as a string is split on
+    #: commas: ``--set rhetoric.disabled_techniques=Doubt,Slogans``)
+    options = {
+        "min_confidence": Option(float, DEFAULT_MIN_CONFIDENCE, "drop findings scored below this",
+                                 minimum=0.0, maximum=1.0),
+        "disabled_techniques": Option(list, [], "technique ids to switch off", choices=TECHNIQUES),
+        "enabled_techniques": Option(list, [], "technique ids to switch on (even if off by default)",
+                                     choices=TECHNIQUES),
+        "patterns": Option(list, [], "extra patterns: {pattern, technique, device?, confidence?, when?}"),
+        "lexicons": Option(list, [], "extra lexicon files"),
+        "detectors": Option(dict, {}, "detector name -> false to switch a syntactic detector off"),
+    }
 
     def __init__(self, *, lexicons: Sequence[Lexicon | str | Path] = (), **options: Any):
         self._extra_lexicons: list[Lexicon] = [lx if isinstance(lx, Lexicon) else Lexicon.load(lx)
@@ -342,6 +354,25 @@ class RhetoricAnalyzer:
                           "start": start, "end": end, "text": document.text[start:end],
                           "trigger": trigger, "confidence": round(conf, 3)})
         return RhetoricResult(document, self.version, self.lexicon_version, items)
+
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        return {"lexicon_version": self.lexicon_version}
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: Mapping):
+        """Findings labelled with the technique (scored by confidence) and the profile's counts,
+        for the store, tables, comparison and report (``kzmedia.results``)."""
+        for f in result.get("findings") or ():
+            yield Finding("rhetoric", f["technique"], f["start"], f["end"], f["text"], f.get("confidence"),
+                          {"category": f.get("category"), "device": f.get("device"), "trigger": f.get("trigger")})
+        prof = result.get("profile") or {}
+        for name in ("by_technique", "by_category"):
+            for group, n in (prof.get(name) or {}).items():
+                yield Score("rhetoric", name, n, "count", group)
+        if "per_1000_words" in prof:
+            yield Score("rhetoric", "per_1000_words", prof["per_1000_words"])
 
     # -- presentation -----------------------------------------------------------------------
     @staticmethod
