@@ -6,7 +6,7 @@ the shared seed articles from ../shared and skips when they are absent.
 
 from __future__ import annotations
 
-import tomllib
+from kzmedia.compat import tomllib
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,6 @@ frame's score is its weighted hits per 1,000 words. Users add or replace lexicon
 from __future__ import annotations
 
 import bisect
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import attrs
 
 import kzmedia
+from kzmedia.compat import tomllib
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
 
