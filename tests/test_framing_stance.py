@@ -133,3 +133,15 @@ def test_gold_seed_stance(analyzer):
 def test_a_capitalised_common_word_inside_a_sentence_is_a_name(analyzer):
     assert not _frame(analyzer, "Журнал Суверенитет вышел новым тиражом.", "sovereignty").evidence
     assert _frame(analyzer, "Суверенитет важен для страны.", "sovereignty").evidence
+
+
+def test_compare_lists_asserted_against_rejected_first():
+    asserting = ASSERTED_MV + " Казахстан остаётся союзником России в ОДКБ."
+    rejecting = REJECTED_MV["contrasted"] + " Казахстан остаётся союзником России в ОДКБ и ЕАЭС."
+    cmp = kzmedia.compare(asserting, rejecting, analyzers=["framing"])
+    first = cmp.differences("domain")[0]
+    assert first.id == "multivector_balance" and first.opposed == "a"
+    assert "asserted in A, rejected in B" in cmp.table()
+    back = kzmedia.compare(rejecting, asserting, analyzers=["framing"])
+    assert back.differences()[0].opposed == "b"
+    assert back.to_dict()["frames"][0]["a"]["rejected_evidence"]

@@ -21,3 +21,12 @@ __all__ = ["CONFLICT_FRAMES", "CONFLICT_THRESHOLD", "DOMAIN_FRAMES", "GENERIC_FR
 @hookimpl
 def kzmedia_register_analyzers(register):
     register(FramingAnalyzer())
+
+
+@hookimpl
+def kzmedia_register_commands(register):
+    """``kzmedia evaluate frames``: generic frames against SemEval-2023 human labels, cross-validated."""
+    from . import evaluation
+
+    register("frames", evaluation.add_arguments, evaluation.run, group="evaluate",
+             help="generic frames vs SemEval-2023 human frame labels (cross-validated by article)")
