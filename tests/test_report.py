@@ -181,7 +181,7 @@ def tags_of(page: str) -> list[tuple[str, dict]]:
 def test_marks_cover_every_finding_and_match_the_text(analysis):
     view = doc_view(0, analysis)
     data = analysis.to_dict()["results"]
-    expected = (sum(len(f["evidence"]) for f in data["framing"]["frames"])
+    expected = (sum(len(f["evidence"]) + len((f.get("rejected") or {}).get("evidence", ())) for f in data["framing"]["frames"])
                 + sum(len(a["mentions"]) for a in data["actors"]["actors"])
                 + len(data["rhetoric"]["findings"]))
     assert len(view.marks) == expected > 10

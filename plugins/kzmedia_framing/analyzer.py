@@ -456,24 +456,31 @@ class FramingAnalyzer:
 
     def data_versions(self) -> dict[str, str]:
         """The versions of the data this analyzer read (the results store fingerprints them)."""
-        return {"lexicon_version": self.lexicon_version}
+        return {"lexicon_version": self.lexicon_version, "stance_version": STANCE_VERSION,
+                "tuning_version": TUNING_VERSION}
 
     # -- the generic result model -------------------------------------------------------------
     @staticmethod
     def result_model(result: Mapping):
-        """Each frame's evidence as findings labelled with the frame, and its score (per 1,000
-        words), hits and share as scores grouped by frame (``kzmedia.results``)."""
+        """Each frame's evidence — asserted and rejected — as findings labelled with the frame
+        (``extra["stance"]`` says which: ``asserted``/``reported`` count, the others are rejected),
+        and its score (per 1,000 words), hits, share and rejected score as scores grouped by frame
+        (``kzmedia.results``)."""
         findings = []
         for f in result.get("frames") or ():
-            for e in f.get("evidence") or ():
+            rejected = (f.get("rejected") or {}).get("evidence") or ()
+            for e in (*(f.get("evidence") or ()), *rejected):
                 findings.append(kzmedia.Finding("framing", f["id"], e["start"], e["end"], e["text"], e.get("weight"),
-                                                {"entry": e.get("entry"), "kind": f.get("kind")}))
+                                                {"entry": e.get("entry"), "kind": f.get("kind"),
+                                                 "stance": e.get("stance", "asserted")}))
         findings.sort(key=lambda x: (x.start, x.end, x.label))
         yield from findings
         for f in result.get("frames") or ():
             yield kzmedia.Score("framing", "score", f["score"], "per_1000_words", f["id"])
             yield kzmedia.Score("framing", "hits", f["hits"], "count", f["id"])
             yield kzmedia.Score("framing", "share", f["share"], "share", f["id"])
+            if "rejected" in f:
+                yield kzmedia.Score("framing", "rejected_score", f["rejected"]["score"], "per_1000_words", f["id"])
 
     # -- presentation -----------------------------------------------------------------------
     def summary(self, result: Mapping) -> list[str]:
