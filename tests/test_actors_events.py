@@ -64,6 +64,16 @@ def test_negation_modality_and_reported_speech(analyzer):
     assert ev["quoted"] == {"speaker": "TUR", "cue": "заявил"}
 
 
+def test_the_core_stance_layer_qualifies_events(analyzer):
+    got = {(e["source"], e["target"]): (e["negated"], e["modality"]) for e in events(
+        analyzer, "Не Сербия напала на Хорватию, а Хорватия напала на Сербию.")[1]["events"]}
+    assert got == {("SRB", "HRV"): (True, None), ("HRV", "SRB"): (False, None)}  # contrasted away
+    ev = events(analyzer, "Сербия якобы атаковала Хорватию.")[1]["events"][0]
+    assert ev["modality"] == "distanced" and not ev["negated"]
+    ev = events(analyzer, "Если Сербия атакует Хорватию, начнётся война.")[1]["events"][0]
+    assert ev["modality"] == "possible"
+
+
 def test_event_spans_are_exact(analyzer):
     text = "Накануне Эстония обвинила Москву в кибератаках."
     _, body = events(analyzer, text)

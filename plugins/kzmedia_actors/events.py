@@ -18,8 +18,10 @@ prepositions — no parser:
 
 Negation and refusal words before the trigger (не, отказаться) set ``negated``; may/must/try
 words set ``modality``; a reporting word in the sentence (заявил, по словам) or quotation marks
-around the trigger set ``quoted`` with the speaker when it is an actor. Negation and modality
-go through :func:`qualifiers`, the one place to swap in the core stance layer.
+around the trigger set ``quoted`` with the speaker when it is an actor. The core stance layer
+(:mod:`kzmedia.stance`) adds what it knows of the trigger: negated, contrasted away or questioned
+→ ``negated``; supposed → ``modality: "possible"``; scare quotes, «так называемый», «якобы» →
+``modality: "distanced"``; reported → ``quoted``; inside a quoted title → no event.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from collections import defaultdict
 from importlib import resources
 
 from kzmedia.compat import tomllib
-from kzmedia import FormMemo, FormScreen
+from kzmedia import FormMemo, FormScreen, StanceIndex
 
 from .gazetteer import possible_cases
 
@@ -251,6 +253,7 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
         elif kind == "passive":
             passive_cues.add(k)
     events = []
+    stance = None
     for k, e, kind, payload in found:
         if kind not in ("verb", "noun"):
             continue
@@ -271,8 +274,18 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
                                             any(p in passive_cues for p in range(max(ca, k - 3), k)))
         if not sources and not targets:
             continue
+        if stance is None:
+            stance = StanceIndex.of(document)  # the core's stance layer, shared with other analyzers
+        st = stance.tokens_stance(k, e)
+        if st.label == "named":
+            continue  # a word inside a quoted name or title («операция „Возмездие“»)
         negated, modal = qualifiers(infos, ca, k, actions)
+        negated = negated or st.label in ("negated", "contrasted", "questioned")
+        modal = modal or st.label == "hypothetical"
         quoted = _quoted(tokens, text, k, ca, cb, seg, speech_by_sentence.get(s, ()), ms, clauses, quote_marks)
+        if quoted is None and st.label == "reported":
+            quoted = {"speaker": None, "cue": st.cue}
+        distanced = st.label == "distanced"  # scare quotes, «так называемый», «якобы»
         trigger = _span(tokens, text, k, e)
         for src in sources or [None]:
             for tgt in targets or [None]:
@@ -282,7 +295,8 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
                 hi = max([trigger["end"]] + [m.end for m in (src, tgt) if m is not None])
                 ev = {"source": src.actor if src else None, "action": cid,
                       "target": tgt.actor if tgt else None, "negated": negated,
-                      "modality": "possible" if modal else None, "quoted": quoted,
+                      "modality": "possible" if modal else ("distanced" if distanced else None),
+                      "quoted": quoted,
                       "start": lo, "end": hi, "text": text[lo:hi],
                       "trigger": {**trigger, "lemma": " ".join(infos[x][2] for x in range(k, e))},
                       "confidence": round(conf * (0.8 if quoted else 1.0), 3), "sentence": s,
@@ -564,6 +578,9 @@ ATTITUDE_FEATURES = ("events", "events_ba", "tone", "tone_a", "doc_tone_b", "rol
 #: says more about A's attitude than the tone around B; the fitted weights are then not shrunk
 #: away by the penalty — CV on RuSentRel 0.662 at 1, 0.666 at 10, docs/actors.md)
 EVENT_SCALE = 10.0
+#: a sentence naming more actors than this («Россия, Китай, Индия, Бразилия и ЮАР…») gives no
+#: co-occurrence features: it enumerates (and the pairs would grow as the square of the list)
+MAX_COACTORS = 6
 
 
 def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS):
@@ -603,21 +620,35 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
             else:
                 cell[0] += m["tone"]
                 cell[1] += 1
+    # pair sums over the sentences naming both: [tone of B, mentions of B, tone of A, mentions of A]
+    sums: dict[tuple[str, str], list] = {}
+    shown: dict[tuple[str, str], int] = defaultdict(int)
     for s, cells in by_sentence.items():
-        if len(cells) < 2 or s < 0:
-            continue
-        for a_id, (ta, na, _ma) in cells.items():
-            for b_id, (tb, nb, mb) in cells.items():
+        if not 2 <= len(cells) <= MAX_COACTORS or s < 0:
+            continue  # a sentence naming many actors is a list: it shows no attitude between them
+        items = list(cells.items())
+        if not any(c[0] for c in cells.values()):
+            continue  # no tone on anyone there: the sentence shows no attitude
+        for a_id, (ta, na, _ma) in items:
+            for b_id, (tb, nb, mb) in items:
                 if a_id == b_id:
                     continue
-                r = row((a_id, b_id))
-                r["tone"] += tb
-                r["_n"] += nb
-                r["tone_a"] += ta
-                r["_na"] += na
-                ev = evidence[(a_id, b_id)]
-                if sum("event" not in e for e in ev) < 3:
-                    ev.append({"start": mb["start"], "end": mb["end"], "text": mb["text"], "tone": mb["tone"]})
+                key = (a_id, b_id)
+                acc = sums.get(key)
+                if acc is None:
+                    sums[key] = [tb, nb, ta, na]
+                else:
+                    acc[0] += tb
+                    acc[1] += nb
+                    acc[2] += ta
+                    acc[3] += na
+                if shown[key] < 1:
+                    shown[key] += 1
+                    evidence[key].append({"start": mb["start"], "end": mb["end"], "text": mb["text"],
+                                          "tone": mb["tone"]})
+    for key, (tb, nb, ta, na) in sums.items():
+        r = row(key)
+        r["tone"], r["_n"], r["tone_a"], r["_na"] = tb, nb, ta, na
     tone_of = {r["id"]: r["tone"] for r in actors}
     role_of = {r["id"]: (r.get("portrayal") or {}).get("scores", {}) for r in actors}
     for (a_id, b_id), r in feats.items():
@@ -647,6 +678,8 @@ def attitudes(events, actors=(), actions: Actions = ACTIONS, weights: RoleWeight
     feats, evidence = attitude_features(events, actors, actions, weights)
     out = []
     for key, f in feats.items():
+        if not (f["events"] or f["events_ba"] or f["tone"] or f["tone_a"]):
+            continue  # named together, but nothing said of either there: no attitude shown
         z = attitude_score(f, attitude_weights)
         tone = 2.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - 1.0
         out.append({"source": key[0], "target": key[1], "tone": round(tone, 3), "evidence": evidence[key][:8]})
