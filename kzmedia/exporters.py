@@ -6,9 +6,10 @@ binary file object.
 
 * ``jsonl``: one line per document, byte for byte what ``kzmedia analyze --format jsonl`` prints.
 * ``csv`` / ``parquet``: one of the tables of :mod:`kzmedia.tables` (``table=``, default
-  ``documents``: one row per document with frame scores, actor counts and technique counts as
-  columns). The ``documents`` table needs every row before it knows its columns; the span tables
-  (``findings``, ``mentions``, ``frames``) are streamed.
+  ``documents``: one row per document with every analyzer's finding counts per label and scores
+  as columns; ``views=``: the analyzers' ``result_model``). The ``documents`` and ``labels``
+  tables need every row before they know their columns; the long tables (``findings``,
+  ``scores``, ``relations``, ``errors``) are streamed.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def export_csv(analyses: Iterable[Mapping], out, *, table: str = "documents", **
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         it = rows(analyses, table, **kwargs)
-        if table == "documents":
+        if table in ("documents", "labels"):
             columns, data = _materialise(it)
         else:
             it = iter(it)

@@ -267,7 +267,7 @@ def _run_batch(items: Sequence, keep_findings: bool = True, as_json: bool = Fals
 # The parent side
 # --------------------------------------------------------------------------------------------
 
-def _rebuild(item, shipped: tuple):
+def _rebuild(item, shipped: tuple, views=None):
     from .pipeline import Analysis
 
     results, versions, errors, words, doc_info = shipped
@@ -278,8 +278,8 @@ def _rebuild(item, shipped: tuple):
         if words is not None:
             # the worker counted the words; don't tokenise again in the parent just for that
             doc._cache.setdefault("words", words)
-        return Analysis(doc, results, versions, errors)
-    return Analysis(None, results, versions, errors, doc_info=doc_info)
+        return Analysis(doc, results, versions, errors, views=views)
+    return Analysis(None, results, versions, errors, doc_info=doc_info, views=views)
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -390,7 +390,7 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             if pipeline.strict:
                 raise
             return _failed_batch(batch, e)
-        return [_rebuild(item, s) for item, s in zip(batch, shipped)]
+        return [_rebuild(item, s, pipeline.views) for item, s in zip(batch, shipped)]
 
     def isolate(items: list) -> list:
         """After a worker died: run the suspects one by one in a one-worker pool, so the

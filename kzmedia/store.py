@@ -7,7 +7,7 @@ fingerprints are skipped, the rest is computed, and the final store equals a cle
 one analyzer changes (its version, its lexicon version, its options or the extra lexicons given
 to it, or a data version its results declare), only that analyzer is recomputed on every document.
 
-Schema (``SCHEMA_VERSION`` 1; every JSON column holds UTF-8 JSON text)::
+Schema (``SCHEMA_VERSION`` 2; every JSON column holds UTF-8 JSON text)::
 
     store_info(key PRIMARY KEY, value)            schema_version, created_with
     runs(run_id PRIMARY KEY, started_at, finished_at, status,       -- running|complete|failed|interrupted
@@ -27,17 +27,20 @@ Schema (``SCHEMA_VERSION`` 1; every JSON column holds UTF-8 JSON text)::
             error,                                 -- JSON error object when the analyzer raised, or NULL
             run_id)
     errors(doc_id, analyzer, stage, message, run_id)      -- every error, flat (input and analyzer)
-    frame_scores(doc_id, analyzer, frame_id, kind, score, hits, share, present)
-    actor_mentions(doc_id, analyzer, actor_id, actor_name, actor_kind,
-                   start, end, text, form, role, tone)
-    findings(doc_id, analyzer, technique, category, device, start, end, text, trigger, confidence)
+    findings(doc_id, analyzer, label, start, end, text, score, extra)    -- extra: JSON object or NULL
+    scores(doc_id, analyzer, name, grp, value, unit)                      -- grp: NULL when ungrouped
+    relations(doc_id, analyzer, source, target, label, score, evidence, extra)  -- evidence: JSON spans
 
-The last three are read out of the analyzers' JSON (``frames``, ``actors[].mentions``,
-``findings``) defensively: a field an analyzer does not provide is NULL. ``start``/``end`` are
-character offsets into ``documents.text``.
+The last three are the generic result model (:mod:`kzmedia.results`) of every analyzer's JSON,
+whatever analyzer it is: the analyzer's own ``result_model`` when it is installed, else the
+generic rules. ``start``/``end`` are character offsets into ``documents.text``. A schema-1 store
+(per-built-in tables) is upgraded in place when opened for writing: its stored results are kept
+and the three tables rebuilt from them.
 
 :meth:`Store.analyses` rebuilds, per document, exactly the object ``kzmedia analyze --format
 jsonl`` prints (no run ids or timestamps inside), so a resumed store exports what a clean run does.
+Tables and exports read a store from above (``kzmedia.tables.to_pandas(store, ...)``,
+``kzmedia.exporters``); the store imports neither.
 """
 
 from __future__ import annotations
@@ -56,10 +59,11 @@ import attrs
 from .document import Document
 from .errors import KzmediaError
 from .pipeline import Analysis, FailedDocument, Pipeline
+from .results import normalise, result_views
 
 __all__ = ["SCHEMA_VERSION", "Store", "RunSummary", "analyzer_fingerprints"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS store_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,22 +83,24 @@ CREATE TABLE IF NOT EXISTS results (
 CREATE TABLE IF NOT EXISTS errors (
     doc_id TEXT NOT NULL, analyzer TEXT, stage TEXT, message TEXT, run_id INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS errors_doc ON errors(doc_id);
-CREATE TABLE IF NOT EXISTS frame_scores (
-    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, frame_id TEXT, kind TEXT, score REAL,
-    hits INTEGER, share REAL, present INTEGER);
-CREATE INDEX IF NOT EXISTS frame_scores_doc ON frame_scores(doc_id);
-CREATE TABLE IF NOT EXISTS actor_mentions (
-    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, actor_id TEXT, actor_name TEXT, actor_kind TEXT,
-    start INTEGER, "end" INTEGER, text TEXT, form TEXT, role TEXT, tone TEXT);
-CREATE INDEX IF NOT EXISTS actor_mentions_doc ON actor_mentions(doc_id);
 CREATE TABLE IF NOT EXISTS findings (
-    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, technique TEXT, category TEXT, device TEXT,
-    start INTEGER, "end" INTEGER, text TEXT, trigger TEXT, confidence REAL);
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, label TEXT NOT NULL, start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL, text TEXT NOT NULL, score REAL, extra TEXT);
 CREATE INDEX IF NOT EXISTS findings_doc ON findings(doc_id);
+CREATE TABLE IF NOT EXISTS scores (
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, name TEXT NOT NULL, grp TEXT, value REAL NOT NULL,
+    unit TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS scores_doc ON scores(doc_id);
+CREATE TABLE IF NOT EXISTS relations (
+    doc_id TEXT NOT NULL, analyzer TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL,
+    label TEXT NOT NULL, score REAL, evidence TEXT, extra TEXT);
+CREATE INDEX IF NOT EXISTS relations_doc ON relations(doc_id);
 """
 
 #: the derived tables, rebuilt from an analyzer's JSON whenever its result is written
-DERIVED_TABLES = ("frame_scores", "actor_mentions", "findings")
+DERIVED_TABLES = ("findings", "scores", "relations")
+#: schema 1 had one table per built-in analyzer; its ``findings`` table had other columns
+_SCHEMA_1_TABLES = ("frame_scores", "actor_mentions", "findings")
 
 
 def _now() -> str:
@@ -111,6 +117,14 @@ _PROBE = "Казахстан и Россия подписали соглашен
 
 
 def _declared_versions(name: str, analyzer, pipeline: Pipeline) -> dict[str, str]:
+    """The analyzer's ``data_versions()``; an analyzer that does not declare them is probed
+    (run once on a short text, its ``*_version``/``*lexicon*`` string fields read)."""
+    ask = getattr(analyzer, "data_versions", None)
+    if callable(ask):
+        try:
+            return {str(k): str(v) for k, v in dict(ask()).items()}
+        except Exception as e:
+            raise KzmediaError(f"analyzer {name!r}: data_versions() failed: {type(e).__name__}: {e}") from None
     try:
         result = pipeline.analyze(Document.from_text(_PROBE, id="kzmedia:probe"), only=[name])
         body = result.result(name) if name in result.results else {}
@@ -125,9 +139,9 @@ def analyzer_fingerprints(pipeline: Pipeline) -> dict[str, dict]:
 
     The fingerprint covers the analyzer's ``version``, its ``lexicon_version`` (an attribute the
     built-in analyzers set in ``setup``), an optional ``fingerprint`` attribute (for analyzers
-    whose data changes without a version bump), the data versions its results declare (string
-    fields named ``*_version`` or ``*lexicon*``, read from one small probe document), the extra
-    lexicons given to it and its options.
+    whose data changes without a version bump), the data versions it declares
+    (``data_versions()``; an analyzer without it is probed once on a short text for string fields
+    named ``*_version`` or ``*lexicon*``), the extra lexicons given to it and its options.
     """
     out = {}
     for name, analyzer in pipeline.analyzers.items():
@@ -175,9 +189,14 @@ def _is_busy(error: sqlite3.DatabaseError) -> bool:
 class Store:
     """A results store in one SQLite file; open it with ``Store(path)`` (created when absent)."""
 
-    def __init__(self, path: str | os.PathLike, *, keep_text: bool = True, readonly: bool = False):
+    def __init__(self, path: str | os.PathLike, *, keep_text: bool = True, readonly: bool = False,
+                 views: Mapping | None = None):
+        """``views``: the analyzers' ``result_model`` methods, for a store upgraded or rederived
+        without a pipeline (default: the installed analyzers'; :meth:`run` uses its pipeline's)."""
         self.path = os.fspath(path)
         self.keep_text = keep_text
+        self._views: Mapping | None = views
+        self._readonly = readonly
         if readonly:
             if not os.path.exists(self.path):
                 raise KzmediaError(f"{self.path}: no such results store")
@@ -226,9 +245,23 @@ class Store:
             row = self.db.execute("SELECT value FROM store_info WHERE key='schema_version'").fetchone()
         except sqlite3.DatabaseError as e:
             raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
+        if row is not None and int(row[0]) == 1 and not self._readonly:
+            self._upgrade_from_1()
+            return
+        if row is not None and int(row[0]) == 1:
+            return  # read-only: the stored results (all that reading needs) have not changed
         if row is None or int(row[0]) != SCHEMA_VERSION:
             raise KzmediaError(f"{self.path}: results store schema {row and row[0]!r}, "
                                f"this kzmedia reads schema {SCHEMA_VERSION}")
+
+    def _upgrade_from_1(self) -> None:
+        with self.db:
+            for table in _SCHEMA_1_TABLES:
+                self.db.execute(f"DROP TABLE IF EXISTS {table}")
+        self.db.executescript(_SCHEMA)
+        self.rederive()
+        with self.db:
+            self.db.execute("UPDATE store_info SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
 
     def close(self):
         self.db.close()
@@ -276,6 +309,7 @@ class Store:
 
         fingerprints = analyzer_fingerprints(pipeline)
         ordinals = {name: i for i, name in enumerate(pipeline.analyzers)}
+        self._run_views = pipeline.views
         with self.db:
             self.db.execute("UPDATE runs SET status='interrupted' WHERE status='running'")
             cur = self.db.execute(
@@ -354,7 +388,7 @@ class Store:
         run_id = summary.run_id
         with self.db:  # one transaction per batch
             for analysis, seq in batch:
-                self.write_analysis(analysis, seq, fingerprints, ordinals, run_id)
+                self.write_analysis(analysis, seq, fingerprints, ordinals, run_id, self._run_views)
                 summary.analysed += 1
                 if analysis.document is not None and len(analysis.results) < len(fingerprints) \
                         and not any(e.get("analyzer") is None for e in analysis.errors):
@@ -363,10 +397,12 @@ class Store:
                     summary.words += analysis.document.words
 
     def write_analysis(self, analysis: Analysis, seq: int, fingerprints: Mapping[str, dict],
-                       ordinals: Mapping[str, int], run_id: int) -> None:
-        """Write one analysis (inside the caller's transaction)."""
+                       ordinals: Mapping[str, int], run_id: int, views: Mapping | None = None) -> None:
+        """Write one analysis (inside the caller's transaction). ``views``: the analyzers'
+        ``result_model`` methods (default: the analysis's own)."""
         from . import __version__
 
+        views = analysis.views if views is None else views
         data = analysis.to_dict()
         info = data["document"]
         doc_id = info["id"]
@@ -405,7 +441,7 @@ class Store:
                 db.execute("INSERT INTO errors VALUES (?,?,?,?,?)",
                            (doc_id, name, err.get("stage"), err.get("message"), run_id))
             if result is not None:
-                self._derive(doc_id, name, result)
+                self._derive(doc_id, name, result, views.get(name))
 
     def _delete(self, doc_id: str, analyzer: str | None) -> None:
         tables = ("results", "errors") + DERIVED_TABLES
@@ -415,23 +451,32 @@ class Store:
             else:
                 self.db.execute(f"DELETE FROM {table} WHERE doc_id=? AND analyzer=?", (doc_id, analyzer))
 
-    def _derive(self, doc_id: str, analyzer: str, result: Mapping) -> None:
+    def _derive(self, doc_id: str, analyzer: str, result: Mapping, view=None) -> None:
+        model = normalise(analyzer, result, view=view)
         db = self.db
-        for f in _dicts(result.get("frames")):
-            db.execute("INSERT INTO frame_scores VALUES (?,?,?,?,?,?,?,?)",
-                       (doc_id, analyzer, _s(f.get("id")), _s(f.get("kind")), _num(f.get("score")),
-                        _int(f.get("hits")), _num(f.get("share")), _bool(f.get("present"))))
-        for a in _dicts(result.get("actors")):
-            for m in _dicts(a.get("mentions")):
-                db.execute("INSERT INTO actor_mentions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                           (doc_id, analyzer, _s(a.get("id")), _s(a.get("name")), _s(a.get("kind")),
-                            _int(m.get("start")), _int(m.get("end")), _s(m.get("text")), _s(m.get("form")),
-                            _s(m.get("role")), _s(m.get("tone"))))
-        for f in _dicts(result.get("findings")):
-            db.execute("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?)",
-                       (doc_id, analyzer, _s(f.get("technique") or f.get("label")), _s(f.get("category")),
-                        _s(f.get("device")), _int(f.get("start")), _int(f.get("end")), _s(f.get("text")),
-                        _s(f.get("trigger")), _num(f.get("confidence", f.get("score")))))
+        if model.findings:
+            db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?)",
+                           [(doc_id, analyzer, f.label, f.start, f.end, f.text, _num(f.score),
+                             _dumps(f.extra) if f.extra else None) for f in model.findings])
+        if model.scores:
+            db.executemany("INSERT INTO scores VALUES (?,?,?,?,?,?)",
+                           [(doc_id, analyzer, s.name, s.group, s.value, s.unit) for s in model.scores])
+        if model.relations:
+            db.executemany("INSERT INTO relations VALUES (?,?,?,?,?,?,?,?)",
+                           [(doc_id, analyzer, r.source, r.target, r.label, _num(r.score),
+                             _dumps([e.to_dict() for e in r.evidence]) if r.evidence else None,
+                             _dumps(r.extra) if r.extra else None) for r in model.relations])
+
+    def rederive(self, views: Mapping | None = None) -> None:
+        """Rebuild the findings/scores/relations tables from the stored results (after an
+        analyzer's ``result_model`` changed, or to upgrade a schema-1 store)."""
+        views = views if views is not None else self._views if self._views is not None else result_views()
+        with self.db:
+            for table in DERIVED_TABLES:
+                self.db.execute(f"DELETE FROM {table}")
+            rows = self.db.execute("SELECT doc_id, analyzer, result FROM results WHERE result IS NOT NULL")
+            for doc_id, name, result in rows.fetchall():
+                self._derive(doc_id, name, json.loads(result), views.get(name))
 
     # -- reading ----------------------------------------------------------------------------
     def analyses(self) -> Iterator[dict]:
@@ -490,37 +535,6 @@ class Store:
         keep = [i for i, c in enumerate(cols) if c != "run_id"]
         return sorted((tuple(r[i] for i in keep) for r in cur), key=repr)
 
-    def to_pandas(self, table: str = "documents", **kwargs):
-        """A pandas table (see :mod:`kzmedia.tables`): ``documents``, ``frames``, ``actors``,
-        ``techniques``, ``findings``, ``mentions``."""
-        from .tables import to_pandas
-
-        return to_pandas(self, table, **kwargs)
-
-    def export(self, fmt: str, out, **options) -> None:
-        """Write every stored analysis with a registered exporter (``jsonl``, ``csv``, ``parquet``)."""
-        from .exporters import get_exporter
-
-        get_exporter(fmt)(self.analyses(), out, **options)
-
-
-def _dicts(value) -> list[Mapping]:
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
-
-
-def _s(v):
-    if v is None or isinstance(v, str):
-        return v
-    return _dumps(v) if isinstance(v, (list, dict)) else str(v)
-
 
 def _num(v):
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def _int(v):
-    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
-
-
-def _bool(v):
-    return None if v is None else int(bool(v))

@@ -1,20 +1,26 @@
-"""The tables people put in papers, from analysis objects, a results store or a JSONL export.
+"""The tables people put in papers, read from the generic result model of every analyzer.
 
-Each table exists as plain rows (``*_rows`` generators of dicts, no dependency; the CSV and
-Parquet exporters use them) and as a :mod:`pandas` DataFrame through :func:`to_pandas`:
+Sources: analysis objects, a results store, a JSON-lines export. Every table is built from
+:func:`kzmedia.results.normalise` of each analyzer's result (with the installed analyzers'
+``result_model``), so a third-party analyzer has the same tables as a built-in one. Each table is
+plain rows (``*_rows`` generators of dicts, no dependency; the CSV and Parquet exporters use
+them) and a :mod:`pandas` DataFrame through :func:`to_pandas`:
 
 =============  ==============================================================================
 ``documents``  one row per document: id, outlet, month, title, url, chars, words, errors, and
-               wide columns ``frame:<id>`` (score), ``actor:<id>`` (mentions), ``technique:<id>``
-``frames``     documents × frames: index ``doc_id``, one column per frame (``value=`` score,
-               share, hits or present)
-``actors``     actor mentions counted by outlet and month (``by=`` other metadata keys)
-``techniques`` persuasion techniques: findings and documents per technique (``by=`` optional)
-``findings``   every rhetoric finding, one row per span (doc_id, technique, start, end, text…)
-``mentions``   every actor mention, one row per span
+               wide columns ``<analyzer>:<label>`` (findings with that label) and
+               ``<analyzer>.<score>`` / ``<analyzer>.<score>:<group>`` (score values)
+``findings``   every finding, one row per span: doc_id, outlet, month, analyzer, label, start,
+               end, text, score, extra
+``scores``     every score, long format: doc_id, outlet, month, analyzer, name, group, value, unit
+``relations``  every relation: doc_id, outlet, month, analyzer, source, target, label, score,
+               evidence
+``labels``     findings and documents per analyzer and label (``by=`` metadata groups)
 ``errors``     every error: doc_id, analyzer (empty: the document itself failed), stage, message
 =============  ==============================================================================
 
+Units follow one rule (:func:`kzmedia.results.unit_of`): the long ``scores`` table has a
+``unit`` column, and :func:`to_pandas` pivots it wide (documents × score) one unit at a time.
 The outlet is ``meta.outlet`` or else the host of ``meta.url`` (``www.`` dropped); the month
 is ``YYYY-MM`` from ``meta.date``, else from a date in the URL path, else empty.
 """
@@ -29,10 +35,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["TABLES", "analyses_from", "document_rows", "frame_rows", "actor_rows", "technique_rows",
-           "finding_rows", "mention_rows", "outlet_of", "month_of", "to_pandas"]
+from .results import ResultModel, normalise
+from .store import Store
 
-TABLES = ("documents", "frames", "actors", "techniques", "findings", "mentions", "errors")
+__all__ = ["TABLES", "analyses_from", "document_rows", "finding_rows", "score_rows", "relation_rows",
+           "label_rows", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
+
+TABLES = ("documents", "findings", "scores", "relations", "labels", "errors")
 
 _DATE_IN_URL = re.compile(r"/((?:19|20)\d\d)[-/](0[1-9]|1[0-2])(?:[-/]\d\d)?(?:/|_|$)")
 _DATE = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])")
@@ -65,11 +74,6 @@ def month_of(meta: Mapping) -> str | None:
 def analyses_from(source) -> Iterator[dict]:
     """Analysis dicts from a :class:`~kzmedia.store.Store`, a store path (``.sqlite``/``.db``),
     a JSONL export path, or an iterable of :class:`~kzmedia.Analysis` / dicts."""
-    from .store import Store
-
-    if isinstance(source, Store):
-        yield from source.analyses()
-        return
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
         if path.endswith((".jsonl", ".ndjson")):
@@ -81,134 +85,113 @@ def analyses_from(source) -> Iterator[dict]:
         with Store(path, readonly=True) as store:
             yield from store.analyses()
         return
+    if isinstance(source, Store):
+        yield from source.analyses()
+        return
     for a in source:
         yield a if isinstance(a, Mapping) else a.to_dict()
 
 
-def _items(result: Mapping | None, key: str) -> list[Mapping]:
-    value = (result or {}).get(key)
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
+def _views(views):
+    if views is None:
+        from .results import result_views
+
+        return result_views()
+    return views
 
 
-def _results_with(a: Mapping, key: str) -> Iterator[tuple[str, Mapping]]:
-    for name, result in (a.get("results") or {}).items():
-        if isinstance(result, Mapping) and isinstance(result.get(key), list):
-            yield name, result
+def models_of(analysis: Mapping, views: Mapping) -> Iterator[ResultModel]:
+    """The :class:`~kzmedia.results.ResultModel` of each analyzer's result in one analysis dict."""
+    for name, result in (analysis.get("results") or {}).items():
+        if isinstance(result, Mapping):
+            yield normalise(name, result, view=views.get(name))
 
 
-def document_rows(analyses: Iterable[Mapping], *, wide: bool = True) -> Iterator[dict]:
+def _where(a: Mapping) -> tuple[dict, str | None, str | None]:
+    doc = a["document"]
+    meta = doc.get("meta") or {}
+    return doc, outlet_of(meta), month_of(meta)
+
+
+def document_rows(analyses: Iterable[Mapping], *, wide: bool = True, views: Mapping | None = None) -> Iterator[dict]:
     """One dict per document (see the module docstring)."""
+    views = _views(views) if wide else {}
     for a in analyses:
-        doc = a["document"]
+        doc, outlet, month = _where(a)
         meta = doc.get("meta") or {}
-        row: dict[str, Any] = {"doc_id": doc["id"], "outlet": outlet_of(meta), "month": month_of(meta),
+        row: dict[str, Any] = {"doc_id": doc["id"], "outlet": outlet, "month": month,
                                "title": meta.get("title"), "url": meta.get("url"),
                                "chars": doc.get("chars"), "words": doc.get("words"),
                                "errors": len(a.get("errors") or ())}
         if wide:
-            for _name, result in _results_with(a, "frames"):
-                for f in _items(result, "frames"):
-                    row[f"frame:{f.get('id')}"] = f.get("score")
-            for _name, result in _results_with(a, "actors"):
-                for act in _items(result, "actors"):
-                    row[f"actor:{act.get('id')}"] = act.get("count", len(_items(act, "mentions")))
-            for _name, result in _results_with(a, "findings"):
-                counts = Counter(str(f.get("technique") or f.get("label")) for f in _items(result, "findings"))
-                for technique, n in sorted(counts.items()):
-                    row[f"technique:{technique}"] = n
+            for model in models_of(a, views):
+                counts = Counter(f.label for f in model.findings)
+                for label, n in sorted(counts.items()):
+                    row[f"{model.analyzer}:{label}"] = n
+                for s in model.scores:
+                    row[f"{model.analyzer}.{s.key}"] = s.value
         yield row
 
 
-def frame_rows(analyses: Iterable[Mapping]) -> Iterator[dict]:
-    """Long form: one row per document and frame."""
+def finding_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
+    """Every finding of every analyzer, one row per span."""
+    views = _views(views)
     for a in analyses:
-        doc_id = a["document"]["id"]
-        for name, result in _results_with(a, "frames"):
-            for f in _items(result, "frames"):
-                yield {"doc_id": doc_id, "analyzer": name, "frame": f.get("id"), "kind": f.get("kind"),
-                       "score": f.get("score"), "hits": f.get("hits"), "share": f.get("share"),
-                       "present": f.get("present")}
+        doc, outlet, month = _where(a)
+        for model in models_of(a, views):
+            for f in model.findings:
+                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": f.analyzer,
+                       "label": f.label, "start": f.start, "end": f.end, "text": f.text, "score": f.score,
+                       "extra": f.extra or None}
 
 
-def mention_rows(analyses: Iterable[Mapping]) -> Iterator[dict]:
+def score_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
+    """Every score, long format (one row per document, analyzer, score and group)."""
+    views = _views(views)
     for a in analyses:
-        doc = a["document"]
-        meta = doc.get("meta") or {}
-        outlet, month = outlet_of(meta), month_of(meta)
-        for name, result in _results_with(a, "actors"):
-            for act in _items(result, "actors"):
-                for m in _items(act, "mentions"):
-                    yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "actor": act.get("id"),
-                           "name": act.get("name"), "kind": act.get("kind"), "start": m.get("start"),
-                           "end": m.get("end"), "text": m.get("text"), "form": m.get("form"),
-                           "role": m.get("role"), "tone": m.get("tone")}
+        doc, outlet, month = _where(a)
+        for model in models_of(a, views):
+            for s in model.scores:
+                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": s.analyzer,
+                       "name": s.name, "group": s.group, "value": s.value, "unit": s.unit}
 
 
-def actor_rows(analyses: Iterable[Mapping], by: Sequence[str] = ("outlet", "month")) -> list[dict]:
-    """Mentions and documents per actor and per ``by`` group (``outlet``, ``month`` or a meta key)."""
-    mentions: Counter = Counter()
-    docs: dict[tuple, set] = defaultdict(set)
-    names: dict[str, str] = {}
+def relation_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
+    """Every relation, with its evidence spans."""
+    views = _views(views)
     for a in analyses:
-        doc = a["document"]
-        meta = doc.get("meta") or {}
-        group = tuple(_group_value(meta, k) for k in by)
-        for _name, result in _results_with(a, "actors"):
-            for act in _items(result, "actors"):
-                actor = str(act.get("id"))
-                names.setdefault(actor, act.get("name"))
-                n = act.get("count")
-                if not isinstance(n, int):
-                    n = len(_items(act, "mentions"))
-                key = group + (actor,)
-                mentions[key] += n
-                docs[key].add(doc["id"])
-    rows = []
-    for key in sorted(mentions, key=lambda k: tuple("" if v is None else str(v) for v in k)):
-        row = dict(zip(by, key[:-1]))
-        row.update({"actor": key[-1], "name": names.get(key[-1]), "mentions": mentions[key],
-                    "documents": len(docs[key])})
-        rows.append(row)
-    return rows
+        doc, outlet, month = _where(a)
+        for model in models_of(a, views):
+            for r in model.relations:
+                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": r.analyzer,
+                       "source": r.source, "target": r.target, "label": r.label, "score": r.score,
+                       "evidence": [e.to_dict() for e in r.evidence] or None}
 
 
-def technique_rows(analyses: Iterable[Mapping], by: Sequence[str] = ()) -> list[dict]:
-    """Findings and documents per technique (and category), optionally per ``by`` group."""
+def label_rows(analyses: Iterable[Mapping], by: Sequence[str] = (), *, views: Mapping | None = None) -> list[dict]:
+    """Findings and documents per analyzer and label, optionally per ``by`` group
+    (``outlet``, ``month`` or any metadata key)."""
+    views = _views(views)
     counts: Counter = Counter()
     docs: dict[tuple, set] = defaultdict(set)
     for a in analyses:
         doc = a["document"]
         meta = doc.get("meta") or {}
         group = tuple(_group_value(meta, k) for k in by)
-        for _name, result in _results_with(a, "findings"):
-            for f in _items(result, "findings"):
-                key = group + (str(f.get("technique") or f.get("label")), f.get("category"))
+        for model in models_of(a, views):
+            for f in model.findings:
+                key = group + (f.analyzer, f.label)
                 counts[key] += 1
                 docs[key].add(doc["id"])
-    rows = []
+    out = []
     for key in sorted(counts, key=lambda k: (-counts[k],) + tuple("" if v is None else str(v) for v in k)):
         row = dict(zip(by, key[:-2]))
-        row.update({"technique": key[-2], "category": key[-1], "findings": counts[key],
-                    "documents": len(docs[key])})
-        rows.append(row)
-    return rows
+        row.update({"analyzer": key[-2], "label": key[-1], "findings": counts[key], "documents": len(docs[key])})
+        out.append(row)
+    return out
 
 
-def finding_rows(analyses: Iterable[Mapping]) -> Iterator[dict]:
-    for a in analyses:
-        doc = a["document"]
-        meta = doc.get("meta") or {}
-        outlet, month = outlet_of(meta), month_of(meta)
-        for name, result in _results_with(a, "findings"):
-            for f in _items(result, "findings"):
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": name,
-                       "technique": f.get("technique") or f.get("label"), "category": f.get("category"),
-                       "device": f.get("device"), "start": f.get("start"), "end": f.get("end"),
-                       "text": f.get("text"), "trigger": f.get("trigger"),
-                       "confidence": f.get("confidence", f.get("score"))}
-
-
-def error_rows(analyses: Iterable[Mapping]) -> Iterator[dict]:
+def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every error: the document, the analyzer (empty for an input failure), stage, message."""
     for a in analyses:
         for e in a.get("errors") or ():
@@ -225,31 +208,27 @@ def _group_value(meta: Mapping, key: str):
     return v if v is None or isinstance(v, (str, int, float, bool)) else json.dumps(v, ensure_ascii=False)
 
 
+_ROWS = {"documents": document_rows, "findings": finding_rows, "scores": score_rows,
+         "relations": relation_rows, "labels": label_rows, "errors": error_rows}
+
+
 def rows(source, table: str = "documents", **kwargs) -> Iterable[dict]:
-    """Plain rows of one of :data:`TABLES` (``frames`` in long form)."""
-    analyses = analyses_from(source)
-    if table == "documents":
-        return document_rows(analyses, **kwargs)
-    if table == "frames":
-        return frame_rows(analyses)
-    if table == "actors":
-        return actor_rows(analyses, **kwargs)
-    if table == "techniques":
-        return technique_rows(analyses, **kwargs)
-    if table == "findings":
-        return finding_rows(analyses)
-    if table == "mentions":
-        return mention_rows(analyses)
-    if table == "errors":
-        return error_rows(analyses)
-    raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    """Plain rows of one of :data:`TABLES`."""
+    if table not in _ROWS:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    return _ROWS[table](analyses_from(source), **kwargs)
 
 
-def to_pandas(source, table: str = "documents", *, value: str = "score", **kwargs):
+def to_pandas(source, table: str = "documents", *, wide: bool = False, analyzer: str | None = None,
+              name: str | None = None, unit: str | None = None, **kwargs):
     """A :class:`pandas.DataFrame` of one of :data:`TABLES` (needs ``pip install 'kzmedia[parquet]'``).
 
-    ``frames`` is documents × frames (``value``: score, share, hits or present; a frame absent
-    from a document's result is NaN); the others follow :func:`rows`.
+    ``wide=True`` pivots a long table to documents × columns: ``scores`` to one column per
+    ``analyzer.name[:group]`` (values), ``findings`` to one per ``analyzer:label`` (counts).
+    ``analyzer``, ``name`` and ``unit`` keep only those scores/findings first; a wide ``scores``
+    table mixing units is refused (pick one with ``unit=`` or ``name=``), so no column of
+    counts sits beside a column of rates unnoticed. A pair absent from a document is NaN (scores)
+    or 0 (finding counts).
     """
     try:
         import pandas as pd
@@ -257,18 +236,34 @@ def to_pandas(source, table: str = "documents", *, value: str = "score", **kwarg
         from .errors import KzmediaError
 
         raise KzmediaError("to_pandas() needs pandas: pip install 'kzmedia[parquet]'") from None
-    if table == "frames":
-        long = pd.DataFrame(list(frame_rows(analyses_from(source))),
-                            columns=["doc_id", "analyzer", "frame", "kind", "score", "hits", "share", "present"])
-        if long.empty:
-            return pd.DataFrame(index=pd.Index([], name="doc_id", dtype=object))
-        order = list(dict.fromkeys(long["doc_id"]))
-        wide = long.pivot_table(index="doc_id", columns="frame", values=value, aggfunc="first", sort=False)
-        wide = wide.reindex(order)
-        wide.columns.name = "frame"
-        return wide
     data = list(rows(source, table, **kwargs))
     df = pd.DataFrame(data)
-    if table == "documents" and not df.empty:
-        df = df.set_index("doc_id")
-    return df
+    if df.empty:
+        return df
+    if analyzer is not None and "analyzer" in df:
+        df = df[df["analyzer"] == analyzer]
+    if name is not None and table == "scores":
+        df = df[df["name"] == name]
+    if unit is not None and table == "scores":
+        df = df[df["unit"] == unit]
+    if table == "documents":
+        return df.set_index("doc_id")
+    if not wide:
+        return df.reset_index(drop=True)
+    order = list(dict.fromkeys(r["doc_id"] for r in data))
+    if table == "scores":
+        units = sorted(set(df["unit"]))
+        if len(units) > 1:
+            from .errors import KzmediaError
+
+            raise KzmediaError(f"the scores mix units ({', '.join(units)}): choose one with unit= or name=")
+        column = df["analyzer"] + "." + df["name"] + df["group"].map(lambda g: "" if g is None else f":{g}")
+        wide_df = df.assign(column=column).pivot_table(index="doc_id", columns="column", values="value",
+                                                       aggfunc="first", sort=False)
+        return wide_df.reindex(order)
+    if table == "findings":
+        column = df["analyzer"] + ":" + df["label"]
+        wide_df = df.assign(column=column).pivot_table(index="doc_id", columns="column", values="start",
+                                                       aggfunc="count", sort=False)
+        return wide_df.reindex(order).fillna(0).astype(int)
+    raise ValueError(f"wide=True applies to the scores and findings tables, not {table!r}")

@@ -33,8 +33,8 @@ SENTENCES = [
 
 
 class FrameLike:
-    """Toy analyzer shaped like the framing plugin (frames[...] with scores), with a
-    lexicon_version that the environment can change (to test partial recomputation)."""
+    """Toy analyzer reporting scores (generic rules: numeric top-level values and a mapping of
+    numbers), with a lexicon_version that the environment can change (partial recomputation)."""
 
     name = "frames"
     version = "1.0"
@@ -49,13 +49,14 @@ class FrameLike:
         t = document.tokens
         hits = sum(1 for i in range(len(t)) if t.lemma(i) in ("союз", "соглашение", "граница"))
         bonus = 1 if self.lexicon_version != "lex@1" else 0
-        return {"lexicon_version": self.lexicon_version,
-                "frames": [{"id": "cooperation", "kind": "domain", "score": round(hits / max(document.words, 1), 4),
-                            "hits": hits + bonus, "share": 1.0 if hits else 0.0, "present": bool(hits),
-                            "evidence": []}]}
+        return {"lexicon_version": self.lexicon_version, "hits": hits + bonus,
+                "score": {"cooperation": round(hits / max(document.words, 1), 4)}}
 
 
 class ActorLike:
+    """Toy analyzer reporting findings labelled with an actor id; declares no data versions, so
+    the store probes it for the ``gazetteer_version`` its results carry."""
+
     name = "actors"
     version = "1.0"
     NAMES = {"казахстан": "KZ", "россия": "RU", "китай": "CN", "астана": "KZ", "алматы": "KZ"}
@@ -64,15 +65,10 @@ class ActorLike:
         if "ОШИБКА" in document.text:
             raise ValueError("deliberate analyzer failure")
         t = document.tokens
-        by: dict[str, list] = {}
-        for i in range(len(t)):
-            actor = self.NAMES.get(t.lemma(i))
-            if actor:
-                by.setdefault(actor, []).append({"start": t.starts[i], "end": t.ends[i], "text": t.surface(i),
-                                                 "form": t.lemma(i), "role": None, "tone": "neutral"})
-        return {"gazetteer_version": os.environ.get("KZTEST_GAZETTEER", "g@1"),
-                "actors": [{"id": k, "name": k, "kind": "state", "count": len(v), "mentions": v}
-                           for k, v in sorted(by.items())]}
+        found = [{"label": self.NAMES[t.lemma(i)], "start": t.starts[i], "end": t.ends[i],
+                  "text": t.surface(i), "form": t.lemma(i)}
+                 for i in range(len(t)) if t.lemma(i) in self.NAMES]
+        return {"gazetteer_version": os.environ.get("KZTEST_GAZETTEER", "g@1"), "findings": found}
 
 
 class StorePlugin:
@@ -107,33 +103,36 @@ def write_corpus(root: Path, n: int) -> Path:
 def export_jsonl(db: Path) -> str:
     import io
 
+    from kzmedia.exporters import export_jsonl as write
+
     buf = io.BytesIO()
     with Store(db, readonly=True) as s:
-        s.export("jsonl", buf)
+        write(s.analyses(), buf)
     return buf.getvalue().decode("utf-8")
 
 
 def tables(db: Path) -> dict:
     with Store(db, readonly=True) as s:
-        return {t: s.table_rows(t) for t in ("documents", "results", "errors", "frame_scores", "actor_mentions")}
+        return {t: s.table_rows(t) for t in ("documents", "results", "errors", "findings", "scores")}
 
 
-def test_store_export_equals_cli_jsonl(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(kzmedia.pipeline, "make_plugin_manager", make_pm)
+def test_store_export_equals_cli_jsonl(tmp_path, capsys):
+    pm = make_pm()
     corpus = write_corpus(tmp_path / "c", 30)
-    assert main(["analyze", str(corpus), "--format", "jsonl"]) == 1  # an empty doc, bad JSON, a failure
+    assert main(["analyze", str(corpus), "--format", "jsonl"], plugin_manager=pm) == 1  # an empty doc, bad JSON, a failure
     printed = capsys.readouterr().out
     db = tmp_path / "r.sqlite"
-    assert main(["analyze", str(corpus), "--store", str(db), "--quiet"]) == 1
+    assert main(["analyze", str(corpus), "--store", str(db), "--quiet"], plugin_manager=pm) == 1
     err = capsys.readouterr().err
     assert "errors" in err and str(db) in err
     assert export_jsonl(db) == printed
-    assert main(["export", str(db)]) == 0
+    assert main(["export", str(db)], plugin_manager=pm) == 0
     assert capsys.readouterr().out == printed
     # running again skips everything and changes nothing
     before = tables(db)
-    assert main(["analyze", str(corpus), "--store", str(db)]) == 1  # stored failures still count
-    assert "0 analysed" not in capsys.readouterr().err or True
+    assert main(["analyze", str(corpus), "--store", str(db)], plugin_manager=pm) == 1  # stored failures still count
+    err = capsys.readouterr().err
+    assert ": 2 analysed, 29 already stored" in err, err  # the empty and the unreadable records are tried again
     assert tables(db) == before
 
 
@@ -145,9 +144,14 @@ def test_store_schema_and_derived_tables(tmp_path):
     assert summary.seen == 13 and summary.failed >= 3
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    # every stored mention is a real span of the stored text
-    rows = con.execute("SELECT d.text, m.start, m.\"end\", m.text FROM actor_mentions m JOIN documents d USING (doc_id)").fetchall()
-    assert rows and all(text[a:b] == span for text, a, b, span in rows)
+    # every stored finding is a real span of the stored text, filed under its analyzer and label
+    rows = con.execute("SELECT d.text, f.start, f.\"end\", f.text, f.analyzer, f.label, f.extra "
+                       "FROM findings f JOIN documents d USING (doc_id)").fetchall()
+    assert rows and all(text[a:b] == span for text, a, b, span, *_ in rows)
+    assert {(r[4], r[5]) for r in rows} <= {("actors", "KZ"), ("actors", "RU"), ("actors", "CN")}
+    assert all(json.loads(r[6])["form"] for r in rows)
+    scores = con.execute("SELECT DISTINCT analyzer, name, grp, unit FROM scores ORDER BY 1, 2").fetchall()
+    assert scores == [("frames", "hits", None, "count"), ("frames", "score", "cooperation", "value")]
     reasons = {r[0]: r[1] for r in con.execute("SELECT doc_id, message FROM errors")}
     assert any("invalid JSON" in m for m in reasons.values())
     assert any("deliberate analyzer failure" in m for m in reasons.values())
@@ -198,7 +202,7 @@ def test_changed_text_recomputes_the_document(tmp_path):
         s.run(pipe, [Document.from_text("Россия и Китай.", id="a"), Document.from_text("Казахстан.", id="b")])
         summary = s.run(pipe, [Document.from_text("Россия и Казахстан.", id="a"), Document.from_text("Казахстан.", id="b")])
         assert (summary.analysed, summary.skipped) == (1, 1)
-        actors = [r[0] for r in s.db.execute("SELECT actor_id FROM actor_mentions WHERE doc_id='a' ORDER BY start")]
+        actors = [r[0] for r in s.db.execute("SELECT label FROM findings WHERE doc_id='a' ORDER BY start")]
     assert actors == ["RU", "KZ"]
 
 
@@ -269,31 +273,62 @@ def test_not_a_store(tmp_path):
 def test_tables_and_exports(tmp_path, capsys):
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
+    from kzmedia.tables import to_pandas
+
     corpus = write_corpus(tmp_path / "c", 25)
+    db = tmp_path / "r.sqlite"
+    pipeline = make_pipeline()
+    views = pipeline.views  # the toy analyzers have no result_model: the generic rules apply
+    with Store(db) as s:
+        s.run(pipeline, kzmedia.readers.read_corpus([str(corpus)]))
+        docs = to_pandas(s, "documents", views=views)
+        scores = to_pandas(s, "scores", views=views, name="score", wide=True)
+        counts = to_pandas(s, "findings", views=views, wide=True)
+        labels = to_pandas(s, "labels", views=views, by=("outlet", "month"))
+        with pytest.raises(kzmedia.KzmediaError, match="mix units"):
+            to_pandas(s, "scores", views=views, wide=True)
+    first = "https://example.kz/2020-01-01/0"
+    assert docs.loc[first, "outlet"] == "example.kz" and docs.loc[first, "month"] == "2020-01"
+    assert {"actors:KZ", "frames.hits", "frames.score:cooperation"} <= set(docs.columns)
+    assert list(scores.columns) == ["frames.score:cooperation"] and scores.index[0] == first
+    assert counts.loc[first, "actors:KZ"] == docs.loc[first, "actors:KZ"]
+    # the counts by outlet and month add up to the findings stored
+    con = sqlite3.connect(db)
+    total = con.execute("SELECT COUNT(*) FROM findings").fetchone()[0]
+    assert labels["findings"].sum() == total == counts.to_numpy().sum()
+    assert set(labels.columns) >= {"outlet", "month", "analyzer", "label", "findings", "documents"}
+    out_csv, out_pq = tmp_path / "d.csv", tmp_path / "d.parquet"
+    pm = make_pm()
+    assert main(["export", str(db), "--format", "csv", "-o", str(out_csv)], plugin_manager=pm) == 0
+    assert main(["export", str(db), "--format", "parquet", "--table", "findings", "-o", str(out_pq)],
+                plugin_manager=pm) == 0
+    back = pd.read_csv(out_csv)
+    assert len(back) == len(docs)
+    findings = pd.read_parquet(out_pq)
+    assert len(findings) == total and set(findings["label"]) <= {"KZ", "RU", "CN"}
+    assert main(["export", str(db), "--format", "csv", "--table", "errors"], plugin_manager=pm) == 0
+    assert "deliberate analyzer failure" in capsys.readouterr().out
+
+
+def test_a_schema_1_store_is_upgraded_in_place(tmp_path):
+    corpus = write_corpus(tmp_path / "c", 6)
     db = tmp_path / "r.sqlite"
     with Store(db) as s:
         s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
-        docs = s.to_pandas("documents")
-        frames = s.to_pandas("frames")
-        actors = s.to_pandas("actors")
-    assert docs.loc["https://example.kz/2020-01-01/0", "outlet"] == "example.kz"
-    assert docs.loc["https://example.kz/2020-01-01/0", "month"] == "2020-01"
-    assert "actor:KZ" in docs.columns and "frame:cooperation" in docs.columns
-    assert list(frames.columns) == ["cooperation"] and frames.index[0] == "https://example.kz/2020-01-01/0"
-    # the counts by outlet and month add up to the mentions stored
-    con = sqlite3.connect(db)
-    total = con.execute("SELECT COUNT(*) FROM actor_mentions").fetchone()[0]
-    assert actors["mentions"].sum() == total
-    assert set(actors.columns) >= {"outlet", "month", "actor", "mentions", "documents"}
-    out_csv, out_pq = tmp_path / "d.csv", tmp_path / "d.parquet"
-    assert main(["export", str(db), "--format", "csv", "-o", str(out_csv)]) == 0
-    assert main(["export", str(db), "--format", "parquet", "--table", "mentions", "-o", str(out_pq)]) == 0
-    back = pd.read_csv(out_csv)
-    assert len(back) == len(docs)
-    mentions = pd.read_parquet(out_pq)
-    assert len(mentions) == total and set(mentions["actor"]) <= {"KZ", "RU", "CN"}
-    assert main(["export", str(db), "--format", "csv", "--table", "errors"]) == 0
-    assert "deliberate analyzer failure" in capsys.readouterr().out
+        before = s.table_rows("findings")
+    con = sqlite3.connect(db)  # what kzmedia 0.1's first store looked like
+    with con:
+        con.execute("DROP TABLE findings")
+        con.execute("CREATE TABLE findings (doc_id TEXT, analyzer TEXT, technique TEXT)")
+        con.execute("CREATE TABLE frame_scores (doc_id TEXT)")
+        con.execute("UPDATE store_info SET value='1' WHERE key='schema_version'")
+    con.close()
+    with Store(db, readonly=True) as s:  # reading needs only the stored results
+        assert len(list(s.analyses())) == 7
+    with Store(db, views={}) as s:  # the toy analyzers' results, read by the generic rules
+        assert s.table_rows("findings") == before
+        assert s.db.execute("SELECT value FROM store_info WHERE key='schema_version'").fetchone()[0] == "2"
+        assert not s.db.execute("SELECT name FROM sqlite_master WHERE name='frame_scores'").fetchall()
 
 
 def test_cli_corpus_inputs_jobs_and_fields(tmp_path, monkeypatch, capsys):

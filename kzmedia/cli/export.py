@@ -28,12 +28,15 @@ def add_parser(sub):
 
 def run(args) -> int:
     from ..exporters import get_exporter
+    from ..results import result_views
     from ..store import Store
 
     if not os.path.exists(args.store):
         raise UsageError(f"{args.store}: no such results store")
-    exporter = get_exporter(args.format)
-    options = {} if args.format == "jsonl" else {"table": args.table}
+    pm = getattr(args, "plugin_manager", None)
+    exporter = get_exporter(args.format, pm)
+    # the installed analyzers' result_model read their own JSON; others by the generic rules
+    options = {} if args.format == "jsonl" else {"table": args.table, "views": result_views(pm=pm)}
     with Store(args.store, readonly=True) as store:
         if args.output and args.output != "-":
             tmp = args.output + ".partial"

@@ -23,12 +23,13 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, FormMemo, FormScreen, Lexicon, LexiconMatcher
+from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score
 
 from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
+from .events import ACTIONS, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract, role_components
 from .grammar import GRAMMAR, Clauses
 
-VERSION = "1.1.1"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version
+VERSION = "1.2.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
 TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
@@ -49,10 +50,13 @@ _OFFICE_SCALE = 0.3
 class ActorsResult:
     """A rich result: ``to_dict()`` for JSON, ``findings()`` for the evidence spans."""
 
-    __slots__ = ("body", "document")
+    __slots__ = ("body", "document", "components")
 
-    def __init__(self, body: dict, document: Document):
+    def __init__(self, body: dict, document: Document, components: dict | None = None):
         self.body, self.document = body, document
+        #: per actor, the unweighted parts of its role scores (events.role_components): what an
+        #: evaluation refits the tuning numbers of data/roles.toml on, without re-analysing
+        self.components = components or {}
 
     def to_dict(self) -> dict:
         return self.body
@@ -74,7 +78,10 @@ class ActorsAnalyzer:
     options = {
         "gazetteer": (list, [], "extra gazetteer files (format of data/gazetteer.toml) added to the built-in one"),
         "tone": (str, "", "an extra tone lexicon file (categories 'positive'/'negative') merged with data/tone.toml"),
+        "relations": (bool, True, "read events, portrayal (roles) and directed attitudes (off: mentions and tone only)"),
     }
+    #: events, portrayal and attitudes are computed (the ``relations`` option)
+    relations = True
 
     def __init__(self, gazetteer: Gazetteer | None = None, tone_lexicon: Lexicon | None = None):
         self._gazetteer = gazetteer
@@ -104,6 +111,8 @@ class ActorsAnalyzer:
         if files or actor_lexicons:
             self._gazetteer = Gazetteer.build(files, actor_lexicons)
             self._starts = None
+        if "relations" in opts:
+            self.relations = bool(opts["relations"])
         if opts.get("tone"):
             tone_extra.append(Lexicon.load(opts["tone"]))
         if tone_extra:
@@ -292,7 +301,7 @@ class ActorsAnalyzer:
         tag = infos[i][4] or ""
         if prev_prep:
             return "oblique"
-        fixed = not tag or "Fixd" in tag or "Abbr" in tag or "LATN" in tag
+        fixed = not tag or "Fixd" in tag or "Abbr" in tag or "LATN" in tag or tag == "UNKN"
         if fixed:
             # indeclinable (США, ЕС, Shell): read the neighbours instead of the case
             if i > 0 and infos[i - 1][3] == "NOUN":
@@ -329,13 +338,21 @@ class ActorsAnalyzer:
         return "unknown"
 
     # -- the analysis -------------------------------------------------------------------------
-    def analyze(self, document: Document) -> ActorsResult:
+    def analyze(self, document: Document, extra_spans=()) -> ActorsResult:
+        """The actors result of one document. ``extra_spans`` (``(start, end, id)`` character
+        spans) are read as further mentions of the given ids, form ``name`` — how an evaluation
+        asks for the portrayal of an entity the annotators marked but the gazetteer lacks."""
         g = self.gazetteer
         found = self.mentions(document)
+        if extra_spans:
+            found = self._with_extra(document, found, extra_spans)
         body: dict[str, Any] = {"analyzer_version": VERSION, "gazetteer_version": g.version,
                                 "grammar_version": GRAMMAR.version,
                                 "tone_lexicon": self.tone_lexicon.label, "total_mentions": len(found),
                                 "actors": [], "cooccurrence": []}
+        if self.relations:
+            body.update(actions_version=ACTIONS.version, roles_version=ROLE_WEIGHTS.version,
+                        events=[], attitudes=[])
         if not found:
             return ActorsResult(body, document)
         tokens = document.tokens
@@ -362,6 +379,7 @@ class ActorsAnalyzer:
         office_nouns = g.trap("state_persons")
         per_actor: dict[str, dict] = {}
         sent_actors: dict[int, set[str]] = defaultdict(set)
+        event_mentions: list[tuple] = []  # Mention arguments; objects only where events may be
         for (i, j, a, b, actor, form, stance) in found:
             s = sentence_of[i]
             seg = sentences[s] if s >= 0 else None
@@ -426,6 +444,7 @@ class ActorsAnalyzer:
             rec["by_form"][form] += 1
             rec["roles"][role] += 1
             rec["mentions"].append(mention)
+            event_mentions.append((i, j, a, b, actor, role, form, stance, s, len(rec["mentions"]) - 1))
             for e in evidence:
                 rec["tone_words"][e["word"]] += e["weight"]
             if s >= 0:
@@ -445,9 +464,45 @@ class ActorsAnalyzer:
                 for y in range(x + 1, len(ms)):
                     pairs[(ms[x], ms[y])] += 1
         body["actors"] = actors
+        comps = None
+        if self.relations:
+            comps = self._relations(document, body, actors, event_mentions, clauses, sentence_of)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
-        return ActorsResult(body, document)
+        return ActorsResult(body, document, comps)
+
+    def _relations(self, document, body, actors, event_mentions, clauses, sentence_of) -> dict:
+        """Events, each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
+        found = ACTIONS.matches(document.tokens, sentence_of, {m[8] for m in event_mentions})
+        near = {sentence_of[f[0]] for f in found}
+        mentions = [Mention(*m) for m in event_mentions if m[8] in near]
+        events = extract(document, mentions, clauses, sentence_of, found=found)
+        suffering: dict[str, list] = defaultdict(list)
+        for m, a, b, word in experiences(document, mentions, clauses, sentence_of, found=found):
+            suffering[m.actor].append((a, b, word))
+        tones = {r["id"]: [(m["tone"], m["start"], m["end"], m["text"]) for m in r["mentions"]
+                           if "stance" not in m] for r in actors}
+        comps = role_components([r["id"] for r in actors], events, tones, suffering)
+        for r in actors:
+            r["portrayal"] = combine(comps[r["id"]])
+        body["events"] = events
+        body["attitudes"] = attitudes(events)
+        return comps
+
+    def _with_extra(self, document, found, extra_spans) -> list[tuple]:
+        """Mentions plus the given spans (token-aligned; a span overlapping a mention replaces it)."""
+        tokens = document.tokens
+        out = list(found)
+        for start, end, actor in extra_spans:
+            i = tokens.index_at(start)
+            j = tokens.index_at(end - 1) + 1 if end > start else i + 1
+            if i >= len(tokens):
+                continue
+            j = min(max(j, i + 1), len(tokens))
+            out = [m for m in out if not (m[0] < j and i < m[1])]
+            out.append((i, j, tokens.starts[i], tokens.ends[j - 1], actor, "name", None))
+        out.sort(key=lambda m: (m[0], m[2]))
+        return out
 
     def _tone_hits(self, document: Document, found) -> list[tuple[int, float, str]]:
         out = []
@@ -458,6 +513,32 @@ class ActorsAnalyzer:
                 w = -w
             out.append((m.token_start, w, text[m.start:m.end]))
         return out
+
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        return {"gazetteer_version": self.gazetteer.version, "grammar_version": GRAMMAR.version,
+                "tone_lexicon": self.tone_lexicon.label}
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: dict):
+        """Mentions as findings labelled with the actor (scored by tone), each actor's count,
+        share and tone as scores grouped by actor, co-occurrence as relations (``kzmedia.results``)."""
+        findings = [Finding("actors", a["id"], m["start"], m["end"], m["text"], m.get("tone"),
+                            {"form": m.get("form"), "role": m.get("role")})
+                    for a in result.get("actors") or () for m in a.get("mentions") or ()]
+        findings.sort(key=lambda x: (x.start, x.end, x.label))
+        yield from findings
+        for a in result.get("actors") or ():
+            yield Score("actors", "mentions", a["count"], "count", a["id"])
+            yield Score("actors", "share", a["share"], "share", a["id"])
+            if a.get("tone") is not None:
+                yield Score("actors", "tone", a["tone"], "tone", a["id"])
+        if "total_mentions" in result:
+            yield Score("actors", "total_mentions", result["total_mentions"], "count")
+        for p in result.get("cooccurrence") or ():
+            yield Relation("actors", p["a"], p["b"], "co-occurs", p.get("sentences"),
+                           extra={"sentences": p.get("sentences")})
 
     def summary(self, result: dict) -> list[str]:
         """Lines for the CLI table: the most-named actors with their forms and tone."""

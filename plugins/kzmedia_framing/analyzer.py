@@ -368,6 +368,27 @@ class FramingAnalyzer:
                              lexicons=lexicons, dominant=dominant, sentences=sentences,
                              paragraphs=paragraphs)
 
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        return {"lexicon_version": self.lexicon_version}
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: Mapping):
+        """Each frame's evidence as findings labelled with the frame, and its score (per 1,000
+        words), hits and share as scores grouped by frame (``kzmedia.results``)."""
+        findings = []
+        for f in result.get("frames") or ():
+            for e in f.get("evidence") or ():
+                findings.append(kzmedia.Finding("framing", f["id"], e["start"], e["end"], e["text"], e.get("weight"),
+                                                {"entry": e.get("entry"), "kind": f.get("kind")}))
+        findings.sort(key=lambda x: (x.start, x.end, x.label))
+        yield from findings
+        for f in result.get("frames") or ():
+            yield kzmedia.Score("framing", "score", f["score"], "per_1000_words", f["id"])
+            yield kzmedia.Score("framing", "hits", f["hits"], "count", f["id"])
+            yield kzmedia.Score("framing", "share", f["share"], "share", f["id"])
+
     # -- presentation -----------------------------------------------------------------------
     def summary(self, result: Mapping) -> list[str]:
         """Lines for ``kzmedia analyze --format table``."""

@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher
+from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
 from kzmedia.config import ConfigError
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, NEGATED, REPORTED, StanceIndex
@@ -478,6 +478,25 @@ class RhetoricAnalyzer:
             f["alternatives"] = [{"technique": t, "confidence": p} for t, p in alts.items()]
         items.sort(key=lambda f: (f["start"], f["end"]))
         return RhetoricResult(document, self.version, self.lexicon_version, items, devices)
+
+    def data_versions(self) -> dict[str, str]:
+        """The versions of the data this analyzer read (the results store fingerprints them)."""
+        return {"lexicon_version": self.lexicon_version}
+
+    # -- the generic result model -------------------------------------------------------------
+    @staticmethod
+    def result_model(result: Mapping):
+        """Findings labelled with the technique (scored by confidence) and the profile's counts,
+        for the store, tables, comparison and report (``kzmedia.results``)."""
+        for f in result.get("findings") or ():
+            yield Finding("rhetoric", f["technique"], f["start"], f["end"], f["text"], f.get("confidence"),
+                          {"category": f.get("category"), "device": f.get("device"), "trigger": f.get("trigger")})
+        prof = result.get("profile") or {}
+        for name in ("by_technique", "by_category"):
+            for group, n in (prof.get(name) or {}).items():
+                yield Score("rhetoric", name, n, "count", group)
+        if "per_1000_words" in prof:
+            yield Score("rhetoric", "per_1000_words", prof["per_1000_words"])
 
     # -- presentation -----------------------------------------------------------------------
     @staticmethod

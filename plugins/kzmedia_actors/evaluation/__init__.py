@@ -1,0 +1,1 @@
+"""Evaluations of the actors analyzer against human-annotated data (read from ../shared, never stored)."""

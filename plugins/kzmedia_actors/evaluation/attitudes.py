@@ -1,0 +1,221 @@
+"""RuSentRel 1.1: the actors' directed attitudes against human attitudes between entities.
+
+Each article's annotated pairs ``source, target, pos|neg`` name entities by lemma-like names that
+``synonyms.txt`` groups. Every group's names are found in the text by their lemmas (core
+tokenizer) and passed to the analyzer as extra mentions of one entity per group, so events and
+tone are read for exactly the annotated entities. A pair's score is
+
+    score = events(A→B) + w_tone × tone of B's mentions in sentences naming both + bias
+
+(events(A→B) is the summed polarity × confidence of A's events toward B, the analyzer's attitude
+before squashing). ``w_tone`` and ``bias`` are chosen on the training folds (articles split into
+folds) and scored on the held-out fold: macro-F1 over pos and neg, next to always-negative.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+from kzmedia import KzmediaError
+
+GRID = {"w_tone": (0.0, 0.5, 1.0, 2.0, 4.0), "bias": (-0.3, -0.2, -0.1, 0.0, 0.1, 0.2)}
+
+
+class RusentrelDataError(KzmediaError):
+    """The directory is not a RuSentRel collection."""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", help="RuSentRel directory (artN.txt, artN.opin.txt, synonyms.txt)")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds by article (default %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def _fold(s: str) -> str:
+    return s.strip().lower().replace("ё", "е")
+
+
+def read_synonyms(path: Path) -> dict[str, int]:
+    """Folded name → group number."""
+    groups: dict[str, int] = {}
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            for name in line.split(","):
+                name = _fold(name.replace("(", " ").replace("«", " ").replace("»", " "))
+                if name:
+                    groups.setdefault(name, n)
+    return groups
+
+
+def _lemma_index(groups: dict[str, int]) -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    from kzmedia import Document
+
+    index: dict[str, list] = defaultdict(list)
+    for name, g in groups.items():
+        toks = Document.from_text(name).tokens
+        lem = tuple(toks.lemma(k) for k in range(len(toks)) if toks.is_word(k))
+        if lem:
+            index[lem[0]].append((lem, g))
+    for lst in index.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    return index
+
+
+def entity_spans(doc, index) -> list[tuple[int, int, str]]:
+    """``(start, end, "G<group>")`` for every run of tokens whose lemmas (or forms) spell a name."""
+    tokens = doc.tokens
+    words = [k for k in range(len(tokens)) if tokens.is_word(k)]
+    out = []
+    x = 0
+    while x < len(words):
+        k = words[x]
+        hit = None
+        for key in dict.fromkeys((tokens.lemma(k), tokens.norm(k))):
+            for lem, g in index.get(key, ()):
+                m = len(lem)
+                if x + m <= len(words) and all(tokens.lemma(words[x + y]) == lem[y] or tokens.norm(words[x + y]) == lem[y]
+                                               for y in range(1, m)):
+                    hit = (m, g)
+                    break
+            if hit:
+                break
+        if hit:
+            m, g = hit
+            out.append((tokens.starts[k], tokens.ends[words[x + m - 1]], f"G{g}"))
+            x += m
+        else:
+            x += 1
+    return out
+
+
+def features(path, analyzer=None) -> list[dict]:
+    from kzmedia import Document
+
+    if analyzer is None:
+        from kzmedia_actors import ActorsAnalyzer
+
+        analyzer = ActorsAnalyzer()
+    root = Path(path)
+    syn = root / "synonyms.txt"
+    if not syn.exists():
+        raise RusentrelDataError(f"{root}: no synonyms.txt")
+    groups = read_synonyms(syn)
+    index = _lemma_index(groups)
+    rows = []
+    arts = sorted(root.glob("art*.opin.txt"), key=lambda p: int(p.name[3:].split(".")[0]))
+    if not arts:
+        raise RusentrelDataError(f"{root}: no artN.opin.txt files")
+    for opin in arts:
+        name = opin.name.split(".")[0]
+        if not (root / f"{name}.txt").exists():
+            continue  # an opinion file whose text is not in the collection
+        text = (root / f"{name}.txt").read_text(encoding="utf-8")
+        doc = Document.from_text(text, id=name)
+        spans = entity_spans(doc, index)
+        body = analyzer.analyze(doc, extra_spans=spans).to_dict()
+        events_ab: dict[tuple[str, str], float] = defaultdict(float)
+        for ev in body.get("events", ()):
+            if ev["source"] and ev["target"] and not ev["negated"]:
+                w = analyzer_polarity(ev) * ev["confidence"] * (0.5 if ev["modality"] else 1.0)
+                events_ab[(ev["source"], ev["target"])] += w
+        by_sentence: dict[int, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+        for a in body["actors"]:
+            for m in a["mentions"]:
+                by_sentence[m["sentence"]][a["id"]].append(m["tone"])
+        with open(opin, encoding="utf-8") as fh:
+            for line in fh:
+                parts = [p.strip() for p in line.split(",")]
+                if len(parts) < 3 or parts[2] not in ("pos", "neg"):
+                    continue
+                ga, gb = (f"G{groups[_fold(x)]}" if _fold(x) in groups else None for x in parts[:2])
+                shared = [t for ids in by_sentence.values() if ga in ids and gb in ids for t in ids[gb]]
+                rows.append({"article": name, "gold": parts[2], "source": ga, "target": gb,
+                             "events": events_ab.get((ga, gb), 0.0),
+                             "tone": sum(shared) / len(shared) if shared else 0.0,
+                             "cooccur": bool(shared)})
+    return rows
+
+
+def analyzer_polarity(ev) -> float:
+    from ..events import ACTIONS
+
+    return ACTIONS.classes[ev["action"]].polarity
+
+
+def macro_f1(gold, pred) -> float:
+    f = []
+    for c in ("pos", "neg"):
+        tp = sum(g == c and p == c for g, p in zip(gold, pred))
+        fp = sum(g != c and p == c for g, p in zip(gold, pred))
+        fn = sum(g == c and p != c for g, p in zip(gold, pred))
+        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f) / 2
+
+
+def predict(row, w_tone, bias) -> str:
+    return "pos" if row["events"] + w_tone * row["tone"] + bias > 0 else "neg"
+
+
+def fit(rows) -> tuple[float, float]:
+    best = None
+    for wt, b in itertools.product(*GRID.values()):
+        f = macro_f1([r["gold"] for r in rows], [predict(r, wt, b) for r in rows])
+        if best is None or f > best[0] + 1e-9:
+            best = (f, wt, b)
+    return best[1], best[2]
+
+
+def evaluate(path, folds: int = 5, analyzer=None) -> dict:
+    rows = features(path, analyzer)
+    held, base, chosen = [], [], []
+    for f in range(folds):
+        train = [r for r in rows if zlib.crc32(r["article"].encode()) % folds != f]
+        test = [r for r in rows if zlib.crc32(r["article"].encode()) % folds == f]
+        if not test:
+            continue
+        wt, b = fit(train)
+        chosen.append({"w_tone": wt, "bias": b})
+        gold = [r["gold"] for r in test]
+        held.append(macro_f1(gold, [predict(r, wt, b) for r in test]))
+        base.append(macro_f1(gold, ["neg"] * len(test)))
+    ev_rows = [r for r in rows if r["events"]]
+    ev_acc = sum((r["events"] > 0) == (r["gold"] == "pos") for r in ev_rows) / len(ev_rows) if ev_rows else float("nan")
+    return {"pairs": len(rows), "articles": len({r["article"] for r in rows}),
+            "with_events": len(ev_rows), "event_sign_accuracy": round(ev_acc, 4),
+            "cooccurring": sum(r["cooccur"] for r in rows), "folds": len(held),
+            "heldout_macro_f1": round(sum(held) / len(held), 4),
+            "heldout_range": [round(min(held), 4), round(max(held), 4)],
+            "always_negative_macro_f1": round(sum(base) / len(base), 4), "chosen_per_fold": chosen}
+
+
+def run(args) -> int:
+    r = evaluate(args.path, folds=args.folds)
+    if args.json:
+        json.dump(r, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    print(f"RuSentRel: directed attitudes vs human attitudes, {r['pairs']} pairs in {r['articles']} articles")
+    print(f"  pairs with events A→B {r['with_events']} (sign right {r['event_sign_accuracy']:.3f}), "
+          f"named in one sentence {r['cooccurring']}")
+    lo, hi = r["heldout_range"]
+    print(f"  {r['folds']}-fold by article, held out: macro-F1 (pos, neg) {r['heldout_macro_f1']:.3f} "
+          f"(folds {lo:.3f}–{hi:.3f})   always negative {r['always_negative_macro_f1']:.3f}")
+    return 0
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m kzmedia_actors.evaluation.attitudes",
+                                 description=__doc__.splitlines()[0])
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

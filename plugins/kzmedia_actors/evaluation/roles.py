@@ -1,0 +1,255 @@
+"""SemEval-2025 Task 10 (Russian): the actors portrayal against human entity roles, cross-validated.
+
+The task gives each entity mention and asks for its main role (Antagonist, Protagonist,
+Innocent). Here each annotated mention is read as an actor of its document: when a gazetteer
+mention covers its first word, that actor (with all its mentions in the document); otherwise the
+annotated span itself, as an extra actor. Its portrayal's label is compared with the human role
+(a "neutral" answer counts as wrong). The tuning numbers of ``data/roles.toml`` are chosen on the
+training folds (documents split into folds, never mentions) and scored on the held-out fold;
+reported: macro-F1 over the three roles per fold (mean ± spread), the antagonist-vs-protagonist
+AUC of ``antagonist − protagonist`` score, the same with the shipped weights, and the constant
+baseline (always the most frequent role on the training folds).
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import zlib
+from pathlib import Path
+
+from kzmedia import KzmediaError
+
+from ..events import ROLE_LABELS, ROLE_WEIGHTS, RoleWeights, combine
+
+_GOLD = {"Antagonist": "antagonist", "Protagonist": "protagonist", "Innocent": "innocent"}
+#: the grid the tuning numbers are chosen from on the training folds
+GRID = {"tone": (0.0, 0.5, 1.0, 2.0), "experience": (0.0, 0.5, 1.0), "threshold": (0.0, 0.2, 0.5),
+        "innocent_bias": (0.5, 1.0, 2.0, 3.0)}
+
+
+class RolesDataError(KzmediaError):
+    """The directory is not the SemEval-2025 roles layout."""
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("path", help="directory with roles.tsv and documents/ (semeval2025-ru-roles)")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds by document (default %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def locate(text: str, mention: str, start: int) -> tuple[int, int] | None:
+    """The occurrence of ``mention`` nearest the annotated offset, which may count each newline
+    as two characters (CRLF) and is inclusive at the end."""
+    best = None
+    p = text.find(mention)
+    while p >= 0:
+        d = min(abs(p - start), abs(p + text.count("\n", 0, p) - start))
+        if best is None or d < best[0]:
+            best = (d, p)
+        p = text.find(mention, p + 1)
+    if best is None:
+        return None
+    return best[1], best[1] + len(mention)
+
+
+def read(path) -> list[dict]:
+    root = Path(path)
+    tsv = root / "roles.tsv"
+    if not tsv.exists():
+        raise RolesDataError(f"{root}: no roles.tsv")
+    rows = []
+    with open(tsv, encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            parts = line.rstrip("\r\n").split("\t")
+            if len(parts) < 5 or not line.strip():
+                continue
+            if parts[4] not in _GOLD:
+                raise RolesDataError(f"{tsv}:{line_no}: unknown main role {parts[4]!r}")
+            rows.append({"document": parts[0], "mention": parts[1], "start": int(parts[2]),
+                         "label": _GOLD[parts[4]], "line": line_no})
+    return rows
+
+
+def features(path, analyzer=None) -> list[dict]:
+    """One row per annotated mention: gold label, document, and the actor's role components."""
+    from kzmedia import Document
+
+    if analyzer is None:
+        from kzmedia_actors import ActorsAnalyzer
+
+        analyzer = ActorsAnalyzer()
+    root = Path(path)
+    rows = read(root)
+    by_doc: dict[str, list[dict]] = {}
+    for r in rows:
+        by_doc.setdefault(r["document"], []).append(r)
+    out = []
+    for name, items in sorted(by_doc.items()):
+        with open(root / "documents" / name, encoding="utf-8", newline="") as fh:
+            text = fh.read()
+        doc = Document.from_text(text, id=name)
+        plain = analyzer.analyze(doc).to_dict()
+        spans = [(m["start"], m["end"], a["id"]) for a in plain["actors"] for m in a["mentions"]]
+        extra, keys = [], []
+        for n, r in enumerate(items):
+            loc = locate(text, r["mention"], r["start"])
+            if loc is None:
+                keys.append(None)
+                continue
+            first_end = loc[0] + len(r["mention"].split()[0])
+            actor = next((a for s, e, a in spans if s < first_end and loc[0] < e), None)
+            if actor is None:
+                actor = f"@{r['mention']}"
+                extra.extend((a, b, actor) for a, b in occurrences(doc, loc))
+            keys.append(actor)
+        result = analyzer.analyze(doc, extra_spans=extra) if extra else analyzer.analyze(doc)
+        for r, actor in zip(items, keys):
+            comp = result.components.get(actor) if actor else None
+            out.append({"document": name, "gold": r["label"], "actor": actor, "components": comp,
+                        "gazetteer": bool(actor) and not actor.startswith("@")})
+    return out
+
+
+def occurrences(doc, loc: tuple[int, int]) -> list[tuple[int, int]]:
+    """Every place in the document with the same lemmas as the annotated span (the entity's other
+    mentions: «Ермак», «Ермака»), the annotated one included."""
+    tokens = doc.tokens
+    i = tokens.index_at(loc[0])
+    j = tokens.index_at(loc[1] - 1) + 1
+    lemmas = [tokens.lemma(k) for k in range(i, j) if tokens.is_word(k)]
+    if not lemmas:
+        return [loc]
+    out = {loc}
+    words = [k for k in range(len(tokens)) if tokens.is_word(k)]
+    m = len(lemmas)
+    for x in range(len(words) - m + 1):
+        if tokens.lemma(words[x]) == lemmas[0] and all(tokens.lemma(words[x + y]) == lemmas[y] for y in range(1, m)):
+            a, b = tokens.starts[words[x]], tokens.ends[words[x + m - 1]]
+            if not any(a < e and s < b for s, e in out):
+                out.add((a, b))
+    return sorted(out)
+
+
+def _predict(row, weights) -> tuple[str, float]:
+    if row["components"] is None:
+        return "neutral", 0.0
+    p = combine(row["components"], weights, evidence=False)
+    return p["label"], p["scores"]["antagonist"] - p["scores"]["protagonist"]
+
+
+def macro_f1(gold, pred, labels=ROLE_LABELS) -> float:
+    f = []
+    for c in labels:
+        tp = sum(g == c and p == c for g, p in zip(gold, pred))
+        fp = sum(g != c and p == c for g, p in zip(gold, pred))
+        fn = sum(g == c and p != c for g, p in zip(gold, pred))
+        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f) / len(f)
+
+
+def auc(pos_scores, neg_scores) -> float:
+    """P(score of a positive > score of a negative), ties half (Mann–Whitney)."""
+    if not pos_scores or not neg_scores:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos_scores for n in neg_scores)
+    return wins / (len(pos_scores) * len(neg_scores))
+
+
+def score(rows, weights) -> dict:
+    preds = [_predict(r, weights) for r in rows]
+    gold = [r["gold"] for r in rows]
+    ant = [s for (_, s), g in zip(preds, gold) if g == "antagonist"]
+    pro = [s for (_, s), g in zip(preds, gold) if g == "protagonist"]
+    return {"macro_f1": macro_f1(gold, [p for p, _ in preds]), "auc": auc(ant, pro)}
+
+
+def _weights(**over) -> RoleWeights:
+    w = RoleWeights({})
+    for k, v in vars(ROLE_WEIGHTS).items():
+        setattr(w, k, v)
+    for k, v in over.items():
+        setattr(w, k, v)
+    return w
+
+
+def fit(rows) -> RoleWeights:
+    """The grid point with the best macro-F1 on ``rows`` (ties: the first, i.e. the smallest)."""
+    best = None
+    for values in itertools.product(*GRID.values()):
+        w = _weights(**dict(zip(GRID, values)))
+        f = score(rows, w)["macro_f1"]
+        if best is None or f > best[0] + 1e-9:
+            best = (f, w)
+    return best[1]
+
+
+def fold_of(document: str, folds: int) -> int:
+    return zlib.crc32(document.encode()) % folds
+
+
+def evaluate(path, folds: int = 5, analyzer=None) -> dict:
+    rows = features(path, analyzer)
+    held, base, chosen = [], [], []
+    for f in range(folds):
+        train = [r for r in rows if fold_of(r["document"], folds) != f]
+        test = [r for r in rows if fold_of(r["document"], folds) == f]
+        if not test:
+            continue
+        w = fit(train)
+        chosen.append({k: getattr(w, k) for k in GRID})
+        s = score(test, w)
+        s["mentions"] = len(test)
+        held.append(s)
+        majority = max(ROLE_LABELS, key=lambda c: sum(r["gold"] == c for r in train))
+        base.append(macro_f1([r["gold"] for r in test], [majority] * len(test)))
+    shipped = score(rows, ROLE_WEIGHTS)
+    f1s = [h["macro_f1"] for h in held]
+    aucs = [h["auc"] for h in held if h["auc"] == h["auc"]]
+    mean = lambda xs: sum(xs) / len(xs) if xs else float("nan")  # noqa: E731
+    return {"mentions": len(rows), "documents": len({r["document"] for r in rows}),
+            "covered_by_gazetteer": sum(r["gazetteer"] for r in rows),
+            "located": sum(r["actor"] is not None for r in rows),
+            "folds": len(held),
+            "heldout_macro_f1": round(mean(f1s), 4), "heldout_macro_f1_range": [round(min(f1s), 4), round(max(f1s), 4)],
+            "heldout_auc_ant_vs_pro": round(mean(aucs), 4),
+            "heldout_auc_range": [round(min(aucs), 4), round(max(aucs), 4)] if aucs else None,
+            "constant_baseline_macro_f1": round(mean(base), 4),
+            "shipped_weights": {"macro_f1": round(shipped["macro_f1"], 4), "auc": round(shipped["auc"], 4)},
+            "chosen_per_fold": chosen,
+            "fit_on_all": {k: getattr(fit(rows), k) for k in GRID}}
+
+
+def run(args) -> int:
+    report = evaluate(args.path, folds=args.folds)
+    if args.json:
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    print(f"SemEval-2025 roles: actors portrayal vs human main roles, {report['mentions']} mentions in "
+          f"{report['documents']} documents ({report['covered_by_gazetteer']} gazetteer actors, "
+          f"{report['located']} located)")
+    print(f"  {report['folds']}-fold cross-validation by document, held-out folds:")
+    lo, hi = report["heldout_macro_f1_range"]
+    print(f"  macro-F1 (antagonist, protagonist, innocent) {report['heldout_macro_f1']:.3f}  (folds {lo:.3f}–{hi:.3f})"
+          f"   constant baseline {report['constant_baseline_macro_f1']:.3f}")
+    if report["heldout_auc_range"]:
+        lo, hi = report["heldout_auc_range"]
+        print(f"  AUC antagonist vs protagonist {report['heldout_auc_ant_vs_pro']:.3f}  (folds {lo:.3f}–{hi:.3f})")
+    s = report["shipped_weights"]
+    print(f"  shipped data/roles.toml on all mentions (not held out): macro-F1 {s['macro_f1']:.3f}  AUC {s['auc']:.3f}")
+    print(f"  weights fitted on all mentions: {report['fit_on_all']}")
+    return 0
+
+
+def main(argv=None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(prog="python -m kzmedia_actors.evaluation.roles", description=__doc__.splitlines()[0])
+    add_arguments(ap)
+    return run(ap.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,563 @@
+"""Who does what to whom: actor events, portrayal (roles) and directed attitudes from Russian grammar.
+
+An event is a trigger from ``data/actions.toml`` (a verb or noun lemma, or a multi-word phrase) in
+a clause that names an actor, with its arguments read from pymorphy3's case and the neighbouring
+prepositions — no parser:
+
+* active verb: the clause's nominative actors are sources (coordination gives several: «Россия и
+  ОДКБ предотвратили»), objects in the accusative/dative/instrumental or after the class's
+  prepositions (против, по, на, в отношении, с…) are targets; a genitive after such an object
+  («поддержал позицию Китая», «удары по районам РФ») is a target too;
+* passive participle or «подвергнуться»: the nominative is the target, «со стороны X» or an
+  instrumental actor the source;
+* noun: an adjective actor before it is the source («российская помощь»; an «анти-» adjective is
+  the target), a genitive after it is source or target as the entry says («агрессия X», «поддержка
+  X»), otherwise the clause's subject («США ввели санкции против России»);
+* a clause with no subject of its own takes the nearest subject before it in the sentence
+  (participial and gerund clauses, «..., обвинив Москву»), at a lower confidence.
+
+Negation and refusal words before the trigger (не, отказаться) set ``negated``; may/must/try
+words set ``modality``; a reporting word in the sentence (заявил, по словам) or quotation marks
+around the trigger set ``quoted`` with the speaker when it is an actor. Negation and modality
+go through :func:`qualifiers`, the one place to swap in the core stance layer.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import tomllib
+from collections import defaultdict
+from importlib import resources
+
+from kzmedia import FormMemo, FormScreen
+
+from .gazetteer import possible_cases
+
+ROLE_LABELS = ("antagonist", "protagonist", "innocent")
+#: arguments are looked for within this many tokens of the trigger (as tone words, see analyzer)
+WINDOW = 48
+_QUOTES = frozenset({"«", "»"})
+_PREP_SKIP = frozenset({"ADJF", "ADJS", "PRTF", "NUMR", "NPRO"})
+_SUBJECT_FALLBACK = 0.7
+_NOUN_CONF = 0.6
+_VERB_CONF = 0.8
+
+
+class ActionClass:
+    __slots__ = ("id", "definition", "polarity", "source", "target", "preps", "genitive")
+
+    def __init__(self, cid: str, spec: dict):
+        self.id = cid
+        self.definition = spec.get("definition", "")
+        self.polarity = float(spec.get("polarity", 0.0))
+        self.source = {k: float(v) for k, v in spec.get("source", {}).items()}
+        self.target = {k: float(v) for k, v in spec.get("target", {}).items()}
+        self.preps = frozenset(spec.get("preps", ()))
+        self.genitive = spec.get("genitive", "source")
+
+
+def _fold(s: str) -> str:
+    return s.lower().replace("ё", "е")
+
+
+class Actions:
+    """The action lexicon: classes, triggers and cue words, matched by lemma through a memo."""
+
+    def __init__(self, data: dict):
+        head = data.get("actions", {})
+        self.version = f"{head.get('name', 'actions')}@{head.get('version', '?')}"
+        self.classes = {cid: ActionClass(cid, spec) for cid, spec in data.get("classes", {}).items()}
+        #: anchor word (lemma or folded form) → [(words, anchor, kind, payload)]: a phrase is looked
+        #: up by its longest word («по словам» by «словам»), so frequent first words cost nothing
+        self.first: dict[str, list[tuple]] = defaultdict(list)
+        for cid, spec in data.get("classes", {}).items():
+            cls = self.classes[cid]
+            for kind in ("verbs", "nouns"):
+                for entry in spec.get(kind, ()):
+                    lemma, genitive = (entry, cls.genitive) if isinstance(entry, str) else (
+                        entry["lemma"], entry.get("genitive", cls.genitive))
+                    self._add(lemma, kind[:-1], (cid, genitive))
+        for cue in ("experience", "speech", "passive"):
+            for phrase in data.get(cue, {}).get("words", ()):
+                self._add(phrase, cue, None)
+        # frequent one-word qualifiers are not matched over the text: the few tokens before each
+        # trigger are looked at instead (see qualifiers)
+        self.refusal = frozenset(_fold(w) for w in data.get("refusal", {}).get("words", ()))
+        self.modality = frozenset(_fold(w) for w in data.get("modality", {}).get("words", ()))
+        self.memo = FormMemo(self._compute, screen=FormScreen(norms=self.first, lemmas=self.first))
+
+    def _add(self, phrase: str, kind: str, payload) -> None:
+        words = tuple(phrase.lower().replace("ё", "е").split())
+        anchor = max(range(len(words)), key=lambda x: (len(words[x]), -x))
+        self.first[words[anchor]].append((words, anchor, kind, payload))
+
+    @classmethod
+    def load(cls) -> "Actions":
+        text = resources.files(__package__).joinpath("data", "actions.toml").read_text(encoding="utf-8")
+        return cls(tomllib.loads(text))
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["memo"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.memo = FormMemo(self._compute, screen=FormScreen(norms=self.first, lemmas=self.first))
+
+    def _compute(self, norm: str, info: tuple) -> tuple:
+        """``(words, group, kind, payload)`` that may start at this form, longest first; of the
+        one-word ones only the first per group (a trigger, or one cue of each kind)."""
+        out, singles = [], set()
+        for key in dict.fromkeys((info[2], norm)):
+            for words, anchor, kind, payload in self.first.get(key, ()):
+                group = "event" if kind in ("verb", "noun") else kind
+                if len(words) == 1:
+                    if group in singles:
+                        continue
+                    singles.add(group)
+                out.append((words, anchor, group, kind, payload))
+        out.sort(key=lambda c: -len(c[0]))
+        return tuple(out)
+
+    def matches(self, tokens, sentence_of=None, sentences=None) -> list[tuple[int, int, str, object]]:
+        """``(token_start, token_end, kind, payload)`` for every trigger and cue, in text order
+        (only in the given ``sentences`` when both they and ``sentence_of`` are given)."""
+        infos = tokens.infos
+        n = len(infos)
+        memo = self.memo
+        norms = tokens.norms
+        out = []
+        positions = memo.positions(tokens)
+        if sentences is not None:
+            positions = [k for k in positions if sentence_of[k] in sentences]
+        multi = False
+        for k in positions:
+            cands = memo[norms[k]]
+            if len(cands) == 1 and len(cands[0][0]) == 1:
+                out.append((k, k + 1, cands[0][3], cands[0][4]))
+                continue
+            groups = set()  # the longest match of each group (a word may be a trigger and a cue)
+            for words, anchor, group, kind, payload in cands:
+                m = len(words)
+                a = k - anchor
+                if group in groups or a < 0 or a + m > n:
+                    continue
+                if m > 1:
+                    if not all(infos[a + x][2] == words[x] or infos[a + x][0] == words[x]
+                               for x in range(m) if x != anchor):
+                        continue
+                    multi = True
+                out.append((a, a + m, kind, payload))
+                groups.add(group)
+        if multi:
+            out.sort(key=lambda f: f[0])
+        return out
+
+
+ACTIONS = Actions.load()
+
+
+# -- negation and modality (the place to swap in kzmedia.stance) --------------------------------
+
+def qualifiers(infos, clause_start: int, k: int, actions: "Actions") -> tuple[bool, bool]:
+    """``(negated, modal)`` for a trigger at token ``k``: a refusal word (не, отказаться) up to
+    three tokens before it in its clause, a modality word (может, должен, пытаться) up to four."""
+    negated = modal = False
+    for x in range(max(clause_start, k - 4), k):
+        inf = infos[x]
+        if k - x <= 3 and (inf[0] in actions.refusal or inf[2] in actions.refusal):
+            negated = True
+        if inf[0] in actions.modality or inf[2] in actions.modality:
+            modal = True
+    return negated, modal
+
+
+class Mention:
+    """One actor mention as the event reader sees it."""
+
+    __slots__ = ("i", "j", "start", "end", "actor", "role", "form", "stance", "marker", "sentence", "index")
+
+    def __init__(self, i, j, start, end, actor, role, form, stance, sentence, index):
+        self.i, self.j, self.start, self.end = i, j, start, end
+        self.actor, self.role, self.form, self.stance = actor, role, form, stance
+        self.sentence, self.index = sentence, index
+        self.marker = None
+
+
+def _marker(tokens, i: int) -> str | None:
+    """The preposition governing the phrase a mention ends (``"со стороны"``, ``"в отношении"``,
+    ``"против"``…), looking back over adjectives and one head noun the mention depends on."""
+    infos = tokens.infos
+    k = i - 1
+    steps = 0
+    noun_seen = False
+    while k >= 0 and steps < 4:
+        inf = infos[k]
+        pos = inf[3]
+        if pos == "PREP":
+            return inf[0]
+        if inf[0] == "стороны" and k > 0 and infos[k - 1][0] in ("со", "с"):
+            return "со стороны"
+        if inf[0] == "отношении" and k > 0 and infos[k - 1][0] == "в":
+            return "в отношении"
+        if pos in _PREP_SKIP:
+            pass
+        elif pos == "NOUN" and not noun_seen:
+            noun_seen = True  # «по районам РФ»: the mention is the genitive of that noun
+        else:
+            return None
+        k -= 1
+        steps += 1
+    return None
+
+
+def _span(tokens, text, a: int, b: int) -> dict:
+    s, e = tokens.starts[a], tokens.ends[b - 1]
+    return {"start": s, "end": e, "text": text[s:e]}
+
+
+def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
+            found=None) -> list[dict]:
+    """Events of one document (see the module docstring), in text order. ``found``: the
+    lexicon's matches when the caller has them already (:meth:`Actions.matches`)."""
+    if not mentions:
+        return []
+    tokens = document.tokens
+    text = document.text
+    infos = tokens.infos
+    sentences = document.sentences
+    if found is None:
+        found = actions.matches(tokens)
+    if not found:
+        return []
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.sentence >= 0:
+            m.marker = _marker(tokens, m.i)
+            by_sentence[m.sentence].append(m)
+    for ms in by_sentence.values():
+        _coordinate(infos, ms)
+    starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
+    quote_marks = [k for k in tokens.positions(_QUOTES)]
+    speech_by_sentence: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    passive_cues = set()
+    for k, e, kind, _p in found:
+        if kind == "speech":
+            speech_by_sentence[sentence_of[k]].append((k, e))
+        elif kind == "passive":
+            passive_cues.add(k)
+    events = []
+    for k, e, kind, payload in found:
+        if kind not in ("verb", "noun"):
+            continue
+        s = sentence_of[k]
+        ms = by_sentence.get(s)
+        if not ms:
+            continue
+        seg = sentences[s]
+        ca, cb = clauses.bounds(k, e, seg.token_start, seg.token_end)
+        cid, genitive = payload
+        cls = actions.classes[cid]
+        starts = starts_of[s]
+        # the clause's mentions within the window (a clause without punctuation stays linear)
+        lo = bisect.bisect_left(starts, max(ca, k - WINDOW))
+        in_clause = ms[lo:bisect.bisect_left(starts, min(cb, e + WINDOW))]
+        before = ms[max(0, lo - 8):lo]  # a subject before the clause, for a clause without one
+        sources, targets, conf = _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca,
+                                            any(p in passive_cues for p in range(max(ca, k - 3), k)))
+        if not sources and not targets:
+            continue
+        negated, modal = qualifiers(infos, ca, k, actions)
+        quoted = _quoted(tokens, text, k, ca, cb, seg, speech_by_sentence.get(s, ()), ms, clauses, quote_marks)
+        trigger = _span(tokens, text, k, e)
+        for src in sources or [None]:
+            for tgt in targets or [None]:
+                if src is not None and tgt is not None and src.actor == tgt.actor:
+                    continue
+                lo = min([trigger["start"]] + [m.start for m in (src, tgt) if m is not None])
+                hi = max([trigger["end"]] + [m.end for m in (src, tgt) if m is not None])
+                ev = {"source": src.actor if src else None, "action": cid,
+                      "target": tgt.actor if tgt else None, "negated": negated,
+                      "modality": "possible" if modal else None, "quoted": quoted,
+                      "start": lo, "end": hi, "text": text[lo:hi],
+                      "trigger": {**trigger, "lemma": " ".join(infos[x][2] for x in range(k, e))},
+                      "confidence": round(conf * (0.8 if quoted else 1.0), 3), "sentence": s,
+                      "source_span": ({"start": src.start, "end": src.end, "text": text[src.start:src.end]}
+                                      if src else None),
+                      "target_span": ({"start": tgt.start, "end": tgt.end, "text": text[tgt.start:tgt.end]}
+                                      if tgt else None)}
+                events.append(ev)
+    # one event per (sentence, source, action, target): a verb and its noun («нанесли удар») or
+    # a repeated trigger name the same act
+    seen = set()
+    out = []
+    for ev in events:
+        key = (ev["sentence"], ev["source"], ev["action"], ev["target"], ev["negated"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ev)
+    return out
+
+
+_COORD = frozenset({"и", "или", "либо"})
+
+
+def _coordinate(infos, ms: list[Mention]) -> None:
+    """«Россия и ОДКБ», «ОДКБ и Россия»: two mentions joined by a coordinator share the subject
+    role when the other one may be a nominative (an indeclinable name always may)."""
+    for x in range(len(ms) - 1):
+        a, b = ms[x], ms[x + 1]
+        if b.i != a.j + 1 or infos[a.j][0] not in _COORD or a.marker or b.marker:
+            continue
+        for one, other in ((a, b), (b, a)):
+            if one.role == "subject" and other.role not in ("subject", "attribute", "target"):
+                tag = infos[other.i][4] or ""
+                if "Fixd" in tag or tag == "UNKN" or "nomn" in possible_cases(infos[other.i][0]):
+                    other.role = "subject"
+
+
+def _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca, passive_cue):
+    """Sources, targets and a confidence for one trigger (see the module docstring)."""
+    tag = infos[k][4] or ""
+    passive = passive_cue or "pssv" in tag
+    subjects = [m for m in in_clause if m.role == "subject" and m.marker is None]
+    agents = [m for m in in_clause if m.marker == "со стороны"]
+    sources, targets = [], []
+    conf = _VERB_CONF if kind == "verb" else _NOUN_CONF
+    for m in in_clause:
+        if m.marker == "со стороны" or m in subjects:
+            continue
+        after = m.i >= e
+        if m.stance == "anti":
+            if kind == "noun" and m.j <= k and k - m.j <= 2:
+                targets.append(m)  # «антироссийские санкции»
+            continue
+        if kind == "noun":
+            if m.role == "attribute" and m.j <= k and k - m.j <= 2:
+                sources.append(m)  # «российская помощь», «американские удары»
+            elif m.role == "possessor" and after and m.i - e <= 1 and m.marker is None:
+                (sources if genitive == "source" else targets).append(m)  # «агрессия X», «поддержка X»
+            elif after and (m.marker in cls.preps or m.marker == "в отношении"):
+                targets.append(m)
+            elif (after and m.role in ("object", "oblique") and m.marker is None and m.i - e <= 1
+                  and "datv" in possible_cases(infos[m.i][0])):
+                targets.append(m)  # «помощь Украине»
+            continue
+        if passive:
+            if m.role == "object" and "ablt" in (infos[m.i][4] or ""):
+                agents.append(m)
+            continue
+        if m.marker in cls.preps or m.marker in ("в отношении", "против"):
+            targets.append(m)
+        elif m.role in ("object", "oblique") and m.marker is None:
+            targets.append(m)
+        elif m.role == "possessor" and after and m.marker is None:
+            targets.append(m)  # «поддержал позицию Китая»
+        elif m.role in ("attribute", "oblique") and after and m.marker in cls.preps:
+            targets.append(m)
+    if passive:
+        if kind == "verb":
+            return agents, subjects, conf
+        targets = targets + subjects  # «Казахстан подвергся давлению со стороны X»
+        subjects = []
+    sources = agents + sources
+    if not sources and (kind == "verb" or _after_verb(infos, k, ca)):
+        sources = subjects  # «США ввели санкции», «Украина нанесла удары»: a light verb's subject
+    if not sources and kind == "verb":
+        before = [m for m in before if m.i < ca and m.role == "subject" and m.marker is None]
+        if before:
+            sources = [before[-1]]
+            conf *= _SUBJECT_FALLBACK
+    elif not sources and kind == "noun" and not targets:
+        return [], [], conf
+    return sources, targets, conf
+
+
+def _after_verb(infos, k: int, ca: int) -> bool:
+    """A noun trigger is the object of a verb (over adjectives): «ввели новые санкции»."""
+    x = k - 1
+    while x >= ca and infos[x][3] in _PREP_SKIP:
+        x -= 1
+    return x >= ca and infos[x][3] in ("VERB", "INFN", "GRND", "PRTF", "PRTS")
+
+
+def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks):
+    """``{"speaker", "cue"}`` when the trigger is reported speech or inside quotation marks."""
+    infos = tokens.infos
+    for a, b in speech:
+        if ca <= a < cb:
+            continue  # the reporting verb's own clause: «Москва заявила протест» is Moscow's act
+        sa, sb = clauses.bounds(a, b, seg.token_start, seg.token_end)
+        speaker = None
+        starts = [m.i for m in ms] if len(ms) < 64 else None
+        near = ms if starts is not None else ms[bisect.bisect_left([m.i for m in ms], sa):][:64]
+        for m in near:
+            if sa <= m.i < sb and (m.role == "subject" or (m.role == "possessor" and m.i >= b)):
+                speaker = m.actor
+                break
+        return {"speaker": speaker, "cue": text[tokens.starts[a]:tokens.ends[b - 1]]}
+    # inside «…»: an opening mark in the sentence before the trigger, with no closing one after it
+    lo = bisect.bisect_left(quote_marks, seg.token_start)
+    hi = bisect.bisect_left(quote_marks, k)
+    depth = 0
+    for x in quote_marks[max(lo, hi - 16):hi]:
+        w = infos[x][0]
+        if w == "«":
+            depth += 1
+        elif w == "»" and depth:
+            depth -= 1
+    if depth:
+        return {"speaker": None, "cue": "«»"}
+    return None
+
+
+# -- roles and attitudes ---------------------------------------------------------------------
+
+def experiences(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
+                found=None) -> list[tuple]:
+    """``(mention, start, end, word)`` for each actor a misfortune word presents as suffering:
+    the subject or possessor (or adjective) in the word's clause («жертвами стали украинцы»)."""
+    tokens = document.tokens
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_sentence[m.sentence].append(m)
+    out = []
+    sentences = document.sentences
+    starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
+    for k, e, kind, _p in (actions.matches(tokens) if found is None else found):
+        if kind != "experience":
+            continue
+        s = sentence_of[k]
+        ms = by_sentence.get(s)
+        if not ms or s < 0:
+            continue
+        seg = sentences[s]
+        ca, cb = clauses.bounds(k, e, seg.token_start, seg.token_end)
+        starts = starts_of[s]
+        near = ms[bisect.bisect_left(starts, max(ca, k - WINDOW)):bisect.bisect_left(starts, min(cb, e + WINDOW))]
+        for m in near:
+            if ca <= m.i < cb and m.role in ("subject", "possessor", "attribute", "oblique") and m.marker != "со стороны":
+                a, b = tokens.starts[k], tokens.ends[e - 1]
+                out.append((m, a, b, document.text[a:b]))
+    return out
+
+
+class RoleWeights:
+    """Tuning numbers of the portrayal (data/roles.toml)."""
+
+    def __init__(self, data: dict):
+        head = data.get("roles", {})
+        self.version = f"{head.get('name', 'roles')}@{head.get('version', '?')}"
+        w = data.get("weights", {})
+        self.event = float(w.get("event", 1.0))
+        self.tone = float(w.get("tone", 1.0))
+        self.experience = float(w.get("experience", 1.0))
+        self.modal = float(w.get("modal", 0.5))
+        self.threshold = float(w.get("threshold", 0.3))
+        self.innocent_bias = float(w.get("innocent_bias", 1.0))
+
+    @classmethod
+    def load(cls) -> "RoleWeights":
+        text = resources.files(__package__).joinpath("data", "roles.toml").read_text(encoding="utf-8")
+        return cls(tomllib.loads(text))
+
+
+ROLE_WEIGHTS = RoleWeights.load()
+
+
+def role_components(actor_ids, events, tones, suffering, actions: Actions = ACTIONS,
+                    weights: RoleWeights = ROLE_WEIGHTS) -> dict[str, dict]:
+    """Per actor, the unweighted parts of its role scores: ``{"event": {role: v}, "tone": {...},
+    "experience": {...}, "evidence": [...]}`` (events already carry their class weights and
+    confidence; negated events are left out, possible ones count ``weights.modal``)."""
+    comp = {a: {"event": dict.fromkeys(ROLE_LABELS, 0.0), "tone": dict.fromkeys(ROLE_LABELS, 0.0),
+                "experience": dict.fromkeys(ROLE_LABELS, 0.0), "evidence": []} for a in actor_ids}
+    for n, ev in enumerate(events):
+        if ev["negated"]:
+            continue
+        cls = actions.classes[ev["action"]]
+        w = ev["confidence"] * (weights.modal if ev["modality"] else 1.0)
+        for side, table in (("source", cls.source), ("target", cls.target)):
+            c = comp.get(ev[side]) if ev[side] is not None else None
+            if c is None:
+                continue
+            for label, v in table.items():
+                if v:
+                    c["event"][label] += w * v
+                    c["evidence"].append(("event", {"event": n, "as": side, "action": ev["action"], "role": label,
+                                                    "weight": w * v, "start": ev["start"], "end": ev["end"]}))
+    for actor, items in tones.items():
+        c = comp.get(actor)
+        if c is None or not items:
+            continue
+        norm = len(items) ** 0.5
+        for tone, a, b, _t in items:
+            if tone:
+                label = "protagonist" if tone > 0 else "antagonist"
+                c["tone"][label] += abs(tone) / norm
+                c["evidence"].append(("tone", {"tone": tone, "role": label, "weight": abs(tone) / norm,
+                                               "start": a, "end": b}))
+    for actor, items in suffering.items():
+        c = comp.get(actor)
+        if c is None:
+            continue
+        for a, b, word in items:
+            c["experience"]["innocent"] += 1.0
+            c["evidence"].append(("experience", {"word": word, "role": "innocent", "weight": 1.0,
+                                                 "start": a, "end": b}))
+    return comp
+
+
+def combine(components: dict, weights: RoleWeights = ROLE_WEIGHTS, evidence: bool = True) -> dict:
+    """``{"label", "scores", "evidence"}`` from one actor's components and the tuning numbers
+    (``evidence=False``: label and scores only, for refitting)."""
+    fe, ft, fx = weights.event, weights.tone, weights.experience
+    ev, to, ex = components["event"], components["tone"], components["experience"]
+    scores = {r: fe * ev[r] + ft * to[r] + fx * ex[r] for r in ROLE_LABELS}
+    adj = dict(scores, innocent=scores["innocent"] * weights.innocent_bias)
+    best = max(ROLE_LABELS, key=adj.__getitem__)
+    label = best if adj[best] > weights.threshold else "neutral"
+    out = {"label": label, "scores": {r: round(v, 3) for r, v in scores.items()}}
+    if evidence:
+        factor = {"event": fe, "tone": ft, "experience": fx}
+        items = components["evidence"]
+        top = heapq.nlargest(8, items, key=lambda x: x[1]["weight"] * factor[x[0]]) if items else ()
+        out["evidence"] = [{**item, "weight": round(item["weight"] * factor[kind], 3)}
+                           for kind, item in top if item["weight"] * factor[kind]]
+    return out
+
+
+def portrayal(actor_ids, events, tones, suffering, actions: Actions = ACTIONS,
+              weights: RoleWeights = ROLE_WEIGHTS) -> dict[str, dict]:
+    """Per actor: ``{"label", "scores", "evidence"}`` from its events (as source or target), the
+    tone of its own mentions and the misfortunes presented as its own (see docs/actors.md).
+
+    ``tones``: actor → list of ``(tone, start, end, text)`` of its scored mentions; ``suffering``:
+    actor → list of ``(start, end, word)``.
+    """
+    comp = role_components(actor_ids, events, tones, suffering, actions, weights)
+    return {a: combine(c, weights) for a, c in comp.items()}
+
+
+def attitudes(events, actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS) -> list[dict]:
+    """Directed attitudes A→B: the confidence-weighted polarity of A's events toward B."""
+    acc: dict[tuple[str, str], float] = defaultdict(float)
+    ev_of: dict[tuple[str, str], list] = defaultdict(list)
+    for n, ev in enumerate(events):
+        if ev["negated"] or ev["source"] is None or ev["target"] is None:
+            continue
+        w = actions.classes[ev["action"]].polarity * ev["confidence"]
+        if ev["modality"]:
+            w *= weights.modal
+        key = (ev["source"], ev["target"])
+        acc[key] += w
+        ev_of[key].append({"event": n, "action": ev["action"], "start": ev["start"], "end": ev["end"],
+                           "text": ev["text"], "weight": round(w, 3)})
+    out = []
+    for (a, b), s in sorted(acc.items(), key=lambda kv: (-abs(kv[1]), kv[0])):
+        out.append({"source": a, "target": b, "tone": round(s / (1 + abs(s)), 3),
+                    "evidence": ev_of[(a, b)][:8]})
+    return out

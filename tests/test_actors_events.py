@@ -1,0 +1,111 @@
+"""Actor events, portrayal and directed attitudes: grammar-based arguments on Russian sentences.
+
+The sentences are written for these tests (none comes from the shared data).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kzmedia import Document, Pipeline
+from kzmedia_actors import ActorsAnalyzer
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> ActorsAnalyzer:
+    return ActorsAnalyzer()
+
+
+def events(analyzer, text):
+    body = analyzer.analyze(Document.from_text(text)).to_dict()
+    return [(e["source"], e["action"], e["target"]) for e in body["events"]], body
+
+
+def test_coordinated_subjects_are_each_a_source(analyzer):
+    got, _ = events(analyzer, "Китай и ШОС предотвратили попытку мятежа.")
+    assert ("CHN", "protect", None) in got and ("SCO", "protect", None) in got
+
+
+def test_objects_by_case_and_preposition(analyzer):
+    assert events(analyzer, "Турция поддержала Азербайджан.")[0] == [("TUR", "support", "AZE")]
+    assert events(analyzer, "Вашингтон ввёл новые санкции против Ирана.")[0] == [("USA", "coerce", "IRN")]
+    assert events(analyzer, "Израиль нанёс удары по районам Сирии.")[0] == [("ISR", "attack", "SYR")]
+    assert ("EU", "coerce", "BLR") in events(analyzer, "Евросоюз ввёл ограничения в отношении Белоруссии.")[0]
+    assert events(analyzer, "Германия оказала помощь Польше.")[0] == [("DEU", "support", "POL")]
+
+
+def test_nouns_take_their_adjective_or_genitive(analyzer):
+    assert events(analyzer, "Японская помощь Вьетнаму выросла.")[0] == [("JPN", "support", "VNM")]
+    assert events(analyzer, "Агрессия Ирака осуждена.")[0][0][:2] == ("IRQ", "attack")
+
+
+def test_passive_and_со_стороны_turn_the_roles_round(analyzer):
+    assert ("GBR", "demand", "KAZ") in events(analyzer, "Казахстан подвергся давлению со стороны Лондона.")[0]
+    assert ("FRA", "attack", "MLI") in events(analyzer, "Мали была атакована Францией.")[0]
+
+
+def test_a_clause_without_a_subject_takes_the_sentence_subject(analyzer):
+    got, body = events(analyzer, "Канада выслала дипломатов, обвинив Индию во вмешательстве.")
+    assert ("CAN", "accuse", "IND") in got
+    accuse = next(e for e in body["events"] if e["action"] == "accuse")
+    coerce = next(e for e in body["events"] if e["action"] == "coerce")
+    assert accuse["confidence"] < coerce["confidence"]
+
+
+def test_negation_modality_and_reported_speech(analyzer):
+    _, body = events(analyzer, "Норвегия не стала угрожать Швеции.")
+    assert body["events"][0]["negated"] is True
+    _, body = events(analyzer, "Китай может атаковать Тайвань.")
+    assert body["events"][0]["modality"] == "possible" and not body["events"][0]["negated"]
+    _, body = events(analyzer, "Франция поддержала Грецию, заявил Эрдоган.")
+    ev = next(e for e in body["events"] if e["action"] == "support")
+    assert ev["quoted"] == {"speaker": "TUR", "cue": "заявил"}
+
+
+def test_event_spans_are_exact(analyzer):
+    text = "Накануне Эстония обвинила Москву в кибератаках."
+    _, body = events(analyzer, text)
+    ev = body["events"][0]
+    assert (ev["source"], ev["action"], ev["target"]) == ("EST", "accuse", "RUS")
+    for key in ("source_span", "target_span", "trigger"):
+        assert text[ev[key]["start"]:ev[key]["end"]] == ev[key]["text"]
+    assert text[ev["start"]:ev["end"]] == ev["text"] == "Эстония обвинила Москву"
+
+
+def test_portrayal_follows_what_the_text_says_actors_do(analyzer):
+    _, body = events(analyzer, "Армения обстреляла сёла Азербайджана. Жертвами стали азербайджанцы. "
+                               "Россия защитила мирных жителей.")
+    roles = {a["id"]: a["portrayal"]["label"] for a in body["actors"]}
+    assert roles == {"ARM": "antagonist", "AZE": "innocent", "RUS": "protagonist"}
+    arm = next(a for a in body["actors"] if a["id"] == "ARM")["portrayal"]
+    assert set(arm["scores"]) == {"antagonist", "protagonist", "innocent"}
+    decided = [e for e in arm["evidence"] if "event" in e]
+    assert decided and body["events"][decided[0]["event"]]["action"] == "attack"
+    assert all(body["events"][e["event"]]["source"] == "ARM" for e in decided)
+    _, calm = events(analyzer, "Делегации Чили и Перу прибыли вчера.")
+    assert {a["portrayal"]["label"] for a in calm["actors"]} == {"neutral"}
+
+
+def test_directed_attitudes(analyzer):
+    _, body = events(analyzer, "Литва осудила Белоруссию. Белоруссия поблагодарила Китай.")
+    att = {(a["source"], a["target"]): a["tone"] for a in body["attitudes"]}
+    assert att[("LTU", "BLR")] < 0 < att[("BLR", "CHN")]
+    assert ("BLR", "LTU") not in att  # directed: the accused did not act on the accuser
+    assert all(a["evidence"] for a in body["attitudes"])
+
+
+def test_output_schema_and_the_relations_switch():
+    text = "Канада поддержала Украину. Москва пригрозила Оттаве санкциями."
+    on = Pipeline(analyzers=["actors"]).analyze(Document.from_text(text)).result("actors")
+    json.dumps(on, ensure_ascii=False)
+    assert {"events", "attitudes", "actions_version", "roles_version"} <= set(on)
+    for ev in on["events"]:
+        assert set(ev) >= {"source", "action", "target", "negated", "quoted", "start", "end", "text",
+                           "trigger", "confidence", "source_span", "target_span"}
+        assert 0 < ev["confidence"] <= 1
+    off = Pipeline(analyzers=["actors"], config={"actors": {"relations": False}}).analyze(
+        Document.from_text(text)).result("actors")
+    assert "events" not in off and all("portrayal" not in a for a in off["actors"])
+    assert [a["id"] for a in off["actors"]] == [a["id"] for a in on["actors"]]
