@@ -61,6 +61,8 @@ DEFAULT_DISABLED: tuple[str, ...] = tuple(DISABLED_REASONS)
 REFRAMING_TECHNIQUE = "Slogans"
 THREAT_TECHNIQUE = "Appeal_to_Fear-Prejudice"
 
+#: the default threshold never goes under this (the false-alarm bar on neutral news)
+NEUTRAL_FLOOR = float(TUNING["confidence"]["neutral_floor"])
 DEFAULT_MIN_CONFIDENCE = float(CALIBRATION.min_confidence if CALIBRATION.min_confidence is not None
                                else TUNING["confidence"]["default_min_confidence"])
 WEAK_BELOW = float(TUNING["confidence"]["weak_below"])
@@ -249,6 +251,40 @@ class Candidate:
         return feature_keys(self.technique, self.register, self.device, self.cls, self.flags)
 
 
+def select(cands: Sequence[Candidate], active, threshold: float, text: str) -> list[dict]:
+    """One finding per span: the most probable technique over ``threshold``, the others that fired
+    on (half or more of) the same span as its ``alternatives``."""
+    pool = sorted((c for c in cands if c.technique in active),
+                  key=lambda c: (-c.confidence, c.start, c.end - c.start))
+    items = []
+    taken: list[tuple[int, int, dict, dict]] = []  # (start, end, finding, alternatives)
+    for c in pool:
+        home = None
+        for a, b, f, alts in taken:
+            ov = min(b, c.end) - max(a, c.start)
+            if ov > 0 and ov >= MERGE_MIN_OVERLAP * min(b - a, c.end - c.start):
+                home = (f, alts)
+                break
+        if home is not None:
+            f, alts = home
+            if c.technique != f["technique"] and c.technique not in alts:
+                alts[c.technique] = round(c.confidence, 3)
+            continue
+        if c.confidence < threshold:
+            continue
+        f = {"technique": c.technique, "category": CATEGORY_OF[c.technique], "device": c.device,
+             "start": c.start, "end": c.end, "text": text[c.start:c.end],
+             "trigger": c.trigger, "confidence": round(c.confidence, 3), "alternatives": [],
+             "quoted": c.quoted, "speaker": c.speaker}
+        alts: dict[str, float] = {}
+        taken.append((c.start, c.end, f, alts))
+        items.append(f)
+    for _, _, f, alts in taken:
+        f["alternatives"] = [{"technique": t, "confidence": p} for t, p in alts.items()]
+    items.sort(key=lambda f: (f["start"], f["end"]))
+    return items
+
+
 class RhetoricAnalyzer:
     """Persuasion devices and techniques as spans. Options (``Pipeline(config={"rhetoric": {...}})``):
 
@@ -271,9 +307,6 @@ class RhetoricAnalyzer:
         self._rules: dict[tuple, _Rule] = {}
         self.calibration = CALIBRATION if calibration is None else calibration
         self.configure(**options)
-
-    def data_versions(self) -> dict[str, str]:
-        return {"data": DATA_VERSION, "stance": STANCE_VERSION}
 
     # -- configuration ----------------------------------------------------------------------
     def configure(self, **options: Any) -> None:
@@ -363,6 +396,7 @@ class RhetoricAnalyzer:
         tokens = document.tokens
         infos = tokens.infos
         loaded_hits: list[tuple[str, int, int, int]] = []
+        sentence_of = ctx.sentence_of
         for m in matcher.match(document):
             rule = rules[(m.lexicon, m.entry.id, m.entry.line)]
             first = m.token_start
@@ -371,6 +405,9 @@ class RhetoricAnalyzer:
                 tag = infos[first][4] or ""
                 if any(t in tag for t in _NAME_TAGS):
                     continue
+                k = sentence_of[first]
+                if k >= 0 and ctx.sentences[k].token_start < first:
+                    continue  # capitalised inside a sentence: part of a name («Великая Отечественная»)
             if rule.when and rule.when != "target" and not ctx.holds(rule.when, first):
                 continue
             start, end = m.start, m.end
@@ -447,41 +484,14 @@ class RhetoricAnalyzer:
         return cands, sorted(devices.values(), key=lambda d: (d["start"], d["end"], d["device"]))
 
     def analyze(self, document: Document) -> RhetoricResult:
-        active, threshold = self.active, self.min_confidence
         cands, devices = self.candidates(document)
-        pool = sorted((c for c in cands if c.technique in active),
-                      key=lambda c: (-c.confidence, c.start, c.end - c.start))
-        items = []
-        taken: list[tuple[int, int, dict, dict]] = []  # (start, end, finding, best per technique)
-        for c in pool:
-            home = None
-            for a, b, f, alts in taken:
-                ov = min(b, c.end) - max(a, c.start)
-                if ov > 0 and ov >= MERGE_MIN_OVERLAP * min(b - a, c.end - c.start):
-                    home = (f, alts)
-                    break
-            if home is not None:
-                f, alts = home
-                if c.technique != f["technique"] and c.technique not in alts:
-                    alts[c.technique] = round(c.confidence, 3)
-                continue
-            if c.confidence < threshold:
-                continue
-            f = {"technique": c.technique, "category": CATEGORY_OF[c.technique], "device": c.device,
-                 "start": c.start, "end": c.end, "text": document.text[c.start:c.end],
-                 "trigger": c.trigger, "confidence": round(c.confidence, 3), "alternatives": [],
-                 "quoted": c.quoted, "speaker": c.speaker}
-            alts: dict[str, float] = {}
-            taken.append((c.start, c.end, f, alts))
-            items.append(f)
-        for a, b, f, alts in taken:
-            f["alternatives"] = [{"technique": t, "confidence": p} for t, p in alts.items()]
-        items.sort(key=lambda f: (f["start"], f["end"]))
+        items = select(cands, self.active, self.min_confidence, document.text)
         return RhetoricResult(document, self.version, self.lexicon_version, items, devices)
 
     def data_versions(self) -> dict[str, str]:
         """The versions of the data this analyzer read (the results store fingerprints them)."""
-        return {"lexicon_version": self.lexicon_version}
+        return {"lexicon_version": self.lexicon_version, "data_version": DATA_VERSION,
+                "stance_version": STANCE_VERSION}
 
     # -- the generic result model -------------------------------------------------------------
     @staticmethod
@@ -490,9 +500,11 @@ class RhetoricAnalyzer:
         for the store, tables, comparison and report (``kzmedia.results``)."""
         for f in result.get("findings") or ():
             yield Finding("rhetoric", f["technique"], f["start"], f["end"], f["text"], f.get("confidence"),
-                          {"category": f.get("category"), "device": f.get("device"), "trigger": f.get("trigger")})
+                          {"category": f.get("category"), "device": f.get("device"), "trigger": f.get("trigger"),
+                           "quoted": f.get("quoted"), "speaker": f.get("speaker"),
+                           "alternatives": ",".join(a["technique"] for a in f.get("alternatives") or ())})
         prof = result.get("profile") or {}
-        for name in ("by_technique", "by_category"):
+        for name in ("by_technique", "by_category", "by_device"):
             for group, n in (prof.get(name) or {}).items():
                 yield Score("rhetoric", name, n, "count", group)
         if "per_1000_words" in prof:

@@ -97,8 +97,8 @@ class Calibration:
 
         lines = ["# Fitted calibration of the rhetoric analyzer's confidence (see calibration.py).",
                  "# Written by `kzmedia evaluate semeval PATH --fit-calibration FILE`; do not edit by hand.",
-                 "# Counts per feature key: n candidates, agree = overlapping a human span of the same",
-                 "# technique. No key names a word.", "",
+                 "# Counts per feature key: n candidates, agree = the technique is among the human labels of",
+                 "# the paragraph(s) the candidate lies in. No key names a word.", "",
                  f"version = {q(self.version)}", f"prior = {self.prior:.6f}", f"smoothing = {self.smoothing:g}"]
         if self.min_confidence is not None:
             lines.append(f"min_confidence = {self.min_confidence:.3f}")
