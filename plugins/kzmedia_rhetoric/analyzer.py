@@ -56,6 +56,7 @@ DATA_VERSION = f"tuning@{TUNING['version']}+calibration@{CALIBRATION.version}"
 #: techniques not reported by default, with the measured reason (data/tuning.toml [disabled])
 DISABLED_REASONS: dict[str, str] = dict(TUNING["disabled"])
 DEFAULT_DISABLED: tuple[str, ...] = tuple(DISABLED_REASONS)
+DEFAULT_ACTIVE = frozenset(t for t in TECHNIQUES if t not in DISABLED_REASONS)
 
 #: technique assigned to the shape-based devices whose reading depends on context
 REFRAMING_TECHNIQUE = "Slogans"
@@ -71,7 +72,8 @@ MERGE_MIN_OVERLAP = float(TUNING["merge"]["min_overlap"])
 REPEAT_MIN_SENTENCES = int(TUNING["repetition"]["min_sentences"])
 _REPEATED_DEVICES = frozenset(TUNING["repetition"]["devices"])
 _NAME_TAGS = tuple(TUNING["names"]["tags"])
-_BOILERPLATE = [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in TUNING["boilerplate"]["patterns"]]
+_BOILERPLATE = [(tuple(r["keys"]), re.compile(r["pattern"], re.IGNORECASE | re.MULTILINE))
+                for r in TUNING["boilerplate"]["rule"]]
 CONSTRUCTION_DEVICES = frozenset(TUNING["devices"]["constructions"])
 #: the techniques whose rule needs a target actor near the trigger
 _NEEDS_TARGET = frozenset({"Name_Calling-Labeling", "Questioning_the_Reputation"})
@@ -83,10 +85,12 @@ _DETECTORS = ("rhetorical_question", "scare_quotes", "contrastive_reframing",
 
 
 def register_of(candidates: Sequence[tuple], words: int) -> str:
-    """The register bucket of a text: density per 1,000 words of its non-weak technique candidates."""
+    """The register bucket of a text: density per 1,000 words of its non-weak candidates for the
+    techniques on by default (whatever the user's options, so the feature means one thing)."""
     if not words:
         return _REGISTER_BUCKETS[0][1]
-    spans = {(c[0], c[1]) for c in candidates if c[2] is not None and c[5] >= WEAK_BELOW and c[3] != "repetition"}
+    spans = {(c[0], c[1]) for c in candidates
+             if c[2] in DEFAULT_ACTIVE and c[5] >= WEAK_BELOW and c[3] != "repetition"}
     density = 1000.0 * len(spans) / words
     name = _REGISTER_BUCKETS[0][1]
     for floor, bucket in _REGISTER_BUCKETS:
@@ -98,7 +102,12 @@ def register_of(candidates: Sequence[tuple], words: int) -> str:
 def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of boilerplate: the parenthesis around a disclaimer, or its line/sentence."""
     out = []
-    for rx in _BOILERPLATE:
+    low = None
+    for keys, rx in _BOILERPLATE:
+        if low is None:
+            low = text.lower()
+        if not any(k in low for k in keys):
+            continue  # the literal a match needs is absent: the regular expression is not run
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
             lp, rp = text.rfind("(", 0, a), text.find(")", b)
@@ -368,11 +377,15 @@ class RhetoricAnalyzer:
             for lex in lexicons:
                 kept = []
                 for entry in lex.entries:
-                    rule = _rule_for(entry, lex)  # validates every entry, used or not
+                    rule = _rule_for(entry, lex)  # validates every entry
                     if lex.name == "rhetoric-user-patterns":
                         rule.cls = "user"
-                    # entries serving only disabled techniques are not matched at all (speed)
-                    if any(t in self.active for t in rule.techniques) or rule.device in _REPEATED_DEVICES:
+                    # entries serving only techniques that are off are not matched (speed), except
+                    # devices (reported whatever the techniques) and the techniques on by default
+                    # (the register of a text, a calibration feature, must not depend on options)
+                    if any(t in self.active or t in DEFAULT_ACTIVE for t in rule.techniques) \
+                            or rule.device in _REPEATED_DEVICES or rule.device in CONSTRUCTION_DEVICES \
+                            or rule.device == "doubt_marker":
                         rules[(lex.name, entry.id, entry.line)] = rule
                         kept.append(entry)
                 active_lexicons.append(attrs.evolve(lex, entries=tuple(kept)))
@@ -444,7 +457,8 @@ class RhetoricAnalyzer:
             out.extend(patterns.contrastive_reframing(ctx, REFRAMING_TECHNIQUE))
         if det["threat_conditional"]:
             out.extend(patterns.threat_conditionals(ctx, THREAT_TECHNIQUE))
-            out.extend(patterns.conditional_consequences(ctx))
+            if "Consequential_Oversimplification" in self.active:
+                out.extend(patterns.conditional_consequences(ctx))
         if det["exclamation"]:
             out.extend(patterns.exclamations(ctx, TUNING["slogans"]))
         return out
@@ -461,25 +475,31 @@ class RhetoricAnalyzer:
         cal = self.calibration
         cands: list[Candidate] = []
         devices: dict[tuple, dict] = {}
+        active = self.active
         for start, end, technique, device, trigger, base, cls, flags in raw:
+            is_device = device in CONSTRUCTION_DEVICES or (
+                device == "doubt_marker" and trigger.lower().startswith("так называем"))
+            if not is_device and technique not in active:
+                continue  # neither reported nor counted: no stance look-up (speed)
             st = stance.span(start, end)
             quoted = st.label == REPORTED or st.kind in ("quotation", "verb", "according_to")
             speaker = st.speaker
-            if device in CONSTRUCTION_DEVICES or (device == "doubt_marker" and cls == "doubt_marker"
-                                                  and trigger.lower().startswith("так называем")):
+            if is_device:
                 dev = "so_called" if device == "doubt_marker" else device
                 key = (dev, start, end)
                 if key not in devices:
                     devices[key] = {"device": dev, "start": start, "end": end, "text": text[start:end],
                                     "trigger": trigger, "quoted": quoted, "speaker": speaker}
-            if technique is None:
+            if technique is None or technique not in active:
                 continue
-            if end - start < 40 and st.label in (NAMED, NEGATED):
+            if end - start < 40 and (st.label == NEGATED or (st.label == NAMED and speaker is None)):
                 continue  # a word inside a title, or denied («не является агрессором»), is not used
+            quoted = quoted or (st.label == NAMED and speaker is not None)  # a quotation read as a title
             fl = flags | {"quoted"} if quoted else flags
             c = Candidate(start, end, technique, device, trigger, base, cls, frozenset(fl), register,
                           quoted, speaker)
-            c.confidence = cal.probability(c.keys()) if cal.fitted else base
+            # the user's own entries keep the confidence they were given: no data calibrates them
+            c.confidence = cal.probability(c.keys()) if cal.fitted and not cls.startswith("user") else base
             cands.append(c)
         return cands, sorted(devices.values(), key=lambda d: (d["start"], d["end"], d["device"]))
 

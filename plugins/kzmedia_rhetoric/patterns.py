@@ -289,9 +289,20 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
             cls, conf = "plain", 0.35
         flags = frozenset({"speech_verb"}) if reported else frozenset()
         yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf, cls, flags)
-        if cls == "plain":
+        if cls == "plain" and not reported and not _speech_in_sentence(ctx, ti):
+            # a short quoted phrase in a sentence that reports speech is a quotation, not scare quotes
             yield (m.start(), m.end(), "Loaded_Language", "scare_quotes", m.group(),
                    0.45 if reported else 0.55, cls, flags)
+
+
+def _speech_in_sentence(ctx: SentenceContext, i: int) -> bool:
+    k = ctx.sentence_of[i] if i < len(ctx.sentence_of) else -1
+    if k < 0:
+        return False
+    seg = ctx.sentences[k]
+    tokens = ctx.tokens
+    return any(tokens.lemma(j) in _SPEECH_LEMMAS or tokens.norm(j) == "словам"
+               for j in range(seg.token_start, seg.token_end))
 
 
 _FRAME_OPENERS = frozenset("это речь дело вопрос проблема суть цель задача смысл все".split())

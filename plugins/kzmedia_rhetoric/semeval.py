@@ -317,11 +317,15 @@ def _candidates(dataset, config: Mapping | None):
     from .analyzer import RhetoricAnalyzer
     from .calibration import Calibration
 
+    # every technique's candidates are labelled (so a technique off by default is calibrated too);
+    # the configured analyzer says which are selected
     analyzer = RhetoricAnalyzer(calibration=Calibration({}, prior=0.0), **dict(config or {}))
+    every = RhetoricAnalyzer(calibration=Calibration({}, prior=0.0),
+                             **{**dict(config or {}), "enabled_techniques": list(TECHNIQUES), "disabled_techniques": []})
     out = {}
     for aid, text, gold_spans, gold_lines in dataset:
         doc = Document.from_text(text, id=f"article{aid}")
-        cands, _ = analyzer.candidates(doc)
+        cands, _ = every.candidates(doc)
         gold = _Gold(text, gold_spans, gold_lines)
         labelled = [(c, c.keys(), gold.agrees(c.technique, c.start, c.end)) for c in cands]
         out[aid] = (text, labelled)
