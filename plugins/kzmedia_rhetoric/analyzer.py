@@ -100,7 +100,7 @@ def register_of(candidates: Sequence[tuple], words: int) -> str:
 
 
 def boilerplate_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of boilerplate: the parenthesis around a disclaimer, or its line/sentence."""
+    """Character spans of boilerplate: the parenthesis around a disclaimer, or else its sentence."""
     out = []
     low = None
     for keys, rx in _BOILERPLATE:
@@ -110,13 +110,18 @@ def boilerplate_spans(text: str) -> list[tuple[int, int]]:
             continue  # the literal a match needs is absent: the regular expression is not run
         for m in rx.finditer(text):
             a, b = m.start(), m.end()
-            lp, rp = text.rfind("(", 0, a), text.find(")", b)
-            if lp >= 0 and rp >= 0 and ")" not in text[lp:a] and "\n" not in text[lp:rp]:
+            while a < b and not text[a].isalnum() and text[a] != "©":
+                a += 1  # the sentence boundary a pattern may start with
+            sa = max([text.rfind("\n", 0, a) + 1] + [k + 2 for k in (text.rfind(s, 0, a) for s in (". ", "! ", "? "))
+                                                     if k >= 0])
+            ends = [k for k in (text.find("\n", b), text.find(". ", b), text.find("! ", b), text.find("? ", b))
+                    if k >= 0]
+            se = min(ends) + 1 if ends else len(text)
+            lp, rp = text.rfind("(", sa, a), text.find(")", b, se)
+            if lp >= 0 and rp >= 0 and ")" not in text[lp:a]:
                 out.append((lp, rp + 1))
-                continue
-            ls = max(text.rfind("\n", 0, a), text.rfind(". ", 0, a) + 1)
-            le = min([k for k in (text.find("\n", b), text.find(". ", b)) if k >= 0] or [len(text)])
-            out.append((ls + 1 if ls >= 0 else 0, le))
+            else:
+                out.append((sa, se))
     return sorted(out)
 
 

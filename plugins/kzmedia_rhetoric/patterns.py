@@ -263,9 +263,10 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
             ti, tj = tokens.index_at(m.start()), tokens.index_at(m.end() - 1)
             bang = inner.rstrip()[-1:] == "!" or text[m.end():m.end() + 1] == "!"
             imperative = any("impr" in (tokens.tag(i) or "") for i in range(ti + 1, tj))
-            if bang and imperative:
-                yield (m.start(), m.end(), "Slogans", "slogan", m.group(), 0.6, "quoted_call",
-                       frozenset({"imperative", "bang"}))
+            if bang or imperative:
+                flags = frozenset(f for f, on in (("imperative", imperative), ("bang", bang)) if on)
+                yield (m.start(), m.end(), "Slogans", "slogan", m.group(), 0.6 if bang and imperative else 0.55,
+                       "quoted_call", flags)
             continue
         if not 1 <= len(words) <= 4 or not inner[:1].isalpha() or not inner[0].islower():
             continue
