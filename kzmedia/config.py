@@ -16,6 +16,8 @@ each name to ``(type, default, help)``::
             "techniques": (list, [], "run only these techniques (empty: all)"),
         }
 
+(or :class:`Option` values, which add ``minimum``, ``maximum`` and ``choices``).
+
 :func:`validate_config` (called by :class:`kzmedia.Pipeline`) then rejects unknown option names
 and values of the wrong type with an error naming the file (or ``--set``) and the option,
 converts ``--set`` strings to the declared type and fills in defaults, so ``setup(context)``
@@ -27,13 +29,13 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from .compat import tomllib
 from .errors import KzmediaError
 
 __all__ = ["Config", "ConfigError", "Option", "add_config_arguments", "cli_config", "declared_options",
@@ -45,7 +47,7 @@ PYPROJECT = "pyproject.toml"
 #: set this environment variable to a file path to use that file instead of searching
 ENV_CONFIG = "KZMEDIA_CONFIG"
 
-_TYPES = (bool, int, float, str, list)
+_TYPES = (bool, int, float, str, list, dict)
 
 
 class ConfigError(KzmediaError):
@@ -54,15 +56,39 @@ class ConfigError(KzmediaError):
 
 @attrs.frozen
 class Option:
-    """One declared option. ``options = {"name": (type, default, help)}`` is shorthand for it."""
+    """One declared option. ``options = {"name": (type, default, help)}`` is shorthand for it.
+
+    ``minimum``/``maximum`` bound a number; ``choices`` lists the allowed values of a ``str``
+    option or of each item of a ``list`` option. A ``list`` given as a string (``--set
+    a.b=x,y``) is split on commas, never into characters.
+    """
 
     type: type
     default: Any = None
     help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple | None = attrs.field(default=None, converter=lambda v: None if v is None else tuple(v))
 
     def __attrs_post_init__(self):
         if self.type not in _TYPES:
-            raise TypeError(f"option type must be one of bool, int, float, str, list; got {self.type!r}")
+            raise TypeError(f"option type must be one of bool, int, float, str, list, dict; got {self.type!r}")
+
+    def check(self, value: Any) -> Any:
+        """``value`` converted to the declared type and checked; ``ValueError`` says why not."""
+        value = _coerce(value, self)
+        if self.type in (int, float):
+            if self.minimum is not None and value < self.minimum:
+                raise ValueError(f"{value!r} is below the minimum {self.minimum!r}")
+            if self.maximum is not None and value > self.maximum:
+                raise ValueError(f"{value!r} is above the maximum {self.maximum!r}")
+        if self.choices is not None:
+            items = value if self.type is list else [value]
+            bad = [v for v in items if v not in self.choices]
+            if bad:
+                shown = ", ".join(map(str, self.choices[:8])) + (", …" if len(self.choices) > 8 else "")
+                raise ValueError(f"unknown value(s) {', '.join(map(repr, bad))}; choose from {shown}")
+        return value
 
 
 class Config(dict):
@@ -118,12 +144,21 @@ def load_config_file(path: str | os.PathLike, kind: str | None = None) -> Config
             data = tomllib.load(fh)
     except OSError as e:
         raise ConfigError(f"{path}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{path}: not valid UTF-8 at byte {e.start} (byte 0x{e.object[e.start]:02x}); "
+                          f"TOML files are UTF-8") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: invalid TOML: {e}") from None
     prefix = ""
-    if kind == "pyproject" or isinstance(data.get("tool"), Mapping):
-        data = data.get("tool", {}).get("kzmedia", {})
+    if kind == "pyproject" or "tool" in data:
+        tool = data.get("tool", {})
+        if not isinstance(tool, Mapping):
+            raise ConfigError(f"{path}: tool = {tool!r}: expected a table ([tool.kzmedia.<analyzer>])")
+        data = tool.get("kzmedia", {})
         prefix = "tool.kzmedia."
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{path}: [tool] kzmedia = {data!r}: expected a table of analyzers, "
+                              f"e.g. [tool.kzmedia.rhetoric]")
     out = {}
     for analyzer, options in data.items():
         if not isinstance(options, Mapping):
@@ -231,6 +266,9 @@ def _coerce(value: Any, option: Option) -> Any:
             return list(value)
         if isinstance(value, str):
             return [v.strip() for v in value.split(",") if v.strip()]
+    elif kind is dict:
+        if isinstance(value, Mapping):
+            return dict(value)
     raise ValueError(f"expected {kind.__name__}, got {value!r}")
 
 
@@ -272,13 +310,14 @@ def validate_config(config: Mapping[str, Mapping[str, Any]] | None, analyzers: M
                     f"{where}: unknown option {key!r} for analyzer {name!r}; "
                     f"it accepts: {', '.join(sorted(declared)) or '(no options)'}")
             try:
-                given[key] = _coerce(value, declared[key])
+                given[key] = declared[key].check(value)
             except ValueError as e:
                 raise ConfigError(f"{where}: option {name}.{key}: {e}") from None
         for key, option in declared.items():
             if key not in given:
                 default = option.default
-                given[key] = list(default) if isinstance(default, list) else default
+                given[key] = list(default) if isinstance(default, list) else \
+                    dict(default) if isinstance(default, dict) else default
         out[name] = given
     return out
 

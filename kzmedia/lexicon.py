@@ -21,13 +21,13 @@ from __future__ import annotations
 import operator
 import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
 from itertools import compress
 from typing import Any
 
 import attrs
 
+from .compat import tomllib
 from .document import Document
 from .errors import LexiconError
 from .stance import NEGATORS  # one negator list for the core: kzmedia/data/stance.toml

@@ -200,9 +200,13 @@ class Pipeline:
         self.analyzers = {n: r.value for n, r in self.registrations.items()}
         self.views = result_views(self.analyzers)
         # options the analyzers declare are type-checked here, with errors naming file/option
-        from .config import validate_config
+        from .config import ConfigError, validate_config
         self.config = validate_config(config, self.analyzers, known=registered)
         self._extra_lexicon_args = {k: list(v) for k, v in (extra_lexicons or {}).items()}
+        misspelt = [k for k in self._extra_lexicon_args if k not in registered]
+        if misspelt:  # a lexicon nobody reads would be a silent no-op
+            raise ConfigError(f"--lexicon {misspelt[0]}=…: no analyzer named {misspelt[0]!r}; "
+                              f"installed: {', '.join(sorted(registered)) or '(none)'}")
         lexicons = self._collect_lexicons(self._extra_lexicon_args)
         self.context = SetupContext(self.pm, self.config, lexicons)
         for name, analyzer in self.analyzers.items():

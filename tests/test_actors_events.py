@@ -109,3 +109,29 @@ def test_output_schema_and_the_relations_switch():
         Document.from_text(text)).result("actors")
     assert "events" not in off and all("portrayal" not in a for a in off["actors"])
     assert [a["id"] for a in off["actors"]] == [a["id"] for a in on["actors"]]
+
+
+def test_events_and_attitudes_are_relations_of_the_generic_model():
+    analysis = Pipeline(analyzers=["actors"]).analyze(Document.from_text(
+        "Сербия поблагодарила Венгрию. Хорватия осудила Сербию."))
+    model = analysis.model("actors")
+    rel = {(r.source, r.label, r.target): r for r in model.relations}
+    assert {("SRB", "praise", "HUN"), ("HRV", "accuse", "SRB"), ("SRB", "attitude", "HUN")} <= set(rel)
+    assert rel[("SRB", "praise", "HUN")].extra["kind"] == "event"
+    assert rel[("HRV", "attitude", "SRB")].score < 0 < rel[("SRB", "attitude", "HUN")].score
+    text = analysis.document.text
+    assert all(text[s.start:s.end] == s.text for r in model.relations for s in r.evidence)
+    scores = {(s.name, s.group) for s in model.scores}
+    assert ("mentions", "SRB") in scores and ("antagonist", "HRV") in scores
+    assert {f.label for f in model.findings} == {"SRB", "HUN", "HRV"}
+
+
+def test_role_and_attitude_evaluations_beat_their_baselines(shared_dir, capsys):
+    from kzmedia_actors.evaluation import attitudes, roles
+
+    r = roles.evaluate(shared_dir / "external" / "semeval2025-ru-roles")
+    assert r["mentions"] == r["located"] > 150
+    assert r["heldout_macro_f1"] > r["constant_baseline_macro_f1"] + 0.15 and r["heldout_auc_ant_vs_pro"] > 0.6
+    a = attitudes.evaluate(shared_dir / "external" / "rusentrel-train")
+    assert a["heldout_macro_f1"] > a["always_negative_macro_f1"] + 0.1
+    assert a["event_sign_accuracy"] > 0.7

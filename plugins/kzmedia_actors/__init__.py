@@ -11,3 +11,15 @@ __all__ = ["ActorsAnalyzer", "ActorsResult", "Gazetteer", "corpus_network", "def
 @hookimpl
 def kzmedia_register_analyzers(register):
     register(ActorsAnalyzer())
+
+
+@hookimpl
+def kzmedia_register_commands(register):
+    """``kzmedia evaluate roles`` (SemEval-2025 entity roles) and ``kzmedia evaluate attitudes``
+    (RuSentRel attitudes between entities): the portrayal and attitude measurements."""
+    from .evaluation import attitudes, roles
+
+    register("roles", roles.add_arguments, roles.run, group="evaluate",
+             help="actors portrayal vs SemEval-2025 human entity roles (cross-validated by document)")
+    register("attitudes", attitudes.add_arguments, attitudes.run, group="evaluate",
+             help="actors directed attitudes vs RuSentRel human attitudes (cross-validated by article)")

@@ -23,10 +23,12 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score
+from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score, Span
 
-from .gazetteer import DATA, FORMS, STANCE_PREFIXES, Gazetteer, default_gazetteer, possible_cases
-from .events import ACTIONS, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract, role_components
+from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
+                        possible_cases)
+from .events import (ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract,
+                     role_components)
 from .grammar import GRAMMAR, Clauses
 
 VERSION = "1.2.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes
@@ -45,6 +47,15 @@ _WINDOW = 48
 #: a person is the direct target of praise and blame; a demonym names people, not the state
 _FORM_SCALE = {"person": 2.0, "demonym": 0.5}
 _OFFICE_SCALE = 0.3
+
+
+_UNSET = object()
+
+
+def _year_of(document) -> int | None:
+    """The year of the document's ``date`` metadata (``2019-05-01``, ``2019``), or None."""
+    date = str((document.meta or {}).get("date") or "")
+    return int(date[:4]) if len(date) >= 4 and date[:4].isdigit() else None
 
 
 class ActorsResult:
@@ -199,6 +210,7 @@ class ActorsAnalyzer:
         if not found:
             return []
         raw = []
+        year = _UNSET
         for i, cand in found:
             kind = cand[0]
             if kind == "seq":
@@ -219,7 +231,11 @@ class ActorsAnalyzer:
                             continue
                     elif p.capital and not text[starts[i]:starts[i] + 1].isupper():
                         continue
-                    raw.append((i, j, starts[i], ends[j - 1], p.actor, p.form, None))
+                    actor = p.actor
+                    if p.leaders:
+                        actor = choose_leader(p.leaders, year if year is not _UNSET else
+                                              (year := _year_of(document))).actor
+                    raw.append((i, j, starts[i], ends[j - 1], actor, p.form, None))
                     break
             elif kind == "stance":
                 raw.append((i, i + 1, starts[i], ends[i], cand[1], "adjective", cand[2]))
@@ -251,6 +267,16 @@ class ActorsAnalyzer:
             out.append(m)
         return out
 
+    def _leader(self, document, i: int, j: int):
+        """The office a person mention at tokens ``i..j`` names (data/leaders.toml), or None."""
+        infos = document.tokens.infos
+        idx = self.gazetteer.index
+        for p in idx.get(infos[i][0]) or idx.get(infos[i][2]) or ():
+            if p.leaders and len(p.words) == j - i and all(
+                    infos[i + k][0] in p.words[k] or infos[i + k][2] in p.words[k] for k in range(j - i)):
+                return choose_leader(p.leaders, _year_of(document))
+        return None
+
     def _trapped(self, tokens, m) -> bool:
         g = self.gazetteer
         i, j, actor, form = m[0], m[1], m[4], m[5]
@@ -276,7 +302,7 @@ class ActorsAnalyzer:
                 tag = infos[i][4] or ""
                 # a first name or surname that happens to inflect like a country
                 # ("Доминика Рааба", "Дмитрий Ливанов")
-                if "Infr" in tag:
+                if "Infr" in tag and "Geox" not in tag:  # «Косово» is an informal-tagged place
                     return True
                 if "anim" in tag and ("Name" in tag or "Surn" in tag) and nxt is not None:
                     follower = tokens.surface(nxt)
@@ -379,8 +405,12 @@ class ActorsAnalyzer:
         office_nouns = g.trap("state_persons")
         per_actor: dict[str, dict] = {}
         sent_actors: dict[int, set[str]] = defaultdict(set)
-        event_mentions: list[tuple] = []  # Mention arguments; objects only where events may be
-        for (i, j, a, b, actor, form, stance) in found:
+        roles = [self._role(tokens, m[0], m[1], m[5], m[6]) for m in found]
+        events, claims, suffering = [], {}, {}
+        if self.relations:
+            events, claims, suffering = self._events(document, found, roles, clauses, sentence_of)
+        att = ATTRIBUTION
+        for n, (i, j, a, b, actor, form, stance) in enumerate(found):
             s = sentence_of[i]
             seg = sentences[s] if s >= 0 else None
             s_start, s_end = (seg.token_start, seg.token_end) if seg else (i, j)
@@ -388,7 +418,7 @@ class ActorsAnalyzer:
             lo, hi = i - _WINDOW, j + _WINDOW
             score = 0.0
             evidence = []
-            role = self._role(tokens, i, j, form, stance)
+            role = roles[n]
             if stance is None:
                 hits = by_sentence.get(s, ())
                 if hits:
@@ -404,6 +434,15 @@ class ActorsAnalyzer:
                         continue
                     dist = i - k if k < i else k - j + 1
                     weight = (w if ca <= k < cb else w * _SENTENCE_WEIGHT) / (1.0 + dist / _DECAY)
+                    claim = claims.get(k)
+                    if claim is not None:
+                        # the word is an event's trigger: it counts for that event's arguments
+                        # (its harmed target less: the victim or the accused is not thereby bad),
+                        # and less for the other actors of the clause
+                        if i in claim[1] and claim[2] < 0:
+                            weight *= att["target"]
+                        elif i not in claim[0] and i not in claim[1]:
+                            weight *= att["bystander"]
                     score += weight
                     evidence.append({"word": word, "weight": round(weight, 3)})
                 antis = anti_by_sentence.get(s, ())
@@ -427,6 +466,10 @@ class ActorsAnalyzer:
             tone = round(score / (1.0 + abs(score)), 3)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
+            if form == "person":
+                leader = self._leader(document, i, j)
+                if leader is not None:
+                    mention["person"] = leader.to_dict()
             if stance:
                 mention["stance"] = stance
             if evidence:
@@ -444,7 +487,6 @@ class ActorsAnalyzer:
             rec["by_form"][form] += 1
             rec["roles"][role] += 1
             rec["mentions"].append(mention)
-            event_mentions.append((i, j, a, b, actor, role, form, stance, s, len(rec["mentions"]) - 1))
             for e in evidence:
                 rec["tone_words"][e["word"]] += e["weight"]
             if s >= 0:
@@ -466,20 +508,37 @@ class ActorsAnalyzer:
         body["actors"] = actors
         comps = None
         if self.relations:
-            comps = self._relations(document, body, actors, event_mentions, clauses, sentence_of)
+            comps = self._relations(body, actors, events, suffering)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
         return ActorsResult(body, document, comps)
 
-    def _relations(self, document, body, actors, event_mentions, clauses, sentence_of) -> dict:
-        """Events, each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
-        found = ACTIONS.matches(document.tokens, sentence_of, {m[8] for m in event_mentions})
-        near = {sentence_of[f[0]] for f in found}
-        mentions = [Mention(*m) for m in event_mentions if m[8] in near]
-        events = extract(document, mentions, clauses, sentence_of, found=found)
+    def _events(self, document, found, roles, clauses, sentence_of):
+        """Events, the tone words they claim (trigger token → (source mention starts, target
+        mention starts, polarity)) and the misfortunes presented as each actor's own."""
+        sentence_set = {sentence_of[m[0]] for m in found}
+        matches = ACTIONS.matches(document.tokens, sentence_of, sentence_set)
+        near = {sentence_of[f[0]] for f in matches}
+        mentions = [Mention(m[0], m[1], m[2], m[3], m[4], roles[n], m[5], m[6], sentence_of[m[0]], n)
+                    for n, m in enumerate(found) if sentence_of[m[0]] in near]
+        events = extract(document, mentions, clauses, sentence_of, found=matches)
+        tokens = document.tokens
+        claims: dict[int, tuple] = {}
+        for ev in events:
+            k = tokens.index_at(ev["trigger"]["start"])
+            src, tgt, pol = claims.get(k, (set(), set(), 0.0))
+            if ev["source_span"]:
+                src.add(tokens.index_at(ev["source_span"]["start"]))
+            if ev["target_span"]:
+                tgt.add(tokens.index_at(ev["target_span"]["start"]))
+            claims[k] = (src, tgt, ACTIONS.classes[ev["action"]].polarity)
         suffering: dict[str, list] = defaultdict(list)
-        for m, a, b, word in experiences(document, mentions, clauses, sentence_of, found=found):
+        for m, a, b, word in experiences(document, mentions, clauses, sentence_of, found=matches):
             suffering[m.actor].append((a, b, word))
+        return events, claims, suffering
+
+    def _relations(self, body, actors, events, suffering) -> dict:
+        """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
         tones = {r["id"]: [(m["tone"], m["start"], m["end"], m["text"]) for m in r["mentions"]
                            if "stance" not in m] for r in actors}
         comps = role_components([r["id"] for r in actors], events, tones, suffering)
@@ -516,17 +575,27 @@ class ActorsAnalyzer:
 
     def data_versions(self) -> dict[str, str]:
         """The versions of the data this analyzer read (the results store fingerprints them)."""
-        return {"gazetteer_version": self.gazetteer.version, "grammar_version": GRAMMAR.version,
-                "tone_lexicon": self.tone_lexicon.label}
+        out = {"gazetteer_version": self.gazetteer.version, "grammar_version": GRAMMAR.version,
+               "tone_lexicon": self.tone_lexicon.label}
+        if self.relations:
+            out.update(actions_version=ACTIONS.version, roles_version=ROLE_WEIGHTS.version)
+        return out
 
     # -- the generic result model -------------------------------------------------------------
     @staticmethod
     def result_model(result: dict):
-        """Mentions as findings labelled with the actor (scored by tone), each actor's count,
-        share and tone as scores grouped by actor, co-occurrence as relations (``kzmedia.results``)."""
-        findings = [Finding("actors", a["id"], m["start"], m["end"], m["text"], m.get("tone"),
-                            {"form": m.get("form"), "role": m.get("role")})
-                    for a in result.get("actors") or () for m in a.get("mentions") or ()]
+        """Mentions as findings labelled with the actor (scored by tone, with the actor's portrayal),
+        each actor's count, share, tone and role scores as scores grouped by actor; events
+        (label = action class), directed attitudes (label ``attitude``, score = tone) and
+        co-occurrence as relations (``kzmedia.results``)."""
+        roles = {a["id"]: (a.get("portrayal") or {}).get("label") for a in result.get("actors") or ()}
+        findings = []
+        for a in result.get("actors") or ():
+            for m in a.get("mentions") or ():
+                extra = {"form": m.get("form"), "role": m.get("role")}
+                if roles.get(a["id"]):
+                    extra["portrayal"] = roles[a["id"]]
+                findings.append(Finding("actors", a["id"], m["start"], m["end"], m["text"], m.get("tone"), extra))
         findings.sort(key=lambda x: (x.start, x.end, x.label))
         yield from findings
         for a in result.get("actors") or ():
@@ -534,8 +603,22 @@ class ActorsAnalyzer:
             yield Score("actors", "share", a["share"], "share", a["id"])
             if a.get("tone") is not None:
                 yield Score("actors", "tone", a["tone"], "tone", a["id"])
+            for label, v in ((a.get("portrayal") or {}).get("scores") or {}).items():
+                yield Score("actors", label, v, "value", a["id"])
         if "total_mentions" in result:
             yield Score("actors", "total_mentions", result["total_mentions"], "count")
+        for ev in result.get("events") or ():
+            if ev["source"] is None or ev["target"] is None:
+                continue
+            spans = [Span(x["start"], x["end"], x["text"])
+                     for x in (ev["source_span"], ev["trigger"], ev["target_span"]) if x]
+            yield Relation("actors", ev["source"], ev["target"], ev["action"], ev["confidence"], spans,
+                           extra={"kind": "event", "negated": ev["negated"], "modality": ev["modality"],
+                                  "quoted": ev["quoted"]})
+        for att in result.get("attitudes") or ():
+            yield Relation("actors", att["source"], att["target"], "attitude", att["tone"],
+                           [Span(e["start"], e["end"], e["text"]) for e in att["evidence"]],
+                           extra={"kind": "attitude"})
         for p in result.get("cooccurrence") or ():
             yield Relation("actors", p["a"], p["b"], "co-occurs", p.get("sentences"),
                            extra={"sentences": p.get("sentences")})
@@ -545,10 +628,15 @@ class ActorsAnalyzer:
         lines = []
         for r in result.get("actors", [])[:8]:
             forms = ", ".join(f"{f} {c}" for f, c in r["by_form"].items() if c)
-            lines.append(f"{r['id']:<14} {r['count']:>3}  {r['share']:.0%}  tone {r['tone']:+.2f}  ({forms})")
+            role = (r.get("portrayal") or {}).get("label")
+            badge = f"  {role}" if role and role != "neutral" else ""
+            lines.append(f"{r['id']:<14} {r['count']:>3}  {r['share']:.0%}  tone {r['tone']:+.2f}{badge}  ({forms})")
         pairs = result.get("cooccurrence", [])[:3]
         if pairs:
             lines.append("with: " + ", ".join(f"{p['a']}–{p['b']} ×{p['sentences']}" for p in pairs))
+        acts = [e for e in result.get("events", ()) if e["source"] and e["target"] and not e["negated"]][:3]
+        if acts:
+            lines.append("events: " + ", ".join(f"{e['source']} {e['action']} {e['target']}" for e in acts))
         return lines or ["no actors named"]
 
 

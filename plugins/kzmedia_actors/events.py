@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import bisect
 import heapq
-import tomllib
 from collections import defaultdict
 from importlib import resources
 
+from kzmedia.compat import tomllib
 from kzmedia import FormMemo, FormScreen
 
 from .gazetteer import possible_cases
@@ -466,6 +466,11 @@ class RoleWeights:
 
 
 ROLE_WEIGHTS = RoleWeights.load()
+#: how much of an event trigger's tone weight its harmed target and the clause's other actors
+#: keep (data/roles.toml [attribution]; 1 = as any tone word)
+ATTRIBUTION = {"target": 1.0, "bystander": 1.0}
+ATTRIBUTION.update(tomllib.loads(resources.files(__package__).joinpath("data", "roles.toml").read_text(
+    encoding="utf-8")).get("attribution", {}))
 
 
 def role_components(actor_ids, events, tones, suffering, actions: Actions = ACTIONS,

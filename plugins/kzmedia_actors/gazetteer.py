@@ -19,17 +19,19 @@ import functools
 import os
 import re
 import threading
-import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from kzmedia.compat import tomllib
 from kzmedia import Document, Lexicon, LexiconError
 
 DATA = Path(__file__).resolve().parent / "data"
 CURATED = DATA / "gazetteer.toml"
+#: further built-in files in the same format: capitals as metonyms, leaders with their offices
+BUILTIN = (CURATED, DATA / "capitals.toml", DATA / "leaders.toml")
 
 FORMS = ("name", "abbreviation", "metonym", "adjective", "demonym", "person")
-KINDS = ("state", "territory", "organisation", "bloc", "company", "person")
+KINDS = ("state", "territory", "organisation", "bloc", "company", "person", "agency")
 #: gazetteer key → mention form
 _KEY_FORMS = {"names": "name", "abbreviations": "abbreviation", "metonyms": "metonym",
               "adjectives": "adjective", "demonyms": "demonym", "persons": "person"}
@@ -45,18 +47,41 @@ class ActorInfo:
         self.id, self.name, self.kind, self.home = id, name, kind, home
 
 
+class Leader:
+    """One office held by a person who stands for ``actor`` (data/leaders.toml)."""
+
+    __slots__ = ("name", "actor", "office", "start", "end")
+
+    def __init__(self, name: str, actor: str, office: str, start: int | None, end: int | None):
+        self.name, self.actor, self.office, self.start, self.end = name, actor, office, start, end
+
+    def to_dict(self) -> dict:
+        return {"name": self.name, "office": self.office, "from": self.start, "to": self.end}
+
+    def holds(self, year: int) -> bool:
+        return (self.start is None or self.start <= year) and (self.end is None or year <= self.end)
+
+
+def choose_leader(leaders, year: int | None) -> "Leader":
+    """The office valid in ``year`` (the latest such), or the latest office when none is or no
+    year is known."""
+    pool = [x for x in leaders if year is not None and x.holds(year)] or list(leaders)
+    return max(pool, key=lambda x: (x.start or 0, x.end or 9999))
+
+
 class Pattern:
     """One compiled phrase: per token a set of accepted forms; ``actor`` None marks a blocker."""
 
-    __slots__ = ("actor", "form", "words", "exact", "capital", "source")
+    __slots__ = ("actor", "form", "words", "exact", "capital", "source", "leaders")
 
-    def __init__(self, actor, form, words, exact, capital, source):
+    def __init__(self, actor, form, words, exact, capital, source, leaders=()):
         self.actor = actor          # actor id, or None for a trap phrase
         self.form = form            # one of FORMS
         self.words = words          # tuple[frozenset[str]]: accepted norms/lemmas per token
         self.exact = exact          # tuple[str] of exact surfaces (abbreviations), or None
         self.capital = capital      # first token must start with a capital letter
         self.source = source        # where the pattern came from (for debugging and docs)
+        self.leaders = leaders      # offices of the person the phrase names (list of Leader)
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,7 +167,7 @@ class Gazetteer:
 
         # the curated data, pycountry's names and this module's code (a code change must not meet
         # a gazetteer pickled by older code)
-        parts = [Path(CURATED).read_bytes(), importlib.metadata.version("pycountry"),
+        parts = [*(Path(f).read_bytes() for f in BUILTIN), importlib.metadata.version("pycountry"),
                  Path(__file__).read_bytes()]
         return cached("gazetteer", parts, cls.build)
 
@@ -151,7 +176,8 @@ class Gazetteer:
               ) -> "Gazetteer":
         g = cls()
         g._add_iso()
-        g.add_file(CURATED)
+        for f in BUILTIN:
+            g.add_file(f)
         for path in extra_files:
             g.add_file(path)
         for lex in lexicons:
@@ -213,7 +239,7 @@ class Gazetteer:
         self.add_mapping(data, source=source)
 
     def add_mapping(self, data: Mapping, source: str = "<mapping>") -> None:
-        head = data.get("gazetteer", {})
+        head = data.get("gazetteer", data.get("leaders_file", {}))
         if head.get("name"):
             self.sources.append(f"{head['name']}@{head.get('version', '?')}")
         actors = data.get("actors", {})
@@ -245,6 +271,7 @@ class Gazetteer:
                     self._add(actor_id, form, phrase, source=source)
             for stem in spec.get("compound_stems", ()):
                 self.compound_stems[_fold(stem)] = actor_id
+        self._add_leaders(data.get("leaders", ()), source)
         for actor_id in data.get("territories", {}).get("ids", ()):
             if actor_id in self.actors:
                 self.actors[actor_id].kind = "territory"
@@ -264,6 +291,26 @@ class Gazetteer:
                 self.traps[key] = self.traps.get(key, frozenset()) | frozenset(_fold(v) for v in values)
         self._index = None
         self.version = "+".join(self.sources)
+
+    def _add_leaders(self, entries, source: str) -> None:
+        """``[[leaders]]`` entries: each match form becomes a ``person`` pattern whose actor is
+        decided per document from the offices it names (see :func:`choose_leader`)."""
+        by_phrase: dict[tuple, Pattern] = {}
+        for n, entry in enumerate(entries, 1):
+            if not isinstance(entry, Mapping) or not entry.get("name") or not entry.get("actor"):
+                raise LexiconError(f"[[leaders]] entry {n}: needs 'name' and 'actor'", path=source)
+            actor = entry["actor"]
+            if actor not in self.actors:
+                raise LexiconError(f"[[leaders]] {entry['name']!r}: unknown actor {actor!r}", path=source)
+            leader = Leader(entry["name"], actor, entry.get("office", ""), entry.get("from"), entry.get("to"))
+            for phrase in entry.get("match") or [entry["name"].split()[-1]]:
+                key = tuple(_tokenise(phrase)[1])
+                pat = by_phrase.get(key)
+                if pat is None:
+                    self._add(actor, "person", phrase, source=source)
+                    pat = by_phrase[key] = self.patterns[-1]
+                    pat.leaders = []
+                pat.leaders.append(leader)
 
     def add_lexicon(self, lexicon: Lexicon) -> None:
         """Add a kzmedia lexicon: each category is an actor id; an entry's ``form`` (or its

@@ -8,8 +8,9 @@ the core collects in C; a mention's clause is then two bisections, so a sentence
 from __future__ import annotations
 
 import bisect
-import tomllib
 from importlib import resources
+
+from kzmedia.compat import tomllib
 
 
 class Grammar:

@@ -20,7 +20,7 @@ carries one technique; the others that fired on it are its ``alternatives``.
 from __future__ import annotations
 
 import re
-import tomllib
+
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -29,7 +29,8 @@ from typing import Any
 import attrs
 
 from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
-from kzmedia.config import ConfigError
+from kzmedia.compat import tomllib
+from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, NEGATED, REPORTED, StanceIndex
 
@@ -310,6 +311,18 @@ class RhetoricAnalyzer:
 
     name = "rhetoric"
     version = __version__
+    #: declared options: the core converts and checks them (a list given as a string is split on
+    #: commas: ``--set rhetoric.disabled_techniques=Doubt,Slogans``)
+    options = {
+        "min_confidence": Option(float, DEFAULT_MIN_CONFIDENCE, "drop findings scored below this",
+                                 minimum=0.0, maximum=1.0),
+        "disabled_techniques": Option(list, [], "technique ids to switch off", choices=TECHNIQUES),
+        "enabled_techniques": Option(list, [], "technique ids to switch on (even if off by default)",
+                                     choices=TECHNIQUES),
+        "patterns": Option(list, [], "extra patterns: {pattern, technique, device?, confidence?, when?}"),
+        "lexicons": Option(list, [], "extra lexicon files"),
+        "detectors": Option(dict, {}, "detector name -> false to switch a syntactic detector off"),
+    }
 
     def __init__(self, *, lexicons: Sequence[Lexicon | str | Path] = (), calibration: Calibration | None = None,
                  **options: Any):
