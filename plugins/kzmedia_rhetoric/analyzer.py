@@ -73,7 +73,10 @@ MERGE_MIN_OVERLAP = float(TUNING["merge"]["min_overlap"])
 REPEAT_MIN_SENTENCES = int(TUNING["repetition"]["min_sentences"])
 _REPEATED_DEVICES = frozenset(TUNING["repetition"]["devices"])
 _NAME_TAGS = tuple(TUNING["names"]["tags"])
-_BOILERPLATE = [(tuple(r["keys"]), re.compile(r["pattern"], re.IGNORECASE | re.MULTILINE))
+#: (literal keys, pattern on the lower-cased text, the same pattern case-insensitive for a text whose
+#: lower-casing changes its length)
+_BOILERPLATE = [(tuple(r["keys"]), re.compile(r["pattern"], re.MULTILINE),
+                 re.compile(r["pattern"], re.IGNORECASE | re.MULTILINE), bool(r.get("sentence_start")))
                 for r in TUNING["boilerplate"]["rule"]]
 CONSTRUCTION_DEVICES = frozenset(TUNING["devices"]["constructions"])
 #: the techniques whose rule needs a target actor near the trigger
@@ -103,14 +106,16 @@ def register_of(candidates: Sequence[tuple], words: int) -> str:
 def boilerplate_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of boilerplate: the parenthesis around a disclaimer, or else its sentence."""
     out = []
-    low = None
-    for keys, rx in _BOILERPLATE:
-        if low is None:
-            low = text.lower()
+    low = text.lower()
+    same = len(low) == len(text)
+    for keys, rx, rx_any_case, at_start in _BOILERPLATE:
         if not any(k in low for k in keys):
             continue  # the literal a match needs is absent: the regular expression is not run
-        for m in rx.finditer(text):
+        # a case-sensitive pattern over the lower-cased text is scanned for its literal prefix in C
+        for m in (rx.finditer(low) if same else rx_any_case.finditer(text)):
             a, b = m.start(), m.end()
+            if at_start and not (a == 0 or text[a - 1] == "\n" or (text[a - 1] == " " and text[a - 2:a - 1] in ".!?")):
+                continue
             while a < b and not text[a].isalnum() and text[a] != "©":
                 a += 1  # the sentence boundary a pattern may start with
             sa = max([text.rfind("\n", 0, a) + 1] + [k + 2 for k in (text.rfind(s, 0, a) for s in (". ", "! ", "? "))
@@ -392,22 +397,29 @@ class RhetoricAnalyzer:
             lexicons = self._lexicons()
             rules: dict[tuple, _Rule] = {}
             active_lexicons = []
+            builtin = {lx.name for lx in load_builtin_lexicons()}
+            user_techniques: set[str] = set()
             for lex in lexicons:
                 kept = []
                 for entry in lex.entries:
                     rule = _rule_for(entry, lex)  # validates every entry
+                    if lex.name not in builtin:
+                        user_techniques.update(rule.techniques[:1])
                     if lex.name == "rhetoric-user-patterns":
                         rule.cls = "user"
                     # entries serving only techniques that are off are not matched (speed), except
                     # devices (reported whatever the techniques) and the techniques on by default
                     # (the register of a text, a calibration feature, must not depend on options)
-                    if any(t in self.active or t in DEFAULT_ACTIVE for t in rule.techniques) \
+                    if lex.name not in builtin or any(t in self.active or t in DEFAULT_ACTIVE for t in rule.techniques) \
                             or rule.device in _REPEATED_DEVICES or rule.device in CONSTRUCTION_DEVICES \
-                            or rule.device == "doubt_marker":
+                            or (rule.device == "doubt_marker" and entry.pattern.startswith("так называем")):
                         rules[(lex.name, entry.id, entry.line)] = rule
                         kept.append(entry)
                 active_lexicons.append(attrs.evolve(lex, entries=tuple(kept)))
             self._rules = rules
+            # a technique the user wrote an entry for is wanted, even if off by default (but not
+            # if the user switched it off)
+            self.active = self.active | (user_techniques - set(self._options.get("disabled_techniques") or ()))
             # compiled once per machine, then loaded from the on-disk cache (rules are keyed by
             # value, not object identity, so they survive the round trip)
             self._matcher = LexiconMatcher.cached(active_lexicons, overlap="all")

@@ -19,12 +19,11 @@ the same command) and shipped in ``data/calibration.toml``; nothing in them name
 
 from __future__ import annotations
 
-
 from collections.abc import Iterable, Sequence
 from importlib import resources
+from pathlib import Path
 
 from kzmedia.compat import tomllib
-from pathlib import Path
 
 SEP = " | "
 

@@ -475,7 +475,7 @@ def format_cv(report: Mapping, reliability: bool = False) -> str:
                      f"{r['span_p']:6.3f} {r['span_r']:6.3f} {r['predicted_spans']:6d}{mark}")
     if reliability:
         lines += ["", "reliability (held-out findings at threshold 0: confidence bin, n, mean confidence, "
-                      "observed share agreeing with a human span)"]
+                      "observed share whose technique the annotators gave the paragraph)"]
         for b in report["reliability"]:
             lines.append(f"  {b['bin']}  n {b['n']:5d}  conf {b['mean_confidence']:.3f}  observed {b['observed']:.3f}")
     return "\n".join(lines)
