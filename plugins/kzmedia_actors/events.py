@@ -30,7 +30,7 @@ from collections import defaultdict
 from importlib import resources
 
 from kzmedia.compat import tomllib
-from kzmedia import FormMemo, FormScreen
+from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import possible_cases
 
