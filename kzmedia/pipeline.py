@@ -22,6 +22,7 @@ from .errors import AnalyzerError, DocumentError, KzmediaError, PluginError
 from .lexicon import Lexicon
 from .plugins import Registration, collect, collect_analyzers, make_plugin_manager
 from .results import Finding, ResultModel, normalise, result_views
+from .validation import InvalidResult, check_result
 
 __all__ = ["Analysis", "FailedDocument", "Pipeline", "SetupContext", "analyze"]
 
@@ -262,13 +263,23 @@ class Pipeline:
             if only is not None and name not in only:
                 continue
             try:
-                results[name] = analyzer.analyze(document)
-                versions[name] = str(analyzer.version)
+                result = analyzer.analyze(document)
             except Exception as e:
                 if self.strict:
                     raise AnalyzerError(name, document.id, e) from e
                 errors.append({"document": document.id, "analyzer": name, "stage": "analyze",
                                "message": f"{type(e).__name__}: {e}"})
+                continue
+            try:  # the one check of what an analyzer returns (kzmedia.validation)
+                check_result(name, document, result)
+            except InvalidResult as e:
+                if self.strict:
+                    raise
+                errors.append({"document": document.id, "analyzer": name, "stage": "validate",
+                               "message": str(e)})
+                continue
+            results[name] = result
+            versions[name] = str(analyzer.version)
         return Analysis(document, results, versions, errors, views=self.views)
 
     def analyze_many(self, documents: Iterable[Document | str | FailedDocument], *, n_jobs: int = 1,
