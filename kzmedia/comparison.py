@@ -32,13 +32,27 @@ class FrameDifference:
         """Score of text A minus score of text B (per 1,000 words)."""
         return float(self.a.get("score", 0.0)) - float(self.b.get("score", 0.0))
 
+    @property
+    def opposed(self) -> str | None:
+        """``"a"`` when text A asserts the frame and text B rejects it (the frame's ``stance``
+        in the framing result), ``"b"`` the other way round, else None: listed first."""
+        sa, sb = self.a.get("stance"), self.b.get("stance")
+        if sa == "asserted" and sb == "rejected":
+            return "a"
+        if sb == "asserted" and sa == "rejected":
+            return "b"
+        return None
+
     def to_dict(self, evidence: int | None = 5) -> dict:
         def side(f: Mapping) -> dict:
+            rejected = f.get("rejected") or {}
             return {"score": f.get("score", 0.0), "hits": f.get("hits", 0), "share": f.get("share", 0.0),
                     "present": bool(f.get("present", False)), "rank": f.get("rank"),
-                    "evidence": strongest(f.get("evidence", ()), evidence)}
+                    "stance": f.get("stance"), "evidence": strongest(f.get("evidence", ()), evidence),
+                    "rejected_score": rejected.get("score", 0.0),
+                    "rejected_evidence": strongest(rejected.get("evidence", ()), evidence)}
 
-        return {"id": self.id, "kind": self.kind, "difference": round(self.difference, 3),
+        return {"id": self.id, "kind": self.kind, "difference": round(self.difference, 3), "opposed": self.opposed,
                 "abs_difference": round(abs(self.difference), 3),
                 "higher": "a" if self.difference > 0 else "b" if self.difference < 0 else None,
                 "a": side(self.a), "b": side(self.b)}
@@ -60,7 +74,8 @@ class Comparison:
         ids = list(dict.fromkeys([*by_id[0], *by_id[1]]))
         kinds = {fid: (by_id[0].get(fid) or by_id[1].get(fid)).get("kind", "custom") for fid in ids}
         self.frames = [FrameDifference(fid, kinds[fid], by_id[0].get(fid), by_id[1].get(fid)) for fid in ids]
-        self.frames.sort(key=lambda d: (-abs(d.difference), d.kind != "domain", d.id))
+        # a frame one text asserts and the other rejects first, then by the size of the difference
+        self.frames.sort(key=lambda d: (d.opposed is None, -abs(d.difference), d.kind != "domain", d.id))
 
     # -- views ------------------------------------------------------------------------------
     def frame(self, frame_id: str) -> FrameDifference:
@@ -70,7 +85,8 @@ class Comparison:
         raise KeyError(frame_id)
 
     def differences(self, kind: str | None = None, *, top: int | None = None) -> list[FrameDifference]:
-        """Frames of ``kind`` (all kinds by default) by decreasing absolute difference."""
+        """Frames of ``kind`` (all kinds by default): those asserted in one text and rejected in
+        the other first, then by decreasing absolute difference."""
         out = [d for d in self.frames if kind is None or d.kind == kind]
         return out[:top] if top else out
 
@@ -137,12 +153,17 @@ class Comparison:
             lines.append(f"  {kind}:")
             lines.append(f"    {'frame':<46} {'A':>7} {'B':>7} {'A-B':>8}")
             for d in diffs:
+                opposed = {"a": "  asserted in A, rejected in B", "b": "  asserted in B, rejected in A"}.get(d.opposed, "")
                 lines.append(f"    {d.id:<46} {d.a.get('score', 0):>7.1f} {d.b.get('score', 0):>7.1f} "
-                             f"{d.difference:>+8.1f}")
+                             f"{d.difference:>+8.1f}{opposed}")
                 for side, f in (("A", d.a), ("B", d.b)):
                     ev = [e["text"] for e in strongest(f.get("evidence", ()), 4)]
                     if ev:
                         lines.append(f"      {side}: " + "; ".join(f"«{t}»" for t in ev))
+                    rej = [f"«{e['text']}» ({e.get('stance')})"
+                           for e in strongest((f.get("rejected") or {}).get("evidence", ()), 3)]
+                    if rej and d.opposed:
+                        lines.append(f"      {side} rejects: " + "; ".join(rej))
         actors = self.actors()
         if actors:
             lines.append("actors (mentions, A vs B): " + ", ".join(

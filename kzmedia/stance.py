@@ -69,23 +69,50 @@ NEGATORS = frozenset(w for (w, *rest) in _words(_NEG["negators"]) if not rest) |
     | frozenset(_NEG["short_negators"])
 
 # token classes (bit flags), decided once per word form
-_C_NEG, _C_NEG_SHORT, _C_DENIAL, _C_DIST_BEFORE, _C_VERB, _C_PHRASE, _C_QUOTE = 1, 2, 4, 8, 16, 32, 64
+_C_NEG, _C_NEG_SHORT, _C_DENIAL, _C_DIST_BEFORE, _C_VERB, _C_PHRASE, _C_QUOTE, _C_QUESTION = 1, 2, 4, 8, 16, 32, 64, 128
 _QUOTES = frozenset("«»„“”\"")
 _CLAUSE_PUNCT = frozenset(",;:()[]-")  # folded: every dash is "-"
 _CLAUSE_WORDS = frozenset("но однако а зато хотя который которая которое которые которого которой "
                           "которым которых что чтобы когда потому поскольку если".split())
 
 
+_BOUNDS = _CLAUSE_PUNCT | _CLAUSE_WORDS
+
+
 class _Phrases:
-    """Multi-word cues indexed by their first word; matched over word tokens (punctuation skipped)."""
+    """Multi-word cues indexed by their first and by their last word; matched over word tokens
+    (punctuation skipped). Cues are found by their last word, which is rarer than the first
+    («по словам», «в случае», «так называемый»)."""
 
     def __init__(self, groups: dict[str, list[str]]):
         self.by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        self.by_last: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for group, phrases in groups.items():
             for words in _words(phrases):
                 self.by_first.setdefault(words[0], []).append((words, group))
-        for v in self.by_first.values():
+                self.by_last.setdefault(words[-1], []).append((words, group))
+        for v in (*self.by_first.values(), *self.by_last.values()):
             v.sort(key=lambda p: -len(p[0]))
+
+    def match_back(self, tokens, i: int, begin: int) -> list[tuple[str, int]]:
+        """``(group, token_start)`` for each phrase ending at token ``i``, longest first."""
+        out = []
+        infos = tokens.infos
+        for words, group in self.by_last.get(infos[i][NORM], ()):
+            k, n = i - 1, len(words) - 2
+            start = i
+            while n >= 0 and k >= begin:
+                if infos[k][1] != WORD:
+                    k -= 1
+                    continue
+                if infos[k][NORM] != words[n]:
+                    break
+                start = k
+                n -= 1
+                k -= 1
+            if n < 0:
+                out.append((group, start))
+        return out
 
     def match(self, tokens, i: int, end: int) -> list[tuple[str, int, bool]]:
         """``(group, token_end, followed_by_punct)`` for each phrase starting at token ``i``."""
@@ -114,8 +141,9 @@ _REP = DATA["reported"]
 
 _PHRASES = _Phrases({
     "after": _NEG["after"], "dist_before": _DIST["before"], "dist_clause": _DIST["clause"],
-    "hyp": _HYP["sentence"], "not_hyp": _HYP["not_hypothetical"], "according": _REP["according_to"],
+    "hyp": _HYP["sentence"], "according": _REP["according_to"],
 })
+_NOT_HYP = _Phrases({"not_hyp": _HYP["not_hypothetical"]})
 _ANSWERS = _Phrases({"answer": _QUE["answers"]})
 _NEG_WORDS = frozenset(w for (w, *rest) in _words(_NEG["negators"]) if not rest)
 _NEG_LEMMAS = frozenset(_NEG["negator_lemmas"])
@@ -131,6 +159,9 @@ _ALTERNATIVE = frozenset(_CON["opens_alternative"])
 _NOT_SO_MUCH = frozenset(_CON["not_so_much"])
 _SO_MUCH_AS = frozenset(_CON["so_much_as"])
 _INSTEAD = frozenset(_CON["instead"])
+_QUOTATION_WORDS = int(_REP["quotation_words"])
+_WINDOW, _SHORT_WINDOW = int(_NEG["window"]), int(_NEG["short_window"])
+_SCARE_WORDS = int(_DIST["scare_quote_words"])
 
 
 def _classify(norm: str, info: tuple) -> int:
@@ -147,10 +178,12 @@ def _classify(norm: str, info: tuple) -> int:
         c |= _C_DIST_BEFORE
     if lemma in _VERBS and info[POS] in ("VERB", "INFN", "GRND", "PRTS", "ADJS"):
         c |= _C_VERB
-    if norm in _PHRASES.by_first or norm.startswith(_HYP_PREFIXES):
+    if norm in _PHRASES.by_last or norm.startswith(_HYP_PREFIXES):
         c |= _C_PHRASE
     if norm in _QUOTES:
         c |= _C_QUOTE
+    if norm == "?":
+        c |= _C_QUESTION
     return c
 
 
@@ -200,20 +233,24 @@ class Stance:
 _PLAIN = Stance()
 
 
-@attrs.define
 class _Sentence:
-    """The cues found in one sentence (token indices; ranges are half-open)."""
+    """The cues found in one sentence (token indices; ranges are half-open). The lists are
+    created on first use: most sentences have one or two kinds of cue."""
 
-    negators: list = attrs.Factory(list)      # (token, reach in words)
-    after: list = attrs.Factory(list)         # (first token, end token) of «нет», «не существует»
-    denials: list = attrs.Factory(list)       # token of «невозможен», «исключено»
-    contrasts: list = attrs.Factory(list)     # (a, b, cue token, kind): X is tokens[a:b]
-    dist_before: list = attrs.Factory(list)   # (first token, end token)
-    hearsay: list = attrs.Factory(list)       # (first token, end token) of «якобы»
-    hypothetical: tuple | None = None         # (first token, end token) of the first cue
-    answer: tuple | None = None               # (first token, end token) of «Нет» after the question
-    reported: tuple | None = None             # (kind, cue a, cue b, speaker a, speaker b)
-    quotes: list = attrs.Factory(list)        # (open token, close token, kind)
+    __slots__ = ("negators", "after", "denials", "contrasts", "dist_before", "hearsay",
+                 "hypothetical", "answer", "reported", "quotes")
+
+    def __init__(self):
+        self.negators = ()      # (token, reach in words)
+        self.after = ()         # (first token, end token) of «нет», «не существует»
+        self.denials = ()       # token of «невозможен», «исключено»
+        self.contrasts = ()     # (a, b, cue token, kind): X is tokens[a:b]
+        self.dist_before = ()   # (first token, end token)
+        self.hearsay = ()       # (first token, end token) of «якобы»
+        self.hypothetical = None  # (first token, end token) of the first cue
+        self.answer = None      # (first token, end token) of «Нет» after the question
+        self.reported = None    # (kind, cue a, cue b, speaker a, speaker b)
+        self.quotes = ()        # (open token, close token, kind)
 
 
 class StanceIndex:
@@ -228,24 +265,29 @@ class StanceIndex:
         self.sentences = sentences = document.sentences
         self.sentence_of = document.sentence_index()
         self._sent: dict[int, _Sentence] = {}
+        self._made: dict[tuple, Stance] = {}
         infos = tokens.infos
         # clause boundaries: punctuation and subordinating/contrastive words
-        self._bounds = tokens.positions((_CLAUSE_PUNCT | _CLAUSE_WORDS).intersection(tokens.forms))
+        self._bounds = tokens.positions(_BOUNDS.intersection(tokens.forms))
         memo = _memo()
         positions = memo.positions(tokens)
         sentence_of = self.sentence_of
-        quotes = []
+        quotes, questions = [], []
         for i in positions:
-            k = sentence_of[i]
-            c = memo[infos[i][NORM]]
-            if c & _C_QUOTE:
+            norm = infos[i][NORM]
+            c = memo[norm]
+            if c == _C_QUOTE:
                 quotes.append(i)
-            if k < 0:
                 continue
-            if c & ~_C_QUOTE:
+            if c == _C_QUESTION:
+                questions.append(i)
+                continue
+            k = sentence_of[i]
+            if k >= 0:
                 self._cue(i, k, c)
-        self._pair_quotes(quotes)
-        for q in tokens.positions({"?"}.intersection(tokens.forms)):
+        if quotes:
+            self._pair_quotes(quotes)
+        for q in questions:
             self._question(q)
 
     @classmethod
@@ -263,6 +305,14 @@ class StanceIndex:
             s = self._sent[k] = _Sentence()
         return s
 
+    def _add(self, k: int, field: str, item) -> None:
+        s = self._s(k)
+        items = getattr(s, field)
+        if not items:
+            items = []
+            setattr(s, field, items)
+        items.append(item)
+
     def _cue(self, i: int, k: int, c: int) -> None:
         tokens, infos = self.tokens, self.tokens.infos
         seg = self.sentences[k]
@@ -271,30 +321,31 @@ class StanceIndex:
         if c & _C_NEG:
             self._negator(i, k, norm, a, b)
         if c & _C_NEG_SHORT:
-            self._s(k).negators.append((i, int(_NEG["short_window"]) - 1))
+            self._add(k, "negators", (i, _SHORT_WINDOW - 1))
         if c & _C_DENIAL:
             prev = self._prev_word(i, a)
             if prev is None or infos[prev][NORM] != "не":  # «не исключено» supposes, it does not deny
-                self._s(k).denials.append(i)
+                self._add(k, "denials", i)
         if c & _C_DIST_BEFORE:
-            self._s(k).dist_before.append((i, i + 1))
+            self._add(k, "dist_before", (i, i + 1))
         if c & _C_VERB:
             self._speech_verb(i, k, a, b)
         if c & _C_PHRASE:
             if norm.startswith(_HYP_PREFIXES):
                 s = self._s(k)
                 s.hypothetical = s.hypothetical or (i, i + 1)
-            for group, end, _ in _PHRASES.match(tokens, i, b):
+            end = i + 1
+            for group, start in _PHRASES.match_back(tokens, i, a):
                 if group == "after":
-                    self._s(k).after.append((i, end))
+                    self._add(k, "after", (start, end))
                 elif group == "dist_before":
-                    self._s(k).dist_before.append((i, end))
+                    self._add(k, "dist_before", (start, end))
                 elif group == "dist_clause":
-                    self._s(k).hearsay.append((i, end))
+                    self._add(k, "hearsay", (start, end))
                 elif group == "hyp":
-                    self._hypothetical(i, end, k, a)
+                    self._hypothetical(start, end, k, a)
                 elif group == "according":
-                    self._according(i, end, k, b)
+                    self._according(start, end, k, b)
                 break  # the longest phrase at a token is the one meant
 
     def _prev_word(self, i: int, a: int) -> int | None:
@@ -319,7 +370,7 @@ class StanceIndex:
             while j < b and j - i <= 5 and infos[j][1] == WORD and "gent" in (infos[j][TAG] or ""):
                 j += 1
             if j > i + 1:
-                self._s(k).contrasts.append((i + 1, j, i, "instead"))
+                self._add(k, "contrasts", (i + 1, j, i, "instead"))
             return
         nxt = i + 1 if i + 1 < b else None
         nxt_norm = infos[nxt][NORM] if nxt is not None else ""
@@ -333,10 +384,10 @@ class StanceIndex:
             if prev is not None and infos[prev][NORM] in _ALTERNATIVE and prev > a \
                     and infos[prev - 1][NORM] in (",", "-"):
                 # «Y, а не X»: X runs to the end of its clause
-                self._s(k).contrasts.append((i + 1, self._clause_end(i + 1, b), i, "but_not"))
+                self._add(k, "contrasts", (i + 1, self._clause_end(i + 1, b), i, "but_not"))
                 return
             self._not_x_but_y(i, k, b)
-        self._s(k).negators.append((i, int(_NEG["window"])))
+        self._add(k, "negators", (i, _WINDOW))
 
     def _not_x_but_y(self, i: int, k: int, b: int) -> None:
         infos = self.tokens.infos
@@ -344,7 +395,7 @@ class StanceIndex:
             if infos[j][NORM] in (",", "-") and infos[j + 1][NORM] in _ALTERNATIVE:
                 if infos[j + 1][NORM] == "но" and j + 2 < b and infos[j + 2][NORM] == "и":
                     return  # «не …, но и …» adds, it does not contrast
-                self._s(k).contrasts.append((i + 1, j, i, "not_x_but_y"))
+                self._add(k, "contrasts", (i + 1, j, i, "not_x_but_y"))
                 return
             if infos[j][NORM] in (".", ";", "?", "!"):
                 return
@@ -354,19 +405,15 @@ class StanceIndex:
         for j in range(i + 2, min(b, i + int(_CON["reach"]))):
             if infos[j][NORM] in _SO_MUCH_AS:
                 end = j - 1 if infos[j - 1][NORM] in (",", "-") else j
-                self._s(k).contrasts.append((i + 2, end, i, "not_so_much"))
+                self._add(k, "contrasts", (i + 2, end, i, "not_so_much"))
                 return
 
     def _hypothetical(self, i: int, end: int, k: int, a: int) -> None:
         tokens, infos = self.tokens, self.tokens.infos
         prev = self._prev_word(i, a)
-        if prev is not None:  # «хотя бы» is "at least"
-            for group, pend, _ in _PHRASES.match(tokens, prev, end):
-                if group == "not_hyp" and pend >= end:
-                    return
-        for group, pend, _ in _PHRASES.match(tokens, i, self.sentences[k].token_end):
-            if group == "not_hyp":
-                return
+        # «хотя бы» is "at least", «если честно» a manner of speaking
+        if _NOT_HYP.match_back(tokens, end - 1, a) or _NOT_HYP.match(tokens, i, self.sentences[k].token_end):
+            return
         if infos[i][NORM] in ("бы", "б") and prev is not None and infos[prev][NORM] in ("чуть", "как"):
             return  # «чуть бы не», «как бы» hedges
         s = self._s(k)
@@ -437,24 +484,27 @@ class StanceIndex:
 
     def _quote(self, o: int, c: int) -> None:
         infos, sentence_of = self.tokens.infos, self.sentence_of
-        words = [t for t in range(o + 1, c) if infos[t][1] == WORD]
+        words = self.document.words_in(o + 1, c)
         if not words:
             return
-        first = self.tokens.surface(words[0])
+        t = o + 1
+        while infos[t][1] != WORD:
+            t += 1
+        first = self.tokens.surface(t)
         k = sentence_of[o] if sentence_of[o] >= 0 else sentence_of[o + 1]
         if k < 0:
             return
         after_colon = o > 0 and infos[o - 1][NORM] == ":"
-        if after_colon or len(words) > int(_REP["quotation_words"]):
+        if after_colon or words > _QUOTATION_WORDS:
             kind = "quotation"
         elif first[:1].isupper():
             kind = "title"
-        elif len(words) <= int(_DIST["scare_quote_words"]):
+        elif words <= _SCARE_WORDS:
             kind = "scare_quotes"
         else:
             kind = "quotation"
         for kk in range(k, max(k, sentence_of[c]) + 1):
-            self._s(kk).quotes.append((o, c, kind))
+            self._add(kk, "quotes", (o, c, kind))
 
     def _question(self, q: int) -> None:
         """A question answered «Нет» by the next sentence is questioned, not asserted."""
@@ -509,15 +559,20 @@ class StanceIndex:
         seg = self.sentences[k]
         a, b = seg.token_start, seg.token_end
         found = self._decide(s, i, j, a, b)
+        speaker = None
         if s.reported is not None:
             kind, ca, cb, sa, sb = s.reported
             if not (sa <= i and j <= sb):  # the speaker's own name is not their words
                 if found is None:
                     found = (REPORTED, kind, ca, cb)
-                return self._make(*found, speaker=(sa, sb))
+                speaker = (sa, sb)
         if found is None:
             return _PLAIN
-        return self._make(*found)
+        key = (found, speaker)
+        made = self._made.get(key)
+        if made is None:  # one value per cue: spans under the same cue share it
+            made = self._made[key] = self._make(*found, speaker=speaker)
+        return made
 
     def _decide(self, s: _Sentence, i: int, j: int, a: int, b: int):
         infos = self.tokens.infos

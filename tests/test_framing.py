@@ -96,11 +96,14 @@ def test_dominant_frame_of_a_clear_text(analyzer):
     assert result.ranked("domain")[0] == "western_encroachment"
 
 
-def test_negated_hit_is_flagged_and_counts_half(analyzer):
+def test_negated_hit_is_kept_apart_with_its_cue(analyzer):
     text = "Эксперты уверены: для Казахстана нет военной угрозы с севера."
     f = analyzer.analyze(kzmedia.Document.from_text(text)).frame("security_threat")
-    ev = next(e for e in f.evidence if e.text == "военной угрозы")
-    assert ev.negated and ev.weight == pytest.approx(1.5)
+    assert not f.evidence and f.score == 0
+    ev = next(e for e in f.rejected if e.text == "военной угрозы")
+    assert ev.stance.label == "negated" and ev.weight == pytest.approx(3.0)
+    d = ev.to_dict()
+    assert d["stance"] == "negated" and text[d["cue"]["start"]:d["cue"]["end"]] == "нет"
 
 
 def test_per_sentence_and_per_paragraph_scores(analyzer):
@@ -174,7 +177,8 @@ def test_presence_options_through_pipeline_config():
 # --- lexicons ------------------------------------------------------------------------------
 
 def test_builtin_lexicons_are_real():
-    domain, generic = builtin_lexicons()
+    domain, generic, idioms = builtin_lexicons()
+    assert set(idioms.categories) == {"idiom"} and len(idioms.entries) >= 20
     for lex, ids in ((domain, DOMAIN_FRAMES), (generic, GENERIC_FRAMES)):
         assert len(lex.entries) >= 300
         assert sum(1 for e in lex.entries if " " in e.pattern) >= 50  # multi-word expressions
@@ -311,18 +315,18 @@ def test_ambiguous_lemmas_are_constrained(analyzer, text, political):
     assert (result.frame("Political").hits > 0) is political
 
 
-def test_hypothetical_and_denied_mentions_count_half(analyzer):
-    text = ("Нападение на соседей означало бы катастрофу. Военный сценарий сегодня невозможен. "
+def test_hypothetical_and_denied_mentions_are_not_asserted(analyzer):
+    text = ("Нападение на соседей означало бы катастрофу. Военный конфликт сегодня невозможен. "
             "Вторжение началось утром.")
-    ev = {e.text: e for e in analyzer.analyze(kzmedia.Document.from_text(text)).frame("security_threat").evidence}
-    assert ev["Нападение"].hypothetical and ev["Нападение"].weight == pytest.approx(1.0)
-    assert ev["Военный"].hypothetical
-    assert not ev["Вторжение"].hypothetical and ev["Вторжение"].weight == pytest.approx(2.0)
+    f = analyzer.analyze(kzmedia.Document.from_text(text)).frame("security_threat")
+    rejected = {e.text: e.stance.label for e in f.rejected}
+    assert rejected["Нападение"] == "hypothetical" and rejected["Военный конфликт"] == "negated"
+    assert [e.text for e in f.evidence] == ["Вторжение"] and f.weight == pytest.approx(2.0)
 
 
 def test_ne_tolko_does_not_negate_and_a_comma_ends_the_search(analyzer):
     text = "Речь не только о суверенитете. Он не пришёл, суверенитет важнее."
-    ev = analyzer.analyze(kzmedia.Document.from_text(text)).frame("sovereignty").evidence
-    assert [e.negated for e in ev] == [False, False]
-    ev2 = analyzer.analyze(kzmedia.Document.from_text("Это не суверенитет.")).frame("sovereignty").evidence
-    assert ev2[0].negated and ev2[0].to_dict()["negated"] is True
+    f = analyzer.analyze(kzmedia.Document.from_text(text)).frame("sovereignty")
+    assert [e.stance.label for e in f.evidence] == ["asserted", "asserted"] and not f.rejected
+    f2 = analyzer.analyze(kzmedia.Document.from_text("Это не суверенитет.")).frame("sovereignty")
+    assert not f2.evidence and f2.rejected[0].to_dict()["stance"] == "negated"

@@ -18,8 +18,11 @@ from typing import Any
 import attrs
 
 import kzmedia
+from kzmedia.compat import tomllib
+from kzmedia.stance import DATA_VERSION as STANCE_VERSION
+from kzmedia.stance import NAMED, Stance, StanceIndex
 
-ANALYZER_VERSION = "1.0.0"
+ANALYZER_VERSION = "2.0.0"  # 2.0: stance per evidence item; scores count asserted evidence only
 
 DOMAIN_FRAMES = (
     "alliance_loyalty", "western_encroachment", "sovereignty", "multivector_balance",
@@ -33,25 +36,37 @@ GENERIC_FRAMES = (
     "Cultural_identity", "Public_opinion", "Political", "External_regulation_and_reputation",
 )
 KINDS = ("domain", "generic", "custom")
+#: a category of this kind is not a frame: its spans cancel the frame hits strictly inside them
+IDIOM_KIND = "idiom"
 
+
+def _load_tuning() -> dict:
+    with (resources.files("kzmedia_framing") / "data" / "tuning.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+TUNING = _load_tuning()
+#: version of ``data/tuning.toml`` (recorded in every result as ``tuning_version``)
+TUNING_VERSION: str = TUNING["version"]
 #: the frames whose presence in a neutral text would be a false alarm (see docs/framing.md)
-CONFLICT_FRAMES = ("western_encroachment", "security_threat")
+CONFLICT_FRAMES = tuple(TUNING["conflict_frames"])
 #: a neutral text must keep each conflict frame at or below this many weighted hits per 1,000 words
-CONFLICT_THRESHOLD = 5.0
-#: a negated or hypothetical hit counts this much of its weight (see ``_Modality``)
-NEGATED_FACTOR = 0.5
-NEGATION_WINDOW = 4
+CONFLICT_THRESHOLD = float(TUNING["conflict_threshold"])
+#: single words of at most this weight need another cue of their frame in the sentence
+CONTEXT_MAX_WEIGHT = float(TUNING["context"]["max_weight"])
+NAME_GRAMMEMES = frozenset(TUNING["context"]["name_grammemes"])
+REJECTED_MIN_WEIGHT = float(TUNING["rejected"]["min_weight"])
 
 
 @attrs.frozen
 class PresenceRule:
     """When a frame counts as *present* in a document (the multi-label decision).
 
-    A frame is present when its score is at least ``min_score`` weighted hits per 1,000 words and
-    it has at least ``min_hits`` distinct hits, and one of these holds: it is among the
-    ``max_rank`` highest-scoring frames of its kind; it holds at least ``min_share`` of its kind's
-    weighted hits; or at least ``min_strong`` of its hits are frame-defining expressions (weight
-    at least ``strong_weight`` after the negation discount).
+    A frame is present when its score (asserted evidence only) is at least ``min_score`` weighted
+    hits per 1,000 words and it has at least ``min_hits`` distinct asserted hits, and one of these
+    holds: it is among the ``max_rank`` highest-scoring frames of its kind; it holds at least
+    ``min_share`` of its kind's weighted hits; or at least ``min_strong`` of its hits are
+    frame-defining expressions (weight at least ``strong_weight``).
     """
 
     min_score: float = 8.0
@@ -83,23 +98,18 @@ class DominanceRule:
         return first.id if first.score >= self.min_lead * second else None
 
 
-#: default rules per kind; the generic rule was calibrated with ``kzmedia evaluate frames``
-DEFAULT_PRESENCE = {
-    "domain": PresenceRule(min_score=8.0, min_hits=2, max_rank=3, min_share=0.15),
-    # calibrated on SemEval-2023 ru train (95 articles): F1 is flat for min_share 0.10-0.12 and
-    # min_score 4-12, so the middle of that plateau is used rather than the single best point;
-    # min_strong 2 and 3 score alike, the stricter one is kept
-    "generic": PresenceRule(min_score=8.0, min_hits=2, max_rank=1, min_share=0.11, min_strong=3),
-    "custom": PresenceRule(min_score=8.0, min_hits=2, max_rank=3, min_share=0.15),
-}
-DEFAULT_DOMINANCE = DominanceRule()
+#: default rules per kind (``data/tuning.toml``); the generic rule is checked by cross-validation
+#: with ``kzmedia evaluate frames --folds``
+DEFAULT_PRESENCE = {kind: PresenceRule(**TUNING["presence"][kind]) for kind in KINDS}
+DEFAULT_DOMINANCE = DominanceRule(**TUNING["dominance"])
 
 
 def builtin_lexicons() -> list[kzmedia.Lexicon]:
-    """The two lexicons shipped with the plugin: ``framing-domain`` and ``framing-generic``."""
+    """The lexicons shipped with the plugin: ``framing-domain``, ``framing-generic`` and
+    ``framing-idioms`` (expressions that only look like frame vocabulary)."""
     data = resources.files("kzmedia_framing") / "data"
     out = []
-    for name in ("domain.toml", "generic.toml"):
+    for name in ("domain.toml", "generic.toml", "idioms.toml"):
         with resources.as_file(data / name) as path:
             out.append(kzmedia.Lexicon.load(path))
     return out
@@ -107,7 +117,8 @@ def builtin_lexicons() -> list[kzmedia.Lexicon]:
 
 @attrs.frozen
 class Evidence:
-    """One hit: ``text == document.text[start:end]``, the entry that matched and its weight."""
+    """One hit: ``text == document.text[start:end]``, the entry that matched, its weight and how
+    the text holds it (:class:`kzmedia.Stance`: asserted, negated, contrasted, distanced …)."""
 
     start: int
     end: int
@@ -115,37 +126,66 @@ class Evidence:
     entry: str
     weight: float
     lexicon: str
-    negated: bool = False
-    hypothetical: bool = False
+    stance: Stance = Stance()
+    #: index of the evidence's sentence in ``document.sentences`` (-1 outside any)
+    sentence: int = attrs.field(default=-1, eq=False, repr=False)
+
+    @property
+    def asserted(self) -> bool:
+        return self.stance.asserted
 
     def to_dict(self) -> dict:
         d = {"start": self.start, "end": self.end, "text": self.text, "entry": self.entry,
-             "weight": self.weight, "lexicon": self.lexicon}
-        if self.negated:
-            d["negated"] = True
-        if self.hypothetical:
-            d["hypothetical"] = True
+             "weight": self.weight, "lexicon": self.lexicon, "stance": self.stance.label}
+        st = self.stance
+        if st.cue_start is not None:
+            d["cue"] = {"start": st.cue_start, "end": st.cue_end, "text": st.cue, "kind": st.kind}
+        if st.speaker_start is not None:
+            d["speaker"] = {"start": st.speaker_start, "end": st.speaker_end, "text": st.speaker}
         return d
 
 
 @attrs.frozen
 class FrameScore:
-    """A frame's standing in one document."""
+    """A frame's standing in one document: what the text asserts, and apart from it what it
+    rejects (negates, contrasts away, distances itself from, only supposes or answers «нет»)."""
 
     id: str
     kind: str
-    score: float          # weighted hits per 1,000 words
-    hits: int             # number of distinct matched spans
-    weight: float         # sum of the hits' weights
+    score: float          # weighted asserted hits per 1,000 words
+    hits: int             # number of distinct asserted spans
+    weight: float         # sum of the asserted hits' weights
     share: float          # this frame's weight / all weight of frames of the same kind
-    rank: int | None      # 1 = highest score of its kind; None without hits
+    rank: int | None      # 1 = highest score of its kind; None without asserted hits
     present: bool
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[Evidence, ...]            # asserted evidence
+    rejected: tuple[Evidence, ...] = ()       # evidence the text does not assert
+    rejected_score: float = 0.0               # its weight per 1,000 words
+
+    @property
+    def rejected_weight(self) -> float:
+        return sum(e.weight for e in self.rejected)
+
+    @property
+    def stance(self) -> str:
+        """``asserted`` (present), ``rejected`` (not present, and at least as much of its evidence
+        is rejected as asserted),
+        ``mentioned`` (some evidence) or ``absent``."""
+        if self.present:
+            return "asserted"
+        rw = self.rejected_weight
+        if rw >= REJECTED_MIN_WEIGHT and rw >= self.weight:
+            return "rejected"
+        return "mentioned" if self.evidence or self.rejected else "absent"
 
     def to_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "score": round(self.score, 3), "hits": self.hits,
                 "weight": round(self.weight, 3), "share": round(self.share, 4), "rank": self.rank,
-                "present": self.present, "evidence": [e.to_dict() for e in self.evidence]}
+                "present": self.present, "stance": self.stance,
+                "evidence": [e.to_dict() for e in self.evidence],
+                "rejected": {"score": round(self.rejected_score, 3), "hits": len(self.rejected),
+                             "weight": round(self.rejected_weight, 3),
+                             "evidence": [e.to_dict() for e in self.rejected]}}
 
 
 class FramingResult:
@@ -179,11 +219,17 @@ class FramingResult:
     def present(self, kind: str | None = None) -> list[str]:
         return [f.id for f in self.frames if f.present and (kind is None or f.kind == kind)]
 
+    def rejected(self, kind: str | None = None) -> list[str]:
+        """The frames the text brings up mostly to reject them (:attr:`FrameScore.stance`)."""
+        return [f.id for f in self.frames if f.stance == "rejected" and (kind is None or f.kind == kind)]
+
     def to_dict(self) -> dict:
         kinds = [k for k in KINDS if any(f.kind == k for f in self.frames)]
         return {
             "analyzer_version": ANALYZER_VERSION,
             "lexicon_version": self.lexicon_version,
+            "stance_version": STANCE_VERSION,
+            "tuning_version": TUNING_VERSION,
             "lexicons": list(self.lexicons),
             "words": self.document.words,
             "frames": [f.to_dict() for f in self.frames],
@@ -191,6 +237,7 @@ class FramingResult:
             "dominant_generic": self.dominant_by_kind.get("generic"),
             "ranked": {k: self.ranked(k) for k in kinds},
             "present": {k: self.present(k) for k in kinds},
+            "rejected": {k: self.rejected(k) for k in kinds},
             "sentences": self.sentences,
             "paragraphs": self.paragraphs,
         }
@@ -198,9 +245,9 @@ class FramingResult:
     def findings(self) -> list[kzmedia.Finding]:
         out = []
         for f in self.frames:
-            for e in f.evidence:
+            for e in (*f.evidence, *f.rejected):
                 out.append(self.document.finding("framing", f.id, e.start, e.end, score=e.weight,
-                                                 entry=e.entry, kind=f.kind))
+                                                 entry=e.entry, kind=f.kind, stance=e.stance.label))
         out.sort(key=lambda x: (x.start, x.end, x.label))
         return out
 
@@ -225,8 +272,6 @@ class FramingAnalyzer:
         self._own_options = dict(options)
         self._options = dict(options)
         self._matcher: kzmedia.LexiconMatcher | None = None
-        self._denials = kzmedia.FormMemo(_Modality.is_denial, screen=kzmedia.FormScreen(
-            norms=_Modality.IRREALIS | _Modality.DENIAL_WORDS, prefixes=_Modality.DENIAL_PREFIXES))
 
     # -- set-up -----------------------------------------------------------------------------
     def setup(self, context) -> None:
@@ -248,15 +293,26 @@ class FramingAnalyzer:
             raise kzmedia.PluginError("framing: no lexicon to match (built-ins disabled and none added)")
         kinds: dict[str, str] = {f: "domain" for f in DOMAIN_FRAMES}
         kinds.update({f: "generic" for f in GENERIC_FRAMES})
-        builtin_names = {"framing-domain", "framing-generic"}
+        builtin_names = {"framing-domain", "framing-generic", "framing-idioms"}
         definitions: dict[str, str] = {}
+        idioms: set[str] = set()
         for lex in lexicons:
             for cid, cat in lex.categories.items():
+                declared = cat.extra.get("kind")
+                if declared == IDIOM_KIND:
+                    idioms.add(cid)
+                    continue
                 if cid not in kinds:
-                    declared = cat.extra.get("kind") if lex.name in builtin_names else None
+                    declared = declared if lex.name in builtin_names else None
                     kinds[cid] = declared if declared in KINDS else "custom"
                 if cat.definition and cid not in definitions:
                     definitions[cid] = cat.definition
+        self.idiom_categories = frozenset(idioms - set(kinds))
+        self._idiom_lexicons = frozenset(lex.name for lex in lexicons
+                                         if self.idiom_categories.intersection(lex.categories))
+        # which entries need another cue of their frame in the sentence (read from the loaded
+        # lexicons, not the compiled matcher: the flag is not part of the matcher)
+        self._needs_context = {(lex.name, e.id) for lex in lexicons for e in lex.entries if _needs_context(e)}
         self.lexicons = lexicons
         self.frame_kinds = kinds
         self.definitions = definitions
@@ -280,35 +336,56 @@ class FramingAnalyzer:
 
     # -- analysis ---------------------------------------------------------------------------
     def hits(self, document: kzmedia.Document) -> dict[str, list[Evidence]]:
-        """Frame id → evidence in text order. One span counts once per frame (the heaviest entry)."""
+        """Frame id → evidence in text order, each with its stance. One span counts once per
+        frame (the heaviest entry). Not evidence: a word inside a proper name or a quoted title,
+        a hit strictly inside an idiom, a context-needing word without another cue of its frame
+        in the sentence."""
         matcher = self.matcher
         text = document.text
-        modality = _Modality(document, self._denials)
-        negated_at, sentence_of, supposed = modality.negated, modality.sentence_of, modality.supposed
-        frame_kinds = self.frame_kinds
+        tokens = document.tokens
+        frame_kinds, idiom_categories = self.frame_kinds, self.idiom_categories
+        needs_context = self._needs_context
+        stance_of = StanceIndex.of(document).tokens_stance
+        sentence_of = document.sentence_index()
+        matches = matcher.match(document)
+        idiom_lexicons = self._idiom_lexicons
+        idioms = sorted((m.start, m.end) for m in matches if m.lexicon in idiom_lexicons
+                        and idiom_categories.intersection(m.entry.categories)) if idiom_lexicons else []
         # keyed by (start, -end, frame): sorting the keys is sorting the evidence in text order
         best: dict[tuple[int, int, str], Evidence] = {}
-        for m in matcher.match(document):
+        weak: set[int] = set()  # id() of the evidence that needs context
+        seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
+        for m in matches:
             entry = m.entry
             if entry.weight <= 0:
                 continue
-            i = m.token_start
-            negated = negated_at(i)
-            hypothetical = sentence_of[i] in supposed
-            # a mention that is negated ("нет военной угрозы") or only hypothetical / denied
-            # ("нападение означало бы…", "сценарий невозможен") still brings the frame up, but
-            # does not assert it: half weight
-            weight = float(entry.weight) * (NEGATED_FACTOR if negated or hypothetical else 1.0)
+            cats = [cid for cid in entry.categories if cid in frame_kinds]
+            if not cats:
+                continue
+            if idioms and _inside_idiom(idioms, m.start, m.end):
+                continue
+            span = (m.token_start, m.token_end)
+            stance = seen.get(span, False)
+            if stance is False:
+                stance = None
+                if not (text[m.start].isupper() and _is_name(tokens, m.token_start, m.token_end, entry, document)):
+                    stance = stance_of(m.token_start, m.token_end)
+                    if stance.label == NAMED:
+                        stance = None
+                seen[span] = stance
+            if stance is None:
+                continue
+            weight = float(entry.weight)
             evidence = None
-            for cid in entry.categories:
-                if cid not in frame_kinds:
-                    continue
+            for cid in cats:
                 key = (m.start, -m.end, cid)
                 old = best.get(key)
                 if old is None or weight > old.weight:
                     if evidence is None:
                         evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
-                                            negated, hypothetical)
+                                            stance, sentence_of[m.token_start])
+                        if (m.lexicon, entry.id) in needs_context:
+                            weak.add(id(evidence))
                     best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
@@ -324,6 +401,8 @@ class FramingAnalyzer:
             elif max(ends[cid][-4:]) < ev.end:
                 kept.append(ev)
                 ends[cid].append(ev.end)
+        if weak:
+            out = _with_context(out, weak)
         return out
 
     def analyze(self, document: kzmedia.Document) -> FramingResult:
@@ -334,35 +413,42 @@ class FramingAnalyzer:
         frames: list[FrameScore] = []
         dominant: dict[str, str | None] = {}
         order = {**{f: i for i, f in enumerate(DOMAIN_FRAMES)}, **{f: i for i, f in enumerate(GENERIC_FRAMES)}}
+        asserted: dict[str, list[Evidence]] = {}
+        rejected: dict[str, list[Evidence]] = {}
+        for fid, evs in hits.items():
+            asserted[fid] = [e for e in evs if e.stance.asserted]
+            rejected[fid] = [e for e in evs if not e.stance.asserted]
         for kind in KINDS:
             ids = [f for f, k in self.frame_kinds.items() if k == kind]
             if not ids:
                 continue
-            weights = {f: sum(e.weight for e in hits.get(f, ())) for f in ids}
+            weights = {f: sum(e.weight for e in asserted.get(f, ())) for f in ids}
             total = sum(weights.values())
             ranked = sorted((f for f in ids if weights[f] > 0),
-                            key=lambda f: (-weights[f], -len(hits[f]), order.get(f, 99), f))
+                            key=lambda f: (-weights[f], -len(asserted[f]), order.get(f, 99), f))
             rank_of = {f: i + 1 for i, f in enumerate(ranked)}
             rule = self.presence[kind]
             scored = []
             for f in ids:
                 w = weights[f]
-                n = len(hits.get(f, ()))
+                evs = asserted.get(f, ())
+                n = len(evs)
                 score = 1000.0 * w / words
                 share = w / total if total else 0.0
                 rank = rank_of.get(f)
-                strong = sum(1 for e in hits.get(f, ()) if e.weight >= rule.strong_weight)
+                strong = sum(1 for e in evs if e.weight >= rule.strong_weight)
                 present = bool(rank) and rule(score, n, rank, share, strong)
-                scored.append(FrameScore(f, kind, score, n, w, share, rank, present,
-                                         tuple(hits.get(f, ()))))
+                rej = tuple(rejected.get(f, ()))
+                scored.append(FrameScore(f, kind, score, n, w, share, rank, present, tuple(evs),
+                                         rej, 1000.0 * sum(e.weight for e in rej) / words))
             scored.sort(key=lambda s: (s.rank or 10_000, order.get(s.id, 99), s.id))
             frames.extend(scored)
             if kind != "custom":
                 dominant[kind] = self.dominance.pick([s for s in scored if s.rank])
         sentences, paragraphs = ([], [])
         if self.segments:
-            sentences = _segment_scores(document, document.sentences, hits)
-            paragraphs = _segment_scores(document, document.paragraphs, hits)
+            sentences = _segment_scores(document, document.sentences, asserted)
+            paragraphs = _segment_scores(document, document.paragraphs, asserted, _paragraph_of_sentence(document))
         lexicons = [{"name": lex.name, "version": lex.version} for lex in self.lexicons]
         return FramingResult(document, frames, lexicon_version=self.lexicon_version,
                              lexicons=lexicons, dominant=dominant, sentences=sentences,
@@ -405,82 +491,102 @@ class FramingAnalyzer:
                 mark = "*" if f.get("present") else ""
                 parts.append(f"{f['id']}{mark} {f['score']:.1f} ({f['hits']})")
             lines.append(f"{kind}: " + ", ".join(parts) + (f"  dominant: {dom}" if dom else ""))
-        lines.append("(score = weighted hits per 1,000 words; * = present)")
+        rejected = [f"{f['id']} {f['rejected']['score']:.1f} ({f['rejected']['hits']})" for f in frames
+                    if f.get("stance") == "rejected"]
+        if rejected:
+            lines.append("rejected: " + ", ".join(rejected))
+        lines.append("(score = weighted asserted hits per 1,000 words; * = present; rejected = brought up to be "
+                     "negated, contrasted away, distanced or only supposed)")
         return lines
 
 
-class _Modality:
-    """Is a hit negated, or does its sentence only suppose or deny what it names?
+def _needs_context(entry: kzmedia.LexiconEntry) -> bool:
+    """A single common word of low weight (or an entry marked ``context = true``) counts only
+    next to another cue of its frame: «вектор», «союз», «статья» alone mean many things."""
+    flag = entry.extra.get("context")
+    if flag is not None:
+        return bool(flag)
+    words = entry.pattern.split()
+    return (len(words) == 1 and "*" not in entry.pattern and not entry.case_sensitive
+            and not words[0].isupper() and entry.weight <= CONTEXT_MAX_WEIGHT)
 
-    *Negated*: не / ни / нет / без within ``NEGATION_WINDOW`` words before the hit, in the same
-    clause (punctuation ends the search); «не только», «не просто», «не менее» do not negate.
-    *Hypothetical*: the sentence has the conditional particle бы/б, or calls the thing impossible
-    or unlikely (невозможно, маловероятно, исключено, немыслимо).
+
+def _inside_idiom(idioms: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Is ``start..end`` strictly inside one of the (sorted, rarely overlapping) idiom spans?"""
+    k = bisect.bisect_right(idioms, (start, 1 << 62)) - 1
+    while k >= 0 and idioms[k][0] > start - 300:  # an idiom is a few words long
+        a, b = idioms[k]
+        if a <= start and end <= b and end - start < b - a:
+            return True
+        k -= 1
+    return False
+
+
+def _is_name(tokens, i: int, j: int, entry: kzmedia.LexiconEntry, document: kzmedia.Document) -> bool:
+    """Did a lower-case entry match a proper name («партия Свобода», «компания Вектор»)?
+
+    Yes when every word of the match is capitalised and either the match is inside its sentence
+    (not its first word) or pymorphy3 reads a word as a name, surname, patronymic, place or
+    organisation. All-capital words (a headline) are not taken for names.
     """
-
-    NEGATORS = frozenset({"не", "ни", "нет", "без"})
-    NOT_NEGATING = frozenset({"только", "просто", "лишь", "менее", "раз", "столько", "случайно"})
-    IRREALIS = frozenset({"бы", "б"})
-    DENIAL_PREFIXES = ("невозмож", "маловероят", "немыслим")
-    DENIAL_WORDS = frozenset({"исключено", "исключен", "исключена"})
-
-    def __init__(self, document: kzmedia.Document, denials: kzmedia.FormMemo):
-        self.document = document
-        self.tokens = tokens = document.tokens
-        self.sentence_of = sentence_of = document.sentence_index()
-        # where the document's negators are: most hits are nowhere near one
-        self._negators = tokens.positions(self.NEGATORS.intersection(tokens.forms))
-        #: the sentences (indices) that only suppose or deny what they say
-        self.supposed = {sentence_of[k] for k in denials.positions(tokens)}
-        self.supposed.discard(-1)
-
-    @classmethod
-    def is_denial(cls, norm: str, info: tuple) -> bool:
-        """Does this word make its sentence hypothetical (for :class:`kzmedia.FormMemo`)?"""
-        return norm in cls.IRREALIS or norm in cls.DENIAL_WORDS or norm.startswith(cls.DENIAL_PREFIXES)
-
-    def negated(self, i: int) -> bool:
-        negators = self._negators
-        j = bisect.bisect_left(negators, i) - 1
-        if j < 0:
+    if not entry.pattern[:1].islower():
+        return False  # the entry itself is a name («Запад», «Telegram»)
+    tagged = False
+    for t in range(i, j):
+        if not tokens.is_word(t):  # punctuation inside a phrase
+            continue
+        surface = tokens.surface(t)
+        if not surface[:1].isupper() or surface.isupper():
             return False
-        nearest = negators[j]
-        if i - nearest > NEGATION_WINDOW and self.document.words_in(nearest + 1, i) >= NEGATION_WINDOW:
-            return False  # the walk below would stop before reaching it
-        tokens, sent = self.tokens, self.sentence_of
-        seen = 0
-        k = i - 1
-        while k >= 0 and seen < NEGATION_WINDOW and sent[k] == sent[i]:
-            if not tokens.is_word(k):
-                if tokens.surface(k) not in "-":
-                    return False  # a comma, dash or bracket closes the clause
-                k -= 1
-                continue
-            norm = tokens.norm(k)
-            if norm in self.NEGATORS:
-                nxt = tokens.norm(k + 1) if k + 1 < len(tokens) else ""
-                return not (norm == "не" and nxt in self.NOT_NEGATING)
-            seen += 1
-            k -= 1
+        tag = tokens.tag(t) or ""
+        tagged = tagged or any(g in tag for g in NAME_GRAMMEMES)
+    if tagged:
+        return True
+    sentence = document.sentence_index()[i]
+    if sentence < 0:
         return False
+    first = document.sentences[sentence].token_start
+    while first < i and not tokens.is_word(first):
+        first += 1
+    return first < i
 
 
-def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]]) -> list[dict]:
+def _with_context(hits: dict[str, list[Evidence]], weak: set[int]) -> dict[str, list[Evidence]]:
+    """Drop the context-needing evidence that has no other cue of its frame in its sentence."""
+    out = {}
+    for fid, evs in hits.items():
+        if not any(id(e) in weak for e in evs):
+            out[fid] = evs
+            continue
+        entries: dict[int, set[str]] = {}
+        for e in evs:
+            entries.setdefault(e.sentence, set()).add(e.entry)
+        kept = [e for e in evs if id(e) not in weak or (e.sentence >= 0 and len(entries[e.sentence]) > 1)]
+        if kept:
+            out[fid] = kept
+    return out
+
+
+def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, list[Evidence]],
+                    of_sentence: Sequence[int] | None = None) -> list[dict]:
     """Per sentence / paragraph: frame scores (weighted hits per 1,000 words of the segment).
 
     Only segments with at least one hit are listed; ``index`` is the segment's position in
-    ``document.sentences`` / ``document.paragraphs``.
+    ``document.sentences`` / ``document.paragraphs``; ``of_sentence`` maps a sentence to its paragraph (None: the segments are sentences).
     """
     if not segments:
         return []
-    starts = [s.start for s in segments]
     acc: dict[int, dict[str, float]] = {}
     for fid, evs in hits.items():
         for e in evs:
-            k = bisect.bisect_right(starts, e.start) - 1
-            if k < 0 or e.start >= segments[k].end:
+            k = e.sentence
+            if k < 0:
                 continue
-            d = acc.setdefault(k, {})
+            if of_sentence is not None:
+                k = of_sentence[k]
+            d = acc.get(k)
+            if d is None:
+                d = acc[k] = {}
             d[fid] = d.get(fid, 0.0) + e.weight
     out = []
     for k in sorted(acc):
@@ -493,3 +599,9 @@ def _segment_scores(document: kzmedia.Document, segments, hits: Mapping[str, lis
             "scores": {f: round(1000.0 * w / words, 2) for f, w in weights},
         })
     return out
+
+
+def _paragraph_of_sentence(document: kzmedia.Document) -> list[int]:
+    """For each sentence, the index of the paragraph holding it (sentences never cross one)."""
+    starts = [p.start for p in document.paragraphs]
+    return [bisect.bisect_right(starts, s.start) - 1 for s in document.sentences]

@@ -1,0 +1,149 @@
+"""Blind audit of framing evidence: draw a sample for a reader, then score the reader's verdicts.
+
+    python -m kzmedia_framing.audit sample CORPUS.jsonl --out SAMPLE.jsonl --definitions DEFS.md [--n 120] [--seed 16]
+    python -m kzmedia_framing.audit score SAMPLE.jsonl VERDICTS.jsonl --out docs/audits/framing-audit.jsonl
+
+``sample`` analyses the documents that were *not* read while writing rules (``zlib.crc32(id) % 2
+== 1``, the project's split), pools every asserted evidence item (what a frame's score counts)
+and draws ``n`` with a fixed seed. Each line: ``item``, ``doc_id``, ``start``, ``end``, ``label``
+(the frame), ``span`` and ``context`` (the sentence) — nothing else of the analyzer's, so the
+reader is not steered. ``score`` joins the reader's ``item``/``verdict`` lines with the sample and
+writes the judged items without article text (ids, offsets, frame, verdict), and prints precision
+overall and per frame kind with a 95 % Wilson interval.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import zlib
+from collections import Counter
+from pathlib import Path
+
+QUESTION = ("Does this span, in its sentence, evoke this frame as asserted — put forward as holding by the "
+            "text, in the author's voice or in the words of a source the text reports?")
+
+
+def held_out(doc_id: str) -> bool:
+    """The documents audit samples may come from: not read while writing rules."""
+    return zlib.crc32(doc_id.encode()) % 2 == 1
+
+
+def draw(corpus: str, n: int, seed: int) -> tuple[list[dict], dict[str, str]]:
+    """The sample lines and the definitions of the frames they use."""
+    import kzmedia
+    from kzmedia.readers import read_corpus
+
+    from .analyzer import FramingAnalyzer
+
+    analyzer = FramingAnalyzer()
+    pool = []
+    for doc in read_corpus([corpus]):
+        if not isinstance(doc, kzmedia.Document) or not held_out(doc.id):
+            continue
+        result = analyzer.analyze(doc)
+        for f in result.frames:
+            for e in f.evidence:
+                pool.append((doc, f.id, e))
+    picked = random.Random(seed).sample(pool, min(n, len(pool)))
+    picked.sort(key=lambda p: (p[0].id, p[2].start, p[1]))
+    random.Random(seed + 1).shuffle(picked)  # text order would hint at which items share a text
+    lines = []
+    for k, (doc, fid, e) in enumerate(picked, 1):
+        seg = doc.sentence_at(e.start)
+        a, b = (seg.start, seg.end) if seg is not None else (max(0, e.start - 300), min(len(doc.text), e.end + 300))
+        lines.append({"item": k, "doc_id": doc.id, "start": e.start, "end": e.end, "label": fid,
+                      "span": doc.text[e.start:e.end], "context": doc.text[a:b]})
+    return lines, {fid: analyzer.definitions.get(fid, "") for fid in sorted({ln["label"] for ln in lines})}
+
+
+def definitions_markdown(defs: dict[str, str]) -> str:
+    out = ["# Framing audit: what to judge", "",
+           f"For each item: {QUESTION}", "",
+           "Answer `yes` or `no` (a short note when useful). `yes` when the span, read in its sentence, "
+           "brings up the frame defined below and the sentence puts it forward as holding. `no` when the "
+           "span means something else here (another sense of the word, part of a name or a title, an idiom), "
+           "does not evoke this frame, or when the sentence negates it, contrasts it away («не X, а Y»), "
+           "distances itself from it (scare quotes, «так называемый», «якобы»), only supposes it "
+           "(«если бы», «возможно») or asks about it and answers no. A source's claim reported by the text "
+           "(«по словам министра, …») counts as asserted.", "",
+           "## Frames", ""]
+    for fid, text in defs.items():
+        out += [f"### `{fid}`", "", " ".join(text.split()) or "(no definition)", ""]
+    return "\n".join(out)
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    if not n:
+        return 0.0, 0.0
+    p = k / n
+    d = 1 + z * z / n
+    c = (p + z * z / (2 * n)) / d
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
+    return c - h, c + h
+
+
+def score(sample_path: str, verdicts_path: str, out: str | None) -> dict:
+    from .analyzer import DOMAIN_FRAMES
+
+    sample = {ln["item"]: ln for ln in map(json.loads, Path(sample_path).read_text(encoding="utf-8").splitlines()) if ln}
+    judged = []
+    for line in Path(verdicts_path).read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        v = json.loads(line)
+        s = sample.get(v["item"])
+        if s is None:
+            continue
+        verdict = str(v.get("verdict", "")).strip().lower()
+        judged.append({"item": s["item"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
+                       "label": s["label"], "verdict": verdict})
+    yes = lambda rows: sum(1 for r in rows if r["verdict"] in ("yes", "y", "true", "1"))  # noqa: E731
+    report = {"judged": len(judged), "yes": yes(judged)}
+    for name, rows in (("domain", [r for r in judged if r["label"] in DOMAIN_FRAMES]),
+                       ("generic", [r for r in judged if r["label"] not in DOMAIN_FRAMES])):
+        report[name] = {"judged": len(rows), "yes": yes(rows)}
+    report["precision"] = report["yes"] / report["judged"] if judged else 0.0
+    report["interval"] = wilson(report["yes"], report["judged"])
+    report["per_frame"] = {f: {"judged": c, "yes": yes([r for r in judged if r["label"] == f])}
+                           for f, c in Counter(r["label"] for r in judged).most_common()}
+    if out:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        Path(out).write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in judged), encoding="utf-8")
+    return report
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m kzmedia_framing.audit", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("sample")
+    s.add_argument("corpus")
+    s.add_argument("--out", required=True)
+    s.add_argument("--definitions", required=True)
+    s.add_argument("--n", type=int, default=120)
+    s.add_argument("--seed", type=int, default=16)
+    c = sub.add_parser("score")
+    c.add_argument("sample")
+    c.add_argument("verdicts")
+    c.add_argument("--out")
+    args = p.parse_args(argv)
+    if args.command == "sample":
+        lines, defs = draw(args.corpus, args.n, args.seed)
+        Path(args.out).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in lines), encoding="utf-8")
+        Path(args.definitions).write_text(definitions_markdown(defs), encoding="utf-8")
+        print(f"{len(lines)} items from {len({ln['doc_id'] for ln in lines})} documents -> {args.out}")
+    else:
+        r = score(args.sample, args.verdicts, args.out)
+        lo, hi = r["interval"]
+        print(f"precision {r['precision']:.3f} ({r['yes']}/{r['judged']}; 95% Wilson {lo:.2f}-{hi:.2f}); "
+              f"domain {r['domain']['yes']}/{r['domain']['judged']}, generic {r['generic']['yes']}/{r['generic']['judged']}")
+        for f, v in r["per_frame"].items():
+            print(f"  {f:<46} {v['yes']:>3}/{v['judged']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
