@@ -239,12 +239,10 @@ class Store:
                 return db
             except sqlite3.DatabaseError as e:
                 db.close()
-                if "not a database" in str(e) or _is_busy(e):
-                    break
                 error = e
-        else:
-            raise KzmediaError(f"{self.path}: cannot open the results store for reading ({error})")
-        raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})")
+                if "not a database" in str(e) or _is_busy(e):
+                    raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
+        raise KzmediaError(f"{self.path}: cannot open the results store for reading ({error})")
 
     def _refuse_foreign(self) -> None:
         """``--store`` on another application's SQLite database must not add tables to it."""
