@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import attrs
 import pluggy
 
+from .decoding import has_surrogates, repair_surrogates
 from .document import Document
 from .errors import AnalyzerError, DocumentError, KzmediaError, PluginError
 from .lexicon import Lexicon
@@ -164,7 +166,11 @@ class Analysis:
 def _jsonable(meta: Mapping) -> dict:
     out = {}
     for k, v in meta.items():
-        if v is None or isinstance(v, (str, int, float, bool, list, dict)):
+        if isinstance(v, float) and not math.isfinite(v):
+            out[str(k)] = str(v)  # NaN/Infinity are not JSON
+        elif isinstance(v, str):
+            out[str(k)] = repair_surrogates(v)[0]  # a lone surrogate cannot be written as UTF-8
+        elif v is None or isinstance(v, (int, float, bool, list, dict)):
             out[str(k)] = v
         else:
             out[str(k)] = str(v)
@@ -251,6 +257,9 @@ class Pipeline:
             return Analysis.failure(document.id, document.reason, meta=document.meta)
         if isinstance(document, str):
             document = Document.from_text(document)
+        if has_surrogates(document.text):  # readers repair them; a Document built by hand may not
+            return Analysis.failure(document.id, "the text contains a lone surrogate (not writable as UTF-8); "
+                                    "repair it with kzmedia.decoding.repair_surrogates", meta=document.meta)
         if not document.text.strip():
             if self.strict:
                 raise DocumentError("document is empty", source=document.id)
