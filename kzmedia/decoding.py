@@ -93,7 +93,7 @@ def describe_decode_error(raw: bytes, error: UnicodeDecodeError, encoding: str, 
     bad = raw[error.start:error.start + 1]
     shown = f": 0x{bad[0]:02x}" if bad else ""
     return (f"not valid {encoding.upper()} at line {line}, byte {col + 1} of the line "
-            f"(file offset {offset + error.start}{shown}); {_hint(raw, encoding)}")
+            f"(byte offset {offset + error.start} of the file{shown}); {_hint(raw, encoding)}")
 
 
 def decode(raw: bytes, *, source: str, encoding: str | None = None) -> str:
@@ -186,7 +186,7 @@ def iter_lines(fh: BinaryIO, *, source: str, encoding: str | None = None,
                 yield lineno, raw.decode("utf-8")
             except UnicodeDecodeError as e:
                 yield lineno, DocumentError(
-                    f"not valid UTF-8 at byte {e.start + 1} of the line (file offset {offset + e.start}: "
+                    f"not valid UTF-8 at byte {e.start + 1} of the line (byte offset {offset + e.start} of the file: "
                     f"0x{raw[e.start]:02x}); {_hint(raw, 'utf-8')}", source=where)
         offset += len(raw)
 
