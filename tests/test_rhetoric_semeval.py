@@ -156,4 +156,5 @@ def test_audit_scoring_keeps_no_text():
     assert fig["overall"] == {"agree": 2, "n": 3, "precision": pytest.approx(2 / 3)}
     assert fig["techniques"]["Loaded_Language"]["precision"] == 0.5
     assert all(set(r) == {"item", "doc_id", "start", "end", "label", "verdict"} for r in judged)
-    assert held_out("x") != held_out("y") or held_out("x") == (__import__("zlib").crc32(b"x") % 2 == 1)
+    # only odd-crc32 documents are sampled (the even ones may be read while writing rules)
+    assert [held_out(i) for i in ['doc-1', 'doc-4']] == [True, False]
