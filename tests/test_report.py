@@ -1,7 +1,8 @@
 """The HTML report without a browser: the model (marks, segments, profiles), escaping, the three
-views, the CLI. Fake analyzers (regular expressions over our own Russian text) produce the
-documented result shapes, so these tests do not depend on the real analyzers' lexicons; the seed
-texts are also rendered with the real analyzers (skipped when ``../shared`` is absent)."""
+views, the CLI. Fake analyzers (regular expressions over our own Russian text) produce nested
+result shapes and describe them with ``result_model`` as any plugin may, so these tests do not
+depend on the real analyzers' lexicons; the seed texts are also rendered with the real analyzers
+(skipped when ``../shared`` is absent)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from kzmedia import Document
+from kzmedia import Document, Finding, Relation, Score
 from kzmedia.report import render_comparison, render_corpus, render_document_report
 from kzmedia.report.model import doc_view, month_of, outlet_of, safe_url, segments
 from kzmedia.report.render import csp
@@ -59,6 +60,12 @@ class FakeFraming:
         dominant = max(frames, key=lambda f: f["hits"])["id"] if total else None
         return {"frames": frames, "dominant": dominant}
 
+    def result_model(self, result):
+        for f in result["frames"]:
+            for e in f["evidence"]:
+                yield Finding(self.name, f["id"], e["start"], e["end"], e["text"], e["weight"], {"entry": e["entry"]})
+            yield Score(self.name, "share", f["share"], "share", f["id"])
+
 
 class FakeActors:
     name, version = "actors", "test-1"
@@ -83,6 +90,16 @@ class FakeActors:
                     pairs[(a, b)] += 1
         return {"actors": actors, "cooccurrence": [{"a": a, "b": b, "sentences": n} for (a, b), n in pairs.items()]}
 
+    def result_model(self, result):
+        names = {a["id"]: a["name"] for a in result["actors"]}
+        for a in result["actors"]:
+            for m in a["mentions"]:
+                yield Finding(self.name, a["name"], m["start"], m["end"], m["text"], None,
+                              {"form": m["form"], "role": m["role"], "tone": m["tone"]})
+            yield Score(self.name, "mentions", a["count"], "count", a["name"])
+        for c in result["cooccurrence"]:
+            yield Relation(self.name, names[c["a"]], names[c["b"]], "co-occurs", c["sentences"])
+
 
 class FakeRhetoric:
     name, version = "rhetoric", "test-1"
@@ -100,6 +117,12 @@ class FakeRhetoric:
         words = max(doc.words, 1)
         profile = {"by_technique": dict(by), "by_category": {}, "per_1000_words": 1000 * len(findings) / words}
         return {"findings": findings, "profile": profile}
+
+    def result_model(self, result):
+        for f in result["findings"]:
+            yield Finding(self.name, f["technique"], f["start"], f["end"], f["text"], f["confidence"],
+                          {k: f[k] for k in ("category", "device", "trigger")})
+        yield Score(self.name, "per_1000_words", result["profile"]["per_1000_words"])
 
 
 FAKES = (FakeFraming(), FakeActors(), FakeRhetoric())
@@ -166,6 +189,7 @@ def test_marks_cover_every_finding_and_match_the_text(analysis):
     for m in view.marks:
         assert TEXT[m.start:m.end] == m.text
     assert {m.layer for m in view.marks} == {"framing", "actors", "rhetoric"}
+    assert {m.label for m in view.marks if m.layer == "actors"} >= {"Казахстан", "Россия"}
     doubt = [m for m in view.marks if m.label == "doubt"]
     assert doubt and dict(doubt[0].details)["device"] == "device-of-doubt"
 
@@ -186,18 +210,27 @@ def test_segments_partition_the_text_and_keep_overlaps(analysis):
 
 def test_bad_spans_are_set_aside_not_drawn():
     data = {"document": {"id": "x", "words": 3, "meta": {}}, "text": "один два три",
-            "results": {"rhetoric": {"findings": [
-                {"technique": "t", "start": 0, "end": 4, "text": "один"},
-                {"technique": "t", "start": 5, "end": 8, "text": "ТРИ"},      # wrong text
-                {"technique": "t", "start": 9, "end": 99, "text": "три"},     # past the end
-                {"technique": "t", "start": "0", "end": 3},                     # not ints
+            "results": {"plugin": {"findings": [
+                {"label": "t", "start": 0, "end": 4, "text": "один"},
+                {"label": "t", "start": 5, "end": 8, "text": "ТРИ"},      # wrong text
+                {"label": "t", "start": 9, "end": 99, "text": "три"},     # not a span at all
+                {"label": "t", "start": "x", "end": 3},                     # not ints
                 "garbage"]},
-                "framing": {"frames": "not a list"}, "actors": None}}
-    view = doc_view(0, data)
+                "other": {"findings": "not a list"}, "third": None}}
+    view = doc_view(0, data, views={})
     assert [(m.start, m.end) for m in view.marks] == [(0, 4)]
-    assert len(view.unplaced) == 2
-    page = render_document_report([data])
-    assert "2 span(s) did not match" in page
+    assert len(view.unplaced) == 1
+    page = render_document_report([data], views={})
+    assert "1 span(s) did not match" in page
+
+
+def test_a_result_its_view_cannot_read_is_named_and_the_rest_drawn():
+    data = {"document": {"id": "x", "words": 3, "meta": {}}, "text": "один два три",
+            "results": {"framing": {"frames": "old shape"},
+                        "plugin": {"findings": [{"label": "t", "start": 0, "end": 4, "text": "один"}]}}}
+    view = doc_view(0, data, views={"framing": FakeFraming().result_model})
+    assert [m.layer for m in view.marks] == ["plugin"]
+    assert view.errors[0]["analyzer"] == "framing" and "not readable" in view.errors[0]["message"]
 
 
 def test_meta_helpers():
@@ -229,11 +262,16 @@ def test_document_report_is_self_contained(analysis):
     assert "http://" not in re.sub(r'xmlns="http://www.w3.org/2000/svg"', "", page)
     meta = [a for t, a in tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
     assert meta and "default-src 'none'" in meta[0]["content"] and "script-src 'none'" in meta[0]["content"]
-    # the four panels are there, with our data
-    for aria in ("Frame profile (domain)", "Actor mentions", "Actor co-occurrence (shared sentences)",
-                 "Technique profile"):
+    # a panel per analyzer, with our data
+    for aria in ("framing: findings per label", "framing: share (share)", "actors: findings per label",
+                 "actors: relations", "rhetoric: findings per label"):
         assert f'aria-label="{aria}"' in page
     assert "sovereignty" in page and "Китай" in page and "loaded_language" in page
+    # a legend entry per layer and per label, each label with its own colour
+    assert page.count('id="t-k') == 3 + len({(m.layer, m.label) for m in doc_view(0, analysis).marks})
+    for k in range(3):
+        colours = re.findall(rf"\.k{k}-\d+ \{{ --c{k}:(hsla?\([^)]*\))", page)
+        assert len(colours) == len(set(colours)) >= 2, k
 
 
 def test_dom_text_equals_document_text(analysis):
@@ -265,7 +303,7 @@ def test_comparison_puts_biggest_difference_first(pipeline):
     b = pipeline.analyze(Document.from_text(
         "Китай предлагает транзит. Транзит через Казахстан и экономическое сотрудничество с Китаем.", id="b"))
     page = render_comparison([a, b])
-    frames = page.split('data-dim="frames"', 1)[1].split("</table>", 1)[0]
+    frames = page.split('data-dim="framing"', 1)[1].split("</table>", 1)[0]
     rows = re.findall(r'<th scope="row">([^<]+)</th>', frames)
     assert rows[:2] == ["sovereignty", "economy"] or rows[:2] == ["economy", "sovereignty"]
     assert "threat" not in rows  # in neither document
@@ -287,18 +325,18 @@ def test_corpus_from_analyses(pipeline):
     month_cols = re.findall(r"<th>(\d{4}-\d{2})</th>", page)
     assert month_cols[:3] == ["2024-01", "2024-02", "2024-03"]  # the empty month is kept
     assert 'href="https://a.kz/1"' in page and 'href="#doc-0"' in page and 'id="doc-0"' in page
-    frames = page.split('data-dim="frames"', 1)[1].split("</table>", 1)[0]
+    frames = page.split('data-dim="framing"', 1)[1].split("</table>", 1)[0]
     assert re.search(r'<th scope="row">economy</th>', frames)
 
 
 def test_corpus_from_dicts_without_text():
     """A store row has no text: the report lists the evidence instead of highlighting it."""
     data = {"document": {"id": "x1", "words": 100, "meta": {"date": "2023-05-01", "outlet": "Z"}},
-            "results": {"rhetoric": {"findings": [{"technique": "doubt", "start": 3, "end": 9, "text": "якобы"}]}},
+            "results": {"plugin": {"findings": [{"label": "doubt", "start": 3, "end": 8, "text": "якобы"}]}},
             "errors": []}
-    page = render_corpus([data])
+    page = render_corpus([data], views={})
     assert "якобы" in page and "doubt" in page
-    page = render_document_report([data])
+    page = render_document_report([data], views={})
     assert "not stored" in page and "якобы" in page
 
 
@@ -319,8 +357,8 @@ def store_path(tmp_path, pipeline):
     return path
 
 
-def test_corpus_from_a_store(store_path):
-    page = render_corpus(store_path)
+def test_corpus_from_a_store(store_path, pipeline):
+    page = render_corpus(store_path, views=pipeline.views)
     assert "3 documents" in page and "results.sqlite" in page
     actors = page.split('data-dim="actors"', 1)[1].split("</table>", 1)[0]
     assert re.search(r'<th scope="row">Казахстан</th>', actors)
@@ -329,13 +367,14 @@ def test_corpus_from_a_store(store_path):
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page and "<script>window" not in page
 
 
-def test_cli_report_store(store_path, tmp_path, capsys):
+def test_cli_report_store(store_path, tmp_path, capsys, pipeline):
     from kzmedia.cli import main
 
     out = tmp_path / "corpus.html"
-    assert main(["report", str(store_path), "-o", str(out)]) == 0
-    assert "3 documents" in out.read_text(encoding="utf-8")
-    assert main(["report", str(store_path), "--view", "compare", "-o", str(out)]) == 2
+    assert main(["report", str(store_path), "-o", str(out)], plugin_manager=pipeline.pm) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "3 documents" in page and 'data-dim="actors"' in page
+    assert main(["report", str(store_path), "--view", "compare", "-o", str(out)], plugin_manager=pipeline.pm) == 2
     assert "corpus" in capsys.readouterr().err
 
 
@@ -353,7 +392,7 @@ def test_csp_hash_matches_the_style_block(analysis):
     page = render_document_report([analysis])
     css = page.split("<style>", 1)[1].split("</style>", 1)[0]
     digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    assert f"'sha256-{digest}'" in csp()
+    assert f"'sha256-{digest}'" in csp(css) and f"'sha256-{digest}'" in page
 
 
 # ------------------------------------------------------------------------------------------------
@@ -435,7 +474,7 @@ def text_and_spans(draw):
     for _ in range(draw(st.integers(0, 8))):
         a = draw(st.integers(0, len(text) - 1))
         b = draw(st.integers(a + 1, len(text)))
-        spans.append((draw(st.sampled_from(["framing", "actors", "rhetoric", "other"])), a, b))
+        spans.append((draw(st.sampled_from(["one", "two", "three", "four", "five", "six"])), a, b))
     return text, spans
 
 
@@ -443,21 +482,14 @@ def text_and_spans(draw):
 @given(text_and_spans())
 def test_any_spans_round_trip_through_the_html(case):
     text, spans = case
-    results = {"framing": {"frames": [{"id": "f", "evidence": []}]},
-               "actors": {"actors": [{"id": "a", "mentions": []}]},
-               "rhetoric": {"findings": []}, "other": {"findings": []}}
+    results: dict = {}
     for layer, a, b in spans:
-        span = {"start": a, "end": b, "text": text[a:b]}
-        if layer == "framing":
-            results["framing"]["frames"][0]["evidence"].append(span)
-        elif layer == "actors":
-            results["actors"]["actors"][0]["mentions"].append(span)
-        else:
-            results[layer]["findings"].append({**span, "technique": "t"})
+        span = {"start": a, "end": b, "text": text[a:b], "label": f"{layer}-{a % 3}"}
+        results.setdefault(layer, {"findings": []})["findings"].append(span)
     data = {"document": {"id": "p", "words": 1, "meta": {}}, "text": text, "results": results}
-    view = doc_view(0, data)
+    view = doc_view(0, data, views={})
     assert len(view.marks) == len(spans) and not view.unplaced
-    page = render_document_report([data])
+    page = render_document_report([data], views={})
     box = page.split('data-doc="0">', 1)[1].split("</div>", 1)[0]
     assert "\r" not in box and "<script" not in box
     assert html.unescape(re.sub(r"<[^>]+>", "", box)) == text
@@ -471,8 +503,8 @@ def test_characters_a_page_cannot_carry_keep_their_place():
     """NUL and lone surrogates become U+FFFD (one for one, so offsets hold); the page encodes."""
     text = "до\x00после \ud800 конец\x0c"
     data = {"document": {"id": "odd\x00", "words": 3, "meta": {"title": "x\ud800"}}, "text": text,
-            "results": {"rhetoric": {"findings": [{"technique": "t", "start": 5, "end": 10, "text": text[5:10]}]}}}
-    page = render_document_report([data])
+            "results": {"plugin": {"findings": [{"label": "t", "start": 5, "end": 10, "text": text[5:10]}]}}}
+    page = render_document_report([data], views={})
     page.encode("utf-8")  # no lone surrogate left
     box = page.split('data-doc="0">', 1)[1].split("</div>", 1)[0]
     assert html.unescape(re.sub(r"<[^>]+>", "", box)) == text.replace("\x00", "\ufffd").replace("\ud800", "\ufffd")

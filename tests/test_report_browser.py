@@ -1,7 +1,8 @@
 """The HTML report in a real headless Chromium (Debian's ``chromium`` driven by Playwright).
 
 Checked in the browser: the DOM text of every highlight equals the finding's text at its offsets,
-unticking a layer hides it, hover/focus shows the details, no script from the article ran, the
+unticking a layer or a label hides it, labels have their own colours, the minimum-score filter
+works, hover/focus shows the details, no script from the article ran, the
 console stays clean and no request leaves the file. One browser for the module; each page load
 records every request and console message. Skipped (with the reason) only where Playwright or
 Chromium cannot start.
@@ -179,26 +180,70 @@ def test_the_content_security_policy_holds_even_if_markup_got_in(open_report, an
     assert len(refused) >= 2, loaded.console
 
 
+#: what each legend position draws with (the CSS channel of the layer)
+CHANNEL_PROPS = ("background-color", "box-shadow", "text-decoration-color")
+
+
+def layer_keys(page) -> dict[str, str]:
+    """Analyzer name → its CSS key, read from the legend."""
+    return page.evaluate("""() => Object.fromEntries(Array.from(
+        document.querySelectorAll('.legend details.layer > summary label')).map(
+        l => [l.querySelector('.swatch').textContent, l.htmlFor.slice(2)]))""")
+
+
+def drawn(page, key: str, prop: str, selector: str | None = None) -> bool:
+    sel = selector or f".text .l-{key}"
+    value = page.evaluate(f"() => getComputedStyle(document.querySelector('{sel}')).getPropertyValue('{prop}')")
+    return not value.startswith("rgba(0, 0, 0, 0)")
+
+
 def test_toggling_a_layer_hides_it(open_report, analyses):
     loaded = open_report(render_document_report(analyses[:1]))
     page = loaded.page
-    probes = {"framing": ("background-color", "rgba(0, 0, 0, 0)"),
-              "actors": ("border-bottom-style", "none"),
-              "rhetoric": ("text-decoration-line", "none")}
-    for layer, (prop, hidden) in probes.items():
-        sel = f".text .l-{layer}"
-        style = f"() => getComputedStyle(document.querySelector('{sel}')).getPropertyValue('{prop}')"
-        shown = page.evaluate(style)
-        assert shown != hidden, f"{layer} is not drawn"
-        page.click(f'label[for="t-{layer}"]')
-        assert page.evaluate(style) == hidden, f"{layer} still drawn after unticking"
-        # the other layers stay
-        for other, (p2, h2) in probes.items():
+    keys = layer_keys(page)
+    assert set(keys) == {"framing", "actors", "rhetoric"}
+    probes = {name: (key, CHANNEL_PROPS[int(key[1:])]) for name, key in keys.items()}
+    for layer, (key, prop) in probes.items():
+        assert drawn(page, key, prop), f"{layer} is not drawn"
+        page.click(f'label[for="t-{key}"]')
+        assert not drawn(page, key, prop), f"{layer} still drawn after unticking"
+        for other, (k2, p2) in probes.items():  # the other layers stay
             if other != layer:
-                assert page.evaluate(f"() => getComputedStyle(document.querySelector('.text .l-{other}'))"
-                                     f".getPropertyValue('{p2}')") != h2
-        page.click(f'label[for="t-{layer}"]')
-        assert page.evaluate(style) == shown
+                assert drawn(page, k2, p2), (layer, other)
+        page.click(f'label[for="t-{key}"]')
+        assert drawn(page, key, prop)
+    loaded.assert_clean(page.url)
+
+
+def test_each_label_has_its_colour_and_its_toggle_and_scores_filter(open_report, analyses):
+    loaded = open_report(render_document_report(analyses[:1]))
+    page = loaded.page
+    key = layer_keys(page)["actors"]
+    prop = CHANNEL_PROPS[int(key[1:])]
+    pieces = page.evaluate(f"""() => Array.from(document.querySelectorAll('.text .l-{key}')).map(el => [
+        Array.from(el.classList).find(c => c.startsWith('{key}-')),
+        getComputedStyle(el).getPropertyValue('{prop}')])""")
+    colour_of = {}
+    for label_class, value in pieces:
+        colour_of.setdefault(label_class, set()).add(value)
+    assert len(colour_of) >= 3 and all(len(v) == 1 for v in colour_of.values())  # one colour per label
+    assert len({next(iter(v)) for v in colour_of.values()}) == len(colour_of)    # distinct
+    label_class = next(iter(colour_of))
+    other = next(c for c in colour_of if c != label_class)
+    page.evaluate("() => document.querySelectorAll('.legend details.layer').forEach(d => { d.open = true; })")
+    page.click(f'label[for="t-{label_class}"]')
+    assert not drawn(page, key, prop, f".text .{label_class}")
+    assert drawn(page, key, prop, f".text .{other}")
+    # the minimum-score filter applies to the layer whose scores are confidences (the fake rhetoric: 0.7)
+    rhet = layer_keys(page)["rhetoric"]
+    rprop = CHANNEL_PROPS[int(rhet[1:])]
+    assert drawn(page, rhet, rprop)
+    page.click('label[for="mc-50"]')
+    assert drawn(page, rhet, rprop)
+    page.click('label[for="mc-75"]')
+    assert not drawn(page, rhet, rprop)
+    page.click('label[for="mc-0"]')
+    assert drawn(page, rhet, rprop)
     loaded.assert_clean(page.url)
 
 
@@ -215,15 +260,15 @@ def test_focus_shows_technique_device_and_trigger(open_report, analyses):
     last = page.locator(f'.text [data-m~="{i}"]').last
     last.hover()
     tip = last.evaluate("el => getComputedStyle(el, '::after').content")
-    assert "Rhetoric: doubt" in tip and "Actors: Россия" in tip
+    assert "rhetoric: doubt" in tip and "actors: Россия" in tip
     # unticking a layer takes it out of the details too; a piece with nothing visible shows none
-    page.click('label[for="t-rhetoric"]')
+    page.click(f'label[for="t-{layer_keys(page)["rhetoric"]}"]')
     last.hover()
     tip = last.evaluate("el => getComputedStyle(el, '::after').content")
-    assert "Actors: Россия" in tip and "Rhetoric" not in tip
+    assert "actors: Россия" in tip and "rhetoric" not in tip
     first = page.locator(f'.text [data-m~="{i}"]').first
     first.focus()
-    assert "Rhetoric" not in first.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "rhetoric" not in first.evaluate("el => getComputedStyle(el, '::after').content")
     assert first.evaluate("el => getComputedStyle(el, '::after').display") == "none"
     loaded.assert_clean(page.url)
 
@@ -246,7 +291,7 @@ def test_corpus_of_a_store_loads_clean(open_report, tmp_path):
     path = tmp_path / "results.sqlite"
     with store_mod.Store(path) as store:
         store.run(F.make_pipeline(*F.FAKES), [Document.from_text(t, id=i, **m) for i, t, m in F.CORPUS])
-    loaded = open_report(render_corpus(path), "store.html")
+    loaded = open_report(render_corpus(path, views=F.make_pipeline(*F.FAKES).views), "store.html")
     page = loaded.page
     assert page.evaluate("() => window.__pwned") is None
     assert page.evaluate("() => document.querySelectorAll('table.heat').length") == 6

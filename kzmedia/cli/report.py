@@ -60,7 +60,10 @@ def run(args) -> int:
             raise UsageError("give either one results store or text files, not both")
         if args.view not in ("auto", "corpus"):
             raise UsageError(f"a results store is drawn as a corpus (--view {args.view} needs text files)")
-        page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts)
+        from ..results import result_views
+
+        page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
+                             views=result_views(pm=getattr(args, "plugin_manager", None)))
         count = None
     else:
         pipeline = build_pipeline(args)

@@ -16,7 +16,7 @@ lists the findings by offset instead of highlighting them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..errors import KzmediaError
@@ -31,20 +31,25 @@ class ReportError(KzmediaError):
     """The report cannot be drawn from this input (e.g. a results store that cannot be read)."""
 
 
-def render_document_report(analyses: Iterable[Any], *, title: str | None = None) -> str:
-    """One section per document: highlighted text (layers: frames, actors, rhetoric, any other
-    analyzer's ``findings``), beside it the frame profile, actor counts, co-occurrence network and
-    technique profile."""
-    return render_documents(doc_views(analyses), title)
+def render_document_report(analyses: Iterable[Any], *, title: str | None = None,
+                           views: Mapping | None = None) -> str:
+    """One section per document: highlighted text (a layer per analyzer, a colour per label, a
+    legend with toggles per layer and label and a minimum-score filter), beside it each analyzer's
+    panel (findings per label, its profile scores, its relations).
+
+    ``views``: the analyzers' ``result_model`` methods (default: an analysis object's own, else
+    the installed analyzers'; see :func:`kzmedia.results.result_views`)."""
+    return render_documents(doc_views(analyses, views), title)
 
 
-def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: str | None = None) -> str:
-    """Two or more documents side by side, the biggest differences first (frames as share of the
-    frame evidence, actors and techniques per 1000 words), then each document's panels and text.
+def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: str | None = None,
+                      views: Mapping | None = None) -> str:
+    """Two or more documents side by side, the biggest differences first (per analyzer: findings
+    per label per 1000 words, or its profile scores), then each document's panels and text.
 
     ``by="outlet"`` (or any metadata key) compares groups instead: the documents of each outlet
-    are summed into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them)."""
-    views = doc_views(analyses)
+    are pooled into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them)."""
+    views = doc_views(analyses, views)
     if by:
         from ..metadata import group_value
         from .model import merge_views
@@ -57,7 +62,7 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
-                  max_texts: int = 25) -> str:
+                  max_texts: int = 25, views: Mapping | None = None) -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
     SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
@@ -66,7 +71,7 @@ def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | Non
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
         source = load_store(source)
-    return render_corpus_views(doc_views(source), title, max_texts=max_texts, source=label)
+    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label)
 
 
 def load_store(path: str | os.PathLike, *, with_text: int = 2000) -> list[dict]:

@@ -1,8 +1,10 @@
 """What the report shows, as plain data: documents, their marks (highlightable spans) and profiles.
 
-Analyzer results arrive as JSON dicts whose shape is owned by each analyzer; everything here is
-defensive (a missing analyzer, key or a malformed span is skipped and counted, never fatal), so a
-report can always be drawn, even from an old store or a third-party plugin's output.
+Everything comes from the generic result model (:mod:`kzmedia.results`): a layer per analyzer,
+a mark per finding, a profile per analyzer from its scores and relations. No analyzer is known
+by name, so a third-party plugin's results are drawn exactly like the built-ins'. A result that
+cannot be read (a view that fails, a malformed span) is skipped and counted, never fatal, so a
+report can always be drawn, even from an old store.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from typing import Any
 import attrs
 
 from ..metadata import month_of, outlet_of  # one rule for the report and the tables (re-exported)
+from ..results import Finding, ResultModel, Score, normalise
 
-#: the built-in layers, in legend order; any other analyzer with a ``findings`` list becomes a layer too
-KNOWN_LAYERS = ("framing", "actors", "rhetoric")
-LAYER_TITLES = {"framing": "Frames", "actors": "Actors", "rhetoric": "Rhetoric"}
+__all__ = ["DocView", "Mark", "doc_view", "doc_views", "merge_views", "month_of", "outlet_of", "safe_url",
+           "segments", "comparison_rows", "item_counts"]
 
 
 @attrs.frozen
@@ -32,7 +34,7 @@ class Mark:
     text: str
     label: str
     details: tuple[tuple[str, str], ...] = ()
-    strength: float | None = None  # weight / confidence, to rank evidence
+    strength: float | None = None  # the finding's score (confidence, weight), to rank and filter
 
 
 @attrs.define
@@ -44,7 +46,7 @@ class DocView:
     text: str | None
     meta: dict
     words: int
-    results: dict[str, dict]
+    models: dict[str, ResultModel]
     errors: list[dict]
     marks: list[Mark] = attrs.field(factory=list)
     unplaced: list[Mark] = attrs.field(factory=list)  # spans that do not match the text
@@ -58,76 +60,47 @@ class DocView:
         t = self.meta.get("title")
         return str(t) if t else self.id
 
-    # -- profiles ---------------------------------------------------------------------------
-    def frames(self) -> list[dict]:
-        """``[{id, kind, score, hits, share, present}]`` in the analyzer's order."""
-        out = []
-        for f in _list(_dict(self.results.get("framing")).get("frames")):
-            if not isinstance(f, Mapping) or f.get("id") is None:
-                continue
-            evidence = _list(f.get("evidence"))
-            out.append({"id": str(f["id"]), "kind": str(f.get("kind") or ""),
-                        "score": _num(f.get("score")), "hits": int(_num(f.get("hits"), len(evidence))),
-                        "share": _num(f.get("share")), "present": bool(f.get("present", True))})
-        return out
+    @property
+    def results(self) -> dict[str, ResultModel]:
+        """The analyzers that ran on this document (their models)."""
+        return self.models
 
-    def dominant_frame(self) -> str | None:
-        dom = _dict(self.results.get("framing")).get("dominant")
-        if isinstance(dom, list):
-            dom = dom[0] if dom else None
-        if isinstance(dom, Mapping):
-            dom = dom.get("id")
-        return str(dom) if dom else None
+    # -- profiles, per analyzer ------------------------------------------------------------
+    def label_counts(self, analyzer: str) -> list[tuple[str, int]]:
+        """``[(label, findings)]``, most frequent first."""
+        model = self.models.get(analyzer)
+        counts = Counter(f.label for f in model.findings) if model else Counter()
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def actors(self) -> list[dict]:
-        """``[{id, name, kind, count, tone}]`` by count, most mentioned first."""
-        out = []
-        for a in _list(_dict(self.results.get("actors")).get("actors")):
-            if not isinstance(a, Mapping):
-                continue
-            ident = a.get("id") if a.get("id") is not None else a.get("name")
-            if ident is None:
-                continue
-            count = a.get("count")
-            if count is None:
-                count = len(_list(a.get("mentions")))
-            tone = a.get("tone")
-            out.append({"id": str(ident), "name": str(a.get("name") or ident), "kind": str(a.get("kind") or ""),
-                        "count": int(_num(count)), "tone": _tone_text(tone)})
-        out.sort(key=lambda a: (-a["count"], a["name"]))
-        return out
+    def profile(self, analyzer: str) -> tuple[str, str, list[tuple[str, float]]] | None:
+        """The analyzer's first grouped score (e.g. a score per frame, mentions per actor) as
+        ``(name, unit, [(group, value)])`` largest first, or ``None`` when it has none."""
+        model = self.models.get(analyzer)
+        if model is None:
+            return None
+        grouped = [s for s in model.scores if s.group is not None]
+        if not grouped:
+            return None
+        name = grouped[0].name
+        rows = [(s.group, float(s.value)) for s in grouped if s.name == name]
+        return name, grouped[0].unit, sorted(rows, key=lambda kv: (-kv[1], kv[0]))
 
-    def cooccurrence(self) -> list[tuple[str, str, int]]:
-        out = []
-        for c in _list(_dict(self.results.get("actors")).get("cooccurrence")):
-            if not isinstance(c, Mapping) or c.get("a") is None or c.get("b") is None:
-                continue
-            n = c.get("sentences", c.get("count", 1))
-            n = len(n) if isinstance(n, (list, tuple)) else int(_num(n, 1))
-            if n > 0:
-                out.append((str(c["a"]), str(c["b"]), n))
-        return out
+    def plain_scores(self, analyzer: str) -> list[Score]:
+        model = self.models.get(analyzer)
+        return [s for s in model.scores if s.group is None] if model else []
 
-    def techniques(self) -> list[tuple[str, int]]:
-        """``[(technique, count)]``, most frequent first (from the profile, else from the findings)."""
-        rhet = _dict(self.results.get("rhetoric"))
-        by = _dict(_dict(rhet.get("profile")).get("by_technique"))
-        counts: Counter = Counter()
-        if by:
-            for k, v in by.items():
-                counts[str(k)] = int(_num(v.get("count") if isinstance(v, Mapping) else v))
-        else:
-            for f in _list(rhet.get("findings")):
-                if isinstance(f, Mapping) and f.get("technique"):
-                    counts[str(f["technique"])] += 1
-        return sorted(((k, v) for k, v in counts.items() if v > 0), key=lambda kv: (-kv[1], kv[0]))
+    def relation_counts(self, analyzer: str) -> list[tuple[str, str, int]]:
+        """``[(source, target, weight)]`` of the analyzer's relations (weight: the relation's
+        score when it is a positive count, else 1 per relation)."""
+        model = self.models.get(analyzer)
+        pairs: Counter = Counter()
+        for r in model.relations if model else ():
+            w = r.score if isinstance(r.score, (int, float)) and r.score >= 1 else 1
+            pairs[(r.source, r.target)] += int(w)
+        return [(a, b, n) for (a, b), n in pairs.items()]
 
-    def technique_density(self) -> float | None:
-        per = _dict(_dict(self.results.get("rhetoric")).get("profile")).get("per_1000_words")
-        if isinstance(per, (int, float)):
-            return float(per)
-        total = sum(n for _, n in self.techniques())
-        return 1000.0 * total / self.words if self.words else None
+    def top_labels(self, analyzer: str, n: int = 3) -> list[str]:
+        return [label for label, _ in self.label_counts(analyzer)[:n]]
 
     def layer_counts(self) -> dict[str, int]:
         return dict(Counter(m.layer for m in self.marks))
@@ -137,100 +110,74 @@ class DocView:
 # Building views
 # --------------------------------------------------------------------------------------------
 
-def doc_views(analyses: Iterable[Any]) -> list[DocView]:
+def doc_views(analyses: Iterable[Any], views: Mapping | None = None) -> list[DocView]:
     """Accepts :class:`kzmedia.Analysis` objects or their ``to_dict()`` dicts (optionally with a
-    ``"text"`` key beside ``"document"``)."""
-    return [doc_view(i, a) for i, a in enumerate(analyses)]
+    ``"text"`` key beside ``"document"``). ``views``: the analyzers' ``result_model`` methods
+    (default: an analysis object's own, else the installed analyzers')."""
+    return [doc_view(i, a, views) for i, a in enumerate(analyses)]
 
 
-def doc_view(index: int, analysis: Any) -> DocView:
+def _default_views():
+    from ..results import result_views
+
+    try:
+        return result_views()
+    except Exception:  # no plugins could be loaded: the generic rules still draw a report
+        return {}
+
+
+def doc_view(index: int, analysis: Any, views: Mapping | None = None) -> DocView:
     text = None
     if isinstance(analysis, Mapping):
         data = analysis
         text = analysis.get("text")
         if text is None:
             text = _dict(analysis.get("document")).get("text")
+        if views is None:
+            views = _default_views()
     else:
         data = analysis.to_dict()
         doc = getattr(analysis, "document", None)
         if doc is not None:
             text = doc.text
+        if views is None:
+            views = getattr(analysis, "views", None)
+            views = views if views is not None else _default_views()
     info = _dict(data.get("document"))
-    results = {str(k): dict(v) for k, v in _dict(data.get("results")).items() if isinstance(v, Mapping)}
+    models: dict[str, ResultModel] = {}
+    broken: list[dict] = []
+    for name, result in _dict(data.get("results")).items():
+        if not isinstance(result, Mapping):
+            continue
+        try:
+            models[str(name)] = normalise(str(name), result, view=views.get(name),
+                                          text=text if isinstance(text, str) else None)
+        except Exception as e:  # a view that cannot read an (old) result: say so, draw the rest
+            broken.append({"analyzer": name, "stage": "report",
+                           "message": f"result not readable: {type(e).__name__}: {e}"})
     view = DocView(index=index, id=str(info.get("id", f"document {index + 1}")),
                    text=text if isinstance(text, str) else None, meta=_dict(info.get("meta")),
-                   words=int(_num(info.get("words"))), results=results,
-                   errors=[e for e in _list(data.get("errors")) if isinstance(e, Mapping)])
-    for mark in extract_marks(results):
-        if _placeable(mark, view.text):
-            view.marks.append(mark)
-        else:
-            view.unplaced.append(mark)
+                   words=int(_num(info.get("words"))), models=models,
+                   errors=[e for e in _list(data.get("errors")) if isinstance(e, Mapping)] + broken)
+    for model in models.values():
+        for f in model.findings:
+            mark = _mark(f)
+            (view.marks if _placeable(mark, view.text) else view.unplaced).append(mark)
     view.marks.sort(key=lambda m: (m.start, -m.end, m.layer, m.label))
     return view
 
 
+def _mark(f: Finding) -> Mark:
+    details = [(k, _fmt(v)) for k, v in f.extra.items() if v not in (None, "", [], {})]
+    if f.score is not None:
+        details.insert(0, ("score", _fmt(f.score)))
+    return Mark(f.analyzer, f.start, f.end, f.text, f.label, tuple(details), f.score)
+
+
 def _placeable(m: Mark, text: str | None) -> bool:
-    if m.start < 0 or m.end <= m.start:
-        return False
     if text is None:
         return True
-    return m.end <= len(text) and (not m.text or text[m.start:m.end] == m.text)
-
-
-def extract_marks(results: Mapping[str, Mapping]) -> list[Mark]:
-    """Every span of every analyzer, as :class:`Mark` objects (malformed ones are dropped)."""
-    out: list[Mark] = []
-    for name, res in results.items():
-        if name == "framing":
-            for f in _list(res.get("frames")):
-                if not isinstance(f, Mapping):
-                    continue
-                for ev in _list(f.get("evidence")):
-                    if not isinstance(ev, Mapping):
-                        continue
-                    m = _mark("framing", ev, str(f.get("id")), [
-                        ("frame", f.get("id")), ("kind", f.get("kind")), ("entry", ev.get("entry")),
-                        ("weight", ev.get("weight")), ("negated", ev.get("negated"))], "weight")
-                    if m:
-                        out.append(m)
-        elif name == "actors":
-            for a in _list(res.get("actors")):
-                if not isinstance(a, Mapping):
-                    continue
-                label = str(a.get("name") or a.get("id"))
-                for mt in _list(a.get("mentions")):
-                    if not isinstance(mt, Mapping):
-                        continue
-                    m = _mark("actors", mt, label, [
-                        ("actor", label), ("kind", a.get("kind")), ("form", mt.get("form")),
-                        ("role", mt.get("role")), ("tone", _tone_text(mt.get("tone")))], None)
-                    if m:
-                        out.append(m)
-        else:
-            for f in _list(res.get("findings")):
-                if not isinstance(f, Mapping):
-                    continue
-                label = f.get("technique") or f.get("label") or f.get("id") or f.get("name") or name
-                keys = ("technique", "category", "device", "trigger", "confidence") if name == "rhetoric" else \
-                    tuple(k for k in f if k not in ("start", "end", "text"))
-                m = _mark(name, f, str(label), [(k, f.get(k)) for k in keys],
-                          "confidence" if "confidence" in f else "score")
-                if m:
-                    out.append(m)
-    return out
-
-
-def _mark(layer: str, span: Any, label: str, details, strength_key: str | None) -> Mark | None:
-    if not isinstance(span, Mapping):
-        return None
-    start, end = span.get("start"), span.get("end")
-    if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-        return None
-    clean = tuple((str(k), _fmt(v)) for k, v in details if v not in (None, "", [], {}))
-    strength = span.get(strength_key) if strength_key else None
-    return Mark(layer, start, end, str(span.get("text") or ""), label, clean,
-                float(strength) if isinstance(strength, (int, float)) and not isinstance(strength, bool) else None)
+    return m.end <= len(text) and text[m.start:m.end] == m.text
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,30 +209,31 @@ def segments(text: str, marks: list[Mark]) -> list[tuple[int, int, list[int]]]:
 # Comparison and corpus aggregates
 # --------------------------------------------------------------------------------------------
 
-def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
-    """Per dimension, ``[{key, label, values: [per doc], spread}]`` sorted by spread, largest first.
+def analyzers_of(views: list[DocView]) -> list[str]:
+    """Every analyzer present, in first-seen order."""
+    return list(dict.fromkeys(name for v in views for name in v.models))
 
-    Frames: share of the frame evidence (%), else the score; actors and techniques: per 1000 words.
-    """
-    dims: dict[str, dict[str, list[float]]] = {"frames": {}, "actors": {}, "techniques": {}}
-    labels: dict[tuple[str, str], str] = {}
+
+def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
+    """Per analyzer, ``[{key, label, values: [per doc], spread}]`` sorted by spread, largest first:
+    findings per label per 1,000 words, or the analyzer's profile scores when it has no findings."""
     n = len(views)
-    use_share = any(f["share"] for v in views for f in v.frames())
-    for i, v in enumerate(views):
-        for f in v.frames():
-            value = 100.0 * f["share"] if use_share else f["score"]
-            dims["frames"].setdefault(f["id"], [0.0] * n)[i] = value
-        for a in v.actors():
-            dims["actors"].setdefault(a["id"], [0.0] * n)[i] = _per_1000(a["count"], v.words)
-            labels[("actors", a["id"])] = a["name"]
-        for t, c in v.techniques():
-            dims["techniques"].setdefault(t, [0.0] * n)[i] = _per_1000(c, v.words)
     out = {}
-    for dim, table in dims.items():
-        rows = [{"key": k, "label": labels.get((dim, k), k), "values": vals,
-                 "spread": max(vals) - min(vals)} for k, vals in table.items() if any(vals)]
+    for name in analyzers_of(views):
+        table: dict[str, list[float]] = {}
+        has_findings = any(v.label_counts(name) for v in views)
+        for i, v in enumerate(views):
+            if has_findings:
+                for label, c in v.label_counts(name):
+                    table.setdefault(label, [0.0] * n)[i] = _per_1000(c, v.words)
+            else:
+                prof = v.profile(name)
+                for group, value in prof[2] if prof else ():
+                    table.setdefault(group, [0.0] * n)[i] = value
+        rows = [{"key": k, "label": k, "values": vals, "spread": max(vals) - min(vals)}
+                for k, vals in table.items() if any(vals)]
         rows.sort(key=lambda r: (-r["spread"], -max(r["values"]), r["label"]))
-        out[dim] = rows
+        out[name] = rows
     return out
 
 
@@ -294,11 +242,8 @@ def _per_1000(count: float, words: int) -> float:
 
 
 def item_counts(v: DocView) -> dict[str, Counter]:
-    """Per dimension, item → count in this document (frame hits, actor mentions, techniques)."""
-    frames = Counter({f["id"]: f["hits"] for f in v.frames() if f["hits"] and f["present"]})
-    actors = Counter({a["name"]: a["count"] for a in v.actors() if a["count"]})
-    techniques = Counter(dict(v.techniques()))
-    return {"frames": frames, "actors": actors, "techniques": techniques}
+    """Per analyzer, label → findings in this document."""
+    return {name: Counter(dict(v.label_counts(name))) for name in v.models}
 
 
 def safe_url(value: Any) -> str | None:
@@ -324,20 +269,6 @@ def _num(x: Any, default: float = 0.0) -> float:
     return x
 
 
-def _tone_text(tone: Any) -> str | None:
-    if tone is None:
-        return None
-    if isinstance(tone, Mapping):
-        label = tone.get("label") or tone.get("polarity")
-        score = tone.get("score")
-        if label is not None and isinstance(score, (int, float)):
-            return f"{label} ({score:+.2f})"
-        return str(label) if label is not None else ", ".join(f"{k}={_fmt(v)}" for k, v in tone.items())
-    if isinstance(tone, float):
-        return f"{tone:+.2f}"
-    return str(tone)
-
-
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.2f}"
@@ -354,54 +285,25 @@ def _fmt(v: Any) -> str:
 
 def merge_views(views: list[DocView], key) -> list[DocView]:
     """One :class:`DocView` per group (``key(view)`` → group name, e.g. :func:`outlet_of` of the meta):
-    frame hits and weights, actor counts, co-occurrences and technique counts summed, words summed;
-    frame shares recomputed within each kind. No text: a group has no single text to highlight."""
+    findings pooled (their counts per label summed), count scores summed and other scores
+    averaged over the documents that have them, relations pooled, words summed. No text: a group
+    has no single text to highlight."""
     groups: dict[str, list[DocView]] = {}
     for v in views:
         groups.setdefault(str(key(v) or "(unknown)"), []).append(v)
     out = []
     for i, (name, members) in enumerate(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))):
-        frames: dict[str, dict] = {}
-        actors: dict[str, dict] = {}
-        pairs: Counter = Counter()
-        techniques: Counter = Counter()
-        for v in members:
-            raw = {str(f.get("id")): f for f in _list(_dict(v.results.get("framing")).get("frames"))
-                   if isinstance(f, Mapping)}
-            for f in v.frames():
-                agg = frames.setdefault(f["id"], {"id": f["id"], "kind": f["kind"], "hits": 0, "weight": 0.0,
-                                                  "docs": 0})
-                agg["hits"] += f["hits"]
-                agg["weight"] += _num(raw.get(f["id"], {}).get("weight"), f["hits"])
-                agg["docs"] += bool(f["present"])
-            for a in v.actors():
-                agg = actors.setdefault(a["id"], {"id": a["id"], "name": a["name"], "kind": a["kind"], "count": 0})
-                agg["count"] += a["count"]
-            for a, b, n in v.cooccurrence():
-                pairs[tuple(sorted((a, b)))] += n
-            techniques.update(dict(v.techniques()))
-        totals: Counter = Counter()
-        for f in frames.values():
-            totals[f["kind"]] += f["weight"]
-        frame_list = []
-        for f in frames.values():
-            share = f["weight"] / totals[f["kind"]] if totals[f["kind"]] else 0.0
-            frame_list.append({"id": f["id"], "kind": f["kind"], "score": float(f["hits"]), "hits": f["hits"],
-                               "share": share, "present": f["docs"] > 0, "evidence": []})
-        words = sum(v.words for v in members)
-        kinds = list(dict.fromkeys(f["kind"] for f in frame_list))
-        first_kind = [f for f in frame_list if kinds and f["kind"] == kinds[0] and f["share"] > 0]
-        dominant = max(first_kind, key=lambda f: (f["share"], f["id"]))["id"] if first_kind else None
-        results = {
-            "framing": {"frames": frame_list, "dominant": dominant},
-            "actors": {"actors": list(actors.values()),
-                       "cooccurrence": [{"a": a, "b": b, "sentences": n} for (a, b), n in pairs.items()]},
-            "rhetoric": {"findings": [], "profile": {"by_technique": dict(techniques),
-                                                     "per_1000_words": 1000.0 * sum(techniques.values()) / words
-                                                     if words else None}},
-        }
-        present = set().union(*(v.results.keys() for v in members)) if members else set()
-        results = {k: r for k, r in results.items() if k in present}
+        models = {}
+        for analyzer in analyzers_of(members):
+            parts = [v.models[analyzer] for v in members if analyzer in v.models]
+            sums: dict[tuple, list] = {}
+            for m in parts:
+                for s in m.scores:
+                    sums.setdefault((s.name, s.group, s.unit), []).append(s.value)
+            scores = tuple(Score(analyzer, n, sum(vals) if unit == "count" else sum(vals) / len(vals), unit, g)
+                           for (n, g, unit), vals in sums.items())
+            models[analyzer] = ResultModel(analyzer, tuple(f for m in parts for f in m.findings), scores,
+                                           tuple(r for m in parts for r in m.relations))
         out.append(DocView(index=i, id=name, text=None, meta={"title": f"{name} ({len(members)} documents)"},
-                           words=words, results=results, errors=[]))
+                           words=sum(v.words for v in members), models=models, errors=[]))
     return out

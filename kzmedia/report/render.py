@@ -20,35 +20,102 @@ from pathlib import Path
 
 from . import charts
 from .charts import UNSAFE_CHARS, esc
-from .model import (KNOWN_LAYERS, LAYER_TITLES, DocView, Mark, comparison_rows, item_counts, month_of,
-                    outlet_of, safe_url, segments)
+from .model import (DocView, Mark, analyzers_of, comparison_rows, item_counts, month_of, outlet_of, safe_url,
+                    segments)
+
+BASE_CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
+
+#: how a layer is drawn, by its position in the legend: each layer has its own channel, so
+#: layers combine on one piece of text; within a layer each label has its own colour
+CHANNELS = ("background", "underline", "wavy underline", "overline", "dashed outline")
+#: how many label colours a layer gets before the rest share the layer's last one
+MAX_LABELS = 24
+#: minimum-score thresholds offered by the filter (for layers whose scores all lie in [0, 1])
+THRESHOLDS = (0.25, 0.5, 0.75)
 
 
-def _tip_css() -> str:
-    """Tooltips list only the visible layers: one ``data-tip-LAYER`` attribute per built-in layer
-    (``data-tip-x`` for the others) and, for every set of unticked layers, a rule that leaves those
-    attributes out — and hides the tooltip of a piece none of whose layers is visible. The more
-    layers unticked, the more ``:has(#id)`` in the selector, so the most specific rule wins."""
-    from itertools import combinations
+class Layers:
+    """The analyzers drawn on a page, their labels, CSS keys and colours (one object per page)."""
 
-    def content(visible):
-        return " ".join([f"attr(data-tip-{layer})" for layer in visible] + ["attr(data-tip-x)"])
+    def __init__(self, views: list[DocView]):
+        marks = [m for v in views for m in v.marks]
+        drawn = {m.layer for m in marks}
+        self.names = [n for n in analyzers_of(views) if n in drawn]  # the pipeline's order
+        self.labels: dict[str, list[str]] = {n: [] for n in self.names}
+        counts: Counter = Counter((m.layer, m.label) for m in marks)
+        for (layer, label), _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            self.labels[layer].append(label)
+        self.counts = counts
+        self.totals = Counter(m.layer for m in marks)
+        # a layer is filterable by minimum score when every score it gives lies in [0, 1]
+        self.scored = {n for n in self.names
+                       if all(m.strength is None or 0 <= m.strength <= 1 for m in marks if m.layer == n)
+                       and any(m.strength is not None for m in marks if m.layer == n)}
 
-    rules = [f".m:hover::after, .m:focus::after {{ content:{content(KNOWN_LAYERS)}; }}"]
-    for k in range(1, len(KNOWN_LAYERS) + 1):
-        for hidden in combinations(KNOWN_LAYERS, k):
-            body = "body" + "".join(f":has(#t-{layer}:not(:checked))" for layer in hidden)
-            visible = [layer for layer in KNOWN_LAYERS if layer not in hidden]
-            rules.append(f"{body} .m:hover::after, {body} .m:focus::after {{ content:{content(visible)}; }}")
-            only_hidden = "".join(f":not(.l-{layer})" for layer in visible) + ":not([data-tip-x])"
-            rules.append(f"{body} .m{only_hidden}::after {{ display:none; }}")
-    return "\n".join(rules) + "\n"
+    def key(self, layer: str) -> str:
+        return f"k{self.names.index(layer)}"
 
+    def label_key(self, layer: str, label: str) -> str:
+        j = self.labels[layer].index(label) if label in self.labels[layer] else MAX_LABELS
+        return f"{self.key(layer)}-{min(j, MAX_LABELS)}"
 
-CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8") + _tip_css()
+    def channel(self, layer: str) -> str:
+        return CHANNELS[min(self.names.index(layer), len(CHANNELS) - 1)]
 
-#: what a layer looks like in the legend (the CSS draws the same)
-LAYER_HINTS = {"framing": "background", "actors": "blue underline", "rhetoric": "red wavy underline"}
+    def colour(self, layer: str, label: str | None = None, alpha: float | None = None) -> str:
+        i = self.names.index(layer)
+        j = 0 if label is None else min(self.labels[layer].index(label) if label in self.labels[layer]
+                                        else MAX_LABELS, MAX_LABELS)
+        hue = (i * 83 + j * 137.508) % 360  # golden-angle steps: neighbouring labels differ most
+        if alpha is not None:
+            return f"hsla({hue:.0f},85%,55%,{alpha})"
+        return f"hsl({hue:.0f},70%,40%)"
+
+    def css(self) -> str:
+        """Colours, the layer and label toggles, the score filter and the tooltips for this page."""
+        out = []
+        for i, layer in enumerate(self.names):
+            k = self.key(layer)
+            var = f"--c{min(i, len(CHANNELS) - 1)}"
+            labels = self.labels[layer][:MAX_LABELS + 1]
+            for label in labels:
+                lk = self.label_key(layer, label)
+                value = self.colour(layer, label, 0.33) if i == 0 else self.colour(layer, label)
+                out.append(f".{lk} {{ {var}:{value}; }} .sw-{lk} {{ background:{self.colour(layer, label, 0.45)}; }}")
+            out.append(f"svg.{k} .bar {{ fill:{self.colour(layer)}; }} mark.{k} {{ background:{self.colour(layer, None, 0.3)}; }}")
+            out.append(f"body:has(#t-{k}:not(:checked)) .m.l-{k} {{ {var}:transparent; }}")
+            for label in labels:
+                lk = self.label_key(layer, label)
+                out.append(f"body:has(#t-{lk}:not(:checked)) .m.{lk} {{ {var}:transparent; }}")
+            if layer in self.scored:
+                for t in THRESHOLDS:
+                    below = [b for b in range(4) if (b + 1) / 4 <= t]
+                    sel = ", ".join(f"body:has(#mc-{int(t * 100)}:checked) .m.s{k}-{b}" for b in below)
+                    out.append(f"{sel} {{ {var}:transparent; }}")
+        return "\n".join(out) + "\n" + self._tip_css()
+
+    def _tip_css(self) -> str:
+        """Tooltips list only the visible layers: one ``data-tip-KEY`` attribute per layer and, for
+        every set of unticked layers, a rule that leaves those out — and hides the tooltip of a piece
+        none of whose layers is visible (up to five layers; beyond, every layer's details show)."""
+        from itertools import combinations
+
+        keys = [self.key(n) for n in self.names]
+
+        def content(visible):
+            return " ".join(f"attr(data-tip-{k})" for k in visible) or '""'
+
+        rules = [f".m:hover::after, .m:focus::after {{ content:{content(keys)}; }}"]
+        if len(keys) > 5:
+            return rules[0] + "\n"
+        for n in range(1, len(keys) + 1):
+            for hidden in combinations(keys, n):
+                body = "body" + "".join(f":has(#t-{k}:not(:checked))" for k in hidden)
+                visible = [k for k in keys if k not in hidden]
+                rules.append(f"{body} .m:hover::after, {body} .m:focus::after {{ content:{content(visible)}; }}")
+                only_hidden = "".join(f":not(.l-{k})" for k in visible)
+                rules.append(f"{body} .m{only_hidden}::after {{ display:none; }}")
+        return "\n".join(rules) + "\n"
 
 
 def _version() -> str:
@@ -56,22 +123,24 @@ def _version() -> str:
     return __version__
 
 
-def csp() -> str:
-    digest = base64.b64encode(hashlib.sha256(CSS.encode("utf-8")).digest()).decode("ascii")
+def csp(css: str) -> str:
+    """The page's policy: nothing from the network, no script, only this page's own style block."""
+    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return ("default-src 'none'; script-src 'none'; style-src 'sha256-" + digest + "'; img-src 'none'; "
             "font-src 'none'; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'none'; "
             "form-action 'none'")
 
 
-def page(title: str, body: str, *, layers: list[str] = (), counts: dict[str, int] | None = None) -> str:
-    legend = legend_html(layers, counts or {}) if layers else ""
+def page(title: str, body: str, layers: Layers, *, legend: bool = True) -> str:
+    css = BASE_CSS + layers.css()
+    legend_part = legend_html(layers) if legend and layers.names else ""
     return ("<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
-            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp()}\">"
+            f"<meta http-equiv=\"Content-Security-Policy\" content=\"{csp(css)}\">"
             "<meta name=\"referrer\" content=\"no-referrer\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<meta name=\"generator\" content=\"kzmedia {esc(_version())}\">"
-            f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body class=\"kz\">"
-            f"<header class=\"top\"><h1>{esc(title)}</h1>{legend}</header>\n<main>{body}</main>\n"
+            f"<title>{esc(title)}</title><style>{css}</style></head>\n<body class=\"kz\">"
+            f"<header class=\"top\"><h1>{esc(title)}</h1>{legend_part}</header>\n<main>{body}</main>\n"
             f"<footer>Generated by kzmedia {esc(_version())}. Every highlight is a span "
             "<code>text[start:end]</code> of the document; hover or focus (Tab) a highlight for details."
             "</footer></body></html>\n")
@@ -81,31 +150,33 @@ def page(title: str, body: str, *, layers: list[str] = (), counts: dict[str, int
 # Layers and the highlighted text
 # --------------------------------------------------------------------------------------------
 
-def layer_key(layer: str, layers: list[str]) -> str:
-    """CSS-safe key: the built-in names as they are, anything else by position."""
-    return layer if layer in KNOWN_LAYERS else f"x{layers.index(layer)}"
-
-
-def all_layers(views: list[DocView]) -> list[str]:
-    present = {m.layer for v in views for m in v.marks}
-    others = sorted(present - set(KNOWN_LAYERS))
-    return [layer for layer in KNOWN_LAYERS if layer in present] + others
-
-
-def layer_totals(views: list[DocView]) -> dict[str, int]:
-    return dict(Counter(m.layer for v in views for m in v.marks))
-
-
-def legend_html(layers: list[str], counts: dict[str, int]) -> str:
+def legend_html(layers: Layers) -> str:
+    """Per layer: a toggle, its channel and count, and a toggle with a colour per label; then the
+    minimum-score filter when some layer's scores are confidences in [0, 1]."""
     items = []
-    for layer in layers:
-        key = layer_key(layer, layers)
-        title = LAYER_TITLES.get(layer, layer)
-        hint = LAYER_HINTS.get(layer, "dashed outline")
-        items.append(f'<label class="toggle" for="t-{key}"><input type="checkbox" id="t-{key}" checked> '
-                     f'<span class="swatch l-{key}">{esc(title)}</span> '
-                     f'<small>{counts.get(layer, 0)} · {esc(hint)}</small></label>')
-    return f'<div class="legend" role="group" aria-label="Layers">Layers: {"".join(items)}</div>'
+    for layer in layers.names:
+        k = layers.key(layer)
+        labels = []
+        for label in layers.labels[layer][:MAX_LABELS]:
+            lk = layers.label_key(layer, label)
+            labels.append(f'<label class="toggle lab" for="t-{lk}"><input type="checkbox" id="t-{lk}" checked> '
+                          f'<span class="swatch sw-{lk}">{esc(label)}</span> '
+                          f'<small>{layers.counts[(layer, label)]}</small></label>')
+        more = len(layers.labels[layer]) - MAX_LABELS
+        if more > 0:
+            labels.append(f"<small>+{more} more labels (one colour)</small>")
+        items.append(f'<details class="layer"><summary><label class="toggle" for="t-{k}">'
+                     f'<input type="checkbox" id="t-{k}" checked> <span class="swatch sw-{k}-0">{esc(layer)}</span> '
+                     f'<small>{layers.totals[layer]} · {esc(layers.channel(layer))}</small></label></summary>'
+                     f'<div class="labels">{"".join(labels)}</div></details>')
+    score = ""
+    if layers.scored:
+        options = [("0", "any", True)] + [(str(int(t * 100)), f"≥ {t:g}", False) for t in THRESHOLDS]
+        score = ('<span class="minscore" role="radiogroup" aria-label="Minimum score">min score '
+                 f'<small>({esc(", ".join(sorted(layers.scored)))})</small>: ' + "".join(
+                     f'<label class="toggle" for="mc-{v}"><input type="radio" name="mc" id="mc-{v}"'
+                     f'{" checked" if on else ""}> {esc(text)}</label>' for v, text, on in options) + "</span>")
+    return f'<div class="legend" role="group" aria-label="Layers">Layers: {"".join(items)}{score}</div>'
 
 
 def _text_html(s: str) -> str:
@@ -118,8 +189,7 @@ def esc_text(s: str) -> str:
 
 
 def _tip(mark: Mark) -> str:
-    title = LAYER_TITLES.get(mark.layer, mark.layer)
-    bits = [f"{title}: {mark.label}"]
+    bits = [f"{mark.layer}: {mark.label}"]
     bits += [f"  {k}: {v}" for k, v in mark.details if v != mark.label][:6]
     return "\n".join(bits)
 
@@ -129,9 +199,14 @@ def _clip(chunks: list[str], limit: int = 600) -> str:
     return (tip if len(tip) <= limit else tip[: limit - 1] + "…") + "\n"
 
 
-def highlighted_text(view: DocView, layers: list[str]) -> str:
-    """The document text split at every span boundary; each piece carries the classes of the layers
-    covering it and the indexes of its marks (``data-m``), so overlapping spans nest visually."""
+def _bucket(strength: float | None) -> int | None:
+    return None if strength is None else min(3, max(0, int(strength * 4)))
+
+
+def highlighted_text(view: DocView, layers: Layers) -> str:
+    """The document text split at every span boundary; each piece carries, per layer covering it,
+    the layer's class, the class of its first label (the colour) and of that mark's score band,
+    and the indexes of its marks (``data-m``), so overlapping spans nest visually."""
     assert view.text is not None
     marks = view.marks
     out = [f'<div class="text" lang="ru" data-doc="{view.index}">']
@@ -140,14 +215,22 @@ def highlighted_text(view: DocView, layers: list[str]) -> str:
         if not covering:
             out.append(piece)
             continue
-        by_layer = Counter(marks[i].layer for i in covering)
-        classes = ["m"] + [f"l-{layer_key(layer, layers)}" for layer in layers if layer in by_layer]
-        if by_layer.get("framing", 0) > 1:
-            classes.append("deep")
+        first: dict[str, Mark] = {}
         tips: dict[str, list[str]] = {}
         for i in covering:
-            layer = marks[i].layer
-            tips.setdefault(layer if layer in KNOWN_LAYERS else "x", []).append(_tip(marks[i]))
+            m = marks[i]
+            first.setdefault(m.layer, m)
+            tips.setdefault(layers.key(m.layer), []).append(_tip(m))
+        classes = ["m"]
+        for layer in layers.names:
+            m = first.get(layer)
+            if m is None:
+                continue
+            k = layers.key(layer)
+            classes += [f"l-{k}", layers.label_key(layer, m.label)]
+            band = _bucket(m.strength) if layer in layers.scored else None
+            if band is not None:
+                classes.append(f"s{k}-{band}")
         attrs = "".join(f' data-tip-{key}="{esc(_clip(chunks))}"' for key, chunks in tips.items())
         ids = " ".join(str(i) for i in covering)
         out.append(f'<span class="{" ".join(classes)}" data-m="{ids}" data-s="{a}" tabindex="0"'
@@ -156,13 +239,13 @@ def highlighted_text(view: DocView, layers: list[str]) -> str:
     return "".join(out)
 
 
-def findings_table(view: DocView, layers: list[str], *, open_: bool = False) -> str:
+def findings_table(view: DocView, layers: Layers, *, open_: bool = False) -> str:
     if not view.marks:
         return ""
     rows = []
     for m in view.marks:
         details = "; ".join(f"{k}: {v}" for k, v in m.details)
-        rows.append(f'<tr><td class="l-{layer_key(m.layer, layers)}">{esc(LAYER_TITLES.get(m.layer, m.layer))}</td>'
+        rows.append(f'<tr><td><span class="swatch sw-{layers.label_key(m.layer, m.label)}">{esc(m.layer)}</span></td>'
                     f"<td>{esc(m.label)}</td><td class=\"num\">{m.start}–{m.end}</td>"
                     f"<td class=\"q\">{esc(m.text)}</td><td>{esc(details)}</td></tr>")
     return (f'<details class="findings"{" open" if open_ else ""}><summary>All {len(view.marks)} findings '
@@ -175,59 +258,47 @@ def findings_table(view: DocView, layers: list[str], *, open_: bool = False) -> 
 # Per-document panels
 # --------------------------------------------------------------------------------------------
 
-def frame_chart(view: DocView) -> str:
-    """One bar chart per frame kind (shares are computed within a kind); pale = not present."""
-    frames = [f for f in view.frames() if f["present"] or f["hits"]]
-    if not frames:
-        return '<p class="empty">no frame evidence</p>'
-    kinds = list(dict.fromkeys(f["kind"] for f in frames))
-    out = []
-    for kind in kinds:
-        group = [f for f in frames if f["kind"] == kind]
-        use_share = any(f["share"] for f in group)
-        rows = []
-        for f in sorted(group, key=lambda f: (-(f["share"] if use_share else f["score"]), f["id"])):
-            value = f["share"] if use_share else f["score"]
-            note = f"{100 * value:.0f}% · {f['hits']}" if use_share else f"{value:.2f} · {f['hits']}"
-            rows.append((f["id"], value, note, not f["present"]))
-        title = f"Frame profile ({kind})" if kind else "Frame profile"
-        head = f'<h4>{esc(kind)}</h4>' if len(kinds) > 1 and kind else ""
-        out.append(head + charts.bar_chart(rows, css="frames", title=title, empty="no frame evidence"))
-    return "".join(out)
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.2f}"
 
 
-def actor_chart(view: DocView) -> str:
-    rows = [(a["name"], a["count"], str(a["count"])) for a in view.actors()]
-    return charts.bar_chart(rows, css="actors", title="Actor mentions", empty="no actors")
+def analyzer_panel(view: DocView, name: str, layers: Layers) -> str:
+    """What one analyzer found in one document: findings per label, its profile (first grouped
+    score), its other scores and a network of its relations."""
+    css = layers.key(name) if name in layers.names else "plain"
+    parts = []
+    counts = view.label_counts(name)
+    if counts:
+        parts.append(charts.bar_chart([(label, n, str(n)) for label, n in counts], css=css,
+                                      title=f"{name}: findings per label", empty="no findings"))
+    prof = view.profile(name)
+    if prof and sorted((g, int(v)) for g, v in prof[2] if v) == sorted(counts):
+        prof = None  # the profile only repeats the findings per label
+    if prof:
+        pname, unit, rows = prof
+        parts.append(f"<h4>{esc(pname)} <small>({esc(unit)})</small></h4>" + charts.bar_chart(
+            [(g, v, _number(v)) for g, v in rows if v > 0], css=css, title=f"{name}: {pname} ({unit})",
+            empty="nothing above zero"))
+    plain = view.plain_scores(name)
+    if plain:
+        parts.append('<table class="scores">' + "".join(
+            f'<tr><th scope="row">{esc(s.name)}</th><td class="num">{esc(_number(s.value))}</td>'
+            f'<td>{esc(s.unit)}</td></tr>' for s in plain) + "</table>")
+    pairs = view.relation_counts(name)
+    if pairs:
+        weight: Counter = Counter()
+        for a, b, n in pairs:
+            weight[a] += n
+            weight[b] += n
+        parts.append(charts.network([(k, k, n) for k, n in weight.items()], pairs,
+                                    title=f"{name}: relations"))
+    if not parts:
+        parts.append('<p class="empty">nothing found</p>')
+    return f'<section class="panel" data-panel="{esc(name)}"><h3>{esc(name)}</h3>{"".join(parts)}</section>'
 
 
-def network_chart(view: DocView) -> str:
-    actors = view.actors()
-    nodes = [(a["id"], a["name"], a["count"]) for a in actors]
-    names = {a["name"]: a["id"] for a in actors}
-    edges = [(names.get(a, a), names.get(b, b), n) for a, b, n in view.cooccurrence()]
-    return charts.network(nodes, edges, title="Actor co-occurrence (shared sentences)")
-
-
-def technique_chart(view: DocView) -> str:
-    rows = [(t, c, str(c)) for t, c in view.techniques()]
-    return charts.bar_chart(rows, css="rhetoric", title="Technique profile", empty="no techniques")
-
-
-def side_panels(view: DocView) -> str:
-    dens = view.technique_density()
-    dens_txt = f" · {dens:.1f} per 1000 words" if dens is not None else ""
-    dom = view.dominant_frame()
-    dom_generic = view.results.get("framing", {}).get("dominant_generic")
-    dom_txt = " · dominant: " + " / ".join(str(d) for d in (dom, dom_generic) if d) if (dom or dom_generic) else ""
-    panels = [
-        ("Frame profile" + dom_txt, frame_chart(view), "framing"),
-        ("Actor mentions", actor_chart(view), "actors"),
-        ("Actor co-occurrence", network_chart(view), "actors"),
-        ("Technique profile" + dens_txt, technique_chart(view), "rhetoric"),
-    ]
-    return "".join(f'<section class="panel" data-panel="{key}"><h3>{esc(title)}</h3>{svg}</section>'
-                   for title, svg, key in panels if key in view.results)
+def side_panels(view: DocView, layers: Layers) -> str:
+    return "".join(analyzer_panel(view, name, layers) for name in view.models)
 
 
 def doc_meta(view: DocView) -> str:
@@ -240,7 +311,7 @@ def doc_meta(view: DocView) -> str:
     if url:
         bits.append(f'<a href="{esc(url)}" rel="noopener noreferrer" target="_blank">source</a>')
     counts = view.layer_counts()
-    bits += [f"<span>{esc(LAYER_TITLES.get(k, k))}: {n}</span>" for k, n in counts.items()]
+    bits += [f"<span>{esc(k)}: {n}</span>" for k, n in counts.items()]
     return f'<p class="meta">{" · ".join(bits)}</p>'
 
 
@@ -255,23 +326,23 @@ def problems(view: DocView) -> str:
     return f'<ul class="problems">{"".join(out)}</ul>' if out else ""
 
 
-def document_section(view: DocView, layers: list[str]) -> str:
+def document_section(view: DocView, layers: Layers) -> str:
     head = (f'<section class="doc" id="{view.anchor}"><h2>{esc(view.title)}</h2>'
             + (f'<p class="docid">{esc(view.id)}</p>' if view.title != view.id else "")
             + doc_meta(view) + problems(view))
     if view.text is not None:
         body = (f'<div class="docgrid"><article>{highlighted_text(view, layers)}</article>'
-                f'<aside>{side_panels(view)}</aside></div>' + findings_table(view, layers))
+                f'<aside>{side_panels(view, layers)}</aside></div>' + findings_table(view, layers))
     elif not view.results:  # the document itself failed (unreadable, empty): the problems say why
         body = ""
     else:
         body = ('<p class="note">The text is not stored with these results: findings are listed with their '
-                f'offsets.</p><div class="panels">{side_panels(view)}</div>' + findings_table(view, layers, open_=True))
+                f'offsets.</p><div class="panels">{side_panels(view, layers)}</div>' + findings_table(view, layers, open_=True))
     return head + body + "</section>"
 
 
 def render_documents(views: list[DocView], title: str | None = None) -> str:
-    layers = all_layers(views)
+    layers = Layers(views)
     nav = ""
     if len(views) > 1:
         nav = '<nav class="toc"><ol>' + "".join(
@@ -281,17 +352,12 @@ def render_documents(views: list[DocView], title: str | None = None) -> str:
         body = '<p class="empty">no documents</p>'
     if not title:
         title = f"kzmedia report: {views[0].title}" if len(views) == 1 else f"kzmedia report: {len(views)} documents"
-    return page(title, body, layers=layers, counts=layer_totals(views))
+    return page(title, body, layers)
 
 
 # --------------------------------------------------------------------------------------------
 # Comparison
 # --------------------------------------------------------------------------------------------
-
-DIM_TITLES = {"frames": ("Frames", "share of frame evidence, %"),
-              "actors": ("Actors", "mentions per 1000 words"),
-              "techniques": ("Techniques", "findings per 1000 words")}
-
 
 def _mini_bar(value: float, top: float) -> str:
     w = 0 if top <= 0 else 60 * value / top
@@ -299,8 +365,16 @@ def _mini_bar(value: float, top: float) -> str:
             f'<rect class="bar" x="0" y="1" width="{w:.1f}" height="8"/></svg>')
 
 
+def _unit_of_rows(views: list[DocView], name: str) -> str:
+    if any(v.label_counts(name) for v in views):
+        return "findings per 1000 words"
+    prof = next((v.profile(name) for v in views if v.profile(name)), None)
+    return f"{prof[0]}, {prof[1]}" if prof else "nothing to compare"
+
+
 def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: int = 15) -> str:
-    name, unit = DIM_TITLES[dim]
+    """One analyzer's labels (or profile groups) across the documents, biggest difference first."""
+    name, unit = dim, _unit_of_rows(views, dim)
     if not rows:
         return f'<section class="diff"><h3>{name}</h3><p class="empty">nothing in any document</p></section>'
     head = "".join(f"<th>{esc(v.title)}</th>" for v in views)
@@ -311,15 +385,16 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
         body.append(f'<tr><th scope="row">{esc(r["label"])}</th>{cells}'
                     f'<td class="num spread">{r["spread"]:.1f}</td></tr>')
     more = f'<p class="note">{len(rows) - limit} more not shown</p>' if len(rows) > limit else ""
-    return (f'<section class="diff" data-dim="{dim}"><h3>{name} '
+    return (f'<section class="diff" data-dim="{esc(dim)}"><h3>{esc(name)} '
             f'<small>({esc(unit)}; biggest difference first)</small></h3>'
             f'<table><thead><tr><th></th>{head}<th>difference</th></tr></thead>'
             f'<tbody>{"".join(body)}</tbody></table>{more}</section>')
 
 
 def render_comparison_views(views: list[DocView], title: str | None = None) -> str:
-    layers = all_layers(views)
+    layers = Layers(views)
     rows = comparison_rows(views)
+    names = analyzers_of(views)
     has_text = {v.index for v in views if v.text is not None or v.marks}
 
     def target(v):
@@ -327,23 +402,21 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
 
     summary = "".join(
         f'<tr><th scope="row"><a href="#{target(v)}">{esc(v.title)}</a></th><td class="num">{v.words}</td>'
-        f'<td>{esc(v.dominant_frame() or "—")}</td>'
-        f'<td>{esc(", ".join(a["name"] for a in v.actors()[:3]) or "—")}</td>'
-        f'<td class="num">{_fmt_opt(v.technique_density())}</td></tr>' for v in views)
+        + "".join(f'<td>{esc(", ".join(v.top_labels(n)) or "—")}</td>' for n in names) + "</tr>" for v in views)
     overview = ('<section class="summary"><h2>Documents</h2><table><thead><tr><th>Document</th><th>Words</th>'
-                '<th>Dominant frame</th><th>Top actors</th><th>Techniques / 1000 words</th></tr></thead>'
-                f'<tbody>{summary}</tbody></table></section>')
+                + "".join(f"<th>{esc(n)}: top labels</th>" for n in names)
+                + f'</tr></thead><tbody>{summary}</tbody></table></section>')
     diffs = '<section class="diffs"><h2>Differences</h2>' + "".join(
-        differences_table(dim, rows[dim], views) for dim in ("frames", "actors", "techniques")) + "</section>"
+        differences_table(n, rows[n], views) for n in names) + "</section>"
     cols = "".join(f'<div class="col" id="col-{v.index}"><h3>'
                    + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index in has_text else esc(v.title))
-                   + f'</h3>{side_panels(v)}</div>' for v in views)
+                   + f'</h3>{side_panels(v, layers)}</div>' for v in views)
     side = f'<section class="side"><h2>Side by side</h2><div class="cols n{min(len(views), 4)}">{cols}</div></section>'
     with_text = [v for v in views if v.text is not None or v.marks]
     texts = ('<section class="texts"><h2>Texts</h2>' + "".join(document_section(v, layers) for v in with_text)
              + "</section>") if with_text else ""
     title = title or "kzmedia comparison: " + " vs ".join(v.title for v in views[:4])
-    return page(title, overview + diffs + side + texts, layers=layers, counts=layer_totals(views))
+    return page(title, overview + diffs + side + texts, layers)
 
 
 def _fmt_opt(x: float | None) -> str:
@@ -379,19 +452,19 @@ def heatmap(dim: str, table: dict[str, Counter], columns: list[str], *, col_titl
             f'<th>total</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def top_evidence(views: list[DocView], layers: list[str], max_index: int = 10**9, *, per_item: int = 3,
+def top_evidence(views: list[DocView], layers: Layers, max_index: int = 10**9, *, per_item: int = 3,
                  items: int = 12) -> str:
     groups: dict[tuple[str, str], list[tuple[DocView, Mark]]] = defaultdict(list)
     for v in views:
         for m in v.marks:
             groups[(m.layer, m.label)].append((v, m))
     out = []
-    for layer in layers:
+    for layer in layers.names:
         ranked = sorted(((label, found) for (lay, label), found in groups.items() if lay == layer),
                         key=lambda kv: (-len(kv[1]), kv[0]))[:items]
         if not ranked:
             continue
-        out.append(f'<h3>{esc(LAYER_TITLES.get(layer, layer))}</h3><dl class="evidence">')
+        out.append(f'<h3>{esc(layer)}</h3><dl class="evidence">')
         for label, found in ranked:
             found = sorted(found, key=lambda vm: (-(vm[1].strength or 0), vm[0].index, vm[1].start))[:per_item]
             lis = "".join(f'<li>{_kwic(v, m, layers)} '
@@ -403,8 +476,8 @@ def top_evidence(views: list[DocView], layers: list[str], max_index: int = 10**9
     return "".join(out) or '<p class="empty">no findings</p>'
 
 
-def _kwic(v: DocView, m: Mark, layers: list[str], width: int = 50) -> str:
-    key = f'<mark class="l-{layer_key(m.layer, layers)}">{esc(m.text or "")}</mark>'
+def _kwic(v: DocView, m: Mark, layers: Layers, width: int = 50) -> str:
+    key = f'<mark class="{layers.key(m.layer)}">{esc(m.text or "")}</mark>'
     if v.text is None:
         return f"<q>{key}</q>"
     pre = v.text[max(0, m.start - width):m.start]
@@ -421,9 +494,10 @@ def _ext_link(v: DocView) -> str:
 
 def render_corpus_views(views: list[DocView], title: str | None = None, *, max_texts: int = 25,
                         source: str | None = None, max_index: int = 2000) -> str:
-    layers = all_layers(views)
-    by_month: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in DIM_TITLES}
-    by_outlet: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in DIM_TITLES}
+    layers = Layers(views)
+    names = analyzers_of(views)
+    by_month: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
+    by_outlet: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
     docs_per_month: Counter = Counter()
     docs_per_outlet: Counter = Counter()
     for v in views:
@@ -455,10 +529,8 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
     parts.append(charts.bar_chart([(o, docs_per_outlet[o], str(docs_per_outlet[o])) for o in outlets],
                                   css="outlets", title="Documents per outlet", max_rows=20))
     parts.append("</section>")
-    for dim in ("frames", "actors", "techniques"):
-        name, _ = DIM_TITLES[dim]
-        unit = {"frames": "frame evidence hits", "actors": "mentions", "techniques": "findings"}[dim]
-        parts.append(f'<section class="dim" data-dim="{dim}"><h2>{name} <small>({unit})</small></h2>'
+    for dim in names:
+        parts.append(f'<section class="dim" data-dim="{esc(dim)}"><h2>{esc(dim)} <small>(findings per label)</small></h2>'
                      f'<h3>Over time</h3>{heatmap(dim, by_month[dim], months, col_title=period)}'
                      f'<h3>By outlet</h3>{heatmap(dim, by_outlet[dim], outlets, col_title="outlet")}</section>')
     parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(views, layers, max_index)}</section>')
@@ -466,18 +538,18 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
     rows = "".join(
         f'<tr id="{v.anchor}"><td>{esc(v.title)}{_ext_link(v)}</td><td>{esc(v.meta.get("date") or "")}</td>'
         f'<td>{esc(outlet_of(v.meta) or "")}</td><td class="num">{v.words}</td>'
-        f'<td>{esc(v.dominant_frame() or "")}</td>'
-        f'<td>{esc(", ".join(a["name"] for a in v.actors()[:3]))}</td>'
-        f'<td class="num">{sum(n for _, n in v.techniques())}</td>'
-        f'<td>{esc("; ".join(str(e.get("message", "")) for e in v.errors))}</td>'
+        + "".join(f'<td>{esc(", ".join(v.top_labels(n)))}</td>' for n in names)
+        + f'<td>{esc("; ".join(str(e.get("message", "")) for e in v.errors))}</td>'
         + (f'<td><a href="#text-{v.index}">text</a></td>' if v.text is not None and len(views) <= max_texts
            else "<td></td>")
         + "</tr>" for v in listed)
     if len(views) > len(listed):
-        rows += f'<tr><td colspan="9" class="note">{len(views) - len(listed)} more documents not listed</td></tr>'
+        rows += (f'<tr><td colspan="{len(names) + 6}" class="note">{len(views) - len(listed)} more documents '
+                 'not listed</td></tr>')
     parts.append('<section class="index"><h2>Documents</h2><div class="scroll"><table><thead><tr><th>Document</th>'
-                 '<th>Date</th><th>Outlet</th><th>Words</th><th>Dominant frame</th><th>Top actors</th>'
-                 '<th>Techniques</th><th>Errors</th><th></th></tr></thead>'
+                 '<th>Date</th><th>Outlet</th><th>Words</th>'
+                 + "".join(f"<th>{esc(n)}: top labels</th>" for n in names)
+                 + '<th>Errors</th><th></th></tr></thead>'
                  f'<tbody>{rows}</tbody></table></div></section>')
     with_text = [v for v in views if v.text is not None]
     if with_text and len(views) <= max_texts:
@@ -486,8 +558,7 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
             parts.append(document_section(v, layers).replace(f'id="{v.anchor}"', f'id="text-{v.index}"', 1))
         parts.append("</section>")
     title = title or f"kzmedia corpus report: {len(views)} documents"
-    return page(title, "".join(parts), layers=layers if with_text and len(views) <= max_texts else [],
-                counts=layer_totals(views))
+    return page(title, "".join(parts), layers, legend=bool(with_text and len(views) <= max_texts))
 
 
 def _to_years(counter: Counter) -> Counter:

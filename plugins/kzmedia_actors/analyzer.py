@@ -61,10 +61,13 @@ def _year_of(document) -> int | None:
 class ActorsResult:
     """A rich result: ``to_dict()`` for JSON, ``findings()`` for the evidence spans."""
 
-    __slots__ = ("body", "document", "components")
+    __slots__ = ("body", "document", "components", "attitude_features")
 
-    def __init__(self, body: dict, document: Document, components: dict | None = None):
+    def __init__(self, body: dict, document: Document, components: dict | None = None,
+                 attitude_features: dict | None = None):
         self.body, self.document = body, document
+        #: per ordered actor pair, the features of the attitude (events.attitude_features)
+        self.attitude_features = attitude_features or {}
         #: per actor, the unweighted parts of its role scores (events.role_components): what an
         #: evaluation refits the tuning numbers of data/roles.toml on, without re-analysing
         self.components = components or {}
@@ -406,7 +409,8 @@ class ActorsAnalyzer:
         per_actor: dict[str, dict] = {}
         sent_actors: dict[int, set[str]] = defaultdict(set)
         roles = [self._role(tokens, m[0], m[1], m[5], m[6]) for m in found]
-        events, claims, suffering = [], {}, {}
+        events, claims, suffering = [], {}, defaultdict(list)
+        labels: dict[str, list] = defaultdict(list)  # per actor: the tone of its own names
         if self.relations:
             events, claims, suffering = self._events(document, found, roles, clauses, sentence_of)
         att = ATTRIBUTION
@@ -416,7 +420,7 @@ class ActorsAnalyzer:
             s_start, s_end = (seg.token_start, seg.token_end) if seg else (i, j)
             ca, cb = clauses.bounds(i, j, s_start, s_end)
             lo, hi = i - _WINDOW, j + _WINDOW
-            score = 0.0
+            score = own = 0.0
             evidence = []
             role = roles[n]
             if stance is None:
@@ -426,6 +430,8 @@ class ActorsAnalyzer:
                     hits = hits[bisect.bisect_left(keys, lo):bisect.bisect_left(keys, hi)]
                 for k, w, word in hits:
                     if k in mention_tokens:
+                        if i <= k < j:
+                            own += w  # «киевский режим», «боевики ВСУ»: the name itself judges
                         continue
                     if role == "attribute" and k > j:
                         # an adjective's own head noun counts («британско-казахстанское
@@ -466,6 +472,13 @@ class ActorsAnalyzer:
             tone = round(score / (1.0 + abs(score)), 3)
             mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
                        "sentence": s}
+            if self.relations:
+                if own:
+                    labels[actor].append((own, a, b, text[a:b]))
+                for x in range(i, j):
+                    if infos[x][2] in ACTIONS.innocent or infos[x][0] in ACTIONS.innocent:
+                        suffering[actor].append((a, b, text[a:b]))  # «мирные жители», «дети»
+                        break
             if form == "person":
                 leader = self._leader(document, i, j)
                 if leader is not None:
@@ -506,12 +519,12 @@ class ActorsAnalyzer:
                 for y in range(x + 1, len(ms)):
                     pairs[(ms[x], ms[y])] += 1
         body["actors"] = actors
-        comps = None
+        comps = feats = None
         if self.relations:
-            comps = self._relations(body, actors, events, suffering)
+            comps, feats = self._relations(body, actors, events, suffering, labels)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
-        return ActorsResult(body, document, comps)
+        return ActorsResult(body, document, comps, feats)
 
     def _events(self, document, found, roles, clauses, sentence_of):
         """Events, the tone words they claim (trigger token → (source mention starts, target
@@ -537,16 +550,16 @@ class ActorsAnalyzer:
             suffering[m.actor].append((a, b, word))
         return events, claims, suffering
 
-    def _relations(self, body, actors, events, suffering) -> dict:
+    def _relations(self, body, actors, events, suffering, labels) -> tuple[dict, dict]:
         """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
         tones = {r["id"]: [(m["tone"], m["start"], m["end"], m["text"]) for m in r["mentions"]
                            if "stance" not in m] for r in actors}
-        comps = role_components([r["id"] for r in actors], events, tones, suffering)
+        comps = role_components([r["id"] for r in actors], events, tones, suffering, labels)
         for r in actors:
             r["portrayal"] = combine(comps[r["id"]])
         body["events"] = events
-        body["attitudes"] = attitudes(events)
-        return comps
+        body["attitudes"], feats = attitudes(events, actors)
+        return comps, feats
 
     def _with_extra(self, document, found, extra_spans) -> list[tuple]:
         """Mentions plus the given spans (token-aligned; a span overlapping a mention replaces it)."""

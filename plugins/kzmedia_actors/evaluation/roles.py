@@ -25,8 +25,8 @@ from ..events import ROLE_LABELS, ROLE_WEIGHTS, RoleWeights, combine
 
 _GOLD = {"Antagonist": "antagonist", "Protagonist": "protagonist", "Innocent": "innocent"}
 #: the grid the tuning numbers are chosen from on the training folds
-GRID = {"tone": (0.0, 0.5, 1.0, 2.0), "experience": (0.0, 0.5, 1.0), "threshold": (0.0, 0.2, 0.5),
-        "innocent_bias": (0.5, 1.0, 2.0, 3.0)}
+GRID = {"tone": (0.5, 1.0, 2.0, 4.0), "experience": (0.0, 0.5, 1.0, 2.0), "label": (0.0, 1.0, 2.0),
+        "threshold": (0.0, 0.2), "innocent_bias": (1.0, 2.0, 3.0)}
 
 
 class RolesDataError(KzmediaError):
