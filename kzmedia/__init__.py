@@ -13,10 +13,23 @@ from .document import Document, Segment, Token, Tokens  # noqa: E402
 from .errors import (AnalyzerError, DocumentError, KzmediaError, LexiconError,  # noqa: E402
                      PluginError)
 from .hookspecs import hookimpl  # noqa: E402
-from .lexicon import FormMemo, FormScreen, Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
+from .lexicon import Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
+from .morphology import TokenInfo  # noqa: E402
 from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
 from .results import Finding, Relation, ResultModel, Score, Span, normalise  # noqa: E402
 from .stance import Stance, StanceIndex, stance_of  # noqa: E402
+
+
+def __getattr__(name):
+    # the memo classes moved to kzmedia.memo (they are a speed tool, not the everyday API)
+    if name in ("FormMemo", "FormScreen"):
+        import warnings
+
+        from . import memo
+
+        warnings.warn(f"kzmedia.{name} moved: import it from kzmedia.memo", DeprecationWarning, stacklevel=2)
+        return getattr(memo, name)
+    raise AttributeError(f"module 'kzmedia' has no attribute {name!r}")
 
 
 def compare(doc_a, doc_b, **kwargs):
@@ -27,9 +40,9 @@ def compare(doc_a, doc_b, **kwargs):
 
 
 __all__ = [
-    "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding", "FormMemo", "FormScreen",
+    "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
     "Pipeline", "PluginError", "Relation", "ResultModel", "Score", "Segment", "SetupContext", "Span",
-    "Stance", "StanceIndex", "Token", "Tokens", "analyze", "compare", "hookimpl", "normalise", "stance_of",
+    "Stance", "StanceIndex", "Token", "TokenInfo", "Tokens", "analyze", "compare", "hookimpl", "normalise", "stance_of",
     "__version__",
 ]

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from .errors import DocumentError
-from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, POS, TAG, get_morphology
+from .morphology import ALT_LEMMAS, KIND, LEMMA, NORM, POS, TAG, TokenInfo, get_morphology
 from .results import Finding
 from .text import KIND_NAMES, NUMBER, PUNCT, WORD
 
@@ -72,10 +72,11 @@ class Token:
 class Tokens(Sequence):
     """Column store of a document's tokens.
 
-    ``starts``/``ends`` are character offsets; ``infos[i]`` is a tuple shared by every token with
-    the same surface form (``norm, kind, lemma, pos, tag, alt_lemmas``; ``alt_lemmas`` holds the
-    other readings pymorphy3 allows as a sorted tuple, or ``None``). Use :meth:`norm`, :meth:`lemma` etc.
-    in hot loops, indexing (``tokens[i]``) when a readable :class:`Token` is wanted.
+    ``starts``/``ends`` are character offsets; ``infos[i]`` is a :class:`kzmedia.TokenInfo`
+    (a named tuple shared by every token with the same surface form: ``infos[i].lemma``,
+    ``infos[i].pos``…; ``alt_lemmas`` holds the other readings pymorphy3 allows as a sorted tuple,
+    or ``None``). Use :meth:`info`, :meth:`norm`, :meth:`lemma` etc. in hot loops, indexing
+    (``tokens[i]``) when a full :class:`Token` with offsets and text is wanted.
     """
 
     __slots__ = ("text", "starts", "ends", "infos", "source", "_norms", "_forms")
@@ -84,7 +85,7 @@ class Tokens(Sequence):
                  source: tuple | None = None):
         self.text, self.starts, self.ends, self.infos = text, starts, ends, infos
         #: ``(morphology, generation)`` when every info came from that morphology's current
-        #: vocabulary (lets a :class:`kzmedia.FormMemo` skip checking the forms one by one)
+        #: vocabulary (lets a :class:`kzmedia.memo.FormMemo` skip checking the forms one by one)
         self.source = source
         self._norms = self._forms = None
 
@@ -126,6 +127,10 @@ class Tokens(Sequence):
         return Token(i, self.starts[i], self.ends[i], self.text[self.starts[i]:self.ends[i]],
                      info[NORM], KIND_NAMES[info[KIND]], info[LEMMA], info[POS], info[TAG],
                      frozenset(info[ALT_LEMMAS] or ()))
+
+    def info(self, i: int) -> TokenInfo:
+        """Token ``i``'s :class:`kzmedia.TokenInfo` (norm, kind, lemma, pos, tag, alt_lemmas)."""
+        return self.infos[i]
 
     def norm(self, i: int) -> str:
         return self.infos[i][NORM]

@@ -14,12 +14,27 @@ import re
 import threading
 from itertools import accumulate, compress, repeat
 from operator import is_
-from typing import Callable, Protocol, runtime_checkable
+from typing import Callable, NamedTuple, Protocol, runtime_checkable
 
 from .text import TOKEN_RE, WORD, fold, fold_many, kind_of
 
-#: index of each field in a cached token-info tuple (kept as a plain tuple: millions of tokens
-#: share a few ten-thousand of these, and tuples are the cheapest shared record Python has)
+class TokenInfo(NamedTuple):
+    """What kzmedia knows of one surface form, shared by every token spelled that way.
+
+    ``tokens.infos[i]`` is one of these: read it by name (``info.lemma``, ``info.pos``), or, in
+    the hottest loops, by the index constants below (``info[LEMMA]``) — a named tuple costs no
+    more memory than a plain one, and millions of tokens share a few ten-thousand of them.
+    """
+
+    norm: str                           #: the folded form (lower case, ё → е, invisible marks dropped)
+    kind: int                           #: WORD, NUMBER or PUNCT (``kzmedia.text``)
+    lemma: str                          #: the lemma (the form itself for non-words)
+    pos: str | None                     #: pymorphy3 part of speech, e.g. ``"NOUN"``
+    tag: str | None                     #: pymorphy3 tag, e.g. ``"NOUN,inan,femn sing,ablt"``
+    alt_lemmas: tuple[str, ...] | None  #: the other lemmas pymorphy3 allows, sorted, or ``None``
+
+
+#: index of each field of a :class:`TokenInfo`, for hot loops
 NORM, KIND, LEMMA, POS, TAG, ALT_LEMMAS = range(6)
 #: the token pattern as one group, so ``split`` returns the tokens and the gaps between them
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
@@ -206,7 +221,7 @@ class Morphology:
         self._cache: dict[str, tuple] = {}
         self._by_norm: dict[str, tuple] = {}
         #: every distinct folded form met so far (its info tuple), in order of first sight: a
-        #: :class:`kzmedia.FormMemo` catches up on the new ones without looking at documents
+        #: :class:`kzmedia.memo.FormMemo` catches up on the new ones without looking at documents
         self.vocabulary: list[tuple] = []
         #: bumped whenever the cache makes room (``vocabulary`` is then a new list, which starts
         #: with what was kept)
@@ -215,7 +230,7 @@ class Morphology:
         self._parse_all = getattr(lemmatizer, "parse_all", None)  # optional richer protocol
 
     def info(self, surface: str) -> tuple:
-        """Token info ``(norm, kind, lemma, pos, tag, alt_lemmas)`` for one surface form, cached."""
+        """The :class:`TokenInfo` of one surface form, cached."""
         hit = self._cache.get(surface)
         if hit is None:
             hit = self._compute(surface)
@@ -244,7 +259,7 @@ class Morphology:
                 lemma, pos, tag = norm, None, None
             if lemma == norm:
                 lemma = norm  # one string, not two, for a form that is its own lemma
-            hit = self._by_norm[norm] = (norm, kind, lemma, pos, tag, alt)
+            hit = self._by_norm[norm] = TokenInfo(norm, kind, lemma, pos, tag, alt)
             self.vocabulary.append(hit)
         # a surface spelled as its folded form is keyed by the info's own string: the text's copy
         # can go (about a fifth of a cached form's memory)
@@ -258,7 +273,7 @@ class Morphology:
         met within the first documents and a form met late is mostly rare, so the first half
         keeps most running tokens cached; starting afresh would make the run cold again each time
         the cache fills. The kept half stays the *leading* part of the vocabulary, so a
-        :class:`kzmedia.FormMemo` keeps what it knows and only rewinds (:meth:`kept_since`).
+        :class:`kzmedia.memo.FormMemo` keeps what it knows and only rewinds (:meth:`kept_since`).
         """
         kept = self.vocabulary[:len(self.vocabulary) // 2]
         by_norm = {info[NORM]: info for info in kept}

@@ -165,7 +165,7 @@ _SCARE_WORDS = int(_DIST["scare_quote_words"])
 
 
 def _classify(norm: str, info: tuple) -> int:
-    """The cue classes of one word form (memoised per form by :class:`kzmedia.FormMemo`)."""
+    """The cue classes of one word form (memoised per form by :class:`kzmedia.memo.FormMemo`)."""
     c = 0
     lemma = info[LEMMA]
     if norm in _NEG_WORDS or lemma in _NEG_LEMMAS or norm in _INSTEAD:

@@ -56,7 +56,7 @@ def test_gold_actor_ranges_hold_for_every_shared_text(analyzer, gold, seed_texts
 
 
 def test_nerel_country_spans_f1_at_least_093(shared_dir):
-    from kzmedia.evaluate.nerel import evaluate
+    from kzmedia_actors.evaluation.nerel import evaluate
 
     report = evaluate(shared_dir / "external" / "nerel-dev")
     assert report["documents"] == 94
@@ -64,7 +64,7 @@ def test_nerel_country_spans_f1_at_least_093(shared_dir):
 
 
 def test_rusentne_tone_beats_always_neutral(shared_dir):
-    from kzmedia.evaluate.rusentne import evaluate
+    from kzmedia_actors.evaluation.rusentne import evaluate
 
     report = evaluate(shared_dir / "external" / "rusentne-train" / "train_data.csv")
     assert report["covered"] > 1500

@@ -272,7 +272,7 @@ def test_making_room_keeps_the_forms_met_first_and_what_the_memos_know():
 
 
 def test_form_screen_lets_through_exactly_the_forms_that_may_have_a_value():
-    from kzmedia import FormMemo, FormScreen
+    from kzmedia.memo import FormMemo, FormScreen
 
     doc = Document.from_text("Астану, антироссийские лозунги и северо-запад: мягкой аннексии нет.")
     forms = doc.tokens.forms

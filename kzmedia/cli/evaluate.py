@@ -12,8 +12,6 @@ import importlib
 DATASETS = {
     "semeval": "semeval",     # persuasion techniques, SemEval-2023 Task 3 subtask 3 (rhetoric)
     "frames": "frames",       # generic frames, SemEval-2023 Task 3 subtask 2 (framing)
-    "nerel": "nerel",         # COUNTRY spans, NEREL (actors)
-    "rusentne": "rusentne",   # entity sentiment, RuSentNE-2023 (actors' tone)
 }
 
 

@@ -17,9 +17,13 @@ def kzmedia_register_analyzers(register):
 def kzmedia_register_commands(register):
     """``kzmedia evaluate roles`` (SemEval-2025 entity roles) and ``kzmedia evaluate attitudes``
     (RuSentRel attitudes between entities): the portrayal and attitude measurements."""
-    from .evaluation import attitudes, roles
+    from .evaluation import attitudes, nerel, rusentne, roles
 
     register("roles", roles.add_arguments, roles.run, group="evaluate",
              help="actors portrayal vs SemEval-2025 human entity roles (cross-validated by document)")
     register("attitudes", attitudes.add_arguments, attitudes.run, group="evaluate",
              help="actors directed attitudes vs RuSentRel human attitudes (cross-validated by article)")
+    register("nerel", nerel.add_arguments, nerel.run, group="evaluate",
+             help="actors state mentions vs NEREL human COUNTRY spans")
+    register("rusentne", rusentne.add_arguments, rusentne.run, group="evaluate",
+             help="actors tone vs RuSentNE-2023 human entity sentiment")

@@ -23,7 +23,8 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, Finding, FormMemo, FormScreen, Lexicon, LexiconMatcher, Relation, Score, Span
+from kzmedia import Document, Finding, Lexicon, LexiconMatcher, Relation, Score, Span
+from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
                         possible_cases)

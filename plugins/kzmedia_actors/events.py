@@ -33,7 +33,8 @@ from collections import defaultdict
 from importlib import resources
 
 from kzmedia.compat import tomllib
-from kzmedia import FormMemo, FormScreen, StanceIndex
+from kzmedia import StanceIndex
+from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import possible_cases
 

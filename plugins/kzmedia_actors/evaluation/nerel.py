@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from ..errors import KzmediaError
+from kzmedia import KzmediaError
 
 DEFAULT_FORMS = ("name", "abbreviation", "adjective")
 

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from ..errors import KzmediaError
+from kzmedia import KzmediaError
 
 
 class RusentneDataError(KzmediaError):

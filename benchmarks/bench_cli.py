@@ -1,0 +1,120 @@
+"""Whole-process CLI rate against the in-process pipeline rate, and against an earlier tree.
+
+    python benchmarks/bench_cli.py [--before PATH] [--corpus PATH] [--repeat 3]
+
+In one run, alternating the trees so that machine load falls on both alike:
+
+* ``kzmedia analyze CORPUS --format jsonl > /dev/null`` as a fresh process (start-up, reading,
+  analysing, JSON encoding, writing), words per second of wall time;
+* the same documents through ``Pipeline.analyze`` + ``Analysis.to_json`` in one process after
+  the pipeline is built (the in-process rate), words per second;
+* with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
+  COMMIT``), both figures for that tree too, and how many documents' JSON lines differ.
+
+The built-in analyzers only (``KZMEDIA_PLUGINS=framing,actors,rhetoric``). Figures depend on the
+machine; the ones for this repository are in docs/corpus.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "external" / "ru-news-kz" / "articles.jsonl"
+
+IN_PROCESS = r"""
+import sys, time
+from kzmedia import Pipeline
+from kzmedia.readers import read_corpus
+pipe = Pipeline()
+docs = list(read_corpus([sys.argv[1]]))
+t0 = time.perf_counter()
+words = 0
+for doc in docs:
+    a = pipe.analyze(doc)
+    a.to_json()
+    words += doc.words if doc.text.strip() else 0
+print(words, time.perf_counter() - t0)
+"""
+
+
+def env_for(tree: Path) -> dict:
+    env = {**os.environ, "KZMEDIA_PLUGINS": "framing,actors,rhetoric",
+           "PYTHONPATH": f"{tree}{os.pathsep}{tree / 'plugins'}"}
+    env.pop("KZMEDIA_CONFIG", None)
+    return env
+
+
+def cli_run(tree: Path, corpus: str, out: Path) -> float:
+    t0 = time.perf_counter()
+    with open(out, "wb") as fh:
+        subprocess.run([sys.executable, "-m", "kzmedia", "analyze", corpus, "--format", "jsonl"],
+                       env=env_for(tree), stdout=fh, stderr=subprocess.DEVNULL, check=False, cwd="/")
+    return time.perf_counter() - t0
+
+
+def in_process(tree: Path, corpus: str) -> tuple[int, float]:
+    done = subprocess.run([sys.executable, "-c", IN_PROCESS, corpus], env=env_for(tree), cwd="/",
+                          capture_output=True, text=True, check=True)
+    words, seconds = done.stdout.split()
+    return int(words), float(seconds)
+
+
+def words_of(jsonl: Path) -> int:
+    with open(jsonl, encoding="utf-8") as fh:
+        return sum(json.loads(line)["document"]["words"] for line in fh if line.strip())
+
+
+def differing(a: Path, b: Path) -> dict[str, int]:
+    """Per analyzer, the documents whose result differs between two JSON-lines outputs."""
+    out: dict[str, int] = {}
+    with open(a, encoding="utf-8") as fa, open(b, encoding="utf-8") as fb:
+        for la, lb in zip(fa, fb):
+            ra, rb = json.loads(la)["results"], json.loads(lb)["results"]
+            for name in sorted(set(ra) | set(rb)):
+                if ra.get(name) != rb.get(name):
+                    out[name] = out.get(name, 0) + 1
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--before", type=Path, help="a checkout of an earlier tree to compare with")
+    p.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--tmp", type=Path, default=Path("/tmp"))
+    args = p.parse_args(argv)
+    if not os.path.exists(args.corpus):
+        print(f"{args.corpus} is absent: nothing to measure", file=sys.stderr)
+        return 2
+    trees = {"after": REPO} | ({"before": args.before.resolve()} if args.before else {})
+    cli: dict[str, list[float]] = {k: [] for k in trees}
+    inproc: dict[str, list[float]] = {k: [] for k in trees}
+    outs = {k: args.tmp / f"bench_cli_{k}.jsonl" for k in trees}
+    for _ in range(args.repeat):
+        for name, tree in trees.items():
+            cli[name].append(cli_run(tree, args.corpus, outs[name]))
+            inproc[name].append(in_process(tree, args.corpus)[1])
+    words = words_of(outs["after"])
+    print(f"corpus: {args.corpus} ({words:,} words); {args.repeat} runs each, alternating; median (min–max)")
+    for name in trees:
+        c, i = statistics.median(cli[name]), statistics.median(inproc[name])
+        print(f"{name:>6}: CLI {words / c:9,.0f} words/s ({words / max(cli[name]):,.0f}–{words / min(cli[name]):,.0f})"
+              f" · in-process {words / i:9,.0f} words/s ({words / max(inproc[name]):,.0f}–"
+              f"{words / min(inproc[name]):,.0f}) · CLI/in-process {i / c:.1%}")
+    if "before" in trees:
+        ratio = statistics.median(cli["before"]) / statistics.median(cli["after"])
+        print(f"CLI after/before: {ratio:.2f}× the speed; documents whose JSON differs, per analyzer: "
+              f"{differing(outs['before'], outs['after']) or 'none'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
