@@ -22,20 +22,19 @@ from __future__ import annotations
 import re
 
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
-from kzmedia.compat import tomllib
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, NEGATED, REPORTED, StanceIndex
 
 from . import patterns
 from .calibration import Calibration, feature_keys
+from .tuning import TUNING
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
 
 __version__ = "2.0.0"
@@ -44,12 +43,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
 
 
-def _load_tuning() -> dict:
-    with (resources.files(__package__) / "data" / "tuning.toml").open("rb") as fh:
-        return tomllib.load(fh)
-
-
-TUNING = _load_tuning()
 CALIBRATION = Calibration.load()
 #: the version of the hand-written tuning and of the fitted calibration, recorded in the output
 DATA_VERSION = f"tuning@{TUNING['version']}+calibration@{CALIBRATION.version}"

@@ -18,6 +18,11 @@ from collections.abc import Iterator
 
 from kzmedia.text import WORD
 
+from .tuning import TUNING
+
+#: the word sets the detectors and context conditions read (data/tuning.toml, [words])
+WORDS: dict[str, list[str]] = TUNING["words"]
+
 Candidate = tuple  # (start, end, technique, device, trigger, confidence, trigger_class, flags)
 
 _NORM, _KIND, _LEMMA, _POS, _TAG = range(5)
@@ -25,15 +30,10 @@ _NORM, _KIND, _LEMMA, _POS, _TAG = range(5)
 # --- sentence context ----------------------------------------------------------------------------
 
 #: lemmas that make a danger word an argument: a consequence, a condition, a risk is asserted
-_CONSEQUENCE_LEMMAS = frozenset(
-    "если иначе грозить угрожать привести приводить обернуться риск рисковать чреватый "
-    "неизбежно неизбежный неминуемо рано поздно завтра скоро вскоре стать мочь допустить "
-    "позволить нельзя должный нужно надо необходимо избежать предотвратить остановить".split())
+_CONSEQUENCE_LEMMAS = frozenset(WORDS["consequence"])
 #: lemmas that make a value word a justification: purpose, obligation, defence, appeal
-_JUSTIFY_LEMMAS = frozenset(
-    "ради имя ведь обязать обязанный обязан защищать защитить отстаивать отстоять бороться "
-    "сохранить сохранять беречь долг".split())
-_WE_LEMMAS = frozenset({"мы", "наш"})
+_JUSTIFY_LEMMAS = frozenset(WORDS["justification"])
+_WE_LEMMAS = frozenset(WORDS["we"])
 _QUOTE_CHARS = "«»\"„“”"
 
 
@@ -229,21 +229,12 @@ _HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]").search
 # a pattern that starts with a character class is scanned for in C, one that starts with a
 # lookbehind is tried at every position (four times slower on news text)
 _SCARE_RE = re.compile(r"([«\"„“])(?<!\w[«\"„“])([^«»\"„“”\n]{2,60}?)([»\"“”])")
-_SPEECH_LEMMAS = frozenset("сказать заявить говорить отметить подчеркнуть написать сообщить "
-                           "пояснить добавить назвать ответить признать цитата слово".split())
+_SPEECH_LEMMAS = frozenset(WORDS["speech"])
 
 
 #: legitimising words: put in quotes, they are mocked, and the claim behind them doubted
-_IRONY_LEMMAS = frozenset(
-    "партнерство партнер стратегический демократия демократический свобода свободный цивилизованный "
-    "цивилизация ценность забота помощь гуманитарный миротворец миротворческий мирный союзник дружба "
-    "друг братский брат независимый независимость суверенный суверенитет правда правдивый честный "
-    "эксперт политолог специалист аналитик журналист правозащитник волонтер реформа прогресс "
-    "прогрессивный европейский выбор сотрудничество гарантия безопасность защита защитник "
-    "освобождение освободитель доказательство расследование правосудие справедливость "
-    "демократизация инвестиция благо уникальный великий".split())
-_CALLED = frozenset({"называемый", "пресловутый", "название", "называть", "назвать", "именовать",
-                     "величать", "окрестить"})
+_IRONY_LEMMAS = frozenset(WORDS["irony"])
+_CALLED = frozenset(WORDS["so_called"])
 
 
 def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
@@ -306,7 +297,7 @@ def _speech_in_sentence(ctx: SentenceContext, i: int) -> bool:
                for j in range(seg.token_start, seg.token_end))
 
 
-_FRAME_OPENERS = frozenset("это речь дело вопрос проблема суть цель задача смысл все".split())
+_FRAME_OPENERS = frozenset(WORDS["frame_openers"])
 
 
 def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
@@ -347,7 +338,7 @@ def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Cand
             break
 
 
-_THREAT_START = frozenset({"иначе"})
+_THREAT_START = frozenset(WORDS["threat_start"])
 
 
 def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
@@ -382,7 +373,7 @@ def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candid
                 break
 
 
-_CONDITION_NORMS = frozenset({"если", "случае"})
+_CONDITION_NORMS = frozenset(WORDS["condition"])
 
 
 def conditional_consequences(ctx: SentenceContext) -> Iterator[Candidate]:

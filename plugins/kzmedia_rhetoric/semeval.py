@@ -39,7 +39,8 @@ class SemevalDataError(KzmediaError):
 def add_arguments(parser) -> None:
     parser.add_argument("path", help="directory with articles/, spans/ and paragraph-labels.tsv")
     parser.add_argument("--min-confidence", type=float, default=None,
-                        help="confidence threshold passed to the rhetoric analyzer")
+                        help="confidence threshold passed to the rhetoric analyzer (with --cv: used on every "
+                             "fold instead of the fitted one)")
     parser.add_argument("--all-techniques", action="store_true",
                         help="also report the techniques that are off by default")
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles (sorted)")
@@ -394,7 +395,8 @@ def cross_validate(path: str | os.PathLike, *, config: Mapping | None = None, li
     for k in sorted(folds):
         test = folds[k]
         train = [aid for aid, *_ in dataset if fold_of(aid) != k]
-        threshold = _threshold(per_article, train, active, gold_by_article)
+        fixed = (config or {}).get("min_confidence")
+        threshold = float(fixed) if fixed is not None else _threshold(per_article, train, active, gold_by_article)
         cal = _fit(per_article, train)
         found = _findings(per_article, test, cal, active, threshold)
         for aid, items in _findings(per_article, test, cal, active, 0.0).items():
