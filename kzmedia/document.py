@@ -271,16 +271,9 @@ class Document:
         if len(raw) > max_chars * 4:
             raise DocumentError(f"file is larger than the {max_chars:,}-character limit; {MAX_CHARS_HINT}",
                                 source=source)
-        try:
-            text = raw.decode(encoding or "utf-8")
-        except UnicodeDecodeError as e:
-            raise DocumentError(
-                f"not valid {e.encoding.upper()} at byte offset {e.start} "
-                f"(byte 0x{raw[e.start]:02x}); pass encoding= (CLI: --encoding) if the file uses another encoding",
-                source=source,
-            ) from None
-        except LookupError:
-            raise DocumentError(f"unknown encoding {encoding!r}", source=source) from None
+        from .decoding import decode  # the one decoding policy (BOMs, UTF-16 without one, errors)
+
+        text = decode(raw, source=source, encoding=encoding)
         if len(text) > max_chars:
             raise DocumentError(f"text has {len(text):,} characters, over the {max_chars:,} limit; {MAX_CHARS_HINT}",
                                 source=source)

@@ -202,17 +202,22 @@ def run_job(pipeline, item) -> "Analysis":  # noqa: F821
 
 def _ship(analysis, keep_findings: bool = True, as_json: bool = False) -> tuple:
     results = {}
+    errors = list(analysis.errors)
     for name, raw in analysis.results.items():
-        data = analysis.result(name)
-        findings = None
-        if keep_findings and callable(getattr(raw, "findings", None)):
-            findings = list(raw.findings())
-        results[name] = ShippedResult.pack(data, findings, as_json)
+        try:
+            data = analysis.result(name)
+            findings = None
+            if keep_findings and callable(getattr(raw, "findings", None)):
+                findings = list(raw.findings())
+            results[name] = ShippedResult.pack(data, findings, as_json)
+        except Exception as e:  # this analyzer's result only: the others' are kept
+            errors.append({"document": analysis.document_id, "analyzer": name, "stage": "worker",
+                           "message": f"result could not be sent back: {type(e).__name__}: {e}"})
     doc = analysis.document
     words = None
     if doc is not None:
         words = doc.words if doc.text.strip() else 0
-    return (results, dict(analysis.versions), list(analysis.errors), words,
+    return (results, {n: v for n, v in analysis.versions.items() if n in results}, errors, words,
             None if doc is not None else analysis.to_dict()["document"])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -17,12 +18,14 @@ from typing import Any
 import attrs
 import pluggy
 
+from .decoding import has_surrogates, repair_surrogates
 from .document import Document
 from .errors import AnalyzerError, DocumentError, KzmediaError, PluginError
 from .lexicon import Lexicon
 from .morphology import use_lemmatizers_of
 from .plugins import Registration, collect, collect_analyzers, make_plugin_manager
 from .results import Finding, ResultModel, normalise, result_views
+from .validation import InvalidResult, check_result
 
 __all__ = ["Analysis", "FailedDocument", "Pipeline", "SetupContext", "analyze"]
 
@@ -164,7 +167,11 @@ class Analysis:
 def _jsonable(meta: Mapping) -> dict:
     out = {}
     for k, v in meta.items():
-        if v is None or isinstance(v, (str, int, float, bool, list, dict)):
+        if isinstance(v, float) and not math.isfinite(v):
+            out[str(k)] = str(v)  # NaN/Infinity are not JSON
+        elif isinstance(v, str):
+            out[str(k)] = repair_surrogates(v)[0]  # a lone surrogate cannot be written as UTF-8
+        elif v is None or isinstance(v, (int, float, bool, list, dict)):
             out[str(k)] = v
         else:
             out[str(k)] = str(v)
@@ -252,6 +259,9 @@ class Pipeline:
             return Analysis.failure(document.id, document.reason, meta=document.meta)
         if isinstance(document, str):
             document = Document.from_text(document)
+        if has_surrogates(document.text):  # readers repair them; a Document built by hand may not
+            return Analysis.failure(document.id, "the text contains a lone surrogate (not writable as UTF-8); "
+                                    "repair it with kzmedia.decoding.repair_surrogates", meta=document.meta)
         if not document.text.strip():
             if self.strict:
                 raise DocumentError("document is empty", source=document.id)
@@ -264,13 +274,23 @@ class Pipeline:
             if only is not None and name not in only:
                 continue
             try:
-                results[name] = analyzer.analyze(document)
-                versions[name] = str(analyzer.version)
+                result = analyzer.analyze(document)
             except Exception as e:
                 if self.strict:
                     raise AnalyzerError(name, document.id, e) from e
                 errors.append({"document": document.id, "analyzer": name, "stage": "analyze",
                                "message": f"{type(e).__name__}: {e}"})
+                continue
+            try:  # the one check of what an analyzer returns (kzmedia.validation)
+                check_result(name, document, result)
+            except InvalidResult as e:
+                if self.strict:
+                    raise
+                errors.append({"document": document.id, "analyzer": name, "stage": "validate",
+                               "message": str(e)})
+                continue
+            results[name] = result
+            versions[name] = str(analyzer.version)
         return Analysis(document, results, versions, errors, views=self.views)
 
     def analyze_many(self, documents: Iterable[Document | str | FailedDocument], *, n_jobs: int = 1,

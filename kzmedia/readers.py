@@ -35,6 +35,7 @@ from typing import Any, Callable
 
 import attrs
 
+from . import decoding
 from .document import MAX_CHARS, MAX_CHARS_HINT, Document
 from .errors import DocumentError, KzmediaError, PluginError
 from .hookspecs import hookimpl
@@ -60,13 +61,28 @@ def _fields(value: str | Sequence[str] | None) -> list[str] | None:
 
 def record_to_document(record: Mapping, *, default_id: str, text_field: str | Sequence[str] | None = None,
                        id_field: str | None = None, meta_fields: str | Sequence[str] | None = None,
-                       max_chars: int = MAX_CHARS, source: str | None = None) -> Item:
+                       max_chars: int = MAX_CHARS, source: str | None = None,
+                       where: str | None = None) -> Item:
     """One mapping → a :class:`Document`, or a :class:`FailedDocument` saying what is wrong.
+
+    ``where`` (``FILE:LINE``) is named in a failure's reason when the record has its own id.
+    Lone surrogates (broken ``\\uXXXX`` escapes) in the text or metadata are replaced with
+    U+FFFD (:mod:`kzmedia.decoding`) and counted in ``meta["input_repairs"]``.
 
     ``text_field`` may name several fields (``"title,content"``): their values are joined with a
     blank line, and every offset refers to that joined text. The default is ``text``, falling
     back to ``content`` (the shape of the ru-news-kz corpus: ``{url, title, content, ...}``).
     """
+    item = _record_to_document(record, default_id=default_id, text_field=text_field, id_field=id_field,
+                               meta_fields=meta_fields, max_chars=max_chars, source=source)
+    if isinstance(item, FailedDocument) and where and item.id != where:
+        return FailedDocument(item.id, f"{item.reason} (record at {where})", item.meta)
+    return item
+
+
+def _record_to_document(record: Mapping, *, default_id: str, text_field, id_field, meta_fields,
+                        max_chars: int, source: str | None) -> Item:
+    """(:func:`record_to_document` without naming the place)"""
     fields = _fields(text_field) or ["text"]
     id_field = id_field or "id"
     if not isinstance(record, Mapping):
@@ -91,6 +107,7 @@ def record_to_document(record: Mapping, *, default_id: str, text_field: str | Se
             return FailedDocument(doc_id, f"field {f!r} is {type(value).__name__}, not text")
         parts.append(value)
     text = "\n\n".join(p for p in parts if p) if len(parts) > 1 else parts[0]
+    text, repaired = decoding.repair_surrogates(text)
     if len(text) > max_chars:
         return FailedDocument(doc_id, f"text has {len(text):,} characters, over the {max_chars:,} limit; {MAX_CHARS_HINT}")
     wanted = _fields(meta_fields)
@@ -100,6 +117,12 @@ def record_to_document(record: Mapping, *, default_id: str, text_field: str | Se
     else:
         meta = {k: record[k] for k in wanted if k in record}
     meta = {k: v for k, v in meta.items() if not _is_missing(v)}
+    for k, v in meta.items():
+        if isinstance(v, str):
+            meta[k], n = decoding.repair_surrogates(v)
+            repaired += n
+    if repaired:
+        meta["input_repairs"] = f"{repaired} lone surrogate(s) (broken \\u escapes) replaced by U+FFFD"
     if source is not None:
         meta.setdefault("source", source)
     language = meta.pop("language", None) or "ru"
@@ -127,6 +150,8 @@ def read_txt(path: str, *, encoding: str | None = None, max_chars: int = MAX_CHA
     path = os.fspath(path)
     if os.path.isdir(path):
         files = _glob_under(path, pattern)
+        if not files:
+            yield FailedDocument(path, f"the directory has no file matching {pattern!r}")
     else:
         files = [path]
     for f in files:
@@ -146,28 +171,43 @@ def read_jsonl(path: str, *, text_field=None, id_field=None, meta_fields=None,
         yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
         return
     with fh:
-        for lineno, raw in enumerate(fh, 1):
+        yield from _jsonl_records(fh, path, encoding=encoding, text_field=text_field, id_field=id_field,
+                                  meta_fields=meta_fields, max_chars=max_chars)
+
+
+def _keep_constant(name: str) -> str:
+    # NaN / Infinity are not JSON: kept as the string they were, so the output stays valid JSON
+    return name
+
+
+def _jsonl_records(fh, path: str, *, encoding=None, text_field=None, id_field=None, meta_fields=None,
+                   max_chars: int = MAX_CHARS) -> Iterator[Item]:
+    """The records of a binary JSON-lines stream (a file or standard input), decoded by the
+    one policy (:func:`kzmedia.decoding.iter_lines`); a failure is named ``PATH:LINE``."""
+    try:
+        lines = decoding.iter_lines(fh, source=path, encoding=encoding, max_bytes=max_chars * 4 + 1024)
+        for lineno, line in lines:
             where = f"{path}:{lineno}"
-            if lineno == 1 and raw.startswith(codecs.BOM_UTF8) and (encoding or "utf-8").lower() in ("utf-8", "utf8"):
-                raw = raw[len(codecs.BOM_UTF8):]  # files saved on Windows often start with one
-            if not raw.strip():
+            if isinstance(line, DocumentError):
+                reason = str(line).removeprefix(f"{where}: ")
+                if "over the limit" in reason:
+                    reason = f"line is over the {max_chars:,}-character limit; {MAX_CHARS_HINT}"
+                yield FailedDocument(where, reason)
                 continue
-            if len(raw) > max_chars * 4 + 1024:
-                yield FailedDocument(where, f"line is {len(raw):,} bytes, over the {max_chars:,}-character limit; "
-                                                    f"{MAX_CHARS_HINT}")
-                continue
-            try:
-                line = raw.decode(encoding or "utf-8")
-            except UnicodeDecodeError as e:
-                yield FailedDocument(where, f"not valid {e.encoding.upper()} at byte {e.start} of the line")
+            if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                record = json.loads(line, parse_constant=_keep_constant)
             except json.JSONDecodeError as e:
                 yield FailedDocument(where, f"invalid JSON: {e.msg} (column {e.colno})")
                 continue
+            except RecursionError:
+                yield FailedDocument(where, "invalid JSON: nested too deeply")
+                continue
             yield record_to_document(record, default_id=where, text_field=text_field, id_field=id_field,
-                                     meta_fields=meta_fields, max_chars=max_chars)
+                                     meta_fields=meta_fields, max_chars=max_chars, where=where)
+    except DocumentError as e:  # an unknown encoding
+        yield FailedDocument(path, str(e))
 
 
 def read_csv(path: str, *, text_field=None, id_field=None, meta_fields=None,
@@ -185,14 +225,23 @@ def read_csv(path: str, *, text_field=None, id_field=None, meta_fields=None,
         yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
         return
     with fh:
-        text = io.TextIOWrapper(fh, encoding=encoding or "utf-8-sig", newline="", errors="strict")
+        try:
+            text, used = decoding.text_stream(fh, source=path, encoding=encoding)
+        except LookupError:
+            yield FailedDocument(path, f"unknown encoding {encoding!r}")
+            return
         reader = csv.reader(text, delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
+            yield FailedDocument(path, "empty CSV file (no header row)")
             return
         except (UnicodeDecodeError, csv.Error) as e:
             yield FailedDocument(path, f"cannot read the header row: {e}")
+            return
+        dupes = sorted({h for h in header if header.count(h) > 1})
+        if dupes:
+            yield FailedDocument(path, f"duplicate column(s) {', '.join(map(repr, dupes))} in the header row")
             return
         while True:
             line = reader.line_num + 1
@@ -203,7 +252,7 @@ def read_csv(path: str, *, text_field=None, id_field=None, meta_fields=None,
                 return
             except UnicodeDecodeError as e:
                 # the text layer cannot resynchronise after a bad byte: report and stop this file
-                yield FailedDocument(where, f"not valid {e.encoding.upper()} ({e.reason}); "
+                yield FailedDocument(where, f"not valid {used.upper()} ({e.reason}); "
                                             "pass encoding= (CLI: --encoding); rest of the file skipped")
                 return
             except csv.Error as e:
@@ -215,7 +264,8 @@ def read_csv(path: str, *, text_field=None, id_field=None, meta_fields=None,
                 yield FailedDocument(where, f"row has {len(row)} fields, the header has {len(header)}")
                 continue
             yield record_to_document(dict(zip(header, row)), default_id=where, text_field=text_field,
-                                     id_field=id_field, meta_fields=meta_fields, max_chars=max_chars)
+                                     id_field=id_field, meta_fields=meta_fields, max_chars=max_chars,
+                                     where=where)
 
 
 def read_parquet(path: str, *, text_field=None, id_field=None, meta_fields=None,
@@ -232,11 +282,22 @@ def read_parquet(path: str, *, text_field=None, id_field=None, meta_fields=None,
         yield FailedDocument(path, f"cannot read Parquet file: {type(e).__name__}: {e}")
         return
     row = 0
-    for batch in pf.iter_batches(batch_size=batch_rows):
-        for record in batch.to_pylist():
-            yield record_to_document(record, default_id=f"{path}:{row}", text_field=text_field,
-                                     id_field=id_field, meta_fields=meta_fields, max_chars=max_chars)
-            row += 1
+    for group in range(pf.num_row_groups):
+        # a corrupt row group loses only its own rows (named), not the file's other groups
+        first, size = row, pf.metadata.row_group(group).num_rows
+        try:
+            for batch in pf.iter_batches(batch_size=batch_rows, row_groups=[group]):
+                for record in batch.to_pylist():
+                    yield record_to_document(record, default_id=f"{path}:{row}", text_field=text_field,
+                                             id_field=id_field, meta_fields=meta_fields, max_chars=max_chars,
+                                             where=f"{path}:{row}")
+                    row += 1
+        except Exception as e:  # noqa: BLE001 - pyarrow raises OSError, ArrowInvalid, ...
+            lost = first + size - row
+            yield FailedDocument(f"{path}#row-group-{group}",
+                                 f"row group {group} (rows {row}..{first + size - 1}, {lost} row(s)) cannot be "
+                                 f"read: {type(e).__name__}: {' '.join(str(e).split())}")
+        row = first + size
 
 
 # --------------------------------------------------------------------------------------------
@@ -408,13 +469,13 @@ def read_html(path: str, *, encoding: str | None = None, max_chars: int = MAX_CH
             yield FailedDocument(f, f"file is over the {max_chars * 8:,}-byte HTML limit; {MAX_CHARS_HINT}")
             continue
         enc = encoding
-        if enc is None:
+        if enc is None and decoding.detect(raw[:4096])[0] is None:  # a BOM or UTF-16 decides first
             m = _CHARSET.search(raw[:4096])
-            enc = m.group(1).decode("ascii") if m else "utf-8"
+            enc = m.group(1).decode("ascii") if m else None
         try:
-            html = raw.decode(enc)
-        except (UnicodeDecodeError, LookupError) as e:
-            yield FailedDocument(f, f"cannot decode as {enc}: {e}")
+            html = decoding.decode(raw, source=f, encoding=enc)
+        except DocumentError as e:
+            yield FailedDocument(f, str(e).removeprefix(f"{f}: "))
             continue
         text, meta = html_to_text(html, backend=html_backend)
         if len(text) > max_chars:
@@ -496,13 +557,22 @@ def expand_inputs(inputs: Iterable[str], readers: Mapping[str, ReaderInfo], *,
             if forced is not None:
                 yield given, forced  # the reader walks the directory itself (txt, html)
                 continue
-            for root, dirs, files in os.walk(given):
+            problems: list[OSError] = []
+            found = 0
+            for root, dirs, files in os.walk(given, onerror=problems.append):
                 dirs.sort()
                 for name in sorted(files):
                     path = os.path.join(root, name)
                     info = _reader_for(path, readers)
                     if info is not None:
+                        found += 1
                         yield path, info
+            for e in problems:
+                yield _DirectoryProblem(e.filename or given, f"cannot read directory: {e.strerror or e}"), None
+            if not found and not problems:
+                known = sorted({s for r in readers.values() for s in r.suffixes})
+                yield _DirectoryProblem(given, "the directory has no file kzmedia can read "
+                                               f"({', '.join(known[:8])}, …)"), None
         elif _has_magic(given) and not os.path.exists(given):
             matches = sorted(p for p in glob.glob(given, recursive=True) if os.path.isfile(p))
             if not matches:
@@ -511,6 +581,16 @@ def expand_inputs(inputs: Iterable[str], readers: Mapping[str, ReaderInfo], *,
                 yield path, forced or _reader_for(path, readers)
         else:
             yield given, forced or _reader_for(given, readers)
+
+
+class _DirectoryProblem(str):
+    """A path :func:`expand_inputs` could not expand, with the reason (a string subclass, so
+    a caller that only wants paths still gets one)."""
+
+    def __new__(cls, path: str, reason: str):
+        self = super().__new__(cls, path)
+        self.reason = reason
+        return self
 
 
 def read_corpus(inputs: str | os.PathLike | Iterable[str | os.PathLike], *, reader: str | None = None,
@@ -532,6 +612,9 @@ def read_corpus(inputs: str | os.PathLike | Iterable[str | os.PathLike], *, read
         if path == "-":
             yield from _read_stdin(stdin or sys.stdin, info, options)
             continue
+        if isinstance(path, _DirectoryProblem):
+            yield FailedDocument(str(path), path.reason)
+            continue
         if not os.path.exists(path):
             yield FailedDocument(path, "no such file or directory" if not _has_magic(path)
                                  else "the pattern matches no file")
@@ -540,27 +623,49 @@ def read_corpus(inputs: str | os.PathLike | Iterable[str | os.PathLike], *, read
         if info is None:
             yield FailedDocument(path, "no reader for this file")
             continue
+        produced = False
         try:
-            yield from info.read(path, **options)
+            for item in info.read(path, **options):
+                produced = True
+                yield item
         except KzmediaError:
             raise
         except Exception as e:  # a broken third-party reader must not end the run silently
+            produced = True
             yield FailedDocument(path, f"reader {info.name!r} failed: {type(e).__name__}: {e}")
+        if not produced:  # an empty file is named, not skipped in silence
+            yield FailedDocument(path, f"no document in this file (reader {info.name!r}: empty?)")
 
 
 def _read_stdin(stream, info: ReaderInfo | None, options: Mapping) -> Iterator[Item]:
+    """Standard input as bytes, decoded by the same policy as a file (a text stream without
+    ``buffer``, as tests pass, is taken as already decoded)."""
+    binary = getattr(stream, "buffer", None)
+    max_chars = options.get("max_chars") or MAX_CHARS
     if info is not None and info.name == "jsonl":
-        for lineno, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            where = f"<stdin>:{lineno}"
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as e:
-                yield FailedDocument(where, f"invalid JSON: {e.msg} (column {e.colno})")
-                continue
-            yield record_to_document(record, default_id=where, **{k: v for k, v in options.items()
-                                                                  if k in ("text_field", "id_field",
-                                                                           "meta_fields", "max_chars")})
+        kw = {k: v for k, v in options.items() if k in ("text_field", "id_field", "meta_fields", "max_chars",
+                                                        "encoding")}
+        if binary is None:
+            binary = io.BytesIO(stream.read().encode("utf-8", "surrogatepass"))
+        yield from _jsonl_records(binary, "<stdin>", **kw)
         return
-    yield Document.from_text(stream.read(), id="<stdin>")
+    if binary is None:
+        text, n = decoding.repair_surrogates(stream.read())
+        yield Document.from_text(text, id="<stdin>", **({"input_repairs": f"{n} lone surrogate(s) replaced"}
+                                                       if n else {}))
+        return
+    raw = binary.read(max_chars * 4 + 1)
+    if len(raw) > max_chars * 4:
+        yield FailedDocument("<stdin>", f"standard input is larger than the {max_chars:,}-character limit; "
+                                        f"{MAX_CHARS_HINT}")
+        return
+    try:
+        text = decoding.decode(raw, source="<stdin>", encoding=options.get("encoding"))
+    except DocumentError as e:
+        yield FailedDocument("<stdin>", str(e).removeprefix("<stdin>: "))
+        return
+    if len(text) > max_chars:
+        yield FailedDocument("<stdin>", f"text has {len(text):,} characters, over the {max_chars:,} limit; "
+                                        f"{MAX_CHARS_HINT}")
+        return
+    yield Document.from_text(text, id="<stdin>")

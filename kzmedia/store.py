@@ -51,6 +51,7 @@ import json
 import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Callable
 
@@ -182,6 +183,11 @@ class RunSummary:
 BUSY_TIMEOUT = 60.0
 
 
+def _writable(path: str) -> bool:
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.access(folder, os.W_OK) and (not os.path.exists(path) or os.access(path, os.W_OK))
+
+
 def _is_busy(error: sqlite3.DatabaseError) -> bool:
     return isinstance(error, sqlite3.OperationalError) and ("locked" in str(error) or "busy" in str(error))
 
@@ -200,20 +206,65 @@ class Store:
         if readonly:
             if not os.path.exists(self.path):
                 raise KzmediaError(f"{self.path}: no such results store")
-            uri = "file:" + os.path.abspath(self.path) + "?mode=ro"
-            self.db = sqlite3.connect(uri, uri=True)
+            self.db = self._open_readonly()
         else:
+            self._refuse_foreign()
             # another run may be writing the same store: wait for its transaction, do not fail
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             try:
+                self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
                 self._set_up()
             except sqlite3.DatabaseError as e:
-                self.db.close()
+                if getattr(self, "db", None) is not None:
+                    self.db.close()
                 if _is_busy(e):
                     raise KzmediaError(f"{self.path}: the results store stayed locked for {BUSY_TIMEOUT:.0f} s "
                                        "(another process is writing to it)") from None
+                if not _writable(self.path):
+                    raise KzmediaError(f"{self.path}: the results store (or its folder) is read-only; "
+                                       "'kzmedia export' and 'kzmedia report' read it as it is, a run "
+                                       "needs a writable copy") from None
                 raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
         self._check_schema()
+
+    def _open_readonly(self) -> sqlite3.Connection:
+        """A reading connection that also works on a read-only file or folder: ``mode=ro``
+        first (sees another run's commits); where SQLite cannot create its ``-shm`` beside a
+        WAL store, ``immutable=1`` (no locking: nobody can be writing a read-only store)."""
+        base = "file:" + urllib.parse.quote(os.path.abspath(self.path))
+        error = None
+        for query in ("?mode=ro", "?mode=ro&immutable=1"):
+            db = sqlite3.connect(base + query, uri=True, timeout=BUSY_TIMEOUT)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                return db
+            except sqlite3.DatabaseError as e:
+                db.close()
+                error = e
+                if "not a database" in str(e) or _is_busy(e):
+                    raise KzmediaError(f"{self.path}: not a kzmedia results store ({e})") from None
+        raise KzmediaError(f"{self.path}: cannot open the results store for reading ({error})")
+
+    def _refuse_foreign(self) -> None:
+        """``--store`` on another application's SQLite database must not add tables to it."""
+        if not os.path.isfile(self.path) or os.path.getsize(self.path) == 0:
+            return
+        try:
+            db = self._open_readonly()
+        except KzmediaError:
+            return  # not SQLite at all, or unreadable: the writing connection names the problem
+        try:
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            made = None
+            if "store_info" in tables:
+                made = db.execute("SELECT value FROM store_info WHERE key='created_with'").fetchone()
+        except sqlite3.DatabaseError:
+            return
+        finally:
+            db.close()
+        if tables and (made is None or not str(made[0]).startswith("kzmedia")):
+            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise KzmediaError(f"{self.path}: a SQLite database kzmedia did not create (tables: {shown}); "
+                               "give --store a new file name")
 
     def _set_up(self) -> None:
         deadline = time.monotonic() + BUSY_TIMEOUT
