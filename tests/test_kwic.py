@@ -57,3 +57,13 @@ def test_cli_formats(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("doc_id,start,end,left,match,right,label\n")
     assert main(["kwic", "суверен*"]) == 2
     assert "at least one PATH" in capsys.readouterr().err
+
+
+def test_compare_refuses_a_multi_record_input_instead_of_mixing_it_with_b(tmp_path, capsys):
+    a = tmp_path / "a.jsonl"
+    a.write_text("".join(json.dumps({"id": f"r{i}", "text": TEXT}, ensure_ascii=False) + "\n" for i in range(3)),
+                 encoding="utf-8")
+    b = tmp_path / "b.txt"
+    b.write_text(TEXT, encoding="utf-8")
+    assert main(["compare", str(a), str(b)]) == 2
+    assert "a.jsonl: compare takes one document per input, this input has 3" in capsys.readouterr().err

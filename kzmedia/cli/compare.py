@@ -38,7 +38,14 @@ def run(args) -> int:
             print(f"kzmedia: error: --html needs kzmedia.report.render_comparison, which is not available "
                   f"in this installation ({e})", file=sys.stderr)
             return EXIT_USAGE
-    docs = list(read_inputs(args.inputs, args.encoding))
+    docs = []
+    for path in args.inputs:  # each input on its own: a multi-record .jsonl is never read as one stream with B
+        group = list(read_inputs([path], args.encoding))
+        if len(group) != 1:
+            print(f"kzmedia: error: {path}: compare takes one document per input, this input has {len(group)} "
+                  f"(a comparison of groups of documents is not available yet)", file=sys.stderr)
+            return EXIT_USAGE
+        docs.extend(group)
     for d in docs:
         if isinstance(d, FailedDocument):
             print(f"kzmedia: error: {d.id}: {d.reason}", file=sys.stderr)
