@@ -11,7 +11,7 @@ In one run, alternating the trees so that machine load falls on both alike:
 * with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
   COMMIT``), both figures for that tree too, and how many documents' JSON lines differ.
 
-The built-in analyzers only (``KZMEDIA_PLUGINS=framing,actors,rhetoric``). Figures depend on the
+The built-in analyzers only (``KZMEDIA_PLUGINS=framing,actors,rhetoric``; ``--plugins``). Figures depend on the
 machine; the ones for this repository are in docs/corpus.md.
 """
 
@@ -45,8 +45,11 @@ print(words, time.perf_counter() - t0)
 """
 
 
+PLUGINS = "framing,actors,rhetoric"
+
+
 def env_for(tree: Path) -> dict:
-    env = {**os.environ, "KZMEDIA_PLUGINS": "framing,actors,rhetoric",
+    env = {**os.environ, "KZMEDIA_PLUGINS": PLUGINS,
            "PYTHONPATH": f"{tree}{os.pathsep}{tree / 'plugins'}"}
     env.pop("KZMEDIA_CONFIG", None)
     return env
@@ -90,7 +93,11 @@ def main(argv=None) -> int:
     p.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--tmp", type=Path, default=Path("/tmp"))
+    p.add_argument("--plugins", default=PLUGINS,
+                   help="analyzers to run (KZMEDIA_PLUGINS); one whose output did not change between the "
+                        "trees isolates the core's own cost")
     args = p.parse_args(argv)
+    globals()["PLUGINS"] = args.plugins
     if not os.path.exists(args.corpus):
         print(f"{args.corpus} is absent: nothing to measure", file=sys.stderr)
         return 2

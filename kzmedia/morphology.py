@@ -335,15 +335,24 @@ def register_lemmatizer(language: str, factory: Callable[[], Lemmatizer]) -> Non
         _morphologies.pop(language, None)
 
 
+def use_lemmatizers_of(pm) -> None:
+    """Take the lemmatizers ``pm``'s plugins register for languages this process has none for
+    yet (a :class:`kzmedia.Pipeline` calls it with its own plugin manager, so its documents are
+    tokenised by its plugins, not by whatever the installed plugins would give)."""
+    from .plugins import collect
+
+    for _plugin, args, kw in collect(pm, "kzmedia_register_lemmatizers"):
+        language = args[0] if args else kw["language"]
+        factory = args[1] if len(args) > 1 else kw["factory"]
+        with _lock:
+            _factories.setdefault(language, factory)
+
+
 def _discover_factories() -> None:
+    """No pipeline named a lemmatizer for a language: ask the installed plugins."""
     from .plugins import default_plugin_manager
 
-    pm = default_plugin_manager()
-
-    def register(language: str, factory: Callable[[], Lemmatizer]) -> None:
-        _factories.setdefault(language, factory)
-
-    pm.hook.kzmedia_register_lemmatizers(register=register)
+    use_lemmatizers_of(default_plugin_manager())
 
 
 def get_morphology(language: str = "ru") -> Morphology:

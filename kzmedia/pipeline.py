@@ -22,6 +22,7 @@ from .decoding import has_surrogates, repair_surrogates
 from .document import Document
 from .errors import AnalyzerError, DocumentError, KzmediaError, PluginError
 from .lexicon import Lexicon
+from .morphology import use_lemmatizers_of
 from .plugins import Registration, collect, collect_analyzers, make_plugin_manager
 from .results import Finding, ResultModel, normalise, result_views
 from .validation import InvalidResult, check_result
@@ -194,6 +195,7 @@ class Pipeline:
         self.disabled = tuple(disabled)
         self.pm = plugin_manager or make_plugin_manager(disabled=self.disabled)
         registered = collect_analyzers(self.pm)
+        use_lemmatizers_of(self.pm)  # this pipeline's documents are tokenised by its own plugins
         if analyzers is None:
             wanted = list(registered)
         else:

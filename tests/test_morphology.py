@@ -59,6 +59,31 @@ def test_a_registered_lemmatizer_serves_its_language():
     assert get_morphology("zz").lemmatizer.name == "reverse"
 
 
+def test_a_pipeline_tokenises_with_the_lemmatizers_of_its_own_plugin_manager():
+    from kzmedia import hookimpl
+    from kzmedia.testing import make_pipeline
+
+    class Upper:
+        language, name, version = "qq", "upper", "1"
+
+        def parse(self, word):
+            return word.upper(), "X", None
+
+    class QqPlugin:  # known to this pipeline only: not installed, not in the process's default manager
+        @hookimpl
+        def kzmedia_register_lemmatizers(self, register):
+            register("qq", Upper)
+
+    class Lemmas:
+        name, version = "lemmas", "1"
+
+        def analyze(self, document):
+            return {"lemmas": [t.lemma for t in document.tokens]}
+
+    analysis = make_pipeline(QqPlugin(), Lemmas()).analyze(Document.from_text("абв где", language="qq"))
+    assert analysis.result("lemmas")["lemmas"] == ["АБВ", "ГДЕ"]
+
+
 def test_unknown_language_falls_back_to_folded_forms():
     doc = Document.from_text("Қазақстан Республикасы", language="kk-test")
     assert [t.lemma for t in doc.tokens] == ["қазақстан", "республикасы"]

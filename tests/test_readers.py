@@ -63,7 +63,7 @@ def test_jsonl_ru_news_shape_and_bad_records(tmp_path):
     assert first.meta["title"] == "Заголовок" and first.meta["keywords"] == ["газ"]
     assert "url" in first.meta  # the url is kept as metadata too (outlet/month tables use it)
     assert docs[1].id == f"{p}:3" and "invalid JSON" in docs[1].reason
-    assert docs[2].id == "u2" and "'content'" in docs[2].reason or "'text'" in docs[2].reason
+    assert docs[2].id == "u2" and ("'content'" in docs[2].reason or "'text'" in docs[2].reason)
     assert docs[3].id == "7" and "summary" not in docs[3].meta
     assert docs[4].id == f"{p}:6" and "UTF-8" in docs[4].reason
     # several text fields are joined; offsets refer to the joined text

@@ -1,4 +1,4 @@
-"""Inline SVG charts: horizontal bars, the actor co-occurrence network, a monthly column chart.
+"""Inline SVG charts: horizontal bars, a network of relations, a monthly column chart.
 
 Drawn on the server side as plain SVG markup (no script, no ``style`` attributes, so the page's
 Content-Security-Policy can forbid both); every label is escaped.
@@ -59,7 +59,7 @@ def network(nodes: list[tuple[str, str, int]], edges: list[tuple[str, str, int]]
     ids = {n[0] for n in nodes}
     edges = [e for e in edges if e[0] in ids and e[1] in ids and e[0] != e[1]]
     if len(nodes) < 2 or not edges:
-        return '<p class="empty">no two actors share a sentence</p>'
+        return '<p class="empty">no relations</p>'
     width = size + 220  # room for the labels left and right of the circle
     cx, cy = width / 2, size / 2
     radius = size / 2 - 40
