@@ -1,0 +1,169 @@
+"""A corpus run survives hanging analyzers, killed parents, Ctrl-C, full disks and broken plugins
+(issue 19 items 6, 8, 16 and the minor option items)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from kzmedia import Document, Pipeline, hookimpl
+from kzmedia.cli import main
+from kzmedia.plugins import make_plugin_manager
+
+HERE = Path(__file__).resolve().parent
+
+
+class Slow:
+    """Takes ``KZTEST_SLEEP`` seconds per document; hangs (and swallows exceptions) on ВИСНИ."""
+
+    name = "slow"
+    version = "1"
+
+    def analyze(self, document):
+        if "ВИСНИ" in document.text:
+            while True:
+                try:
+                    time.sleep(10)
+                except Exception:  # a badly written analyzer cannot swallow the time limit
+                    pass
+        time.sleep(float(os.environ.get("KZTEST_SLEEP", "0")))
+        return {"words": document.words}
+
+
+class Plugin:
+    @hookimpl
+    def kzmedia_register_analyzers(self, register):
+        register(Slow())
+
+
+def pm():
+    return make_plugin_manager(load_entrypoints=False, plugins=[Plugin()], use_env=False)
+
+
+def corpus(tmp_path, n=6, hang=(3,)):
+    path = tmp_path / "c.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(n):
+            text = f"Казахстан и Россия, сообщение {i}." + (" ВИСНИ" if i in hang else "")
+            fh.write(json.dumps({"id": f"d{i}", "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_timeout_records_an_error_and_goes_on(tmp_path, capsys, jobs):
+    path = corpus(tmp_path)
+    t0 = time.monotonic()
+    assert main(["analyze", str(path), "--format", "jsonl", "--timeout", "0.5", "--jobs", jobs],
+                plugin_manager=pm()) == 1
+    assert time.monotonic() - t0 < 30
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["document"]["id"] for x in out] == [f"d{i}" for i in range(6)]
+    assert [e["stage"] for x in out for e in x["errors"]] == ["timeout"]
+    assert "0.5 s time limit" in out[3]["errors"][0]["message"]
+    assert Pipeline(plugin_manager=pm()).timeout == 300.0  # the documented default
+
+
+def test_bad_timeout_and_negative_limits_are_usage_errors(tmp_path, capsys):
+    path = corpus(tmp_path, n=1, hang=())
+    for args in (["--timeout", "-1"], ["--timeout", "soon"], ["--max-chars", "-1"]):
+        assert main(["analyze", str(path), *args], plugin_manager=pm()) == 2, args
+        assert "Traceback" not in capsys.readouterr().err
+
+
+SCRIPT = """
+import sys
+sys.path.insert(0, {tests!r})
+import test_hardening
+from kzmedia.cli import main
+sys.exit(main(["analyze", {corpus!r}, "--jobs", "2", "--format", "jsonl", "--batch-size", "1"],
+              plugin_manager=test_hardening.pm()))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _start(tmp_path):
+    path = corpus(tmp_path, n=200, hang=())
+    script = tmp_path / "run.py"
+    script.write_text(textwrap.dedent(SCRIPT.format(tests=str(HERE), corpus=str(path))))
+    proc = subprocess.Popen([sys.executable, str(script)], env={**os.environ, "KZTEST_SLEEP": "0.05"},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 60
+    workers: list[int] = []
+    while time.time() < deadline and len(workers) < 2:
+        time.sleep(0.2)
+        workers = _children(proc.pid)
+    assert len(workers) >= 2, "the workers did not start"
+    time.sleep(0.5)  # they are analysing now
+    return proc, workers
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_their_parent(tmp_path, sig):
+    proc, workers = _start(tmp_path)
+    try:
+        os.kill(proc.pid, sig)
+        proc.wait(timeout=30)
+        deadline = time.time() + 10
+        while time.time() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers), "orphaned workers"
+    finally:
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+        proc.stderr.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_under_jobs_prints_one_line(tmp_path):
+    proc, workers = _start(tmp_path)
+    try:
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole group
+        assert proc.wait(timeout=30) == 130
+        err = proc.stderr.read().decode()
+        assert "Traceback" not in err and err.count("kzmedia: interrupted") == 1, err
+        deadline = time.time() + 10
+        while time.time() < deadline and any(_alive(w) for w in workers):
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers)
+    finally:
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)
+        proc.stderr.close()
+
+
+def test_a_strict_pipeline_raises_on_timeout():
+    from kzmedia.errors import AnalyzerError
+
+    with pytest.raises(AnalyzerError, match="time limit"):
+        Pipeline(plugin_manager=pm(), strict=True, timeout=0.3).analyze(Document.from_text("Астана ВИСНИ."))
