@@ -167,3 +167,60 @@ def test_a_strict_pipeline_raises_on_timeout():
 
     with pytest.raises(AnalyzerError, match="time limit"):
         Pipeline(plugin_manager=pm(), strict=True, timeout=0.3).analyze(Document.from_text("Астана ВИСНИ."))
+
+
+def test_a_plugin_that_fails_to_import_is_named_and_skipped(tmp_path):
+    site = tmp_path / "site"
+    info = site / "kzbroken-0.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kzbroken\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[kzmedia]\nbroken = kzbroken_plugin\n")
+    (site / "kzbroken_plugin.py").write_text("raise ImportError('needs libfoo')\n")
+    (tmp_path / "a.txt").write_text("Казахстан и Россия подписали соглашение.", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    for args in (["plugins"], ["analyze", "a.txt", "--only", "framing", "--format", "jsonl"]):
+        r = subprocess.run([sys.executable, "-m", "kzmedia", *args], capture_output=True, text=True,
+                           cwd=tmp_path, env=env, timeout=120)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+        assert r.stderr.count("plugin entry point 'broken' (kzbroken_plugin, distribution kzbroken) failed "
+                              "to load and is skipped: ImportError: needs libfoo") == 1, r.stderr
+    assert json.loads(r.stdout)["results"]["framing"]
+
+
+def _limited(cmd, cwd, limit):
+    import resource
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    with open(cwd / "stdout.txt", "wb") as out:  # a file, so that the limit applies to standard output too
+        return subprocess.run([sys.executable, "-m", "kzmedia", *cmd], cwd=cwd, stdout=out,
+                              stderr=subprocess.PIPE, text=True, preexec_fn=cap, timeout=300)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="RLIMIT_FSIZE needs POSIX")
+def test_a_full_disk_is_one_line_and_a_store_resumes_identically(tmp_path):
+    pytest.importorskip("resource")
+    with open(tmp_path / "c.jsonl", "w", encoding="utf-8") as fh:
+        for i in range(120):
+            fh.write(json.dumps({"id": f"d{i}", "text": f"Казахстан и Китай обсудили транзит, выпуск {i}. " * 20},
+                                ensure_ascii=False) + "\n")
+    base = ["analyze", "c.jsonl", "--only", "framing", "--quiet"]
+    clean = subprocess.run([sys.executable, "-m", "kzmedia", *base, "--store", "clean.sqlite"], cwd=tmp_path,
+                           capture_output=True, timeout=300)
+    assert clean.returncode == 0
+    r = _limited([*base, "--store", "s.sqlite"], tmp_path, 200_000)
+    assert r.returncode == 1 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "kzmedia: error:" in r.stderr
+    again = subprocess.run([sys.executable, "-m", "kzmedia", *base, "--store", "s.sqlite"], cwd=tmp_path,
+                           capture_output=True, timeout=300)
+    assert again.returncode == 0
+    from kzmedia.store import Store
+
+    with Store(tmp_path / "s.sqlite", readonly=True) as a, Store(tmp_path / "clean.sqlite", readonly=True) as b:
+        assert list(a.analyses()) == list(b.analyses())
+    for cmd in (["export", "clean.sqlite", "-o", "out.jsonl"], ["report", "clean.sqlite", "-o", "r.html"],
+                ["analyze", "c.jsonl", "--only", "framing", "--format", "jsonl"]):
+        r = _limited(cmd, tmp_path, 20_000)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, (cmd, r.stderr)
+        assert r.stderr.strip().splitlines()[-1].startswith("kzmedia: error:"), (cmd, r.stderr)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
+import sqlite3
 import sys
 
 from ..errors import KzmediaError
@@ -72,6 +74,11 @@ def main(argv: list[str] | None = None, plugin_manager=None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: an error to report, not a silent kill
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        except ValueError:  # not the main thread (embedded)
+            pass
     try:
         return int(args._run(args) or 0)
     except UsageError as e:
@@ -82,6 +89,15 @@ def main(argv: list[str] | None = None, plugin_manager=None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as e:  # disk full, file-size limit, unwritable output: one line, what and where
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        print(f"kzmedia: error: {where}{e.strerror or e} (nothing stored was lost; "
+              "a --store run resumes where it stopped)", file=sys.stderr)
+        return EXIT_FAILED_DOCUMENTS
+    except sqlite3.Error as e:
+        print(f"kzmedia: error: results store: {e} (committed batches are kept; "
+              "run the same command again to resume)", file=sys.stderr)
+        return EXIT_FAILED_DOCUMENTS
     except KeyboardInterrupt:
         print("kzmedia: interrupted", file=sys.stderr)
         return 130
