@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -224,3 +225,41 @@ def test_a_full_disk_is_one_line_and_a_store_resumes_identically(tmp_path):
         r = _limited(cmd, tmp_path, 20_000)
         assert r.returncode == 1 and "Traceback" not in r.stderr, (cmd, r.stderr)
         assert r.stderr.strip().splitlines()[-1].startswith("kzmedia: error:"), (cmd, r.stderr)
+
+
+LEX = '[lexicon]\nname = "t"\nversion = "1"\n\n[categories.c]\ndefinition = "d"\n\n[[entries]]\npattern = "союз"\ncategory = "c"\n'
+
+
+@pytest.mark.parametrize("extra,message", [("weight = nan\n", "finite number"), ("weight = inf\n", "finite number"),
+                                           ('pos = "NOUNS"\n', "unknown pos value(s) ['NOUNS']"),
+                                           ('case = ["gent", "genitive"]\n', "unknown case value(s) ['genitive']")])
+def test_lexicon_check_refuses_nan_weights_and_unknown_grammemes(tmp_path, capsys, extra, message):
+    from kzmedia.errors import LexiconError
+    from kzmedia.lexicon import Lexicon
+
+    with pytest.raises(LexiconError, match=re.escape(message)) as e:
+        Lexicon.loads(LEX + extra, source="t.toml")
+    assert e.value.line == 9  # the pattern line
+    (tmp_path / "t.toml").write_text(LEX + extra, encoding="utf-8")
+    assert main(["lexicon", "check", str(tmp_path / "t.toml")]) != 0
+    captured = capsys.readouterr()
+    assert message in captured.out + captured.err
+    assert Lexicon.loads(LEX + 'pos = "NOUN"\ncase = ["gent", "plur"]\n').entries[0].pos == {"NOUN"}
+
+
+@pytest.mark.parametrize("header,message", [("x1\tcat\n", "is not a number"), ("1\ta\n1\tb\n", "given twice")])
+def test_liwc_category_numbers_are_checked(header, message):
+    from kzmedia.errors import LexiconError
+    from kzmedia.lexicon import Lexicon
+
+    with pytest.raises(LexiconError, match=message):
+        Lexicon.from_liwc(f"%\n{header}%\nсоюз*\t1\n", source="x.dic")
+
+
+def test_line_numbers_of_a_large_lexicon_are_right():
+    from kzmedia.lexicon import Lexicon
+
+    text = LEX.split("[[entries]]")[0] + "".join(f'[[entries]]\npattern = "слово{i}"\ncategory = "c"\n\n'
+                                                 for i in range(3000))
+    lx = Lexicon.loads(text)
+    assert [e.line for e in lx.entries[:2]] == [9, 13] and lx.entries[-1].line == 9 + 4 * 2999
