@@ -263,3 +263,16 @@ def test_line_numbers_of_a_large_lexicon_are_right():
                                                  for i in range(3000))
     lx = Lexicon.loads(text)
     assert [e.line for e in lx.entries[:2]] == [9, 13] and lx.entries[-1].line == 9 + 4 * 2999
+
+
+def test_report_from_a_store_streams_to_the_same_page(tmp_path, capsys):
+    from kzmedia.report import load_store, render_corpus
+    from kzmedia.report.model import doc_views
+    from kzmedia.report.render import render_corpus_views
+
+    path = corpus(tmp_path, n=4, hang=())
+    db = tmp_path / "s.sqlite"
+    assert main(["analyze", str(path), "--store", str(db), "--only", "framing", "--quiet"]) == 0
+    capsys.readouterr()
+    whole = render_corpus_views(doc_views(load_store(db)), None, max_texts=2, source=str(db))
+    assert render_corpus(db, max_texts=2) == whole and "d3" in whole

@@ -76,12 +76,13 @@ def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | Non
 
 def _store_views(path: str, views: Mapping | None, max_texts: int) -> list[DocView]:
     """The store's documents as views, read one at a time (each stored result is parsed, drawn
-    into its view and dropped); texts are read only when the page will show them."""
+    into its view and dropped); texts (for highlights and evidence in context) as
+    :func:`load_store` attaches them: for a store of at most 2,000 documents."""
     from .model import doc_view
 
     store = _open_store(path)
     try:
-        with_text = store.count() <= max_texts
+        with_text = store.count() <= 2000
         out = []
         for i, record in enumerate(store.analyses()):
             if with_text:
