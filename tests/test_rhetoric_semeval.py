@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from kzmedia.cli import main
-from kzmedia.evaluate import semeval
-from kzmedia_rhetoric import DEFAULT_DISABLED
+from kzmedia_rhetoric import DEFAULT_DISABLED, semeval
 
 
 def _write_dataset(root):
@@ -66,7 +65,7 @@ def test_scoring_by_paragraph_and_span(tmp_path):
 
 def test_analyzer_on_the_tiny_dataset(tmp_path, capsys):
     _write_dataset(tmp_path)
-    rep = semeval.evaluate(tmp_path)
+    rep = semeval.evaluate(tmp_path, config={"enabled_techniques": ["Doubt"], "min_confidence": 0.0})
     assert rep["techniques"]["Doubt"]["tp"] == 1
     assert rep["techniques"]["Loaded_Language"]["tp"] == 1
     assert main(["evaluate", "semeval", str(tmp_path)]) == 0
@@ -79,31 +78,83 @@ def test_not_a_semeval_directory_is_a_clear_error(tmp_path, capsys):
     assert "paragraph-labels.tsv" in capsys.readouterr().err
 
 
+def test_calibration_counts_and_smoothing(tmp_path):
+    from kzmedia_rhetoric.calibration import Calibration, feature_keys
+
+    keys = feature_keys("Loaded_Language", "high", "loaded_term", "loaded_term", {"target"})
+    other = feature_keys("Loaded_Language", "low", "loaded_term", "loaded_term.news", ())
+    cal = Calibration.fit([(keys, True)] * 30 + [(keys, False)] * 10 + [(other, False)] * 40)
+    assert cal.prior == pytest.approx(30 / 80)
+    assert cal.probability(keys) > 0.6 > 0.2 > cal.probability(other)
+    # an unseen combination falls back on its most specific seen parent
+    unseen = feature_keys("Loaded_Language", "high", "loaded_term", "loaded_term", {"quoted"})
+    assert cal.probability(unseen) == pytest.approx(cal.probability(keys[:4]))
+    path = tmp_path / "cal.toml"
+    cal.min_confidence = 0.61
+    path.write_text(cal.dumps(), encoding="utf-8")
+    back = Calibration.load(path)
+    assert back.cells == cal.cells and back.min_confidence == pytest.approx(0.61)
+    assert back.probability(keys) == pytest.approx(cal.probability(keys), abs=1e-6)
+
+
+def test_cross_validation_on_the_tiny_dataset(tmp_path, capsys):
+    _write_dataset(tmp_path)
+    assert main(["evaluate", "semeval", str(tmp_path), "--calibration"]) == 0
+    out = capsys.readouterr().out
+    assert "cross-validation by article" in out and "reliability" in out
+
+
 @pytest.fixture(scope="module")
-def semeval_report():
+def semeval_cv():
     path = Path(__file__).resolve().parents[1].parent / "shared" / "external" / "semeval2023-ru-train"
     if not (path / "paragraph-labels.tsv").is_file():
         pytest.skip(f"{path} is absent: the SemEval-2023 data sits beside the repository only in CI "
                     "and developer checkouts")
-    return semeval.evaluate(path)
+    return semeval.cross_validate(path)
 
 
-def test_semeval_figures(semeval_report):
-    rep = semeval_report
-    assert rep["articles"] == 95
-    rows = rep["techniques"]
-    # the targets of the issue: far above the trivial baseline (every paragraph Loaded_Language +
-    # Doubt, ~0.35), paragraph micro-F1 >= 0.45 and macro-F1 over the 23 techniques >= 0.20
-    assert rep["baseline_ll_doubt_micro"]["f1"] == pytest.approx(0.348, abs=0.005)
-    assert rep["paragraph_micro"]["f1"] >= 0.45
-    assert rep["paragraph_macro_f1"] >= 0.20
-    for t in ("Loaded_Language", "Name_Calling-Labeling", "Doubt"):
-        assert rows[t]["p"] >= 0.5, (t, rows[t])
+def test_held_out_figures(semeval_cv):
+    rep = semeval_cv
+    assert rep["articles"] == 95 and len(rep["folds"]) == 5
+    # the default threshold gives held-out paragraph precision >= 0.6 (pooled over the folds)
+    tp = sum(r["tp"] for r in rep["techniques"].values() if "tp" in r)
+    for fold in rep["folds"]:
+        assert fold["micro_p"] >= 0.45, fold
+    assert rep["summary"]["span_p"]["mean"] >= 0.35
+    # every technique on by default with enough held-out findings clears the 0.5 bar
+    for t, row in rep["techniques"].items():
+        if row["active"] and row["predicted_spans"] >= 10:
+            assert row["p"] >= 0.5, (t, row)
+    # confidence is calibrated: high bins agree more often than low ones
+    bins = {b["bin"]: b for b in rep["reliability"]}
+    assert bins["0.6-0.7"]["observed"] > bins["0.1-0.2"]["observed"] + 0.2
+    del tp
 
 
-def test_every_reported_technique_beats_labelling_every_paragraph(semeval_report):
-    for t, row in semeval_report["techniques"].items():
-        if row["tp"] + row["fp"] == 0:
-            continue  # not reported
-        assert t not in DEFAULT_DISABLED
-        assert row["f1"] > row["all_paragraphs_f1"], (t, row)
+def test_shipped_calibration_is_the_one_this_code_fits(semeval_cv):
+    """data/calibration.toml must be regenerated when the rules change (``--fit-calibration``)."""
+    from kzmedia_rhetoric.analyzer import CALIBRATION
+
+    fitted = semeval_cv["_calibration"]
+    assert fitted.cells == CALIBRATION.cells, "re-run kzmedia evaluate semeval PATH --fit-calibration " \
+                                               "plugins/kzmedia_rhetoric/data/calibration.toml"
+    assert fitted.min_confidence == pytest.approx(CALIBRATION.min_confidence)
+
+
+def test_audit_scoring_keeps_no_text():
+    from kzmedia_rhetoric.audit import held_out, score
+
+    sample = [{"item": 1, "doc_id": "a", "start": 0, "end": 5, "label": "Loaded_Language", "span": "Позор",
+               "context": "Позор властям."},
+              {"item": 2, "doc_id": "a", "start": 9, "end": 14, "label": "Loaded_Language", "span": "ложь",
+               "context": "Это ложь."},
+              {"item": 3, "doc_id": "b", "start": 0, "end": 3, "label": "Appeal_to_Values", "span": "ради",
+               "context": "ради"}]
+    verdicts = [{"item": 1, "verdict": "correct", "note": "«Позор» is loaded"},
+                {"item": 2, "verdict": "wrong", "note": ""}, {"item": 3, "verdict": "Correct"}]
+    judged, fig = score(sample, verdicts)
+    assert fig["overall"] == {"agree": 2, "n": 3, "precision": pytest.approx(2 / 3)}
+    assert fig["techniques"]["Loaded_Language"]["precision"] == 0.5
+    assert all(set(r) == {"item", "doc_id", "start", "end", "label", "verdict"} for r in judged)
+    # only odd-crc32 documents are sampled (the even ones may be read while writing rules)
+    assert [held_out(i) for i in ['doc-1', 'doc-4']] == [True, False]

@@ -421,7 +421,7 @@ class ActorsAnalyzer:
             s_start, s_end = (seg.token_start, seg.token_end) if seg else (i, j)
             ca, cb = clauses.bounds(i, j, s_start, s_end)
             lo, hi = i - _WINDOW, j + _WINDOW
-            score = own = 0.0
+            score = own = harmed = 0.0
             evidence = []
             role = roles[n]
             if stance is None:
@@ -448,6 +448,7 @@ class ActorsAnalyzer:
                         # and less for the other actors of the clause
                         if i in claim[1] and claim[2] < 0:
                             weight *= att["target"]
+                            harmed += weight  # the portrayal reads it as harm suffered instead
                         elif i not in claim[0] and i not in claim[1]:
                             weight *= att["bystander"]
                     score += weight
@@ -464,6 +465,7 @@ class ActorsAnalyzer:
                     # "санкции против Ирана", "кампания против Японии": the actor is the target
                     # of the hostility (the agent's side is scored by the words themselves)
                     score -= 1.0
+                    harmed -= 1.0
                     evidence.append({"word": text[tokens.starts[i - 1]:tokens.ends[i - 1]], "weight": -1.0})
             score *= _FORM_SCALE.get(form, 1.0)
             if role == "possessor" and i > 0 and infos[i - 1][2] in office_nouns and "anim" in (infos[i - 1][4] or ""):
@@ -476,6 +478,11 @@ class ActorsAnalyzer:
             if self.relations:
                 if own:
                     labels[actor].append((own, a, b, text[a:b]))
+                if harmed and stance is None:
+                    # the portrayal's tone leaves out what was done to the actor (a harmed target,
+                    # «против X»): the text presents that as harm suffered, not as the actor's fault
+                    p = (score - harmed) * _FORM_SCALE.get(form, 1.0)
+                    mention["_ptone"] = round(p / (1.0 + abs(p)), 3)
                 for x in range(i, j):
                     if infos[x][2] in ACTIONS.innocent or infos[x][0] in ACTIONS.innocent:
                         suffering[actor].append((a, b, text[a:b]))  # «мирные жители», «дети»
@@ -553,7 +560,7 @@ class ActorsAnalyzer:
 
     def _relations(self, body, actors, events, suffering, labels) -> tuple[dict, dict]:
         """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
-        tones = {r["id"]: [(m["tone"], m["start"], m["end"], m["text"]) for m in r["mentions"]
+        tones = {r["id"]: [(m.pop("_ptone", m["tone"]), m["start"], m["end"], m["text"]) for m in r["mentions"]
                            if "stance" not in m] for r in actors}
         comps = role_components([r["id"] for r in actors], events, tones, suffering, labels)
         for r in actors:

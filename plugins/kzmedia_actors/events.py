@@ -404,9 +404,13 @@ def _after_verb(infos, k: int, ca: int) -> bool:
 def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks):
     """``{"speaker", "cue"}`` when the trigger is reported speech or inside quotation marks."""
     infos = tokens.infos
+    if speech:
+        # the reporting words outside the trigger's clause, nearest first, within the window (a
+        # sentence without punctuation stays linear)
+        lo = bisect.bisect_left(speech, (max(seg.token_start, k - 2 * WINDOW), 0))
+        hi = bisect.bisect_left(speech, (k + 2 * WINDOW, 0))
+        speech = [c for c in speech[lo:hi] if not ca <= c[0] < cb][:4]
     for a, b in speech:
-        if ca <= a < cb:
-            continue  # the reporting verb's own clause: «Москва заявила протест» is Moscow's act
         sa, sb = clauses.bounds(a, b, seg.token_start, seg.token_end)
         speaker = None
         starts = [m.i for m in ms] if len(ms) < 64 else None

@@ -21,3 +21,11 @@ def kzmedia_register_analyzers(register):
 
 __all__ = ["CATEGORIES", "CATEGORY_OF", "DEFAULT_DISABLED", "DEVICES", "RhetoricAnalyzer",
            "RhetoricResult", "TECHNIQUES", "kzmedia_register_analyzers", "load_builtin_lexicons"]
+
+
+@hookimpl
+def kzmedia_register_commands(register):
+    from . import semeval
+
+    register("semeval", semeval.add_arguments, semeval.run,
+             help="persuasion techniques, SemEval-2023 Task 3 subtask 3 (rhetoric)", group="evaluate")

@@ -1,7 +1,10 @@
 """Syntactic detectors: persuasion devices recognised by shape rather than by vocabulary.
 
 Each detector reads the document's token columns, sentences and punctuation once and yields
-candidates ``(start, end, technique, device, trigger, confidence)``. No per-token objects are
+candidates ``(start, end, technique, device, trigger, confidence, trigger_class, flags)``:
+``technique`` is None for a device that implies no technique by itself (an exclamation);
+``trigger_class`` and ``flags`` (the context conditions met) are the features the calibration
+(``data/calibration.toml``) maps to a probability. No per-token objects are
 built; regular expressions run over sentence text where punctuation carries the signal.
 
 The context conditions that lexicon entries may require (``when = "consequence"`` …) live here
@@ -15,22 +18,22 @@ from collections.abc import Iterator
 
 from kzmedia.text import WORD
 
-Candidate = tuple  # (start, end, technique, device, trigger, confidence)
+from .tuning import TUNING
+
+#: the word sets the detectors and context conditions read (data/tuning.toml, [words])
+WORDS: dict[str, list[str]] = TUNING["words"]
+
+Candidate = tuple  # (start, end, technique, device, trigger, confidence, trigger_class, flags)
 
 _NORM, _KIND, _LEMMA, _POS, _TAG = range(5)
 
 # --- sentence context ----------------------------------------------------------------------------
 
 #: lemmas that make a danger word an argument: a consequence, a condition, a risk is asserted
-_CONSEQUENCE_LEMMAS = frozenset(
-    "если иначе грозить угрожать привести приводить обернуться риск рисковать чреватый "
-    "неизбежно неизбежный неминуемо рано поздно завтра скоро вскоре стать мочь допустить "
-    "позволить нельзя должный нужно надо необходимо избежать предотвратить остановить".split())
+_CONSEQUENCE_LEMMAS = frozenset(WORDS["consequence"])
 #: lemmas that make a value word a justification: purpose, obligation, defence, appeal
-_JUSTIFY_LEMMAS = frozenset(
-    "ради имя ведь обязать обязанный обязан защищать защитить отстаивать отстоять бороться "
-    "сохранить сохранять беречь долг".split())
-_WE_LEMMAS = frozenset({"мы", "наш"})
+_JUSTIFY_LEMMAS = frozenset(WORDS["justification"])
+_WE_LEMMAS = frozenset(WORDS["we"])
 _QUOTE_CHARS = "«»\"„“”"
 
 
@@ -104,12 +107,56 @@ class SentenceContext:
         raise ValueError(f"unknown context condition {when!r}")
 
 
+# --- targets --------------------------------------------------------------------------------------
+
+class Targets:
+    """Is an actor named near a token? (the condition of Name_Calling and Questioning_the_Reputation)"""
+
+    __slots__ = ("ctx", "window", "tags", "pronouns", "nouns", "_is")
+
+    def __init__(self, ctx: SentenceContext, spec: dict):
+        self.ctx = ctx
+        self.window = int(spec["window"])
+        self.tags = tuple(spec["tags"])
+        self.pronouns = frozenset(spec["pronouns"])
+        self.nouns = frozenset(w.lower() for w in spec["actor_nouns"])
+        self._is: dict[int, bool] = {}
+
+    def is_target(self, i: int, sentence_first: int) -> bool:
+        v = self._is.get(i)
+        if v is None:
+            info = self.ctx.tokens.infos[i]
+            v = False
+            if info[_KIND] == WORD:
+                tag = info[_TAG] or ""
+                lemma = info[_LEMMA]
+                capital = self.ctx.doc.text[self.ctx.tokens.starts[i]].isupper()
+                v = (lemma in self.nouns or lemma in self.pronouns
+                     or (capital and (i > sentence_first or any(t in tag for t in self.tags))))
+            self._is[i] = v
+        return v
+
+    def near(self, i: int, j: int) -> bool:
+        """An actor within ``window`` tokens of tokens ``i:j``, in the same sentence and clause side."""
+        ctx = self.ctx
+        k = ctx.sentence_of[i] if i < len(ctx.sentence_of) else -1
+        if k < 0:
+            return False
+        seg = ctx.sentences[k]
+        lo, hi = max(seg.token_start, i - 2 * self.window), min(seg.token_end, j + 2 * self.window)
+        return any(self.is_target(t, seg.token_start) for t in range(lo, hi) if not (i <= t < j))
+
+
 # --- detectors ---------------------------------------------------------------------------------
 
+_ANSWER_MAX_WORDS = 6
+
+
 def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
-    """Questions in the author's voice (not inside quotation marks). A volley of short questions
-    ("Военная угроза? Больше нет?") or «неужели», «разве», «ли» make a stronger sign; a lone
-    plain question is weak (it passes only in a text whose register is persuasive)."""
+    """Questions in the author's voice (not inside quotation marks). A volley of short questions,
+    «неужели», «разве», «ли», or a question the author answers at once in a short sentence make a
+    stronger sign; a lone plain question is weak. The question is a device; the Doubt candidate
+    carries these facts as flags for the calibration."""
     doc, tokens = ctx.doc, ctx.tokens
     text = doc.text
     sents = ctx.sentences
@@ -122,7 +169,7 @@ def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
             k += 1
             continue
         # a question inside quotation marks is someone else's question (an interview, a citation)
-        if _quote_depth(text, seg.start) > 0:
+        if _quote_depth(text, seg.start) > 0 or not _HAS_CYRILLIC(body):
             k += 1
             continue
         j = k
@@ -131,19 +178,33 @@ def rhetorical_questions(ctx: SentenceContext) -> Iterator[Candidate]:
             j += 1
         first_norm = tokens.norm(seg.token_start) if seg.token_start < len(tokens) else ""
         norms = _norms(tokens, seg)
-        conf = 0.42  # a lone question: as often a genuine one as a rhetorical one
+        flags = set()
+        conf = 0.42
         if j > k:
-            # a volley of short questions ("Военная угроза? Больше нет?") is the author's device;
-            # a run of long ones is more often an interviewer's list
             short = all(ctx.facts(q)[0] <= 5 for q in range(k, j + 1))
+            flags.add("volley_short" if short else "volley")
             conf = 0.6 if short else 0.45
-        elif first_norm in ("неужели", "разве", "доколе") or norms & {"неужели", "разве", "ли", "же"}:
-            conf = 0.6
+        if first_norm in ("неужели", "разве", "доколе") or norms & {"неужели", "разве", "ли", "же"}:
+            flags.add("particle")
+            conf = max(conf, 0.6)
         elif first_norm in ("а", "и", "но", "почему", "зачем", "кто", "откуда", "как"):
-            conf = 0.48
+            flags.add("wh")
+            conf = max(conf, 0.48)
         end = sents[j].end
-        yield (seg.start, end, "Doubt", "rhetorical_question", text[seg.start:end][:60], conf)
-        k = j + 1
+        trigger = text[seg.start:end][:60]
+        answered = False
+        if j + 1 < n and _same_line(text, sents[j].end, sents[j + 1].start):
+            nxt = sents[j + 1]
+            words = ctx.facts(j + 1)[0]
+            nb = text[nxt.start:nxt.end].rstrip(_QUOTE_CHARS + ") ")
+            if 0 < words <= _ANSWER_MAX_WORDS and not nb.endswith("?"):
+                answered = True
+                flags.add("answered")
+                yield (seg.start, nxt.end, None, "question_answer", text[seg.start:nxt.end][:60], 0.6,
+                       "question_answer", frozenset())
+        yield (seg.start, end, "Doubt", "rhetorical_question", trigger, conf, "question",
+               frozenset(flags))
+        k = j + 1 + (1 if answered else 0)
 
 
 def _norms(tokens, seg):
@@ -168,29 +229,21 @@ _HAS_CYRILLIC = re.compile(r"[\u0400-\u04ff]").search
 # a pattern that starts with a character class is scanned for in C, one that starts with a
 # lookbehind is tried at every position (four times slower on news text)
 _SCARE_RE = re.compile(r"([«\"„“])(?<!\w[«\"„“])([^«»\"„“”\n]{2,60}?)([»\"“”])")
-_SPEECH_LEMMAS = frozenset("сказать заявить говорить отметить подчеркнуть написать сообщить "
-                           "пояснить добавить назвать ответить признать цитата слово".split())
+_SPEECH_LEMMAS = frozenset(WORDS["speech"])
 
 
 #: legitimising words: put in quotes, they are mocked, and the claim behind them doubted
-_IRONY_LEMMAS = frozenset(
-    "партнерство партнер стратегический демократия демократический свобода свободный цивилизованный "
-    "цивилизация ценность забота помощь гуманитарный миротворец миротворческий мирный союзник дружба "
-    "друг братский брат независимый независимость суверенный суверенитет правда правдивый честный "
-    "эксперт политолог специалист аналитик журналист правозащитник волонтер реформа прогресс "
-    "прогрессивный европейский выбор сотрудничество гарантия безопасность защита защитник "
-    "освобождение освободитель доказательство расследование правосудие справедливость "
-    "демократизация инвестиция благо уникальный великий".split())
-_CALLED = frozenset({"называемый", "пресловутый", "название", "называть", "назвать", "именовать",
-                     "величать", "окрестить"})
+_IRONY_LEMMAS = frozenset(WORDS["irony"])
+_CALLED = frozenset(WORDS["so_called"])
 
 
 def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
     """A short lower-case phrase in quotes inside a sentence: the author distances from the term.
 
     Names of organisations and media (capitalised), numbers and whole quoted sentences are
-    skipped. The quoted term is loaded wording; it casts *doubt* when it is a legitimising word
-    (партнёрство, демократия, эксперты…) or is introduced as "так называемый"."""
+    skipped. The quotes are a device; they cast *doubt* when the quoted word is a legitimising
+    one (партнёрство, демократия, эксперты…) or is introduced as "так называемый", and they
+    mark the word as loaded otherwise."""
     text = ctx.doc.text
     tokens = ctx.tokens
     for m in _SCARE_RE.finditer(text):
@@ -202,7 +255,9 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
             bang = inner.rstrip()[-1:] == "!" or text[m.end():m.end() + 1] == "!"
             imperative = any("impr" in (tokens.tag(i) or "") for i in range(ti + 1, tj))
             if bang or imperative:
-                yield (m.start(), m.end(), "Slogans", "slogan", m.group(), 0.6 if bang and imperative else 0.55)
+                flags = frozenset(f for f, on in (("imperative", imperative), ("bang", bang)) if on)
+                yield (m.start(), m.end(), "Slogans", "slogan", m.group(), 0.6 if bang and imperative else 0.55,
+                       "quoted_call", flags)
             continue
         if not 1 <= len(words) <= 4 or not inner[:1].isalpha() or not inner[0].islower():
             continue
@@ -218,17 +273,31 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
         inner_lemmas = {tokens.lemma(i) for i in range(ti + 1, tj)}
         before_lemmas = {tokens.lemma(i) for i in range(max(0, ti - 3), ti)}
         reported = bool(before_lemmas & _SPEECH_LEMMAS)
-        yield (m.start(), m.end(), "Loaded_Language", "scare_quotes", m.group(), 0.45 if reported else 0.55)
         if before_lemmas & _CALLED:
-            conf = 0.75
+            cls, conf = "so_called", 0.75
         elif inner_lemmas & _IRONY_LEMMAS:
-            conf = 0.6
+            cls, conf = "irony_word", 0.6
         else:
-            conf = 0.35
-        yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf)
+            cls, conf = "plain", 0.35
+        flags = frozenset({"speech_verb"}) if reported else frozenset()
+        yield (m.start(), m.end(), "Doubt", "scare_quotes", m.group(), conf, cls, flags)
+        if cls == "plain" and not reported and not _speech_in_sentence(ctx, ti):
+            # a short quoted phrase in a sentence that reports speech is a quotation, not scare quotes
+            yield (m.start(), m.end(), "Loaded_Language", "scare_quotes", m.group(),
+                   0.45 if reported else 0.55, cls, flags)
 
 
-_FRAME_OPENERS = frozenset("это речь дело вопрос проблема суть цель задача смысл все".split())
+def _speech_in_sentence(ctx: SentenceContext, i: int) -> bool:
+    k = ctx.sentence_of[i] if i < len(ctx.sentence_of) else -1
+    if k < 0:
+        return False
+    seg = ctx.sentences[k]
+    tokens = ctx.tokens
+    return any(tokens.lemma(j) in _SPEECH_LEMMAS or tokens.norm(j) == "словам"
+               for j in range(seg.token_start, seg.token_end))
+
+
+_FRAME_OPENERS = frozenset(WORDS["frame_openers"])
 
 
 def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
@@ -257,17 +326,19 @@ def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Cand
                 if (nj == "," and nn == "а") or (nj in ("-", ",", ":") and nn == "это" and nxt == "просто"):
                     start = tokens.starts[k] if opener else tokens.starts[i]
                     trigger = text[start:seg.end][:80]
+                    flags = frozenset({"opener"} if opener else ())
                     # the alternative reading is asserted, the accepted one doubted
                     yield (start, seg.end, "Doubt", "contrastive_reframing", trigger,
-                           0.55 if opener else 0.45)
+                           0.55 if opener else 0.45, "not_x_but_y", flags)
                     if opener and simply:
                         # "это не просто X — это Y": the only admissible reading, slogan-like
-                        yield (start, seg.end, technique, "contrastive_reframing", trigger, 0.6)
+                        yield (start, seg.end, technique, "contrastive_reframing", trigger, 0.6,
+                               "not_simply_x", flags)
                     break
             break
 
 
-_THREAT_START = frozenset({"иначе"})
+_THREAT_START = frozenset(WORDS["threat_start"])
 
 
 def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
@@ -284,25 +355,25 @@ def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candid
         f = infos[first][_NORM]
         if f in _THREAT_START or (f == "в" and first + 2 < b and infos[first + 1][_NORM] == "противном"):
             yield (tokens.starts[first], seg.end, technique, "threat_conditional",
-                   text[tokens.starts[first]:seg.end][:80], 0.7)
+                   text[tokens.starts[first]:seg.end][:80], 0.7, "otherwise_initial", frozenset())
             continue
         for i in range(a, b - 1):
             n = infos[i][_NORM]
             if n == "иначе" and i > a and infos[i - 1][_NORM] in (",", "-", ";", ":"):
                 yield (tokens.starts[i], seg.end, technique, "threat_conditional",
-                       text[tokens.starts[i]:seg.end][:80], 0.65)
+                       text[tokens.starts[i]:seg.end][:80], 0.65, "otherwise", frozenset())
                 break
             if n == "если" and infos[i + 1][_NORM] == "не":
                 # "если не …, то …" (or a future-tense consequence after the comma)
                 for j in range(i + 2, min(b - 1, i + 15)):
                     if infos[j][_NORM] == "," and (infos[j + 1][_NORM] == "то" or "futr" in (infos[j + 1][_TAG] or "")):
                         yield (tokens.starts[i], seg.end, technique, "threat_conditional",
-                               text[tokens.starts[i]:seg.end][:80], 0.6)
+                               text[tokens.starts[i]:seg.end][:80], 0.6, "if_not", frozenset())
                         break
                 break
 
 
-_CONDITION_NORMS = frozenset({"если", "случае"})
+_CONDITION_NORMS = frozenset(WORDS["condition"])
 
 
 def conditional_consequences(ctx: SentenceContext) -> Iterator[Candidate]:
@@ -331,24 +402,49 @@ def conditional_consequences(ctx: SentenceContext) -> Iterator[Candidate]:
         if consequence:
             start = tokens.starts[cond] if not counterfactual else seg.start
             yield (start, seg.end, "Consequential_Oversimplification", "threat_conditional",
-                   text[start:seg.end][:80], 0.45)
+                   text[start:seg.end][:80], 0.45, "counterfactual" if counterfactual else "if_then",
+                   frozenset())
 
 
-def exclamations(ctx: SentenceContext) -> Iterator[Candidate]:
-    """A short exclamation in the author's voice is a slogan; a longer one colours the wording."""
+def exclamations(ctx: SentenceContext, spec: dict) -> Iterator[Candidate]:
+    """An exclamation in the author's voice is a device; it is a Slogans candidate only when it is
+    a short formula (few words, and an imperative, a verbless call or a call opener)."""
     text = ctx.doc.text
+    infos = ctx.tokens.infos
+    max_words = int(spec["max_words"])
+    openers = frozenset(spec["openers"])
     for seg in ctx.sentences:
         body = text[seg.start:seg.end].rstrip(_QUOTE_CHARS + ") ")
-        if not body.endswith("!"):
+        if not body.endswith("!") or not _HAS_CYRILLIC(body):
             continue
-        words = ctx.facts(ctx.sentence_of[seg.token_start])[0] if seg.token_start < seg.token_end else 0
+        if seg.token_start >= seg.token_end or _quote_depth(text, seg.start) > 0:
+            continue
+        words = ctx.facts(ctx.sentence_of[seg.token_start])[0]
         if words == 0:
             continue
-        if words <= 6:
-            yield (seg.start, seg.end, "Slogans", "slogan", body[:60], 0.6)
-        else:
-            yield (seg.start, seg.end, "Loaded_Language", "loaded_term", body[-1:], 0.5)
+        yield (seg.start, seg.end, None, "exclamation", body[:60], 0.6, "exclamation", frozenset())
+        if words > max_words:
+            continue
+        flags = set()
+        first = seg.token_start
+        while first < seg.token_end and infos[first][_KIND] != WORD:
+            first += 1
+        if first < seg.token_end and infos[first][_NORM] in openers:
+            flags.add("opener")
+        verb = False
+        for i in range(seg.token_start, seg.token_end):
+            tag = infos[i][_TAG] or ""
+            if "impr" in tag:
+                flags.add("imperative")
+            if infos[i][_POS] in ("VERB", "PRTS", "INFN"):
+                verb = True
+        if not verb:
+            flags.add("verbless")
+        if flags - {"verbless"} or (flags and words <= 4):
+            yield (seg.start, seg.end, "Slogans", "slogan", body[:60], 0.6, "short_exclamation",
+                   frozenset(flags))
 
 
-__all__ = ["Candidate", "SentenceContext", "contrastive_reframing", "exclamations",
-           "rhetorical_questions", "scare_quotes", "threat_conditionals"]
+__all__ = ["Candidate", "SentenceContext", "Targets", "conditional_consequences",
+           "contrastive_reframing", "exclamations", "rhetorical_questions", "scare_quotes",
+           "threat_conditionals"]

@@ -30,10 +30,13 @@ TECHNIQUES: tuple[str, ...] = tuple(CATEGORY_OF)
 
 #: device id → what it is (documented in docs/rhetoric.md)
 DEVICES: dict[str, str] = {
-    "rhetorical_question": "a question the author does not expect answered, or answers at once "
-                           "(\"Военная угроза? Больше нет?\")",
-    "scare_quotes": "a common word put in quotes to distance the author from it (\u00abпартнёрство\u00bb)",
-    "contrastive_reframing": "\"это не X, а Y\", \"это не просто X — это Y\": one reading imposed",
+    "rhetorical_question": "a question in the author's voice that is not asked to be answered "
+                           "(\"Разве это реформа?\")",
+    "question_answer": "a question the author answers at once in a short sentence (\"Итог? Ноль.\")",
+    "so_called": "\"так называемый\" before a term the author distances from",
+    "exclamation": "a sentence in the author's voice ending in \"!\"",
+    "scare_quotes": "a common word put in quotes to distance the author from it (\u00abдемократия\u00bb)",
+    "contrastive_reframing": "\"это не X, а Y\", \"не просто X — это Y\": one reading imposed",
     "vague_attribution": "a claim given to unnamed authorities or crowds (\"западные эксперты\", "
                          "\"многие считают\")",
     "hidden_agenda": "a concealed intention asserted (\"за … скрывается\", \"под прикрытием\")",
@@ -41,11 +44,11 @@ DEVICES: dict[str, str] = {
                           "\"если не …, то …\")",
     "either_or": "only two options offered (\"либо … либо\", \"третьего не дано\")",
     "intensifier": "an adverb or adjective that inflates or belittles (\"радикально\", \"всего лишь\")",
-    "labeling_term": "a label for a person, group or policy (\"марионеточный режим\", \"пешки\")",
-    "loaded_term": "a word with strong emotional colouring (\"чудовищный\", \"увязнуть\")",
-    "certainty_marker": "a claim declared beyond discussion (\"очевидно\", \"это не преувеличение\")",
-    "categorical_closure": "a short sentence closing the topic (\"Тот период завершён.\")",
-    "in_group_appeal": "an appeal to the nation or to \"us\" (\"наш народ\", \"свободное государство\")",
+    "labeling_term": "a label for a person, group or policy (\"марионеточный режим\", \"прихвостни\")",
+    "loaded_term": "a word with strong emotional colouring (\"чудовищный\", \"трясина\")",
+    "certainty_marker": "a claim declared beyond discussion (\"очевидно\", \"вопрос закрыт\")",
+    "categorical_closure": "a short sentence closing the topic (\"Дискуссия окончена.\")",
+    "in_group_appeal": "an appeal to the nation or to \"us\" (\"наш народ\", \"родная земля\")",
     "repetition": "the same charged (loaded or labelling) word hammered through a text, in four sentences or more",
     "doubt_marker": "a word that casts doubt on a claim or its author (\"якобы\", \"так называемый\")",
     "discredit_term": "a word attacking someone's competence or honesty (\"провал\", \"ложь\")",
