@@ -18,6 +18,9 @@ Pattern syntax, token by token:
 
 from __future__ import annotations
 
+import bisect
+import functools
+import math
 import operator
 import os
 import re
@@ -140,8 +143,17 @@ class Lexicon:
             if not cats or not all(isinstance(c, str) for c in cats):
                 fail(f"{where}: entry {pattern!r} needs 'category' or 'categories'", needle)
             weight = spec.get("weight", default_weight)
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-                fail(f"{where}: entry {pattern!r} has weight {weight!r}; a number is required", needle)
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+                fail(f"{where}: entry {pattern!r} has weight {weight!r}; a finite number is required", needle)
+            for key, known in (("pos", _parts_of_speech), ("case", _grammemes)):
+                values = spec.get(key)
+                values = [values] if isinstance(values, str) else values
+                if isinstance(values, list):
+                    unknown = sorted({v for v in values if isinstance(v, str)} - known())
+                    if unknown:  # an entry that could never match
+                        fail(f"{where}: entry {pattern!r}: unknown {key} value(s) {unknown} (pymorphy3 "
+                             f"{'parts of speech' if key == 'pos' else 'grammemes'}, e.g. "
+                             f"{'NOUN, VERB, ADJF' if key == 'pos' else 'nomn, gent, accs'})", needle)
             extra = dict(spec.get("extra") or {})
             extra.update({k: v for k, v in spec.items() if k not in _ENTRY_KEYS})
             entry_id = spec.get("id") or f"{cats[0]}:{pattern}"
@@ -211,6 +223,11 @@ class Lexicon:
                 parts = line.split()
                 if len(parts) < 2:
                     raise LexiconError(f"category line needs 'number name', got {line!r}", path=source, line=i + 1)
+                if not parts[0].isdigit():
+                    raise LexiconError(f"category number {parts[0]!r} is not a number", path=source, line=i + 1)
+                if parts[0] in cats:
+                    raise LexiconError(f"category number {parts[0]} is given twice ({cats[parts[0]]!r} and "
+                                       f"{parts[1]!r})", path=source, line=i + 1)
                 cats[parts[0]] = parts[1]
             i += 1
         if i >= len(lines):
@@ -316,11 +333,44 @@ def _opt_set(value) -> frozenset[str] | None:
     raise ValueError(f"expected a string or list of strings, got {value!r}")
 
 
+@functools.lru_cache(maxsize=4)
+def _line_index(raw: str) -> tuple[list[int], dict[str, int]]:
+    """Newline offsets and the first offset of every simple ``"quoted"`` string of ``raw``,
+    built once per file: looking up a line per entry stays linear in the file's size."""
+    newlines = [m.start() for m in re.finditer("\n", raw)]
+    quoted: dict[str, int] = {}
+    for m in re.finditer(r'"[^"\\\n]*"', raw):
+        quoted.setdefault(m.group(0), m.start())
+    return newlines, quoted
+
+
 def _line_of(raw: str, needle: str | None) -> int | None:
     if not raw or not needle:
         return None
-    k = raw.find(needle)
-    return raw.count("\n", 0, k) + 1 if k >= 0 else None
+    newlines, quoted = _line_index(raw)
+    k = quoted.get(needle)
+    if k is None:
+        k = raw.find(needle)
+    return bisect.bisect_left(newlines, k) + 1 if k >= 0 else None
+
+
+_POS_EXTRA = frozenset({"LATN", "NUMB", "PNCT", "ROMN", "UNKN"})
+
+
+def _pymorphy_tagset():
+    from pymorphy3.tagset import OpencorporaTag
+
+    if not OpencorporaTag.KNOWN_GRAMMEMES:  # filled when a dictionary is loaded
+        get_morphology()
+    return OpencorporaTag
+
+
+def _parts_of_speech() -> frozenset[str]:
+    return frozenset(_pymorphy_tagset().PARTS_OF_SPEECH) | _POS_EXTRA
+
+
+def _grammemes() -> frozenset[str]:
+    return frozenset(_pymorphy_tagset().KNOWN_GRAMMEMES)
 
 
 # --------------------------------------------------------------------------------------------

@@ -31,7 +31,10 @@ import marshal
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -171,12 +174,38 @@ _worker_pipeline = None
 _worker_error: BaseException | None = None
 
 
-def _init_worker(payload, expected_versions):
+def _die_with_parent(parent: int) -> None:
+    """A worker must not outlive the run: Ctrl-C is the parent's to handle (no worker
+    traceback); when the parent dies (SIGTERM, kill -9) the worker goes too — Linux's
+    PR_SET_PDEATHSIG, and elsewhere (or should the parent be gone already) a watching thread."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch():
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="kzmedia-parent-watch", daemon=True).start()
+
+
+def _init_worker(payload, expected_versions, parent=None):
     # An exception here would only surface as "BrokenProcessPool": keep it and raise it from the
     # first batch instead, so the parent sees the real reason.
     global _worker_pipeline, _worker_error
     from .pipeline import Pipeline
 
+    if parent is not None:
+        _die_with_parent(parent)
     try:
         if isinstance(payload, Pipeline):  # fork: inherited, already set up
             _worker_pipeline = payload
@@ -346,7 +375,7 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
             # garbage collections would otherwise touch (and so copy) every inherited page.
             gc.freeze()
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(payload, expected))
+                                   initargs=(payload, expected, os.getpid()))
 
     def submit(p: ProcessPoolExecutor, batch: list):
         future = p.submit(_run_batch, batch, keep_findings, as_json)
@@ -449,11 +478,22 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
                 pool = new_pool(n_jobs)
             fill()  # keep the workers busy while the caller consumes this batch
             yield from analyses
+    except KeyboardInterrupt:
+        _stop_workers(pool)  # Ctrl-C: do not wait for the batches in flight
+        raise
     finally:
         gc.unfreeze()
         for future, _ in pending:
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            process.terminate()
+        except (OSError, AttributeError):
+            pass
 
 
 #: how many worker deaths one run tolerates before it stops

@@ -8,10 +8,13 @@ result is silently dropped from a corpus run.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
 import os
+import signal
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -27,7 +30,35 @@ from .plugins import Registration, collect, collect_analyzers, make_plugin_manag
 from .results import Finding, ResultModel, normalise, result_views
 from .validation import InvalidResult, check_result
 
-__all__ = ["Analysis", "FailedDocument", "Pipeline", "SetupContext", "analyze"]
+__all__ = ["Analysis", "DEFAULT_TIMEOUT", "FailedDocument", "Pipeline", "SetupContext", "analyze"]
+
+#: seconds one analyzer may spend on one document before it is stopped (``--timeout``; 0: none)
+DEFAULT_TIMEOUT = 300.0
+
+
+class AnalyzerTimeout(BaseException):
+    """Raised inside an analyzer that ran over its time limit (a BaseException, so that an
+    analyzer's own ``except Exception`` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float | None):
+    """Interrupt the block after ``seconds`` (SIGALRM timer: the main thread of a POSIX process —
+    a serial run and every ``--jobs`` worker; elsewhere, e.g. Dask threads, no limit)."""
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise AnalyzerTimeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _version() -> str:
@@ -183,14 +214,20 @@ class Pipeline:
 
     ``analyzers``: names to run (default: every registered analyzer); ``disabled``: plugin names
     to block; ``config``: per-analyzer options, ``{"rhetoric": {"min_confidence": 0.6}}``;
-    ``plugin_manager``: bring your own (tests, embedding applications).
+    ``plugin_manager``: bring your own (tests, embedding applications); ``timeout``: seconds one
+    analyzer may spend on one document (default :data:`DEFAULT_TIMEOUT`; ``None`` or 0: no
+    limit) — past it the analyzer is stopped, a ``timeout`` error recorded, and the run goes on.
     """
 
     def __init__(self, analyzers: Iterable[str] | None = None, *, strict: bool = False,
                  config: Mapping[str, Mapping[str, Any]] | None = None,
                  disabled: Iterable[str] = (), plugin_manager: pluggy.PluginManager | None = None,
-                 extra_lexicons: Mapping[str, Sequence[Lexicon | str | os.PathLike]] | None = None):
+                 extra_lexicons: Mapping[str, Sequence[Lexicon | str | os.PathLike]] | None = None,
+                 timeout: float | None = DEFAULT_TIMEOUT):
         self.strict = strict
+        if timeout is not None and not (timeout >= 0 and math.isfinite(timeout)):
+            raise ValueError(f"timeout must be a number of seconds >= 0, got {timeout!r}")
+        self.timeout = timeout or None
         self.config = {k: dict(v) for k, v in (config or {}).items()}
         self.disabled = tuple(disabled)
         self.pm = plugin_manager or make_plugin_manager(disabled=self.disabled)
@@ -274,7 +311,15 @@ class Pipeline:
             if only is not None and name not in only:
                 continue
             try:
-                result = analyzer.analyze(document)
+                with _time_limit(self.timeout):
+                    result = analyzer.analyze(document)
+            except AnalyzerTimeout:
+                message = (f"analyzer {name!r} ran over the {self.timeout:g} s time limit on document "
+                           f"{document.id!r} and was stopped (--timeout SECONDS raises it)")
+                if self.strict:
+                    raise AnalyzerError(name, document.id, TimeoutError(message)) from None
+                errors.append({"document": document.id, "analyzer": name, "stage": "timeout", "message": message})
+                continue
             except Exception as e:
                 if self.strict:
                     raise AnalyzerError(name, document.id, e) from e
@@ -313,7 +358,7 @@ class Pipeline:
         """Plain data from which a worker process rebuilds an equivalent pipeline."""
         from .parallel import describe_plugins
 
-        return {"analyzers": self._requested, "strict": self.strict, "config": self.config,
+        return {"analyzers": self._requested, "strict": self.strict, "config": self.config, "timeout": self.timeout,
                 "disabled": self.disabled, "plugins": describe_plugins(self.pm),
                 "extra_lexicons": {k: [v if isinstance(v, Lexicon) else os.fspath(v) for v in vs]
                                    for k, vs in self._extra_lexicon_args.items()}}
@@ -327,7 +372,7 @@ class Pipeline:
             pm = plugin_manager_from_description(spec["plugins"])
         return cls(spec["analyzers"], strict=spec["strict"], config=spec["config"],
                    disabled=spec["disabled"], extra_lexicons=spec["extra_lexicons"],
-                   plugin_manager=pm)
+                   plugin_manager=pm, timeout=spec.get("timeout", DEFAULT_TIMEOUT))
 
     @property
     def versions(self) -> dict[str, str]:

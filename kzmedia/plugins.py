@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import sys
 import inspect
 import os
 from collections.abc import Iterable
@@ -69,11 +70,7 @@ def make_plugin_manager(*, load_entrypoints: bool = True, only: Iterable[str] | 
             for ep in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
                 if ep.name not in only:
                     pm.set_blocked(ep.name)
-        try:
-            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
-        except Exception as e:  # a plugin that fails to import must not hide which one it was
-            raise PluginError(f"a {ENTRYPOINT_GROUP!r} entry point failed to load: "
-                              f"{type(e).__name__}: {e}") from e
+        _load_entrypoints(pm)
     for modname in DEFAULT_PLUGINS:
         if pm.is_blocked(modname) or pm.get_plugin(modname) is not None:
             continue
@@ -91,6 +88,37 @@ def make_plugin_manager(*, load_entrypoints: bool = True, only: Iterable[str] | 
     except pluggy.PluginValidationError as e:
         raise PluginError(str(e)) from e
     return pm
+
+
+#: ``(entry point, distribution, reason)`` of every plugin that failed to import in this process
+FAILED_PLUGINS: list[tuple[str, str, str]] = []
+
+
+def _load_entrypoints(pm: pluggy.PluginManager) -> None:
+    """Load the entry-point plugins; one that fails to import is skipped, named (entry point,
+    distribution, error) in a one-line warning on stderr, and every other plugin still loads."""
+    while True:
+        try:
+            pm.load_setuptools_entrypoints(ENTRYPOINT_GROUP)
+            return
+        except Exception:  # find which: load each remaining one alone
+            bad = []
+            for ep in importlib.metadata.entry_points(group=ENTRYPOINT_GROUP):
+                if pm.is_blocked(ep.name) or pm.get_plugin(ep.name) is not None:
+                    continue
+                try:
+                    ep.load()
+                except Exception as e:  # noqa: BLE001 - any import-time failure
+                    dist = getattr(getattr(ep, "dist", None), "name", None) or "?"
+                    reason = f"{type(e).__name__}: {' '.join(str(e).split())}"
+                    bad.append(ep.name)
+                    pm.set_blocked(ep.name)
+                    if (ep.name, dist, reason) not in FAILED_PLUGINS:
+                        FAILED_PLUGINS.append((ep.name, dist, reason))
+                        print(f"kzmedia: warning: plugin entry point {ep.name!r} ({ep.value}, distribution "
+                              f"{dist}) failed to load and is skipped: {reason}", file=sys.stderr)
+            if not bad:
+                raise
 
 
 _default: dict[int, pluggy.PluginManager] = {}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import signal
+import sqlite3
 import sys
 
 from ..errors import KzmediaError
@@ -72,6 +74,11 @@ def main(argv: list[str] | None = None, plugin_manager=None) -> int:
     if not getattr(args, "_run", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    if hasattr(signal, "SIGXFSZ"):  # a file-size limit: an error to report, not a silent kill
+        try:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        except ValueError:  # not the main thread (embedded)
+            pass
     try:
         return int(args._run(args) or 0)
     except UsageError as e:
@@ -82,6 +89,15 @@ def main(argv: list[str] | None = None, plugin_manager=None) -> int:
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as e:  # disk full, file-size limit, unwritable output: one line, what and where
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        print(f"kzmedia: error: {where}{e.strerror or e} (nothing stored was lost; "
+              "a --store run resumes where it stopped)", file=sys.stderr)
+        return EXIT_FAILED_DOCUMENTS
+    except sqlite3.Error as e:
+        print(f"kzmedia: error: results store: {e} (committed batches are kept; "
+              "run the same command again to resume)", file=sys.stderr)
+        return EXIT_FAILED_DOCUMENTS
     except KeyboardInterrupt:
         print("kzmedia: interrupted", file=sys.stderr)
         return 130
@@ -98,7 +114,23 @@ def add_pipeline_arguments(parser) -> None:
                         help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
     parser.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
     parser.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
+    parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
+                        help="stop an analyzer that spends longer on one document and record a timeout "
+                             "error (default: 300; 0: no limit)")
     add_config_arguments(parser)
+
+
+def _seconds(value: str) -> float:
+    import argparse
+    import math
+
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
+    if not (seconds >= 0 and math.isfinite(seconds)):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds >= 0, got {value!r}")
+    return seconds
 
 
 def parse_lexicon_args(values) -> dict[str, list[str]]:
@@ -116,9 +148,11 @@ def build_pipeline(args):
     """A :class:`kzmedia.Pipeline` from the shared options, with the configuration file in force
     (``kzmedia.toml`` / ``[tool.kzmedia]``) overridden by ``--set``."""
     from ..config import cli_config
-    from ..pipeline import Pipeline
+    from ..pipeline import DEFAULT_TIMEOUT, Pipeline
 
+    timeout = getattr(args, "timeout", None)
     return Pipeline(split_names(args.only), strict=args.strict,
+                    timeout=DEFAULT_TIMEOUT if timeout is None else timeout,
                     disabled=split_names(args.disable) or (),
                     config=cli_config(getattr(args, "set_options", None)),
                     extra_lexicons=parse_lexicon_args(getattr(args, "lexicon", None)),

@@ -53,8 +53,20 @@ def add_parser(sub):
     return p
 
 
+def _positive_int(value: str) -> int:
+    import argparse
+
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value!r}")
+    return n
+
+
 def add_max_chars_argument(group) -> None:
-    group.add_argument("--max-chars", type=int, metavar="N",
+    group.add_argument("--max-chars", type=_positive_int, metavar="N",
                        help=f"refuse a document longer than N characters (default {MAX_CHARS:,}): a "
                             "runaway input is reported instead of filling memory")
 

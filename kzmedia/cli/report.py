@@ -68,12 +68,17 @@ def run(args) -> int:
     else:
         pipeline = build_pipeline(args)
         docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
-        analyses = list(pipeline.analyze_many(docs, n_jobs=args.jobs))
-        for a in analyses:
+        from ..report.model import doc_view
+
+        # each analysis becomes the report's view of it as it arrives: the documents (and their
+        # token caches) are not all held until the page is drawn
+        analyses = []
+        for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
             for err in a.errors:
                 failed += 1
                 print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
                       f"{err.get('message')}", file=sys.stderr)
+            analyses.append(doc_view(i, a, pipeline.views))
         view = args.view
         if view == "auto":
             view = "corpus" if len(analyses) > args.max_texts else "documents"

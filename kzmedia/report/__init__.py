@@ -70,8 +70,45 @@ def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | Non
     label = None
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
-        source = load_store(source)
+        return render_corpus_views(_store_views(label, views, max_texts), title, max_texts=max_texts,
+                                   source=label)
     return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label)
+
+
+def _store_views(path: str, views: Mapping | None, max_texts: int) -> list[DocView]:
+    """The store's documents as views, read one at a time (each stored result is parsed, drawn
+    into its view and dropped); texts (for highlights and evidence in context) as
+    :func:`load_store` attaches them: for a store of at most 2,000 documents."""
+    from .model import doc_view
+
+    store = _open_store(path)
+    try:
+        with_text = store.count() <= 2000
+        out = []
+        for i, record in enumerate(store.analyses()):
+            if with_text:
+                record["text"] = store.text(record["document"]["id"])
+            out.append(doc_view(i, record, views))
+        return out
+    except KzmediaError as e:
+        raise ReportError(str(e)) from e
+    except Exception as e:
+        raise ReportError(f"{path}: cannot read the results store: {type(e).__name__}: {e}") from e
+    finally:
+        store.close()
+
+
+def _open_store(path: str):
+    if not os.path.exists(path):
+        raise ReportError(f"{path}: no such results store")
+    from ..store import Store
+
+    try:
+        return Store(path, readonly=True)
+    except KzmediaError as e:
+        raise ReportError(str(e)) from e
+    except Exception as e:  # a corrupt or foreign file: one readable line, not a traceback
+        raise ReportError(f"{path}: cannot read the results store: {type(e).__name__}: {e}") from e
 
 
 def load_store(path: str | os.PathLike, *, with_text: int = 2000) -> list[dict]:

@@ -113,8 +113,10 @@ class DocView:
 def doc_views(analyses: Iterable[Any], views: Mapping | None = None) -> list[DocView]:
     """Accepts :class:`kzmedia.Analysis` objects or their ``to_dict()`` dicts (optionally with a
     ``"text"`` key beside ``"document"``). ``views``: the analyzers' ``result_model`` methods
-    (default: an analysis object's own, else the installed analyzers')."""
-    return [doc_view(i, a, views) for i, a in enumerate(analyses)]
+    (default: an analysis object's own, else the installed analyzers'). Views already built
+    pass through, so a caller can turn a stream of analyses into views one at a time (the
+    analyses, their documents and token caches are then freed as the stream goes)."""
+    return [a if isinstance(a, DocView) else doc_view(i, a, views) for i, a in enumerate(analyses)]
 
 
 def _default_views():
