@@ -21,20 +21,20 @@ them) and a :mod:`pandas` DataFrame through :func:`to_pandas`:
 
 Units follow one rule (:func:`kzmedia.results.unit_of`): the long ``scores`` table has a
 ``unit`` column, and :func:`to_pandas` pivots it wide (documents × score) one unit at a time.
-The outlet is ``meta.outlet`` or else the host of ``meta.url`` (``www.`` dropped); the month
-is ``YYYY-MM`` from ``meta.date``, else from a date in the URL path, else empty.
+The outlet and the month follow :mod:`kzmedia.metadata` (the report's rule too): the outlet is a
+metadata field or the registered domain of the URL (a user's ``--outlet-map`` names it), the month is
+``YYYY-MM`` of the date from a user's file or field, the metadata, or the URL; else empty.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
+from .metadata import group_value, month_of, outlet_of
 from .results import ResultModel, normalise
 from .store import Store
 
@@ -42,34 +42,6 @@ __all__ = ["TABLES", "analyses_from", "document_rows", "finding_rows", "score_ro
            "label_rows", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
 
 TABLES = ("documents", "findings", "scores", "relations", "labels", "errors")
-
-_DATE_IN_URL = re.compile(r"/((?:19|20)\d\d)[-/](0[1-9]|1[0-2])(?:[-/]\d\d)?(?:/|_|$)")
-_DATE = re.compile(r"^((?:19|20)\d\d)-(0[1-9]|1[0-2])")
-
-
-def outlet_of(meta: Mapping) -> str | None:
-    if meta.get("outlet"):
-        return str(meta["outlet"])
-    url = meta.get("url")
-    if isinstance(url, str) and url:
-        host = urlsplit(url).hostname or ""
-        return host.removeprefix("www.") or None
-    return None
-
-
-def month_of(meta: Mapping) -> str | None:
-    date = meta.get("date")
-    if isinstance(date, str):
-        m = _DATE.match(date.strip())
-        if m:
-            return f"{m.group(1)}-{m.group(2)}"
-    url = meta.get("url")
-    if isinstance(url, str):
-        m = _DATE_IN_URL.search(urlsplit(url).path)
-        if m:
-            return f"{m.group(1)}-{m.group(2)}"
-    return None
-
 
 def analyses_from(source) -> Iterator[dict]:
     """Analysis dicts from a :class:`~kzmedia.store.Store`, a store path (``.sqlite``/``.db``),
@@ -110,7 +82,7 @@ def models_of(analysis: Mapping, views: Mapping) -> Iterator[ResultModel]:
 def _where(a: Mapping) -> tuple[dict, str | None, str | None]:
     doc = a["document"]
     meta = doc.get("meta") or {}
-    return doc, outlet_of(meta), month_of(meta)
+    return doc, outlet_of(meta), month_of(meta, doc.get("id"))
 
 
 def document_rows(analyses: Iterable[Mapping], *, wide: bool = True, views: Mapping | None = None) -> Iterator[dict]:
@@ -177,7 +149,7 @@ def label_rows(analyses: Iterable[Mapping], by: Sequence[str] = (), *, views: Ma
     for a in analyses:
         doc = a["document"]
         meta = doc.get("meta") or {}
-        group = tuple(_group_value(meta, k) for k in by)
+        group = tuple(group_value(meta, k, doc.get("id")) for k in by)
         for model in models_of(a, views):
             for f in model.findings:
                 key = group + (f.analyzer, f.label)
@@ -197,15 +169,6 @@ def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> 
         for e in a.get("errors") or ():
             yield {"doc_id": a["document"]["id"], "analyzer": e.get("analyzer"), "stage": e.get("stage"),
                    "message": e.get("message")}
-
-
-def _group_value(meta: Mapping, key: str):
-    if key == "outlet":
-        return outlet_of(meta)
-    if key == "month":
-        return month_of(meta)
-    v = meta.get(key)
-    return v if v is None or isinstance(v, (str, int, float, bool)) else json.dumps(v, ensure_ascii=False)
 
 
 _ROWS = {"documents": document_rows, "findings": finding_rows, "scores": score_rows,

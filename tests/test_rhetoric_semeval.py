@@ -139,3 +139,22 @@ def test_shipped_calibration_is_the_one_this_code_fits(semeval_cv):
     assert fitted.cells == CALIBRATION.cells, "re-run kzmedia evaluate semeval PATH --fit-calibration " \
                                                "plugins/kzmedia_rhetoric/data/calibration.toml"
     assert fitted.min_confidence == pytest.approx(CALIBRATION.min_confidence)
+
+
+def test_audit_scoring_keeps_no_text():
+    from kzmedia_rhetoric.audit import held_out, score
+
+    sample = [{"item": 1, "doc_id": "a", "start": 0, "end": 5, "label": "Loaded_Language", "span": "Позор",
+               "context": "Позор властям."},
+              {"item": 2, "doc_id": "a", "start": 9, "end": 14, "label": "Loaded_Language", "span": "ложь",
+               "context": "Это ложь."},
+              {"item": 3, "doc_id": "b", "start": 0, "end": 3, "label": "Appeal_to_Values", "span": "ради",
+               "context": "ради"}]
+    verdicts = [{"item": 1, "verdict": "correct", "note": "«Позор» is loaded"},
+                {"item": 2, "verdict": "wrong", "note": ""}, {"item": 3, "verdict": "Correct"}]
+    judged, fig = score(sample, verdicts)
+    assert fig["overall"] == {"agree": 2, "n": 3, "precision": pytest.approx(2 / 3)}
+    assert fig["techniques"]["Loaded_Language"]["precision"] == 0.5
+    assert all(set(r) == {"item", "doc_id", "start", "end", "label", "verdict"} for r in judged)
+    # only odd-crc32 documents are sampled (the even ones may be read while writing rules)
+    assert [held_out(i) for i in ['doc-1', 'doc-4']] == [True, False]

@@ -48,12 +48,13 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
     per label per 1000 words, or its profile scores), then each document's panels and text.
 
     ``by="outlet"`` (or any metadata key) compares groups instead: the documents of each outlet
-    are pooled into one column (``outlet`` falls back to ``source``/``site`` and the URL's domain)."""
+    are pooled into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them)."""
     views = doc_views(analyses, views)
     if by:
-        from .model import merge_views, outlet_of
+        from ..metadata import group_value
+        from .model import merge_views
 
-        key = (lambda v: outlet_of(v.meta)) if by == "outlet" else (lambda v: v.meta.get(by))
+        key = lambda v: group_value(v.meta, by, v.id)  # noqa: E731
         views = merge_views(views, key)
     if len(views) < 1:
         raise ReportError("a comparison needs at least one document")

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from ..metadata import month_of, outlet_of  # one rule for the report and the tables (re-exported)
 from ..results import Finding, ResultModel, Score, normalise
 
 __all__ = ["DocView", "Mark", "doc_view", "doc_views", "merge_views", "month_of", "outlet_of", "safe_url",
@@ -238,44 +239,6 @@ def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
 
 def _per_1000(count: float, words: int) -> float:
     return 1000.0 * count / words if words else float(count)
-
-
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})")
-_DMY = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)[-/](\d\d)[-/]\d\d(?:[/_-]|$)")
-
-
-def month_of(meta: Mapping) -> str | None:
-    """``YYYY-MM`` from ``meta['date']`` (ISO or dd.mm.yyyy), else from a date in ``meta['url']``."""
-    for key in ("date", "published", "published_at", "datetime"):
-        value = meta.get(key)
-        if value is None:
-            continue
-        s = str(value)
-        m = _MONTH.match(s)
-        if m:
-            return f"{m.group(1)}-{int(m.group(2)):02d}"
-        m = _DMY.match(s)
-        if m:
-            return f"{m.group(3)}-{int(m.group(2)):02d}"
-    url = meta.get("url")
-    if isinstance(url, str):  # news URLs often carry the date: /2018-02-13/ or /2018/02/13/
-        m = _URL_DATE.search(url)
-        if m and 1 <= int(m.group(2)) <= 12:
-            return f"{m.group(1)}-{m.group(2)}"
-    return None
-
-
-def outlet_of(meta: Mapping) -> str | None:
-    for key in ("outlet", "source", "site", "publisher"):
-        if meta.get(key):
-            return str(meta[key])
-    url = meta.get("url")
-    if isinstance(url, str):
-        m = re.match(r"^[a-z][a-z0-9+.-]*://(?:www\.)?([^/:?#]+)", url, re.I)
-        if m:
-            return m.group(1).lower()
-    return None
 
 
 def item_counts(v: DocView) -> dict[str, Counter]:

@@ -501,7 +501,7 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
     docs_per_month: Counter = Counter()
     docs_per_outlet: Counter = Counter()
     for v in views:
-        month, outlet = month_of(v.meta), outlet_of(v.meta)
+        month, outlet = month_of(v.meta, v.id), outlet_of(v.meta)
         counts = item_counts(v)
         if month:
             docs_per_month[month] += 1
