@@ -64,15 +64,16 @@ def test_console_script_runs_as_a_module():
 
 def test_set_and_config_file_reach_the_analyzers(capsys, tmp_path, monkeypatch):
     path = str(EXAMPLES / "alarm_eu_partnership.txt")
-    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json")
+    on = ["--set", "rhetoric.enabled_techniques=Loaded_Language"]
+    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json", *on)
     baseline = len(json.loads(out)["results"]["rhetoric"]["findings"])
     assert code == 0 and baseline > 0
     code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json",
-                       "--set", "rhetoric.min_confidence=0.99")
+                       "--set", "rhetoric.min_confidence=0.99", *on)
     assert code == 0 and len(json.loads(out)["results"]["rhetoric"]["findings"]) < baseline
     (tmp_path / "kzmedia.toml").write_text("[rhetoric]\nmin_confidence = 0.99\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json")
+    code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json", *on)
     assert code == 0 and len(json.loads(out)["results"]["rhetoric"]["findings"]) < baseline
     code, out, err = run(capsys, "analyze", path, "--set", "rhetoric.no_such_option=1")
     assert code == 2 and "no_such_option" in err and "Traceback" not in err

@@ -65,7 +65,7 @@ def test_scoring_by_paragraph_and_span(tmp_path):
 
 def test_analyzer_on_the_tiny_dataset(tmp_path, capsys):
     _write_dataset(tmp_path)
-    rep = semeval.evaluate(tmp_path, config={"enabled_techniques": ["Doubt"], "min_confidence": 0.0})
+    rep = semeval.evaluate(tmp_path, config={"enabled_techniques": ["Doubt", "Loaded_Language"], "min_confidence": 0.0})
     assert rep["techniques"]["Doubt"]["tp"] == 1
     assert rep["techniques"]["Loaded_Language"]["tp"] == 1
     assert main(["evaluate", "semeval", str(tmp_path)]) == 0
@@ -110,7 +110,9 @@ def semeval_cv():
     if not (path / "paragraph-labels.tsv").is_file():
         pytest.skip(f"{path} is absent: the SemEval-2023 data sits beside the repository only in CI "
                     "and developer checkouts")
-    return semeval.cross_validate(path)
+    # the techniques that passed the held-out bar on SemEval (Loaded_Language and Appeal_to_Popularity
+    # were switched off afterwards by the blind audit on news)
+    return semeval.cross_validate(path, config={"enabled_techniques": ["Loaded_Language", "Appeal_to_Popularity"]})
 
 
 def test_held_out_figures(semeval_cv):

@@ -13,7 +13,7 @@ import sys
 from ..errors import KzmediaError
 
 #: sub-command modules, in the order ``kzmedia --help`` lists them
-COMMANDS = ("analyze", "compare", "report", "export", "evaluate", "plugins", "lexicon")
+COMMANDS = ("analyze", "compare", "kwic", "report", "export", "evaluate", "plugins", "lexicon")
 
 EXIT_OK, EXIT_FAILED_DOCUMENTS, EXIT_USAGE = 0, 1, 2
 

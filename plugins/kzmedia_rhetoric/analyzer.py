@@ -61,6 +61,8 @@ NEUTRAL_FLOOR = float(TUNING["confidence"]["neutral_floor"])
 DEFAULT_MIN_CONFIDENCE = float(CALIBRATION.min_confidence if CALIBRATION.min_confidence is not None
                                else TUNING["confidence"]["default_min_confidence"])
 WEAK_BELOW = float(TUNING["confidence"]["weak_below"])
+#: the techniques whose candidates measure a text's register (data/tuning.toml [register])
+_REGISTER_TECHNIQUES = frozenset(TUNING["register"]["techniques"])
 _REGISTER_BUCKETS = [(float(f), str(name)) for f, name in TUNING["register"]["buckets"]]
 MERGE_MIN_OVERLAP = float(TUNING["merge"]["min_overlap"])
 REPEAT_MIN_SENTENCES = int(TUNING["repetition"]["min_sentences"])
@@ -82,12 +84,12 @@ _DETECTORS = ("rhetorical_question", "scare_quotes", "contrastive_reframing",
 
 
 def register_of(candidates: Sequence[tuple], words: int) -> str:
-    """The register bucket of a text: density per 1,000 words of its non-weak candidates for the
-    techniques on by default (whatever the user's options, so the feature means one thing)."""
+    """The register bucket of a text: density per 1,000 words of its non-weak candidates for a fixed
+    set of techniques (whatever the user's options, so the feature means one thing)."""
     if not words:
         return _REGISTER_BUCKETS[0][1]
     spans = {(c[0], c[1]) for c in candidates
-             if c[2] in DEFAULT_ACTIVE and c[5] >= WEAK_BELOW and c[3] != "repetition"}
+             if c[2] in _REGISTER_TECHNIQUES and c[5] >= WEAK_BELOW and c[3] != "repetition"}
     density = 1000.0 * len(spans) / words
     name = _REGISTER_BUCKETS[0][1]
     for floor, bucket in _REGISTER_BUCKETS:
@@ -403,7 +405,7 @@ class RhetoricAnalyzer:
                     # entries serving only techniques that are off are not matched (speed), except
                     # devices (reported whatever the techniques) and the techniques on by default
                     # (the register of a text, a calibration feature, must not depend on options)
-                    if lex.name not in builtin or any(t in self.active or t in DEFAULT_ACTIVE for t in rule.techniques) \
+                    if lex.name not in builtin or any(t in self.active or t in _REGISTER_TECHNIQUES for t in rule.techniques) \
                             or rule.device in _REPEATED_DEVICES or rule.device in CONSTRUCTION_DEVICES \
                             or (rule.device == "doubt_marker" and entry.pattern.startswith("так называем")):
                         rules[(lex.name, entry.id, entry.line)] = rule

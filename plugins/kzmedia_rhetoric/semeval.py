@@ -31,6 +31,7 @@ from pathlib import Path
 from kzmedia.errors import KzmediaError
 
 from .taxonomy import TECHNIQUES
+from .tuning import TUNING
 
 class SemevalDataError(KzmediaError):
     """The directory is not in the SemEval-2023 Task 3 layout."""
@@ -283,6 +284,9 @@ def format_report(report: Mapping) -> str:
 N_FOLDS = 5
 #: the precision the default threshold must reach on held-out articles (issue 14)
 TARGET_PRECISION = 0.6
+#: the techniques whose findings the threshold is fitted on: those that passed the held-out
+#: paragraph-precision bar (data/tuning.toml [register] techniques), whatever is on by default
+THRESHOLD_TECHNIQUES = frozenset(TUNING["register"]["techniques"])
 _GRID = [round(0.30 + 0.01 * k, 2) for k in range(66)]
 
 
@@ -396,7 +400,7 @@ def cross_validate(path: str | os.PathLike, *, config: Mapping | None = None, li
         test = folds[k]
         train = [aid for aid, *_ in dataset if fold_of(aid) != k]
         fixed = (config or {}).get("min_confidence")
-        threshold = float(fixed) if fixed is not None else _threshold(per_article, train, active, gold_by_article)
+        threshold = float(fixed) if fixed is not None else _threshold(per_article, train, THRESHOLD_TECHNIQUES, gold_by_article)
         cal = _fit(per_article, train)
         found = _findings(per_article, test, cal, active, threshold)
         for aid, items in _findings(per_article, test, cal, active, 0.0).items():
@@ -444,7 +448,7 @@ def cross_validate(path: str | os.PathLike, *, config: Mapping | None = None, li
     # the shipped calibration: fitted on every article, with the threshold cross-validated the same way
     all_ids = [aid for aid, *_ in dataset]
     final = _fit(per_article, all_ids)
-    final.min_confidence = _threshold(per_article, all_ids, active, gold_by_article)
+    final.min_confidence = _threshold(per_article, all_ids, THRESHOLD_TECHNIQUES, gold_by_article)
     final.version = f"semeval2023-ru-{len(all_ids)}a-{final.min_confidence:.2f}"
     final.meta = {"articles": len(all_ids), "folds": N_FOLDS, "target_precision": TARGET_PRECISION,
                   "cv_micro_f1": round(spread("micro_f1")["mean"], 4),
