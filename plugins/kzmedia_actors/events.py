@@ -283,7 +283,8 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
         negated, modal = qualifiers(infos, ca, k, actions)
         negated = negated or st.label in ("negated", "contrasted", "questioned")
         modal = modal or st.label == "hypothetical"
-        quoted = _quoted(tokens, text, k, ca, cb, seg, speech_by_sentence.get(s, ()), ms, clauses, quote_marks)
+        quoted = _quoted(tokens, text, k, ca, cb, seg, speech_by_sentence.get(s, ()), ms, clauses, quote_marks,
+                         starts)
         if quoted is None and st.label == "reported":
             quoted = {"speaker": None, "cue": st.cue}
         distanced = st.label == "distanced"  # scare quotes, «так называемый», «якобы»
@@ -401,7 +402,7 @@ def _after_verb(infos, k: int, ca: int) -> bool:
     return x >= ca and infos[x][3] in ("VERB", "INFN", "GRND", "PRTF", "PRTS")
 
 
-def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks):
+def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks, starts):
     """``{"speaker", "cue"}`` when the trigger is reported speech or inside quotation marks."""
     infos = tokens.infos
     if speech:
@@ -413,9 +414,8 @@ def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks):
     for a, b in speech:
         sa, sb = clauses.bounds(a, b, seg.token_start, seg.token_end)
         speaker = None
-        starts = [m.i for m in ms] if len(ms) < 64 else None
-        near = ms if starts is not None else ms[bisect.bisect_left([m.i for m in ms], sa):][:64]
-        for m in near:
+        x = bisect.bisect_left(starts, max(sa, a - WINDOW))
+        for m in ms[x:x + 64]:
             if sa <= m.i < sb and (m.role == "subject" or (m.role == "possessor" and m.i >= b)):
                 speaker = m.actor
                 break
