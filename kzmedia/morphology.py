@@ -323,7 +323,7 @@ class Morphology:
         return found
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entrant: get_morphology discovers factories while holding it
 _morphologies: dict[str, Morphology] = {}
 _factories: dict[str, Callable[[], Lemmatizer]] = {}
 
