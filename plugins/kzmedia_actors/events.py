@@ -4,8 +4,8 @@ An event is a trigger from ``data/actions.toml`` (a verb or noun lemma, or a mul
 a clause that names an actor, with its arguments read from pymorphy3's case and the neighbouring
 prepositions — no parser:
 
-* active verb: the clause's nominative actors are sources (coordination gives several: «Россия и
-  ОДКБ предотвратили»), objects in the accusative/dative/instrumental or after the class's
+* active verb: the clause's nominative actors are sources (coordination gives several: «Китай и
+  Индия подписали»), objects in the accusative/dative/instrumental or after the class's
   prepositions (против, по, на, в отношении, с…) are targets; a genitive after such an object
   («поддержал позицию Китая», «удары по районам РФ») is a target too;
 * passive participle or «подвергнуться»: the nominative is the target, «со стороны X» or an
