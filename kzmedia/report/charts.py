@@ -127,7 +127,7 @@ def lines(periods: list[str], series: list[tuple[str, list[float | None], str]],
     if not periods or not series:
         return '<p class="empty">no dated findings</p>'
     top = max(v for _, vals, _ in series for v in vals if v is not None) or 1.0
-    pad_l, pad_r, pad_t, pad_b = 40, 10, 12, 26
+    pad_l, pad_r, pad_t, pad_b = 40, 30, 22, 26
     legend_h = 16 * math.ceil(len(series) / 3)
     plot_h = height - pad_t - pad_b
     step = (width - pad_l - pad_r) / max(1, len(periods) - 1)
@@ -137,7 +137,7 @@ def lines(periods: list[str], series: list[tuple[str, list[float | None], str]],
              f'width="{width}" height="{total_h}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>',
              f'<text class="val" x="{pad_l - 4}" y="{pad_t + 4}" text-anchor="end">{top:.3g}</text>'
              f'<text class="val" x="{pad_l - 4}" y="{pad_t + plot_h}" text-anchor="end">0</text>'
-             f'<text class="val" x="{pad_l}" y="{pad_t - 2}">{esc(unit)}</text>'
+             f'<text class="val" x="{pad_l + 4}" y="10">{esc(unit)}</text>'
              f'<line class="axis" x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - pad_r}" y2="{pad_t + plot_h}" '
              'stroke="#8c959f" stroke-width="1"/>']
 
