@@ -16,7 +16,7 @@ import importlib.metadata
 import sys
 import inspect
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import pluggy
@@ -264,3 +264,42 @@ def list_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
             dist_name, version = None, getattr(plugin, "__version__", None)
         rows.append(PluginInfo(name, version, dist_name, hooks))
     return sorted(rows, key=lambda r: r.name)
+
+
+# --- describing a plugin manager, so that another process (a worker) can rebuild it -------------
+
+def describe_plugins(pm) -> dict:
+    """Plain data naming every plugin ``pm`` holds: ``entrypoints`` (names), ``blocked`` (names)
+    and ``extra`` (``{"module": name}`` or ``{"object": plugin, "name": name}``)."""
+    from_dist = {id(plugin) for plugin, _dist in pm.list_plugin_distinfo()}
+    entrypoints, blocked, extra = [], [], []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            blocked.append(name)
+        elif id(plugin) in from_dist:
+            entrypoints.append(name)
+        elif name in DEFAULT_PLUGINS:
+            continue
+        elif inspect.ismodule(plugin):
+            extra.append({"module": plugin.__name__, "name": name})
+        else:
+            extra.append({"object": plugin, "name": name})
+    return {"entrypoints": entrypoints, "blocked": blocked, "extra": extra}
+
+
+def plugin_manager_from_description(desc: Mapping):
+    """Rebuild the plugin manager :func:`describe_plugins` described (environment ignored:
+    its effect is already in the description)."""
+    pm = make_plugin_manager(only=desc["entrypoints"], disabled=desc["blocked"], use_env=False)
+    for item in desc["extra"]:
+        if "module" in item:
+            try:
+                plugin = importlib.import_module(item["module"])
+            except ImportError as e:
+                raise PluginError(f"plugin module {item['module']!r} cannot be imported in a worker "
+                                  f"process: {e}") from e
+        else:
+            plugin = item["object"]
+        if pm.get_plugin(item["name"]) is None:
+            pm.register(plugin, name=item["name"])
+    return pm

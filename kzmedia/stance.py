@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .compat import tomllib
+from .memo import FormMemo
 from .morphology import LEMMA, NORM, POS, TAG
 from .text import WORD
 
@@ -193,8 +194,6 @@ _MEMO = None
 def _memo():
     global _MEMO
     if _MEMO is None:
-        from .lexicon import FormMemo  # lexicon imports this module for NEGATORS
-
         _MEMO = FormMemo(_classify)
     return _MEMO
 
