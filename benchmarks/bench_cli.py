@@ -1,6 +1,6 @@
 """Whole-process CLI rate against the in-process pipeline rate, and against an earlier tree.
 
-    python benchmarks/bench_cli.py [--before PATH] [--corpus PATH] [--repeat 3]
+    python benchmarks/bench_cli.py [--before PATH] [--after PATH] [--corpus PATH] [--repeat 3]
 
 In one run, alternating the trees so that machine load falls on both alike:
 
@@ -10,6 +10,12 @@ In one run, alternating the trees so that machine load falls on both alike:
   the pipeline is built (the in-process rate), words per second;
 * with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
   COMMIT``), both figures for that tree too, and how many documents' JSON lines differ.
+  ``--after PATH`` names the other checkout (default: this one).
+
+Each tree runs with its own interpreter: ``TREE/.venv/bin/python`` when the checkout has its own
+virtual environment (``python -m venv .venv && .venv/bin/pip install -e .`` in it, so that its
+entry points are its own), else the interpreter running this script with the tree first on
+``PYTHONPATH``.
 
 The built-in analyzers only (``KZMEDIA_PLUGINS=framing,actors,rhetoric``; ``--plugins``). Figures depend on the
 machine; the ones for this repository are in docs/corpus.md.
@@ -55,16 +61,22 @@ def env_for(tree: Path) -> dict:
     return env
 
 
+def python_of(tree: Path) -> str:
+    """The tree's own interpreter (its ``.venv``), else this one."""
+    own = tree / ".venv" / "bin" / "python"
+    return str(own) if own.exists() else sys.executable
+
+
 def cli_run(tree: Path, corpus: str, out: Path) -> float:
     t0 = time.perf_counter()
     with open(out, "wb") as fh:
-        subprocess.run([sys.executable, "-m", "kzmedia", "analyze", corpus, "--format", "jsonl"],
+        subprocess.run([python_of(tree), "-m", "kzmedia", "analyze", corpus, "--format", "jsonl"],
                        env=env_for(tree), stdout=fh, stderr=subprocess.DEVNULL, check=False, cwd="/")
     return time.perf_counter() - t0
 
 
 def in_process(tree: Path, corpus: str) -> tuple[int, float]:
-    done = subprocess.run([sys.executable, "-c", IN_PROCESS, corpus], env=env_for(tree), cwd="/",
+    done = subprocess.run([python_of(tree), "-c", IN_PROCESS, corpus], env=env_for(tree), cwd="/",
                           capture_output=True, text=True, check=True)
     words, seconds = done.stdout.split()
     return int(words), float(seconds)
@@ -90,6 +102,7 @@ def differing(a: Path, b: Path) -> dict[str, int]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--before", type=Path, help="a checkout of an earlier tree to compare with")
+    p.add_argument("--after", type=Path, default=REPO, help="the checkout measured as 'after' (default: this one)")
     p.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--tmp", type=Path, default=Path("/tmp"))
@@ -101,7 +114,7 @@ def main(argv=None) -> int:
     if not os.path.exists(args.corpus):
         print(f"{args.corpus} is absent: nothing to measure", file=sys.stderr)
         return 2
-    trees = {"after": REPO} | ({"before": args.before.resolve()} if args.before else {})
+    trees = {"after": args.after.resolve()} | ({"before": args.before.resolve()} if args.before else {})
     cli: dict[str, list[float]] = {k: [] for k in trees}
     inproc: dict[str, list[float]] = {k: [] for k in trees}
     outs = {k: args.tmp / f"bench_cli_{k}.jsonl" for k in trees}
@@ -111,6 +124,8 @@ def main(argv=None) -> int:
             inproc[name].append(in_process(tree, args.corpus)[1])
     words = words_of(outs["after"])
     print(f"corpus: {args.corpus} ({words:,} words); {args.repeat} runs each, alternating; median (min–max)")
+    for name, tree in trees.items():
+        print(f"{name:>6}: {tree} ({python_of(tree)})")
     for name in trees:
         c, i = statistics.median(cli[name]), statistics.median(inproc[name])
         print(f"{name:>6}: CLI {words / c:9,.0f} words/s ({words / max(cli[name]):,.0f}–{words / min(cli[name]):,.0f})"

@@ -69,6 +69,33 @@ def kzmedia_register_exporters(register):
     """
 
 
+@hookspec
+def kzmedia_register_tables(register):
+    """Register extra tables, beside the core's (``documents``, ``findings``, ``scores``,
+    ``relations``, ``labels``, ``errors``), for what an analyzer has that the generic ones flatten.
+
+    Call ``register(name, rows, help=None)``: ``rows(analysis)`` receives one analysis dict (the
+    object of ``docs/output.md``) and yields row dicts (JSON-like values); the core puts
+    ``doc_id``, ``outlet`` and ``month`` first in every row. The table is then one more name for
+    ``kzmedia export --table NAME``, :func:`kzmedia.tables.rows` and
+    :func:`kzmedia.tables.to_pandas`. A core table's name, or a name another plugin registered,
+    is an error naming the plugins.
+    """
+
+
+@hookspec
+def kzmedia_register_report_panels(register):
+    """Register report panels: what an analyzer shows beside a document in the HTML report,
+    after the generic panel (findings per label, profile, scores, relations network).
+
+    Call ``register(analyzer, panel)``: ``panel(model)`` receives that analyzer's
+    :class:`kzmedia.results.ResultModel` for one document and returns a
+    :class:`kzmedia.report.Panel`, a list of them, or ``None`` (nothing to show). A panel is
+    data (a title, column names, rows of cells), not HTML: the report escapes every cell, so a
+    document's text cannot break the page.
+    """
+
+
 # --- the command line: called once when the ``kzmedia`` command builds its parser ---------------
 
 @hookspec

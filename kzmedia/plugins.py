@@ -233,6 +233,52 @@ def collect_commands(pm: pluggy.PluginManager) -> list[Command]:
 
 
 @attrs.frozen
+class Table:
+    """A table a plugin registered (``kzmedia_register_tables``)."""
+
+    name: str
+    rows: object
+    help: str | None = None
+    plugin: str = ""
+
+
+def collect_tables(pm: pluggy.PluginManager, reserved: Iterable[str] = ()) -> dict[str, Table]:
+    """Tables registered through ``kzmedia_register_tables``, by name. A name in ``reserved``
+    (the core's tables) or registered twice is an error naming the plugins."""
+    found: dict[str, Table] = {}
+    reserved = set(reserved)
+    for plugin, args, kw in collect(pm, "kzmedia_register_tables"):
+        try:
+            table = Table(*args, **kw, plugin=plugin)
+        except TypeError as e:
+            raise PluginError(f"plugin {plugin!r}: register(name, rows, help=None): {e}") from None
+        if not callable(table.rows):
+            raise PluginError(f"plugin {plugin!r}: table {table.name!r} needs a callable rows(analysis)")
+        if table.name in reserved:
+            raise PluginError(f"plugin {plugin!r} registers the table {table.name!r}, a name of the core's; "
+                              "choose another name")
+        if table.name in found:
+            raise PluginError(f"two plugins register the table {table.name!r}: {found[table.name].plugin!r} "
+                              f"and {plugin!r}; disable one (--disable PLUGIN or {ENV_DISABLE})")
+        found[table.name] = table
+    return found
+
+
+def collect_report_panels(pm: pluggy.PluginManager) -> dict[str, list]:
+    """Report panels registered through ``kzmedia_register_report_panels``: analyzer name →
+    its panel functions, in registration order."""
+    found: dict[str, list] = {}
+    for plugin, args, kw in collect(pm, "kzmedia_register_report_panels"):
+        analyzer = args[0] if args else kw.get("analyzer")
+        panel = args[1] if len(args) > 1 else kw.get("panel")
+        if not isinstance(analyzer, str) or not callable(panel):
+            raise PluginError(f"plugin {plugin!r}: register(analyzer, panel) takes an analyzer name and a "
+                              "callable panel(model)")
+        found.setdefault(analyzer, []).append(panel)
+    return found
+
+
+@attrs.frozen
 class PluginInfo:
     """One row of ``kzmedia plugins``."""
 

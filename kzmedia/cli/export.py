@@ -2,7 +2,8 @@
 
 ``jsonl`` writes, per document, exactly the object ``kzmedia analyze --format jsonl`` prints; a
 resumed store exports byte for byte what a clean run exports. ``csv`` and ``parquet`` write one
-of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``).
+of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``), the core's or one a
+plugin registered (``kzmedia_register_tables``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ def add_parser(sub):
     p.add_argument("store", metavar="STORE", help="a results store written by 'kzmedia analyze --store'")
     p.add_argument("--format", default="jsonl", metavar="FORMAT",
                    help="jsonl (default), csv, parquet, or a plugin's exporter")
-    p.add_argument("--table", choices=TABLES, default="documents",
-                   help="csv/parquet: which table (default: documents, one row per document)")
+    p.add_argument("--table", default="documents", metavar="TABLE",
+                   help=f"csv/parquet: which table: {', '.join(TABLES)} or a plugin's "
+                        "(default: documents, one row per document)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
     return p
 
@@ -30,6 +32,7 @@ def run(args) -> int:
     from ..exporters import get_exporter
     from ..results import result_views
     from ..store import Store
+    from ..tables import TABLES, available_tables, plugin_tables
 
     if not os.path.exists(args.store):
         raise UsageError(f"{args.store}: no such results store")
@@ -37,6 +40,11 @@ def run(args) -> int:
     exporter = get_exporter(args.format, pm)
     # the installed analyzers' result_model read their own JSON; others by the generic rules
     options = {} if args.format == "jsonl" else {"table": args.table, "views": result_views(pm=pm)}
+    if args.format != "jsonl" and args.table not in TABLES:
+        if args.table not in plugin_tables(pm):
+            raise UsageError(f"--table {args.table}: no such table; choose one of "
+                             f"{', '.join(available_tables(pm))}")
+        options["plugin_manager"] = pm
     with Store(args.store, readonly=True) as store:
         if args.output and args.output != "-":
             tmp = args.output + ".partial"

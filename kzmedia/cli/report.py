@@ -52,7 +52,9 @@ def is_store(path: str) -> bool:
 
 def run(args) -> int:
     from ..report import render_comparison, render_corpus, render_document_report
+    from ..report.panels import default_panels
 
+    panels = default_panels(getattr(args, "plugin_manager", None))  # what plugins add to the panels
     stores = [p for p in args.inputs if p != "-" and is_store(p)]
     failed = 0
     if stores:
@@ -63,7 +65,7 @@ def run(args) -> int:
         from ..results import result_views
 
         page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
-                             views=result_views(pm=getattr(args, "plugin_manager", None)))
+                             views=result_views(pm=getattr(args, "plugin_manager", None)), panels=panels)
         count = None
     else:
         pipeline = build_pipeline(args)
@@ -83,11 +85,11 @@ def run(args) -> int:
         if view == "auto":
             view = "corpus" if len(analyses) > args.max_texts else "documents"
         if view == "compare":
-            page = render_comparison(analyses, title=args.title, by=args.by)
+            page = render_comparison(analyses, title=args.title, by=args.by, panels=panels)
         elif view == "corpus":
-            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts)
+            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts, panels=panels)
         else:
-            page = render_document_report(analyses, title=args.title)
+            page = render_document_report(analyses, title=args.title, panels=panels)
         count = len(analyses)
     if args.output == "-":
         sys.stdout.write(page)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import charts
 from .charts import UNSAFE_CHARS, esc
+from .panels import PanelFunctions, default_panels, panels_html
 from .model import (DocView, Mark, analyzers_of, comparison_rows, item_counts, month_of, outlet_of, safe_url,
                     segments)
 
@@ -37,7 +38,9 @@ THRESHOLDS = (0.25, 0.5, 0.75)
 class Layers:
     """The analyzers drawn on a page, their labels, CSS keys and colours (one object per page)."""
 
-    def __init__(self, views: list[DocView]):
+    def __init__(self, views: list[DocView], panels: PanelFunctions | None = None):
+        #: the panel functions plugins registered, by analyzer (``kzmedia_register_report_panels``)
+        self.panels = panels if panels is not None else default_panels()
         marks = [m for v in views for m in v.marks]
         drawn = {m.layer for m in marks}
         self.names = [n for n in analyzers_of(views) if n in drawn]  # the pipeline's order
@@ -294,6 +297,8 @@ def analyzer_panel(view: DocView, name: str, layers: Layers) -> str:
                                     title=f"{name}: relations"))
     if not parts:
         parts.append('<p class="empty">nothing found</p>')
+    if layers.panels.get(name) and name in view.models:
+        parts.append(panels_html(view.models[name], layers.panels[name]))
     return f'<section class="panel" data-panel="{esc(name)}"><h3>{esc(name)}</h3>{"".join(parts)}</section>'
 
 
@@ -341,8 +346,9 @@ def document_section(view: DocView, layers: Layers) -> str:
     return head + body + "</section>"
 
 
-def render_documents(views: list[DocView], title: str | None = None) -> str:
-    layers = Layers(views)
+def render_documents(views: list[DocView], title: str | None = None, *,
+                     panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     nav = ""
     if len(views) > 1:
         nav = '<nav class="toc"><ol>' + "".join(
@@ -391,8 +397,9 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
             f'<tbody>{"".join(body)}</tbody></table>{more}</section>')
 
 
-def render_comparison_views(views: list[DocView], title: str | None = None) -> str:
-    layers = Layers(views)
+def render_comparison_views(views: list[DocView], title: str | None = None, *,
+                            panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     rows = comparison_rows(views)
     names = analyzers_of(views)
     has_text = {v.index for v in views if v.text is not None or v.marks}
@@ -493,8 +500,9 @@ def _ext_link(v: DocView) -> str:
 
 
 def render_corpus_views(views: list[DocView], title: str | None = None, *, max_texts: int = 25,
-                        source: str | None = None, max_index: int = 2000) -> str:
-    layers = Layers(views)
+                        source: str | None = None, max_index: int = 2000,
+                        panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     names = analyzers_of(views)
     by_month: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
     by_outlet: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
