@@ -8,6 +8,8 @@ In one run, alternating the trees so that machine load falls on both alike:
   analysing, JSON encoding, writing), words per second of wall time;
 * the same documents through ``Pipeline.analyze`` + ``Analysis.to_json`` in one process after
   the pipeline is built (the in-process rate), words per second;
+* with ``--core``, a toy analyzer instead of the built-ins (the same JSON in both trees: what
+  differs is the core's own cost);
 * with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
   COMMIT``), both figures for that tree too, and how many documents' JSON lines differ.
   ``--after PATH`` names the other checkout (default: this one).
@@ -52,11 +54,52 @@ print(words, time.perf_counter() - t0)
 
 
 PLUGINS = "framing,actors,rhetoric"
+#: with ``--core``: a directory holding the toy plugin below as an installed distribution
+TOY_DIR: Path | None = None
+
+#: ``--core``: an analyzer that only reads the core's token columns (every token of a few lemmas as
+#: a finding, and their count), so both trees give the same JSON and what differs is the core alone:
+#: reading, tokenising, lemmatising, the pipeline, result checks, JSON encoding and writing
+TOY_PLUGIN = """
+from kzmedia import hookimpl
+
+LEMMAS = frozenset("казахстан россия китай страна президент закон год".split())
+
+
+class Lemmas:
+    name, version = "toy_lemmas", "1"
+
+    def analyze(self, document):
+        tokens, text = document.tokens, document.text
+        found = []
+        for i in range(len(tokens)):
+            lemma = tokens.lemma(i)
+            if lemma in LEMMAS:
+                start, end = tokens.starts[i], tokens.ends[i]
+                found.append({"label": lemma, "start": start, "end": end, "text": text[start:end]})
+        return {"findings": found, "count": len(found)}
+
+
+@hookimpl
+def kzmedia_register_analyzers(register):
+    register(Lemmas())
+"""
+
+
+def write_toy_plugin(directory: Path) -> Path:
+    """The toy plugin as an installed distribution (a module and its entry point) in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "kzmedia_bench_toy.py").write_text(TOY_PLUGIN, encoding="utf-8")
+    info = directory / "kzmedia_bench_toy-1.0.dist-info"
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: kzmedia-bench-toy\nVersion: 1.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[kzmedia]\ntoy_lemmas = kzmedia_bench_toy\n", encoding="utf-8")
+    return directory
 
 
 def env_for(tree: Path) -> dict:
-    env = {**os.environ, "KZMEDIA_PLUGINS": PLUGINS,
-           "PYTHONPATH": f"{tree}{os.pathsep}{tree / 'plugins'}"}
+    path = [str(tree), str(tree / "plugins")] + ([str(TOY_DIR)] if TOY_DIR else [])
+    env = {**os.environ, "KZMEDIA_PLUGINS": PLUGINS, "PYTHONPATH": os.pathsep.join(path)}
     env.pop("KZMEDIA_CONFIG", None)
     return env
 
@@ -109,8 +152,13 @@ def main(argv=None) -> int:
     p.add_argument("--plugins", default=PLUGINS,
                    help="analyzers to run (KZMEDIA_PLUGINS); one whose output did not change between the "
                         "trees isolates the core's own cost")
+    p.add_argument("--core", action="store_true",
+                   help="run only a toy analyzer that reads the core's token columns (the same JSON in "
+                        "both trees): the core's own cost, whatever the built-ins changed")
     args = p.parse_args(argv)
-    globals()["PLUGINS"] = args.plugins
+    globals()["PLUGINS"] = "toy_lemmas" if args.core else args.plugins
+    if args.core:
+        globals()["TOY_DIR"] = write_toy_plugin(args.tmp / "bench_cli_toy")
     if not os.path.exists(args.corpus):
         print(f"{args.corpus} is absent: nothing to measure", file=sys.stderr)
         return 2
@@ -123,7 +171,8 @@ def main(argv=None) -> int:
             cli[name].append(cli_run(tree, args.corpus, outs[name]))
             inproc[name].append(in_process(tree, args.corpus)[1])
     words = words_of(outs["after"])
-    print(f"corpus: {args.corpus} ({words:,} words); {args.repeat} runs each, alternating; median (min–max)")
+    print(f"corpus: {args.corpus} ({words:,} words); analyzers: {PLUGINS}; {args.repeat} runs each, alternating; "
+          "median (min–max)")
     for name, tree in trees.items():
         print(f"{name:>6}: {tree} ({python_of(tree)})")
     for name in trees:
