@@ -2,8 +2,11 @@
 
 ``jsonl`` writes, per document, exactly the object ``kzmedia analyze --format jsonl`` prints; a
 resumed store exports byte for byte what a clean run exports. ``csv`` and ``parquet`` write one
-of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``), the core's or one a
-plugin registered (``kzmedia_register_tables``).
+of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``; ``series`` is the
+per-month time series, ``--by`` its groups), the core's or one a plugin registered
+(``kzmedia_register_tables``). The metadata options (``--outlet-map``, ``--dates``,
+``--date-field``, ``--since``/``--until``) apply to every format; a table with a month column says
+on stderr how many documents are undated.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import os
 import sys
 
-from . import EXIT_OK, UsageError
+from ..metadata import add_metadata_arguments, configured, metadata_from_args, screen_from_args
+from . import EXIT_OK, UsageError, split_names
 
 
 def add_parser(sub):
@@ -24,8 +28,16 @@ def add_parser(sub):
     p.add_argument("--table", default="documents", metavar="TABLE",
                    help=f"csv/parquet: which table: {', '.join(TABLES)} or a plugin's "
                         "(default: documents, one row per document)")
+    p.add_argument("--by", metavar="KEY[,KEY]",
+                   help="--table labels/series: group by these metadata keys (outlet, month, year or any "
+                        "field; series: always per month, default --by outlet; --by none pools the corpus)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    add_metadata_arguments(p)
     return p
+
+
+#: the tables with a month column: their runs report how many documents are undated
+DATED_TABLES = ("documents", "findings", "scores", "relations", "series")
 
 
 def run(args) -> int:
@@ -45,16 +57,25 @@ def run(args) -> int:
             raise UsageError(f"--table {args.table}: no such table; choose one of "
                              f"{', '.join(available_tables(pm))}")
         options["plugin_manager"] = pm
-    with Store(args.store, readonly=True) as store:
+    if args.by is not None:
+        if args.format == "jsonl" or args.table not in ("labels", "series"):
+            raise UsageError("--by applies to --table labels or --table series (csv, parquet)")
+        by = split_names([args.by]) or []
+        options["by"] = () if by == ["none"] else tuple(by)
+    screen = screen_from_args(args)
+    with configured(metadata_from_args(args)), Store(args.store, readonly=True) as store:
+        analyses = screen.screen(store.analyses())
         if args.output and args.output != "-":
             tmp = args.output + ".partial"
             with open(tmp, "wb") as out:
-                exporter(store.analyses(), out, **options)
+                exporter(analyses, out, **options)
             os.replace(tmp, args.output)
         else:
             if args.format == "parquet" and sys.stdout.isatty():
                 raise UsageError("Parquet is binary: give -o FILE")
             out = sys.stdout.buffer
-            exporter(store.analyses(), out, **options)
+            exporter(analyses, out, **options)
             out.flush()
+    if screen.active or (args.format != "jsonl" and args.table in DATED_TABLES) or "month" in options.get("by", ()):
+        print(screen.message(), file=sys.stderr)
     return EXIT_OK
