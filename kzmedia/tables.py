@@ -41,7 +41,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from .errors import KzmediaError
+from .errors import KzmediaError, PluginError
 from .metadata import group_value, month_of, outlet_of
 from .results import ResultModel, normalise
 from .store import Store
@@ -114,39 +114,35 @@ def document_rows(analyses: Iterable[Mapping], *, wide: bool = True, views: Mapp
         yield row
 
 
-def finding_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
-    """Every finding of every analyzer, one row per span."""
+def _long_rows(analyses: Iterable[Mapping], views: Mapping | None, items, row) -> Iterator[dict]:
+    """Rows of a long table: per document and analyzer, ``row(x)`` for each ``x`` of
+    ``items(model)``, after the document's ``doc_id``, ``outlet`` and ``month``."""
     views = _views(views)
     for a in analyses:
         doc, outlet, month = _where(a)
         for model in models_of(a, views):
-            for f in model.findings:
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": f.analyzer,
-                       "label": f.label, "start": f.start, "end": f.end, "text": f.text, "score": f.score,
-                       "extra": f.extra or None}
+            for x in items(model):
+                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, **row(x)}
+
+
+def finding_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
+    """Every finding of every analyzer, one row per span."""
+    return _long_rows(analyses, views, lambda m: m.findings, lambda f: {
+        "analyzer": f.analyzer, "label": f.label, "start": f.start, "end": f.end, "text": f.text,
+        "score": f.score, "extra": f.extra or None})
 
 
 def score_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every score, long format (one row per document, analyzer, score and group)."""
-    views = _views(views)
-    for a in analyses:
-        doc, outlet, month = _where(a)
-        for model in models_of(a, views):
-            for s in model.scores:
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": s.analyzer,
-                       "name": s.name, "group": s.group, "value": s.value, "unit": s.unit}
+    return _long_rows(analyses, views, lambda m: m.scores, lambda s: {
+        "analyzer": s.analyzer, "name": s.name, "group": s.group, "value": s.value, "unit": s.unit})
 
 
 def relation_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every relation, with its evidence spans."""
-    views = _views(views)
-    for a in analyses:
-        doc, outlet, month = _where(a)
-        for model in models_of(a, views):
-            for r in model.relations:
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": r.analyzer,
-                       "source": r.source, "target": r.target, "label": r.label, "score": r.score,
-                       "evidence": [e.to_dict() for e in r.evidence] or None}
+    return _long_rows(analyses, views, lambda m: m.relations, lambda r: {
+        "analyzer": r.analyzer, "source": r.source, "target": r.target, "label": r.label, "score": r.score,
+        "evidence": [e.to_dict() for e in r.evidence] or None})
 
 
 def label_rows(analyses: Iterable[Mapping], by: Sequence[str] = (), *, views: Mapping | None = None) -> list[dict]:
@@ -250,8 +246,6 @@ def available_tables(pm=None) -> list[str]:
 
 
 def _plugin_rows(table, analyses: Iterable[Mapping]) -> Iterator[dict]:
-    from .errors import PluginError
-
     for a in analyses:
         doc, outlet, month = _where(a)
         try:

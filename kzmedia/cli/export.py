@@ -19,15 +19,15 @@ from . import EXIT_OK, UsageError, split_names
 
 
 def add_parser(sub):
-    from ..tables import TABLES
-
+    # kzmedia.tables (and with it the store and sqlite3) is imported by run(), not here: every
+    # command builds this parser, and 'kzmedia analyze' need not pay for it
     p = sub.add_parser("export", help="export a results store as JSON lines, CSV or Parquet")
     p.add_argument("store", metavar="STORE", help="a results store written by 'kzmedia analyze --store'")
     p.add_argument("--format", default="jsonl", metavar="FORMAT",
                    help="jsonl (default), csv, parquet, or a plugin's exporter")
     p.add_argument("--table", default="documents", metavar="TABLE",
-                   help=f"csv/parquet: which table: {', '.join(TABLES)} or a plugin's "
-                        "(default: documents, one row per document)")
+                   help="csv/parquet: which table: documents (default, one row per document), findings, "
+                        "scores, relations, labels, series, errors, or a plugin's (kzmedia.tables)")
     p.add_argument("--by", metavar="KEY[,KEY]",
                    help="--table labels/series: group by these metadata keys (outlet, month, year or any "
                         "field; series: always per month, default --by outlet; --by none pools the corpus)")
