@@ -8,6 +8,8 @@ In one run, alternating the trees so that machine load falls on both alike:
   analysing, JSON encoding, writing), words per second of wall time;
 * the same documents through ``Pipeline.analyze`` + ``Analysis.to_json`` in one process after
   the pipeline is built (the in-process rate), words per second;
+* both in wall time and in CPU time (user + system of the measured process), which other
+  sessions' load moves much less on a shared machine;
 * with ``--core``, a toy analyzer instead of the built-ins (the same JSON in both trees: what
   differs is the core's own cost);
 * with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -43,13 +46,13 @@ from kzmedia import Pipeline
 from kzmedia.readers import read_corpus
 pipe = Pipeline()
 docs = list(read_corpus([sys.argv[1]]))
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 words = 0
 for doc in docs:
     a = pipe.analyze(doc)
     a.to_json()
     words += doc.words if doc.text.strip() else 0
-print(words, time.perf_counter() - t0)
+print(words, time.perf_counter() - t0, time.process_time() - c0)
 """
 
 
@@ -110,19 +113,26 @@ def python_of(tree: Path) -> str:
     return str(own) if own.exists() else sys.executable
 
 
-def cli_run(tree: Path, corpus: str, out: Path) -> float:
-    t0 = time.perf_counter()
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def cli_run(tree: Path, corpus: str, out: Path) -> tuple[float, float]:
+    """``(wall seconds, CPU seconds)`` of one ``kzmedia analyze --format jsonl`` process."""
+    t0, c0 = time.perf_counter(), _children_cpu()
     with open(out, "wb") as fh:
         subprocess.run([python_of(tree), "-m", "kzmedia", "analyze", corpus, "--format", "jsonl"],
                        env=env_for(tree), stdout=fh, stderr=subprocess.DEVNULL, check=False, cwd="/")
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, _children_cpu() - c0
 
 
-def in_process(tree: Path, corpus: str) -> tuple[int, float]:
+def in_process(tree: Path, corpus: str) -> tuple[float, float]:
+    """``(wall seconds, CPU seconds)`` of analysing and encoding the documents in one process."""
     done = subprocess.run([python_of(tree), "-c", IN_PROCESS, corpus], env=env_for(tree), cwd="/",
                           capture_output=True, text=True, check=True)
-    words, seconds = done.stdout.split()
-    return int(words), float(seconds)
+    _words, seconds, cpu = done.stdout.split()
+    return float(seconds), float(cpu)
 
 
 def words_of(jsonl: Path) -> int:
@@ -163,27 +173,34 @@ def main(argv=None) -> int:
         print(f"{args.corpus} is absent: nothing to measure", file=sys.stderr)
         return 2
     trees = {"after": args.after.resolve()} | ({"before": args.before.resolve()} if args.before else {})
-    cli: dict[str, list[float]] = {k: [] for k in trees}
-    inproc: dict[str, list[float]] = {k: [] for k in trees}
+    cli: dict[str, list[tuple[float, float]]] = {k: [] for k in trees}
+    inproc: dict[str, list[tuple[float, float]]] = {k: [] for k in trees}
     outs = {k: args.tmp / f"bench_cli_{k}.jsonl" for k in trees}
     for _ in range(args.repeat):
         for name, tree in trees.items():
             cli[name].append(cli_run(tree, args.corpus, outs[name]))
-            inproc[name].append(in_process(tree, args.corpus)[1])
+            inproc[name].append(in_process(tree, args.corpus))
     words = words_of(outs["after"])
     print(f"corpus: {args.corpus} ({words:,} words); analyzers: {PLUGINS}; {args.repeat} runs each, alternating; "
           "median (min–max)")
     for name, tree in trees.items():
         print(f"{name:>6}: {tree} ({python_of(tree)})")
-    for name in trees:
-        c, i = statistics.median(cli[name]), statistics.median(inproc[name])
-        print(f"{name:>6}: CLI {words / c:9,.0f} words/s ({words / max(cli[name]):,.0f}–{words / min(cli[name]):,.0f})"
-              f" · in-process {words / i:9,.0f} words/s ({words / max(inproc[name]):,.0f}–"
-              f"{words / min(inproc[name]):,.0f}) · CLI/in-process {i / c:.1%}")
+    for clock, k in (("wall", 0), ("CPU", 1)):
+        print(f"{clock} time" + (" (user + system of the measured process: less moved by other load):"
+                                 if clock == "CPU" else ":"))
+        for name in trees:
+            cs, ins = [x[k] for x in cli[name]], [x[k] for x in inproc[name]]
+            c, i = statistics.median(cs), statistics.median(ins)
+            print(f"  {name:>6}: CLI {words / c:9,.0f} words/s ({words / max(cs):,.0f}–{words / min(cs):,.0f})"
+                  f" · in-process {words / i:9,.0f} words/s ({words / max(ins):,.0f}–{words / min(ins):,.0f})"
+                  f" · CLI/in-process {i / c:.1%}")
+        if "before" in trees:
+            ratio = statistics.median(x[k] for x in cli["before"]) / statistics.median(x[k] for x in cli["after"])
+            inratio = (statistics.median(x[k] for x in inproc["before"])
+                       / statistics.median(x[k] for x in inproc["after"]))
+            print(f"  after/before: CLI {ratio:.2f}× the speed, in-process {inratio:.2f}×")
     if "before" in trees:
-        ratio = statistics.median(cli["before"]) / statistics.median(cli["after"])
-        print(f"CLI after/before: {ratio:.2f}× the speed; documents whose JSON differs, per analyzer: "
-              f"{differing(outs['before'], outs['after']) or 'none'}")
+        print(f"documents whose JSON differs, per analyzer: {differing(outs['before'], outs['after']) or 'none'}")
     return 0
 
 

@@ -13,10 +13,10 @@ import subprocess
 
 import pytest
 
-from kzmedia import Document, Pipeline, hookimpl
+from kzmedia import Document, Pipeline
 from kzmedia.cli import main
 from kzmedia.errors import KzmediaError
-from kzmedia.plugins import make_plugin_manager
+from kzmedia.testing import make_plugin_manager_for
 from kzmedia.store import Store
 from kzmedia.validation import InvalidResult, check_result
 
@@ -65,15 +65,8 @@ class Bad:
         return {"count": 1}
 
 
-class Plugin:
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(Good())
-        register(Bad())
-
-
 def pm():
-    return make_plugin_manager(load_entrypoints=False, plugins=[Plugin()], use_env=False)
+    return make_plugin_manager_for(Good(), Bad())
 
 
 MARKERS = {"ДАТА": "datetime", "СПИСОК": "list, not a dict", "НАН": "nan", "ХВОСТ": "not inside the text",
