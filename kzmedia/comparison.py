@@ -8,7 +8,7 @@ everywhere: labels, relation types and scores whose unit is ``count`` as a rate 
 (with the share of documents where present), every other score in its own unit.
 
 * :func:`compare` — two texts: each measure in A and B, the difference, the evidence spans, and
-  the sections plugins add through ``kzmedia_register_compare_sections`` (e.g. framing's frames
+  the sections plugins add through ``kzmedia_register_compare_sections`` (e.g. a frame
   asserted in one text and rejected in the other);
 * :func:`compare_groups` — two groups (or every value of a metadata field): documents, % present,
   mean with a t-interval, G² and a permutation test, Benjamini–Hochberg q, log₂ ratio
@@ -33,13 +33,15 @@ from .results import result_views
 from .stance import ASSERTING
 
 __all__ = ["Comparison", "GroupComparison", "Measure", "DocumentMeasures", "compare", "compare_groups",
-           "document_measures", "strongest", "COLUMNS", "KINDS", "TESTS"]
+           "counts", "document_measures", "strongest", "COLUMNS", "KINDS", "TESTS"]
 
 #: the kinds of measure, in the order they are listed
 KINDS = ("label", "score", "relation")
 #: the tests of chance :func:`compare_groups` can rank by
 TESTS = ("g2", "permutation")
 PER_1000 = "per_1000_words"
+#: units that cannot be negative: a mean's interval in them is clipped at 0
+NON_NEGATIVE = frozenset({PER_1000, "count", "share"})
 
 
 @attrs.frozen
@@ -80,7 +82,9 @@ class DocumentMeasures:
         return v
 
 
-def _counted(finding) -> bool:
+def counts(finding) -> bool:
+    """Whether a finding counts towards its label: unless its ``extra["stance"]`` says the text
+    does not assert the span (negated, contrasted, distanced, …; :data:`kzmedia.stance.ASSERTING`)."""
     stance = (finding.extra or {}).get("stance")
     return stance is None or stance in ASSERTING
 
@@ -92,7 +96,7 @@ def document_measures(analysis: Analysis, *, keep_evidence: bool = False) -> Doc
     evidence: dict[Measure, list] = {}
     for name, model in analysis.models.items():
         for f in model.findings:
-            if not _counted(f):
+            if not counts(f):
                 continue
             m = Measure(name, "label", f.label)
             values[m] = values.get(m, 0) + 1
@@ -370,15 +374,17 @@ class GroupComparison:
         return self._perms[key]
 
     def _pair(self, name_a: str, name_b: str, docs_a: list[DocumentMeasures], docs_b: list[DocumentMeasures]):
-        measures = sorted({m for d in (*docs_a, *docs_b) for m in d.values}, key=_order)
+        measures = _distinct(sorted({m for d in (*docs_a, *docs_b) for m in d.values}, key=_order),
+                             [*docs_a, *docs_b])
         for m in measures:
             sa = [d for d in docs_a if m.analyzer in d.analyzers and (d.words or not m.counted)]
             sb = [d for d in docs_b if m.analyzer in d.analyzers and (d.words or not m.counted)]
             if not sa or not sb:
                 continue
             va, vb = [d.value(m) for d in sa], [d.value(m) for d in sb]
-            mean_a, low_a, high_a = stats.mean_interval(va, self.level)
-            mean_b, low_b, high_b = stats.mean_interval(vb, self.level)
+            floor = 0.0 if m.counted or m.unit in NON_NEGATIVE else None
+            mean_a, low_a, high_a = stats.mean_interval(va, self.level, floor=floor)
+            mean_b, low_b, high_b = stats.mean_interval(vb, self.level, floor=floor)
             row = {"analyzer": m.analyzer, "kind": m.kind, "name": m.name, "unit": m.unit,
                    "group_a": name_a, "group_b": name_b, "docs_a": len(sa), "docs_b": len(sb),
                    "present_a": round(100.0 * sum(1 for v in va if v) / len(va), 1),
@@ -447,15 +453,20 @@ class GroupComparison:
         lines.append(f"rates per 1,000 words (scores in their own unit), mean [{self.level:.0%} t-interval]; "
                      f"% = documents where present; p by {self.test}, q = Benjamini-Hochberg; "
                      f"log2 ratio with +{stats.SMOOTHING} per count")
-        head = (f"{'analyzer':<10} {'kind':<8} {'name':<30} {'A':<10} {'mean A [CI]':<20} {'%A':>5} "
-                f"{'B':<10} {'mean B [CI]':<20} {'%B':>5} {'log2r':>6} {'p':>8} {'q':>8}")
-        lines.append(head)
-        for r in self.rows[:top]:
+        shown = self.rows[:top]
+        wa = min(24, max([len("analyzer")] + [len(r["analyzer"]) for r in shown]))
+        wn = min(40, max([len("name")] + [len(r["name"]) for r in shown]))
+        wg = min(24, max([len("group")] + [len(r[k]) for r in shown for k in ("group_a", "group_b")]))
+        wc = max([len("mean [CI]")] + [len(_ci(r, k)) for r in shown for k in "ab"])
+        lines.append(f"{'analyzer':<{wa}} {'kind':<8} {'name':<{wn}} {'group A':<{wg}} {'mean [CI]':<{wc}} "
+                     f"{'%docs':>5} {'group B':<{wg}} {'mean [CI]':<{wc}} {'%docs':>5} {'log2r':>6} "
+                     f"{'p':>8} {'q':>8}")
+        for r in shown:
             mark = " *" if r["q"] is not None and r["q"] < alpha else ""
-            lines.append(f"{r['analyzer'][:10]:<10} {r['kind']:<8} {r['name'][:30]:<30} {r['group_a'][:10]:<10} "
-                         f"{_ci(r, 'a'):<20} {r['present_a']:>5.0f} {r['group_b'][:10]:<10} {_ci(r, 'b'):<20} "
-                         f"{r['present_b']:>5.0f} {_opt(r['log2_ratio'], '6.2f')} {_opt(r['p'], '8.2g')} "
-                         f"{_opt(r['q'], '8.2g')}{mark}")
+            lines.append(f"{r['analyzer'][:wa]:<{wa}} {r['kind']:<8} {r['name'][:wn]:<{wn}} "
+                         f"{r['group_a'][:wg]:<{wg}} {_ci(r, 'a'):<{wc}} {r['present_a']:>5.0f} "
+                         f"{r['group_b'][:wg]:<{wg}} {_ci(r, 'b'):<{wc}} {r['present_b']:>5.0f} "
+                         f"{_opt(r['log2_ratio'], '6.2f')} {_opt(r['p'], '8.2g')} {_opt(r['q'], '8.2g')}{mark}")
         if len(self.rows) > top:
             lines.append(f"… {len(self.rows) - top} more rows (--top N, or --format csv|json for all); "
                          f"* = q < {alpha}")
@@ -466,6 +477,20 @@ class GroupComparison:
                 "group_b", "docs_b", "present_b", "mean_b", "low_b", "high_b", "log2_ratio", "g2", "p", "q"]
         groups = ", ".join(f"{g}: {n} documents" for g, n in self.groups.items())
         return _html_table(self.rows[:60], cols, f"{groups} (present = % of documents; rates per 1,000 words)")
+
+
+def _distinct(measures: list[Measure], docs: list[DocumentMeasures]) -> list[Measure]:
+    """Leave out a counted score (``hits:X``) whose count equals the label ``X``'s in every
+    document: it is the same measure, listed once (as the label), and not corrected for twice."""
+    labels = {(m.analyzer, m.name): m for m in measures if m.kind == "label"}
+    out = []
+    for m in measures:
+        if m.kind == "score" and m.counted and ":" in m.name:
+            twin = labels.get((m.analyzer, m.name.split(":", 1)[1]))
+            if twin is not None and all(d.values.get(m, 0) == d.values.get(twin, 0) for d in docs):
+                continue
+        out.append(m)
+    return out
 
 
 def _ci(r: dict, side: str) -> str:

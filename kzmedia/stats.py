@@ -127,9 +127,11 @@ def t_ppf(q: float, df: float) -> float:
     return (lo + hi) / 2.0
 
 
-def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float | None, float | None, float | None]:
+def mean_interval(values: Sequence[float], level: float = 0.95, *,
+                  floor: float | None = None) -> tuple[float | None, float | None, float | None]:
     """``(mean, low, high)``: the t-interval of the mean over documents (no interval for fewer
-    than two values, a zero-width one when every value is the same)."""
+    than two values, a zero-width one when every value is the same); ``floor`` clips ``low``
+    (a rate cannot be negative)."""
     n = len(values)
     if n == 0:
         return None, None, None
@@ -138,7 +140,8 @@ def mean_interval(values: Sequence[float], level: float = 0.95) -> tuple[float |
         return mean, None, None
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
     half = t_ppf(0.5 + level / 2.0, n - 1) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half
+    low = mean - half if floor is None else max(floor, mean - half)
+    return mean, low, mean + half
 
 
 # --- permutations over documents ----------------------------------------------------------------

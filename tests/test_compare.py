@@ -46,7 +46,9 @@ def test_g2_log_ratio_interval_and_bh_by_hand():
     assert row["log2_ratio"] == pytest.approx(math.log2(3.5 / 1.5), abs=1e-3)  # +0.5 per count
     assert (row["mean_a"], row["present_a"], row["present_b"]) == (15.0, 100.0, 50.0)  # 20 and 10 per 1,000
     half = 12.7062047 * math.sqrt(50) / math.sqrt(2)  # t(0.975, df 1) · sd / √n
-    assert row["low_a"] == pytest.approx(15 - half, abs=1e-3) and row["high_a"] == pytest.approx(15 + half, abs=1e-3)
+    assert row["high_a"] == pytest.approx(15 + half, abs=1e-3)
+    assert 15 - half < 0 and row["low_a"] == 0  # a rate's interval is clipped at 0
+    assert stats.mean_interval([20.0, 10.0])[1] == pytest.approx(15 - half, abs=1e-3)
     # Benjamini–Hochberg: sorted 0.01, 0.03, 0.04, 0.2 → 0.04, 0.06, 0.0533, 0.2, then monotone from the top
     assert stats.benjamini_hochberg([0.01, 0.04, 0.03, 0.2, None]) == pytest.approx(
         [0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, 0.2, None])
