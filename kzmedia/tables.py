@@ -16,6 +16,9 @@ them) and a :mod:`pandas` DataFrame through :func:`to_pandas`:
 ``relations``  every relation: doc_id, outlet, month, analyzer, source, target, label, score,
                evidence
 ``labels``     findings and documents per analyzer and label (``by=`` metadata groups)
+``series``     per month (and ``by=`` group, default the outlet), analyzer and label: documents,
+               documents where present, words, findings and findings per 1,000 words; months
+               with documents but no finding of a label are 0 rows; undated documents left out
 ``errors``     every error: doc_id, analyzer (empty: the document itself failed), stage, message
 =============  ==============================================================================
 
@@ -39,9 +42,9 @@ from .results import ResultModel, normalise
 from .store import Store
 
 __all__ = ["TABLES", "analyses_from", "document_rows", "finding_rows", "score_rows", "relation_rows",
-           "label_rows", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
+           "label_rows", "series_rows", "series_from", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
 
-TABLES = ("documents", "findings", "scores", "relations", "labels", "errors")
+TABLES = ("documents", "findings", "scores", "relations", "labels", "series", "errors")
 
 def analyses_from(source) -> Iterator[dict]:
     """Analysis dicts from a :class:`~kzmedia.store.Store`, a store path (``.sqlite``/``.db``),
@@ -163,6 +166,57 @@ def label_rows(analyses: Iterable[Mapping], by: Sequence[str] = (), *, views: Ma
     return out
 
 
+def series_rows(analyses: Iterable[Mapping], by: Sequence[str] = ("outlet",), *,
+                views: Mapping | None = None) -> list[dict]:
+    """The time series of every analyzer's labels: per month and ``by`` group (``outlet``, or any
+    metadata key; ``()`` pools the whole corpus), see :func:`series_from`."""
+    views = _views(views)
+
+    def items():
+        for a in analyses:
+            doc = a["document"]
+            yield doc.get("meta") or {}, doc.get("id"), int(doc.get("words") or 0), models_of(a, views)
+
+    return series_from(items(), by)
+
+
+def series_from(items: Iterable[tuple], by: Sequence[str] = ("outlet",)) -> list[dict]:
+    """Rows ``month, *by, analyzer, label, documents, present, words, findings, per_1000_words``
+    from ``(meta, doc_id, words, models)`` per document — one unit for every analyzer: findings
+    per 1,000 words of the documents of that month and group the analyzer ran on. Every label an
+    analyzer has anywhere gets a row in every month and group where the analyzer ran (0 when
+    absent), so a series has no silent gaps. Undated documents are left out (count them with
+    :class:`kzmedia.metadata.DateScreen`)."""
+    docs: Counter = Counter()
+    words: Counter = Counter()
+    found: Counter = Counter()
+    present: Counter = Counter()
+    labels: dict[str, set] = defaultdict(set)
+    for meta, doc_id, n_words, models in items:
+        month = month_of(meta, doc_id)
+        if month is None:
+            continue
+        group = (month,) + tuple(group_value(meta, k, doc_id) for k in by)
+        for model in models:
+            key = group + (model.analyzer,)
+            docs[key] += 1
+            words[key] += n_words
+            for label, n in Counter(f.label for f in model.findings).items():
+                found[key + (label,)] += n
+                present[key + (label,)] += 1
+                labels[model.analyzer].add(label)
+    out = []
+    for key in sorted(docs, key=lambda k: tuple("" if v is None else str(v) for v in k)):
+        for label in sorted(labels[key[-1]]):
+            n, w = found[key + (label,)], words[key]
+            row = dict(zip(("month", *by), key[:-1]))
+            row.update({"analyzer": key[-1], "label": label, "documents": docs[key],
+                        "present": present[key + (label,)], "words": w, "findings": n,
+                        "per_1000_words": round(1000.0 * n / w, 4) if w else None})
+            out.append(row)
+    return out
+
+
 def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every error: the document, the analyzer (empty for an input failure), stage, message."""
     for a in analyses:
@@ -172,7 +226,8 @@ def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> 
 
 
 _ROWS = {"documents": document_rows, "findings": finding_rows, "scores": score_rows,
-         "relations": relation_rows, "labels": label_rows, "errors": error_rows}
+         "relations": relation_rows, "labels": label_rows, "series": series_rows,
+         "errors": error_rows}
 
 
 def rows(source, table: str = "documents", **kwargs) -> Iterable[dict]:

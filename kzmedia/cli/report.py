@@ -11,7 +11,8 @@ import os
 import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
-from .analyze import add_max_chars_argument, read_inputs, reader_options
+from ..metadata import add_metadata_arguments, configured, metadata_from_args
+from .analyze import add_max_chars_argument, read_inputs, reader_options, screened
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -37,6 +38,7 @@ def add_parser(sub):
     g.add_argument("--pattern", metavar="GLOB", help="with a directory: which files to take")
     add_max_chars_argument(g)
     g.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per CPU)")
+    add_metadata_arguments(p)
     return p
 
 
@@ -51,23 +53,32 @@ def is_store(path: str) -> bool:
 
 
 def run(args) -> int:
+    rules = metadata_from_args(args)
+    with configured(rules):
+        return _run(args, rules)
+
+
+def _run(args, rules) -> int:
     from ..report import render_comparison, render_corpus, render_document_report
 
     stores = [p for p in args.inputs if p != "-" and is_store(p)]
     failed = 0
+    screen = None
     if stores:
         if len(args.inputs) != 1:
             raise UsageError("give either one results store or text files, not both")
         if args.view not in ("auto", "corpus"):
             raise UsageError(f"a results store is drawn as a corpus (--view {args.view} needs text files)")
+        from ..metadata import screen_from_args
         from ..results import result_views
 
+        screen = screen_from_args(args, rules)
         page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
-                             views=result_views(pm=getattr(args, "plugin_manager", None)))
+                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps)
         count = None
     else:
         pipeline = build_pipeline(args)
-        docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
+        docs, screen = screened(read_inputs(args.inputs, reader=args.reader, **reader_options(args)), args, rules)
         from ..report.model import doc_view
 
         # each analysis becomes the report's view of it as it arrives: the documents (and their
@@ -82,6 +93,9 @@ def run(args) -> int:
         view = args.view
         if view == "auto":
             view = "corpus" if len(analyses) > args.max_texts else "documents"
+        if not screen.active and (view == "corpus" or args.by in ("month", "year", "date")):
+            for v in analyses:  # the page groups by date: count the undated documents for the message
+                screen.admits(v.meta, v.id)
         if view == "compare":
             page = render_comparison(analyses, title=args.title, by=args.by)
         elif view == "corpus":
@@ -89,6 +103,8 @@ def run(args) -> int:
         else:
             page = render_document_report(analyses, title=args.title)
         count = len(analyses)
+    if screen is not None and (screen.active or screen.seen):
+        print(screen.message(), file=sys.stderr)
     if args.output == "-":
         sys.stdout.write(page)
     else:

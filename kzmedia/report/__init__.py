@@ -68,20 +68,22 @@ def render_group_comparison(comparison) -> str:
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
-                  max_texts: int = 25, views: Mapping | None = None) -> str:
+                  max_texts: int = 25, views: Mapping | None = None, keep=None) -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
     SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
-    included when available and the corpus has at most ``max_texts`` documents."""
+    included when available and the corpus has at most ``max_texts`` documents. ``keep``: a
+    predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
+    for ``--since``/``--until``); the others are left out before they are drawn."""
     label = None
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
-        return render_corpus_views(_store_views(label, views, max_texts), title, max_texts=max_texts,
+        return render_corpus_views(_store_views(label, views, max_texts, keep), title, max_texts=max_texts,
                                    source=label)
     return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label)
 
 
-def _store_views(path: str, views: Mapping | None, max_texts: int) -> list[DocView]:
+def _store_views(path: str, views: Mapping | None, max_texts: int, keep=None) -> list[DocView]:
     """The store's documents as views, read one at a time (each stored result is parsed, drawn
     into its view and dropped); texts (for highlights and evidence in context) as
     :func:`load_store` attaches them: for a store of at most 2,000 documents."""
@@ -91,7 +93,8 @@ def _store_views(path: str, views: Mapping | None, max_texts: int) -> list[DocVi
     try:
         with_text = store.count() <= 2000
         out = []
-        for i, record in enumerate(store.analyses()):
+        records = store.analyses() if keep is None else (r for r in store.analyses() if keep(r))
+        for i, record in enumerate(records):
             if with_text:
                 record["text"] = store.text(record["document"]["id"])
             out.append(doc_view(i, record, views))
