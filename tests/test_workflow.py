@@ -223,3 +223,8 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(corpus):
                            "--format", "jsonl"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and len(done.stdout.splitlines()) == 4
+    done = subprocess.run([sys.executable, "-m", "kzmedia", "report", str(corpus), "--only", "framing",
+                           "--view", "corpus", "-o", "-"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == ["kzmedia: 1 of 4 document(s) undated (no date in --dates, --date-field, "
+                                        "the metadata or the URL): left out of every per-month count"]

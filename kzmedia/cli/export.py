@@ -30,7 +30,7 @@ def add_parser(sub):
                    help="--table labels/series: group by these metadata keys (outlet, month, year or any "
                         "field; series: always per month, default --by outlet; --by none pools the corpus)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
-    add_metadata_arguments(p)
+    add_metadata_arguments(p, period=True)
     return p
 
 

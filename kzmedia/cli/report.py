@@ -12,7 +12,8 @@ import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
 from ..metadata import add_metadata_arguments, configured, metadata_from_args
-from .analyze import add_max_chars_argument, read_inputs, reader_options, screened
+from .analyze import (ProgressBar, add_max_chars_argument, progress_total, read_inputs, reader_options,
+                      screened)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -38,7 +39,7 @@ def add_parser(sub):
     g.add_argument("--pattern", metavar="GLOB", help="with a directory: which files to take")
     add_max_chars_argument(g)
     g.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per CPU)")
-    add_metadata_arguments(p)
+    add_metadata_arguments(p, period=True)
     return p
 
 
@@ -84,12 +85,19 @@ def _run(args, rules) -> int:
         # each analysis becomes the report's view of it as it arrives: the documents (and their
         # token caches) are not all held until the page is drawn
         analyses = []
-        for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
-            for err in a.errors:
-                failed += 1
-                print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
-                      f"{err.get('message')}", file=sys.stderr)
-            analyses.append(doc_view(i, a, pipeline.views))
+        show = sys.stderr.isatty()
+        progress = ProgressBar(enabled=show, total=progress_total(args) if show else None)
+        screen.on_skip = progress.skip
+        try:
+            for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
+                for err in a.errors:
+                    failed += 1
+                    print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
+                          f"{err.get('message')}", file=sys.stderr)
+                progress.update(a)
+                analyses.append(doc_view(i, a, pipeline.views))
+        finally:
+            progress.close()
         view = args.view
         if view == "auto":
             view = "corpus" if len(analyses) > args.max_texts else "documents"
