@@ -1,8 +1,8 @@
 """Comparisons of two texts or two groups of documents, read only from the generic result model.
 
 Every analyzer's results are compared the same way (``docs/compare.md``): per **label** (the
-findings of an analyzer with that label; a finding whose ``extra["stance"]`` says the text does
-not assert it — negated, contrasted, … — is not counted), per **score** (:class:`~kzmedia.Score`,
+findings of an analyzer with that label, except those :func:`counts` leaves out: the text does
+not assert them, or the analyzer reported them as not counted), per **score** (:class:`~kzmedia.Score`,
 by ``name:group``) and per **relation type** (relations by label). One unit per measure
 everywhere: labels, relation types and scores whose unit is ``count`` as a rate per 1,000 words
 (with the share of documents where present), every other score in its own unit.
@@ -44,7 +44,7 @@ PER_1000 = "per_1000_words"
 NON_NEGATIVE = frozenset({PER_1000, "count", "share"})
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Measure:
     """One thing compared: an analyzer's label, score (``name`` or ``name:group``) or relation
     type, in its one ``unit``. ``counted`` measures are counts per document, shown per 1,000 words."""
@@ -84,7 +84,10 @@ class DocumentMeasures:
 
 def counts(finding) -> bool:
     """Whether a finding counts towards its label: unless its ``extra["stance"]`` says the text
-    does not assert the span (negated, contrasted, distanced, …; :data:`kzmedia.stance.ASSERTING`)."""
+    does not assert the span (negated, contrasted, distanced, …; :data:`kzmedia.stance.ASSERTING`)
+    or its analyzer marked it ``extra["counted"] = False`` (reported, not counted)."""
+    if (finding.extra or {}).get("counted") is False:
+        return False
     stance = (finding.extra or {}).get("stance")
     return stance is None or stance in ASSERTING
 
@@ -374,39 +377,56 @@ class GroupComparison:
         return self._perms[key]
 
     def _pair(self, name_a: str, name_b: str, docs_a: list[DocumentMeasures], docs_b: list[DocumentMeasures]):
-        measures = _distinct(sorted({m for d in (*docs_a, *docs_b) for m in d.values}, key=_order),
-                             [*docs_a, *docs_b])
+        docs = [*docs_a, *docs_b]
+        measures = _distinct(sorted({m for d in docs for m in d.values}, key=_order), docs)
+        # one pass over the documents: each measure's raw values, 0 where a document lacks it
+        column = {m: [0.0] * len(docs) for m in measures}
+        for j, d in enumerate(docs):
+            for m, v in d.values.items():
+                if m in column:
+                    column[m][j] = v
+        kept: dict[tuple[str, bool], tuple[list[int], list[int]]] = {}
         for m in measures:
-            sa = [d for d in docs_a if m.analyzer in d.analyzers and (d.words or not m.counted)]
-            sb = [d for d in docs_b if m.analyzer in d.analyzers and (d.words or not m.counted)]
-            if not sa or not sb:
-                continue
-            va, vb = [d.value(m) for d in sa], [d.value(m) for d in sb]
-            floor = 0.0 if m.counted or m.unit in NON_NEGATIVE else None
-            mean_a, low_a, high_a = stats.mean_interval(va, self.level, floor=floor)
-            mean_b, low_b, high_b = stats.mean_interval(vb, self.level, floor=floor)
-            row = {"analyzer": m.analyzer, "kind": m.kind, "name": m.name, "unit": m.unit,
-                   "group_a": name_a, "group_b": name_b, "docs_a": len(sa), "docs_b": len(sb),
-                   "present_a": round(100.0 * sum(1 for v in va if v) / len(va), 1),
-                   "present_b": round(100.0 * sum(1 for v in vb if v) / len(vb), 1),
-                   "mean_a": _round(mean_a), "low_a": _round(low_a), "high_a": _round(high_a),
-                   "mean_b": _round(mean_b), "low_b": _round(low_b), "high_b": _round(high_b),
-                   "count_a": None, "count_b": None, "words_a": sum(d.words for d in sa),
-                   "words_b": sum(d.words for d in sb), "difference": _round(mean_a - mean_b),
-                   "log2_ratio": None, "g2": None, "p_g2": None}
-            if m.counted:
-                ca, cb = sum(d.values.get(m, 0) for d in sa), sum(d.values.get(m, 0) for d in sb)
-                g = stats.g2(ca, row["words_a"], cb, row["words_b"])
-                row.update(count_a=ca, count_b=cb, g2=_round(g), p_g2=_round(stats.chi2_sf1(g), 8),
-                           log2_ratio=_round(stats.log2_ratio(ca, row["words_a"], cb, row["words_b"])))
-            p_perm = self._permutations(len(va), len(vb)).p_value(va, vb) if self.permutations else None
-            row["p_perm"] = _round(p_perm, 6)
-            if self.test == "g2" and row["p_g2"] is not None:
-                row["test"], row["p"] = "g2", row["p_g2"]
-            else:
-                row["test"], row["p"] = ("permutation", row["p_perm"]) if p_perm is not None else (None, None)
-            row["q"] = None
-            yield row
+            key = (m.analyzer, m.counted)
+            if key not in kept:  # the documents the analyzer ran on (with words, for rates)
+                ok = [j for j, d in enumerate(docs) if m.analyzer in d.analyzers and (d.words or not m.counted)]
+                kept[key] = ([j for j in ok if j < len(docs_a)], [j for j in ok if j >= len(docs_a)])
+            ja, jb = kept[key]
+            if ja and jb:
+                yield self._row(m, name_a, name_b, docs, column[m], ja, jb)
+
+    def _row(self, m: Measure, name_a: str, name_b: str, docs: list[DocumentMeasures], raw: list[float],
+             ja: list[int], jb: list[int]) -> dict:
+        if m.counted:
+            va = [1000.0 * raw[j] / docs[j].words for j in ja]
+            vb = [1000.0 * raw[j] / docs[j].words for j in jb]
+        else:
+            va, vb = [raw[j] for j in ja], [raw[j] for j in jb]
+        floor = 0.0 if m.counted or m.unit in NON_NEGATIVE else None
+        mean_a, low_a, high_a = stats.mean_interval(va, self.level, floor=floor)
+        mean_b, low_b, high_b = stats.mean_interval(vb, self.level, floor=floor)
+        words_a, words_b = sum(docs[j].words for j in ja), sum(docs[j].words for j in jb)
+        row = {"analyzer": m.analyzer, "kind": m.kind, "name": m.name, "unit": m.unit,
+               "group_a": name_a, "group_b": name_b, "docs_a": len(va), "docs_b": len(vb),
+               "present_a": round(100.0 * sum(1 for v in va if v) / len(va), 1),
+               "present_b": round(100.0 * sum(1 for v in vb if v) / len(vb), 1),
+               "mean_a": _round(mean_a), "low_a": _round(low_a), "high_a": _round(high_a),
+               "mean_b": _round(mean_b), "low_b": _round(low_b), "high_b": _round(high_b),
+               "count_a": None, "count_b": None, "words_a": words_a, "words_b": words_b,
+               "difference": _round(mean_a - mean_b), "log2_ratio": None, "g2": None, "p_g2": None}
+        if m.counted:
+            ca, cb = sum(raw[j] for j in ja), sum(raw[j] for j in jb)
+            g = stats.g2(ca, words_a, cb, words_b)
+            row.update(count_a=ca, count_b=cb, g2=_round(g), p_g2=_round(stats.chi2_sf1(g), 8),
+                       log2_ratio=_round(stats.log2_ratio(ca, words_a, cb, words_b)))
+        p_perm = self._permutations(len(va), len(vb)).p_value(va, vb) if self.permutations else None
+        row["p_perm"] = _round(p_perm, 6)
+        if self.test == "g2" and row["p_g2"] is not None:
+            row["test"], row["p"] = "g2", row["p_g2"]
+        else:
+            row["test"], row["p"] = ("permutation", row["p_perm"]) if p_perm is not None else (None, None)
+        row["q"] = None
+        return row
 
     # -- views ------------------------------------------------------------------------------
     def significant(self, alpha: float = 0.05) -> list[dict]:

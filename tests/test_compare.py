@@ -154,3 +154,38 @@ def test_two_texts_show_a_third_party_analyzer_per_label_and_score(pipeline):
     assert "sanctions:" in cmp.table() and "exposure" in cmp.table()
     assert set(cmp.to_pandas()["name"]) >= {"exposure", "mentions"}
     assert "<table" in cmp._repr_html_()
+
+
+def test_cli_reads_analyses_already_made_from_jsonl_and_a_store(tmp_path, capsys):
+    corpus = tmp_path / "corpus.jsonl"
+    with open(corpus, "w", encoding="utf-8") as fh:
+        for i in range(12):
+            host = "russian.rt.com" if i % 2 else "tengrinews.kz"
+            text = (SANCTIONS if i % 2 else FARMS).format(i=i)
+            fh.write(json.dumps({"id": f"d{i}", "text": text, "url": f"https://{host}/x{i}"}, ensure_ascii=False) + "\n")
+    assert main(["analyze", str(corpus), "--only", "sanctions", "--format", "jsonl"]) == 0
+    results = tmp_path / "results.jsonl"
+    results.write_text(capsys.readouterr().out, encoding="utf-8")
+    store = tmp_path / "results.sqlite"
+    assert main(["analyze", str(corpus), "--only", "sanctions", "--store", str(store), "--quiet"]) == 0
+    capsys.readouterr()
+    outputs = []
+    for source in (corpus, results, store):
+        assert main(["compare", str(source), "--by", "outlet", "--only", "sanctions", "--format", "csv",
+                     "--permutations", "0"]) == 0
+        outputs.append(capsys.readouterr().out)
+    assert outputs[0] == outputs[1] == outputs[2]  # the same rows, analysed once or read back
+    assert "sanctions,label,exposure,per_1000_words,rt.com,tengrinews.kz,6,6,100.0,0.0" in outputs[0]
+
+
+def test_negated_and_rejected_findings_do_not_count_towards_their_label(pipeline):
+    # the sanctions plugin reports a negated mention with counted = false; framing marks a rejected frame's stance
+    cmp = kzmedia.compare("Компания не попала под санкции.", "Компания попала под санкции.", pipeline=pipeline)
+    row = next(r for r in cmp.measures("sanctions", "label") if r["name"] == "exposure")
+    assert (row["count_a"], row["count_b"]) == (0, 1)
+    framing = kzmedia.compare("Речь идёт не о многовекторной политике, а о союзе с Россией.",
+                              "Многовекторная политика Астаны строится на балансе интересов.", analyzers=["framing"])
+    row = next(r for r in framing.measures("framing", "label") if r["name"] == "multivector_balance")
+    assert row["count_a"] == 0 and row["count_b"] > 0
+    rejected = [f for f in framing.analyses[0].model("framing").findings if f.label == "multivector_balance"]
+    assert rejected and all(f.extra["stance"] == "contrasted" for f in rejected)  # found, but not asserted

@@ -1,6 +1,7 @@
 """``kzmedia compare A B``: two texts side by side, or two groups of documents with statistics.
 
-Each input (a file, a folder or a glob) is read on its own: one document each is the two-text
+Each input (a file, a folder or a glob; or analyses already made: a results store or the JSON
+lines of ``kzmedia analyze --format jsonl``) is read on its own: one document each is the two-text
 comparison (``kzmedia.compare``); more than one document in either is a group comparison
 (``kzmedia.compare_groups``), never "the first two records". ``--by FIELD`` groups one corpus by
 a metadata field (``outlet``, ``month``, any field). ``--format table|json|csv``; ``--html OUT``
@@ -10,7 +11,9 @@ also writes the HTML comparison. Units and tests: ``docs/compare.md``.
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Mapping
 
 from ..metadata import add_metadata_arguments, configured, metadata_from_args
 from ..pipeline import FailedDocument
@@ -44,13 +47,52 @@ def add_parser(sub):
 
 
 def _read(paths, args) -> list:
-    docs = []
-    for d in read_inputs(paths, args.encoding):
+    """The documents of one side; a results store or a JSON-lines file of analyses (``kzmedia
+    analyze --store`` / ``--format jsonl``) gives its analyses, which are not analysed again."""
+    docs: list = []
+    texts = []
+    for path in paths:
+        analysed = _analyses_in(path)
+        if analysed is None:
+            texts.append(path)
+        else:
+            docs.extend(analysed)
+    for d in read_inputs(texts, args.encoding) if texts else ():
         if isinstance(d, FailedDocument):  # one line naming what and where; the rest goes on
             print(f"kzmedia: error: {d.id}: {d.reason}", file=sys.stderr)
             continue
         docs.append(d)
     return docs
+
+
+def _analyses_in(path: str) -> list[dict] | None:
+    """The analyses a store or a JSON-lines results file holds, or None for an input of texts."""
+    from .report import is_store
+
+    if path != "-" and os.path.isfile(path) and is_store(path):
+        from ..store import Store
+
+        with Store(path, readonly=True) as store:
+            return list(store.analyses())
+    if not path.lower().endswith(".jsonl") or not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+        try:
+            record = json.loads(first)
+        except ValueError:
+            return None  # the reader names the bad line
+        if not (isinstance(record, dict) and "results" in record and "document" in record):
+            return None
+        fh.seek(0)
+        out = []
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    out.append(json.loads(line))
+                except ValueError as e:
+                    print(f"kzmedia: error: {path}:{lineno}: invalid JSON: {e}", file=sys.stderr)
+        return out
 
 
 def run(args) -> int:
@@ -90,9 +132,10 @@ def _report_errors(analysis) -> None:
 def _two_texts(args, pipeline, docs) -> int:
     from ..comparison import compare
 
-    analyses = [pipeline.analyze(d) for d in docs]
+    analyses = [d if isinstance(d, Mapping) else pipeline.analyze(d) for d in docs]
     for a in analyses:
-        _report_errors(a)
+        if not isinstance(a, Mapping):
+            _report_errors(a)
     comparison = compare(analyses[0], analyses[1], labels=args.labels or args.inputs,
                          evidence=args.evidence or None, pipeline=pipeline)
     if args.format == "json":
@@ -113,6 +156,9 @@ def _groups(args, pipeline, sides) -> int:
 
     def analysed(docs):
         for d in docs:
+            if isinstance(d, Mapping):  # analysed already (a store, a results file)
+                yield d
+                continue
             a = pipeline.analyze(d)
             _report_errors(a)
             yield a
