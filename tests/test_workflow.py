@@ -35,11 +35,11 @@ class Sovereignty:
 
 #: our own sentences; dates from a field, from the URL path, from a query URL, and none
 RECORDS = [
-    {"id": "a1", "url": "https://russian.rt.com/world/2024-01-10/x", "text":
+    {"id": "a1", "section": "политика", "url": "https://russian.rt.com/world/2024-01-10/x", "text":
      "Суверенитет Казахстана никто не оспаривает. Власти говорят о суверенном выборе партнёров."},
-    {"id": "a2", "url": "https://amp.ng.ru/?p=http://www.ng.ru/cis/2024-01-25/y.html", "text":
+    {"id": "a2", "section": "экономика", "url": "https://amp.ng.ru/?p=http://www.ng.ru/cis/2024-01-25/y.html", "text":
      "Экономика растёт, инвестиции приходят из разных стран."},
-    {"id": "a3", "url": "https://tengrinews.kz/news/z", "date": "03.02.2024", "text":
+    {"id": "a3", "section": "политика", "url": "https://tengrinews.kz/news/z", "date": "03.02.2024", "text":
      "Депутаты снова заговорили о суверенитете в энергетике и о тарифах."},
     {"id": "a4", "url": "https://tengrinews.kz/news/w", "text": "Суверенная политика без даты публикации."},
 ]
@@ -159,6 +159,21 @@ def test_tables_and_report_give_one_outlet_and_date_per_document(pipeline, corpu
     assert table["a1"] == ("RT", "2024-01") and table["a2"] == ("ng.ru", "2024-01") and table["a4"][1] == ""
     assert "Per 1,000 words over time" in page and "<polyline" in page
     assert "1 undated (left out of the counts over time)" in page
+
+
+def test_corpus_report_and_labels_table_group_by_any_field(pipeline, corpus, tmp_path, capsys):
+    pm = pipeline.pm
+    store = tmp_path / "news.sqlite"
+    main(["analyze", str(corpus), "--store", str(store), "-q"], plugin_manager=pm)
+    html = tmp_path / "r.html"
+    assert main(["report", str(store), "-o", str(html), "--by", "section"], plugin_manager=pm) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<h3>By section</h3>" in page and "<h4>политика</h4>" in page and "<h4>экономика</h4>" in page
+    capsys.readouterr()
+    assert main(["export", str(store), "--format", "csv", "--table", "labels", "--by", "section"],
+                plugin_manager=pm) == 0
+    rows = {r["section"]: int(r["findings"]) for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows == {"политика": 3, "": 1}  # a1: 2, a3: 1; a4 has no section
 
 
 def test_series_chart_is_inline_svg_with_escaped_labels():

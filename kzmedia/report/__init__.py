@@ -68,19 +68,21 @@ def render_group_comparison(comparison) -> str:
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
-                  max_texts: int = 25, views: Mapping | None = None, keep=None) -> str:
+                  max_texts: int = 25, views: Mapping | None = None, keep=None, by: str = "outlet") -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
     SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
     included when available and the corpus has at most ``max_texts`` documents. ``keep``: a
     predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
-    for ``--since``/``--until``); the others are left out before they are drawn."""
+    for ``--since``/``--until``); the others are left out before they are drawn. ``by``: the groups
+    of the tables and charts that are per outlet by default (any metadata field, as
+    :func:`kzmedia.metadata.group_value` reads it)."""
     label = None
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
         return render_corpus_views(_store_views(label, views, max_texts, keep), title, max_texts=max_texts,
-                                   source=label)
-    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label)
+                                   source=label, by=by)
+    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label, by=by)
 
 
 def _store_views(path: str, views: Mapping | None, max_texts: int, keep=None) -> list[DocView]:
