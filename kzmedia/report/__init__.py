@@ -22,10 +22,10 @@ from typing import Any
 from ..errors import KzmediaError
 from .model import DocView, Mark, doc_views
 from .panels import Panel, PanelFunctions
-from .render import render_comparison_views, render_corpus_views, render_documents
+from .render import render_comparison_views, render_corpus_views, render_documents, render_group_comparison_view
 
 __all__ = ["DocView", "Mark", "Panel", "ReportError", "load_store", "render_comparison", "render_corpus",
-           "render_document_report"]
+           "render_document_report", "render_group_comparison"]
 
 
 class ReportError(KzmediaError):
@@ -62,6 +62,12 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
     if len(views) < 1:
         raise ReportError("a comparison needs at least one document")
     return render_comparison_views(views, title, panels=panels)
+
+
+def render_group_comparison(comparison) -> str:
+    """A group comparison (:func:`kzmedia.compare_groups`) as one self-contained page, in the same
+    units and columns as ``kzmedia compare --format csv``."""
+    return render_group_comparison_view(comparison)
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,

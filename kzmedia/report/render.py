@@ -427,6 +427,43 @@ def render_comparison_views(views: list[DocView], title: str | None = None, *,
     return page(title, overview + diffs + side + texts, layers)
 
 
+def render_group_comparison_view(comparison) -> str:
+    """A :class:`kzmedia.comparison.GroupComparison` as a page: the groups, the method, and every
+    row in the units of the terminal and the CSV (rates per 1,000 words; scores in their own unit)."""
+    method = comparison.method()
+    groups = "".join(f'<tr><th scope="row">{esc(g)}</th><td class="num">{n}</td>'
+                     f'<td class="num">{comparison.words[g]}</td></tr>' for g, n in comparison.groups.items())
+    hidden = "".join(f"<li>{esc(g)}: {n} documents, fewer than {comparison.min_docs}: not compared</li>"
+                     for g, n in comparison.hidden.items())
+    cols = ("analyzer", "kind", "name", "unit", "group_a", "docs_a", "present_a", "mean_a", "low_a", "high_a",
+            "group_b", "docs_b", "present_b", "mean_b", "low_b", "high_b", "log2_ratio", "g2", "p", "q")
+    heads = {"present_a": "% docs A", "present_b": "% docs B", "low_a": "CI low", "high_a": "CI high",
+             "low_b": "CI low", "high_b": "CI high"}
+    rows = "".join(
+        "<tr>" + "".join(f'<td class="num">{esc(_fmt_cell(r.get(c)))}</td>' if isinstance(r.get(c), (int, float))
+                         else f"<td>{esc(_fmt_cell(r.get(c)))}</td>" for c in cols) + "</tr>"
+        for r in comparison.rows)
+    body = (f'<section class="summary"><h2>Groups</h2><table><thead><tr><th>Group</th><th>Documents</th>'
+            f'<th>Words</th></tr></thead><tbody>{groups}</tbody></table>'
+            + (f"<ul>{hidden}</ul>" if hidden else "")
+            + f'<p class="note">Rates per 1,000 words (scores in their own unit), mean over documents with a '
+            f'{esc(method["interval"])}; % docs = documents where present; p by {esc(method["test"])}, '
+            f'q = {esc(method["correction"])}; effect = {esc(method["effect"])}.</p></section>'
+            f'<section class="diffs"><h2>Measures, smallest q first</h2><table><thead><tr>'
+            + "".join(f"<th>{esc(heads.get(c, c))}</th>" for c in cols)
+            + f"</tr></thead><tbody>{rows}</tbody></table></section>")
+    title = "kzmedia comparison: " + " vs ".join(comparison.groups)
+    return page(title, body, Layers([]), legend=False)
+
+
+def _fmt_cell(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.3g}" if v and abs(v) < 0.01 else f"{v:.2f}"
+    return str(v)
+
+
 def _fmt_opt(x: float | None) -> str:
     return "—" if x is None else f"{x:.1f}"
 

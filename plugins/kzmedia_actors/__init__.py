@@ -45,3 +45,11 @@ def kzmedia_register_report_panels(register):
     from . import views
 
     register("actors", views.events_panel)
+
+
+@hookimpl
+def kzmedia_register_compare_sections(register):
+    """Actors' mentions, portrayal, main role and tone side by side (``kzmedia compare``)."""
+    from .compare import section
+
+    register("actors", section)
