@@ -81,3 +81,18 @@ def kzmedia_register_commands(register):
     (an agreement measurement against annotated data); without, ``kzmedia NAME``. ``args.plugin_manager``
     is the plugin manager the command line runs with.
     """
+
+
+# --- comparison: called when kzmedia.compare() builds a two-text comparison ---------------------
+
+@hookspec
+def kzmedia_register_compare_sections(register):
+    """Add what is specific to an analyzer to the comparison of two texts.
+
+    Call ``register(analyzer, section)``: when both texts have a result of ``analyzer``,
+    ``section(comparison)`` is called with the :class:`kzmedia.comparison.Comparison` (its
+    ``analyses`` and ``labels``) and returns ``None`` or an object with ``to_dict()`` (JSON, under
+    ``"sections"`` in ``kzmedia compare --format json``) and ``lines(top)`` (the lines of the
+    terminal table, shown instead of the analyzer's generic score rows). The generic rows — per
+    label, score and relation type — are there for every analyzer without this hook.
+    """

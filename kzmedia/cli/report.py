@@ -26,7 +26,8 @@ def add_parser(sub):
     p.add_argument("--view", choices=("auto", "documents", "compare", "corpus"), default="auto",
                    help="auto: corpus for a store or more than --max-texts documents, else documents")
     p.add_argument("--by", metavar="KEY", help="--view compare: compare groups of documents by this metadata "
-                   "key (e.g. outlet) instead of single documents")
+                   "key (e.g. outlet) instead of single documents; corpus view: the groups of the tables and "
+                   "charts that are per outlet by default (e.g. --by section)")
     p.add_argument("--title", help="page title")
     p.add_argument("--max-texts", type=int, default=25, metavar="N",
                    help="corpus view: include highlighted texts when there are at most N documents")
@@ -75,7 +76,8 @@ def _run(args, rules) -> int:
 
         screen = screen_from_args(args, rules)
         page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
-                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps)
+                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps,
+                             by=args.by or "outlet")
         count = None
     else:
         pipeline = build_pipeline(args)
@@ -107,7 +109,7 @@ def _run(args, rules) -> int:
         if view == "compare":
             page = render_comparison(analyses, title=args.title, by=args.by)
         elif view == "corpus":
-            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts)
+            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts, by=args.by or "outlet")
         else:
             page = render_document_report(analyses, title=args.title)
         count = len(analyses)

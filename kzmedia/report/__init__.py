@@ -21,10 +21,10 @@ from typing import Any
 
 from ..errors import KzmediaError
 from .model import DocView, Mark, doc_views
-from .render import render_comparison_views, render_corpus_views, render_documents
+from .render import render_comparison_views, render_corpus_views, render_documents, render_group_comparison_view
 
 __all__ = ["DocView", "Mark", "ReportError", "load_store", "render_comparison", "render_corpus",
-           "render_document_report"]
+           "render_document_report", "render_group_comparison"]
 
 
 class ReportError(KzmediaError):
@@ -61,20 +61,28 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
     return render_comparison_views(views, title)
 
 
+def render_group_comparison(comparison) -> str:
+    """A group comparison (:func:`kzmedia.compare_groups`) as one self-contained page, in the same
+    units and columns as ``kzmedia compare --format csv``."""
+    return render_group_comparison_view(comparison)
+
+
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
-                  max_texts: int = 25, views: Mapping | None = None, keep=None) -> str:
+                  max_texts: int = 25, views: Mapping | None = None, keep=None, by: str = "outlet") -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
     SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
     included when available and the corpus has at most ``max_texts`` documents. ``keep``: a
     predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
-    for ``--since``/``--until``); the others are left out before they are drawn."""
+    for ``--since``/``--until``); the others are left out before they are drawn. ``by``: the groups
+    of the tables and charts that are per outlet by default (any metadata field, as
+    :func:`kzmedia.metadata.group_value` reads it)."""
     label = None
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
         return render_corpus_views(_store_views(label, views, max_texts, keep), title, max_texts=max_texts,
-                                   source=label)
-    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label)
+                                   source=label, by=by)
+    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label, by=by)
 
 
 def _store_views(path: str, views: Mapping | None, max_texts: int, keep=None) -> list[DocView]:

@@ -27,3 +27,11 @@ def kzmedia_register_commands(register):
              help="actors state mentions vs NEREL human COUNTRY spans")
     register("rusentne", rusentne.add_arguments, rusentne.run, group="evaluate",
              help="actors tone vs RuSentNE-2023 human entity sentiment")
+
+
+@hookimpl
+def kzmedia_register_compare_sections(register):
+    """Actors' mentions, portrayal, main role and tone side by side (``kzmedia compare``)."""
+    from .compare import section
+
+    register("actors", section)
