@@ -107,6 +107,20 @@ def test_user_dates_file_dates_what_metadata_cannot(pipeline, corpus, tmp_path, 
     assert "0 undated skipped" in err and "3 outside" in err
 
 
+def test_date_field_and_toml_dates(pipeline, tmp_path, capsys):
+    records = [{"id": "f1", "вышла": "7 апреля 2024", "text": "Суверенитет обсуждали весь день."},
+               {"id": "f2", "text": "Суверенный фонд отчитался."}]
+    path = tmp_path / "f.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    dates = tmp_path / "dates.toml"
+    dates.write_text('[dates]\n"f2" = "2024-05-01"\n', encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "jsonl", "--date-field", "вышла", "--dates", str(dates),
+                 "--since", "2024-04", "--until", "2024-04"], plugin_manager=pipeline.pm) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["document"]["id"] for line in out.splitlines()] == ["f1"]
+    assert "1 outside 2024-04-01..2024-04-30 skipped, 0 undated" in err
+
+
 @pytest.mark.parametrize("content, name, where", [
     ("rt.com = RT\nгазета без знака\n", "map.txt", r"map\.txt:2: expected 'KEY = VALUE'"),
     ('[outlets]\n"rt.com" = "RT"\n"ng.ru" = \n', "map.toml", r"map\.toml:3: not valid TOML"),
