@@ -33,7 +33,8 @@ def __getattr__(name):
 
 
 def compare(doc_a, doc_b, **kwargs):
-    """Two texts side by side: frame profiles, actors, techniques (see :mod:`kzmedia.comparison`)."""
+    """Two texts side by side: every analyzer's labels, scores and relations, and the sections
+    plugins add (see :mod:`kzmedia.comparison`)."""
     from .comparison import compare as _compare
 
     return _compare(doc_a, doc_b, **kwargs)

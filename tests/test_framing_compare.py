@@ -79,7 +79,9 @@ def test_cli_compare_table_json_and_html(tmp_path, capsys):
     except ImportError:
         assert code == 2
     else:
-        assert code == 0 and html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+        page = html.read_text(encoding="utf-8")
+        assert code == 0 and page.lstrip().lower().startswith("<!doctype html")
+        assert 'data-section="framing"' in page and "multivector_balance" in page  # framing's own section
 
 
 def test_cli_compare_missing_file(tmp_path, capsys):

@@ -147,7 +147,9 @@ def _two_texts(args, pipeline, docs) -> int:
     if args.html:
         from ..report import render_comparison
 
-        _write(args.html, render_comparison(analyses))
+        top = args.top or 8
+        _write(args.html, render_comparison(analyses, sections={n: sec.lines(top)
+                                                                for n, sec in comparison.sections.items()}))
     return EXIT_OK
 
 

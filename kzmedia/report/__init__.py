@@ -46,12 +46,15 @@ def render_document_report(analyses: Iterable[Any], *, title: str | None = None,
 
 
 def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: str | None = None,
-                      views: Mapping | None = None, panels: PanelFunctions | None = None) -> str:
+                      views: Mapping | None = None, sections: Mapping[str, Iterable[str]] | None = None,
+                      panels: PanelFunctions | None = None) -> str:
     """Two or more documents side by side, the biggest differences first (per analyzer: findings
     per label per 1000 words, or its profile scores), then each document's panels and text.
 
     ``by="outlet"`` (or any metadata key) compares groups instead: the documents of each outlet
-    are pooled into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them)."""
+    are pooled into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them).
+    ``sections``: analyzer → lines its plugin adds to a two-text comparison (``Comparison.sections``'
+    ``lines()``), shown under the differences."""
     views = doc_views(analyses, views)
     if by:
         from ..metadata import group_value
@@ -61,7 +64,7 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
         views = merge_views(views, key)
     if len(views) < 1:
         raise ReportError("a comparison needs at least one document")
-    return render_comparison_views(views, title, panels=panels)
+    return render_comparison_views(views, title, sections=sections, panels=panels)
 
 
 def render_group_comparison(comparison) -> str:

@@ -398,7 +398,7 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
             f'<tbody>{"".join(body)}</tbody></table>{more}</section>')
 
 
-def render_comparison_views(views: list[DocView], title: str | None = None, *,
+def render_comparison_views(views: list[DocView], title: str | None = None, *, sections=None,
                             panels: PanelFunctions | None = None) -> str:
     layers = Layers(views, panels)
     rows = comparison_rows(views)
@@ -416,6 +416,9 @@ def render_comparison_views(views: list[DocView], title: str | None = None, *,
                 + f'</tr></thead><tbody>{summary}</tbody></table></section>')
     diffs = '<section class="diffs"><h2>Differences</h2>' + "".join(
         differences_table(n, rows[n], views) for n in names) + "</section>"
+    if sections:  # what a plugin adds to a two-text comparison (kzmedia_register_compare_sections)
+        diffs += "".join(f'<section class="diff" data-section="{esc(n)}"><h3>{esc(n)}</h3><pre>'
+                         + esc_text("\n".join(lines)) + "</pre></section>" for n, lines in sections.items())
     cols = "".join(f'<div class="col" id="col-{v.index}"><h3>'
                    + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index in has_text else esc(v.title))
                    + f'</h3>{side_panels(v, layers)}</div>' for v in views)
