@@ -7,9 +7,9 @@ import tracemalloc
 
 import pytest
 
-from kzmedia import Document, FailedDocument, hookimpl
+from kzmedia import Document, FailedDocument
 from kzmedia.readers import available_readers, html_to_text, read_corpus, read_csv, read_jsonl
-from kzmedia.plugins import make_plugin_manager
+from kzmedia.testing import hook_plugin, make_plugin_manager_for
 
 TEXT_A = "Астана и Москва договорились о поставках газа.\nЭксперты сомневаются в сроках."
 TEXT_B = "Пекин предложил Бишкеку кредит на строительство дороги."
@@ -128,16 +128,14 @@ def test_gigantic_record_is_refused_by_name(tmp_path):
 
 
 def test_a_plugin_reader_is_found_by_suffix(tmp_path):
-    class PipeReader:
-        @hookimpl
-        def kzmedia_register_readers(self, register):
-            def read(path, **options):
-                with open(path, encoding="utf-8") as fh:
-                    for n, line in enumerate(fh, 1):
-                        yield Document.from_text(line.split("|", 1)[1].strip(), id=f"{path}#{line.split('|')[0]}")
-            register("pipe", read, suffixes=(".pipe",))
+    def readers(register):
+        def read(path, **options):
+            with open(path, encoding="utf-8") as fh:
+                for n, line in enumerate(fh, 1):
+                    yield Document.from_text(line.split("|", 1)[1].strip(), id=f"{path}#{line.split('|')[0]}")
+        register("pipe", read, suffixes=(".pipe",))
 
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[PipeReader()], use_env=False)
+    pm = make_plugin_manager_for(hook_plugin(kzmedia_register_readers=readers))
     assert {"txt", "jsonl", "csv", "html", "parquet", "pipe"} <= set(available_readers(pm))
     p = tmp_path / "x.pipe"
     p.write_text("a|" + TEXT_A.splitlines()[0] + "\nb|" + TEXT_B + "\n", encoding="utf-8")
@@ -166,15 +164,13 @@ def test_ru_news_kz_streams_with_flat_memory(shared_dir):
 
 
 def test_a_plugin_reader_replaces_the_core_reader_of_that_name(tmp_path):
-    class UpperTxt:
-        @hookimpl
-        def kzmedia_register_readers(self, register):
-            def read(path, **options):
-                with open(path, encoding="utf-8") as fh:
-                    yield Document.from_text(fh.read().upper(), id=str(path))
-            register("txt", read, suffixes=(".txt",))
+    def readers(register):
+        def read(path, **options):
+            with open(path, encoding="utf-8") as fh:
+                yield Document.from_text(fh.read().upper(), id=str(path))
+        register("txt", read, suffixes=(".txt",))
 
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[UpperTxt()], use_env=False)
+    pm = make_plugin_manager_for(hook_plugin(kzmedia_register_readers=readers))
     p = tmp_path / "a.txt"
     p.write_text("Астана", encoding="utf-8")
     (doc,) = read_corpus([str(p)], pm=pm)

@@ -26,7 +26,8 @@ def add_parser(sub):
     p.add_argument("--view", choices=("auto", "documents", "compare", "corpus"), default="auto",
                    help="auto: corpus for a store or more than --max-texts documents, else documents")
     p.add_argument("--by", metavar="KEY", help="--view compare: compare groups of documents by this metadata "
-                   "key (e.g. outlet) instead of single documents")
+                   "key (e.g. outlet) instead of single documents; corpus view: the groups of the tables and "
+                   "charts that are per outlet by default (e.g. --by section)")
     p.add_argument("--title", help="page title")
     p.add_argument("--max-texts", type=int, default=25, metavar="N",
                    help="corpus view: include highlighted texts when there are at most N documents")
@@ -61,7 +62,9 @@ def run(args) -> int:
 
 def _run(args, rules) -> int:
     from ..report import render_comparison, render_corpus, render_document_report
+    from ..report.panels import default_panels
 
+    panels = default_panels(getattr(args, "plugin_manager", None))  # what plugins add to the panels
     stores = [p for p in args.inputs if p != "-" and is_store(p)]
     failed = 0
     screen = None
@@ -75,7 +78,8 @@ def _run(args, rules) -> int:
 
         screen = screen_from_args(args, rules)
         page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
-                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps)
+                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps,
+                             by=args.by or "outlet", panels=panels)
         count = None
     else:
         pipeline = build_pipeline(args)
@@ -105,11 +109,12 @@ def _run(args, rules) -> int:
             for v in analyses:  # the page groups by date: count the undated documents for the message
                 screen.admits(v.meta, v.id)
         if view == "compare":
-            page = render_comparison(analyses, title=args.title, by=args.by)
+            page = render_comparison(analyses, title=args.title, by=args.by, panels=panels)
         elif view == "corpus":
-            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts)
+            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts, by=args.by or "outlet",
+                                 panels=panels)
         else:
-            page = render_document_report(analyses, title=args.title)
+            page = render_document_report(analyses, title=args.title, panels=panels)
         count = len(analyses)
     if screen is not None and (screen.active or screen.seen):
         print(screen.message(), file=sys.stderr)

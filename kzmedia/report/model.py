@@ -66,10 +66,15 @@ class DocView:
         return self.models
 
     # -- profiles, per analyzer ------------------------------------------------------------
-    def label_counts(self, analyzer: str) -> list[tuple[str, int]]:
-        """``[(label, findings)]``, most frequent first."""
+    def label_counts(self, analyzer: str, *, asserted: bool = False) -> list[tuple[str, int]]:
+        """``[(label, findings)]``, most frequent first; ``asserted``: only the findings that count
+        towards their label (:func:`kzmedia.comparison.counts`, the comparison's rule)."""
         model = self.models.get(analyzer)
-        counts = Counter(f.label for f in model.findings) if model else Counter()
+        if asserted:
+            from ..comparison import counts as keep
+        else:
+            keep = None
+        counts = Counter(f.label for f in model.findings if keep is None or keep(f)) if model else Counter()
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def profile(self, analyzer: str) -> tuple[str, str, list[tuple[str, float]]] | None:
@@ -218,7 +223,8 @@ def analyzers_of(views: list[DocView]) -> list[str]:
 
 def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
     """Per analyzer, ``[{key, label, values: [per doc], spread}]`` sorted by spread, largest first:
-    findings per label per 1,000 words, or the analyzer's profile scores when it has no findings."""
+    findings per label per 1,000 words (counted as ``kzmedia compare`` counts them: only where the
+    text asserts the span), or the analyzer's profile scores when it has no findings."""
     n = len(views)
     out = {}
     for name in analyzers_of(views):
@@ -226,7 +232,7 @@ def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
         has_findings = any(v.label_counts(name) for v in views)
         for i, v in enumerate(views):
             if has_findings:
-                for label, c in v.label_counts(name):
+                for label, c in v.label_counts(name, asserted=True):
                     table.setdefault(label, [0.0] * n)[i] = _per_1000(c, v.words)
             else:
                 prof = v.profile(name)

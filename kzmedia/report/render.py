@@ -20,7 +20,8 @@ from pathlib import Path
 
 from . import charts
 from .charts import UNSAFE_CHARS, esc
-from ..metadata import date_of
+from ..metadata import date_of, group_value
+from .panels import PanelFunctions, default_panels, panels_html
 from .model import (DocView, Mark, analyzers_of, comparison_rows, item_counts, month_of, outlet_of, safe_url,
                     segments)
 
@@ -38,7 +39,9 @@ THRESHOLDS = (0.25, 0.5, 0.75)
 class Layers:
     """The analyzers drawn on a page, their labels, CSS keys and colours (one object per page)."""
 
-    def __init__(self, views: list[DocView]):
+    def __init__(self, views: list[DocView], panels: PanelFunctions | None = None):
+        #: the panel functions plugins registered, by analyzer (``kzmedia_register_report_panels``)
+        self.panels = panels if panels is not None else default_panels()
         marks = [m for v in views for m in v.marks]
         drawn = {m.layer for m in marks}
         self.names = [n for n in analyzers_of(views) if n in drawn]  # the pipeline's order
@@ -295,6 +298,8 @@ def analyzer_panel(view: DocView, name: str, layers: Layers) -> str:
                                     title=f"{name}: relations"))
     if not parts:
         parts.append('<p class="empty">nothing found</p>')
+    if layers.panels.get(name) and name in view.models:
+        parts.append(panels_html(view.models[name], layers.panels[name]))
     return f'<section class="panel" data-panel="{esc(name)}"><h3>{esc(name)}</h3>{"".join(parts)}</section>'
 
 
@@ -342,8 +347,9 @@ def document_section(view: DocView, layers: Layers) -> str:
     return head + body + "</section>"
 
 
-def render_documents(views: list[DocView], title: str | None = None) -> str:
-    layers = Layers(views)
+def render_documents(views: list[DocView], title: str | None = None, *,
+                     panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     nav = ""
     if len(views) > 1:
         nav = '<nav class="toc"><ol>' + "".join(
@@ -392,8 +398,9 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
             f'<tbody>{"".join(body)}</tbody></table>{more}</section>')
 
 
-def render_comparison_views(views: list[DocView], title: str | None = None) -> str:
-    layers = Layers(views)
+def render_comparison_views(views: list[DocView], title: str | None = None, *, sections=None,
+                            panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     rows = comparison_rows(views)
     names = analyzers_of(views)
     has_text = {v.index for v in views if v.text is not None or v.marks}
@@ -409,6 +416,9 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
                 + f'</tr></thead><tbody>{summary}</tbody></table></section>')
     diffs = '<section class="diffs"><h2>Differences</h2>' + "".join(
         differences_table(n, rows[n], views) for n in names) + "</section>"
+    if sections:  # what a plugin adds to a two-text comparison (kzmedia_register_compare_sections)
+        diffs += "".join(f'<section class="diff" data-section="{esc(n)}"><h3>{esc(n)}</h3><pre>'
+                         + esc_text("\n".join(lines)) + "</pre></section>" for n, lines in sections.items())
     cols = "".join(f'<div class="col" id="col-{v.index}"><h3>'
                    + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index in has_text else esc(v.title))
                    + f'</h3>{side_panels(v, layers)}</div>' for v in views)
@@ -418,6 +428,43 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
              + "</section>") if with_text else ""
     title = title or "kzmedia comparison: " + " vs ".join(v.title for v in views[:4])
     return page(title, overview + diffs + side + texts, layers)
+
+
+def render_group_comparison_view(comparison) -> str:
+    """A :class:`kzmedia.comparison.GroupComparison` as a page: the groups, the method, and every
+    row in the units of the terminal and the CSV (rates per 1,000 words; scores in their own unit)."""
+    method = comparison.method()
+    groups = "".join(f'<tr><th scope="row">{esc(g)}</th><td class="num">{n}</td>'
+                     f'<td class="num">{comparison.words[g]}</td></tr>' for g, n in comparison.groups.items())
+    hidden = "".join(f"<li>{esc(g)}: {n} documents, fewer than {comparison.min_docs}: not compared</li>"
+                     for g, n in comparison.hidden.items())
+    cols = ("analyzer", "kind", "name", "unit", "group_a", "docs_a", "present_a", "mean_a", "low_a", "high_a",
+            "group_b", "docs_b", "present_b", "mean_b", "low_b", "high_b", "log2_ratio", "g2", "p", "q")
+    heads = {"present_a": "% docs A", "present_b": "% docs B", "low_a": "CI low", "high_a": "CI high",
+             "low_b": "CI low", "high_b": "CI high"}
+    rows = "".join(
+        "<tr>" + "".join(f'<td class="num">{esc(_fmt_cell(r.get(c)))}</td>' if isinstance(r.get(c), (int, float))
+                         else f"<td>{esc(_fmt_cell(r.get(c)))}</td>" for c in cols) + "</tr>"
+        for r in comparison.rows)
+    body = (f'<section class="summary"><h2>Groups</h2><table><thead><tr><th>Group</th><th>Documents</th>'
+            f'<th>Words</th></tr></thead><tbody>{groups}</tbody></table>'
+            + (f"<ul>{hidden}</ul>" if hidden else "")
+            + f'<p class="note">Rates per 1,000 words (scores in their own unit), mean over documents with a '
+            f'{esc(method["interval"])}; % docs = documents where present; p by {esc(method["test"])}, '
+            f'q = {esc(method["correction"])}; effect = {esc(method["effect"])}.</p></section>'
+            f'<section class="diffs"><h2>Measures, smallest q first</h2><table><thead><tr>'
+            + "".join(f"<th>{esc(heads.get(c, c))}</th>" for c in cols)
+            + f"</tr></thead><tbody>{rows}</tbody></table></section>")
+    title = "kzmedia comparison: " + " vs ".join(comparison.groups)
+    return page(title, body, Layers([]), legend=False)
+
+
+def _fmt_cell(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.3g}" if v and abs(v) < 0.01 else f"{v:.2f}"
+    return str(v)
 
 
 def _fmt_opt(x: float | None) -> str:
@@ -494,15 +541,16 @@ def _ext_link(v: DocView) -> str:
 
 
 def render_corpus_views(views: list[DocView], title: str | None = None, *, max_texts: int = 25,
-                        source: str | None = None, max_index: int = 2000) -> str:
-    layers = Layers(views)
+                        source: str | None = None, max_index: int = 2000, by: str = "outlet",
+                        panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     names = analyzers_of(views)
     by_month: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
     by_outlet: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
     docs_per_month: Counter = Counter()
     docs_per_outlet: Counter = Counter()
     for v in views:
-        month, outlet = month_of(v.meta, v.id), outlet_of(v.meta)
+        month, outlet = month_of(v.meta, v.id), _group(v, by)
         counts = item_counts(v)
         if month:
             docs_per_month[month] += 1
@@ -523,21 +571,21 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
     failed = sum(1 for v in views if v.errors)
     words = sum(v.words for v in views)
     dated = sum(docs_per_month.values())
-    rates = time_series(views, names, layers, outlets)
+    rates = time_series(views, names, layers, outlets, by)
     parts = [f'<section class="summary"><h2>Corpus</h2><p>{len(views)} documents · {words} words · '
-             f'{len(docs_per_outlet)} outlet(s) · {dated} dated document(s)'
+             f'{len(docs_per_outlet)} {esc(by)}(s) · {dated} dated document(s)'
              + (f" · {len(views) - dated} undated (left out of the counts over time)" if dated < len(views) else "")
              + (f" · {failed} document(s) with errors" if failed else "")
              + (f" · source: <code>{esc(source)}</code>" if source else "") + "</p>"]
     parts.append(charts.columns([(m, docs_per_month.get(m, 0)) for m in months], title=f"Documents per {period}"))
     parts.append(charts.bar_chart([(o, docs_per_outlet[o], str(docs_per_outlet[o])) for o in outlets],
-                                  css="outlets", title="Documents per outlet", max_rows=20))
+                                  css="outlets", title=f"Documents per {by}", max_rows=20))
     parts.append("</section>")
     for dim in names:
         parts.append(f'<section class="dim" data-dim="{esc(dim)}"><h2>{esc(dim)} <small>(findings per label)</small></h2>'
                      f'<h3>Over time</h3>{heatmap(dim, by_month[dim], months, col_title=period)}'
                      f'<h3>Per 1,000 words over time</h3>{rates.get(dim, "")}'
-                     f'<h3>By outlet</h3>{heatmap(dim, by_outlet[dim], outlets, col_title="outlet")}</section>')
+                     f'<h3>By {esc(by)}</h3>{heatmap(dim, by_outlet[dim], outlets, col_title=by)}</section>')
     parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(views, layers, max_index)}</section>')
     listed = views[:max_index]
     rows = "".join(
@@ -576,16 +624,26 @@ def _date(v: DocView) -> str:
 SERIES_LABELS, SERIES_OUTLETS = 6, 4
 
 
-def time_series(views: list[DocView], names: list[str], layers: Layers, outlets: list[str]) -> dict[str, str]:
+def _group(v: DocView, by: str):
+    """The document's outlet (``by="outlet"``) or other ``--by`` group, as the tables read it."""
+    if by == "outlet":
+        return outlet_of(v.meta)
+    value = group_value(v.meta, by, v.id)
+    return None if value is None else str(value)
+
+
+def time_series(views: list[DocView], names: list[str], layers: Layers, outlets: list[str],
+                by: str = "outlet") -> dict[str, str]:
     """Per analyzer, line charts of its most frequent labels' findings per 1,000 words per month:
-    the corpus pooled, then the largest outlets (the ``series`` table of :mod:`kzmedia.tables`,
-    computed by the same function, so the chart and ``kzmedia export --table series`` agree)."""
+    the corpus pooled, then the largest outlets or ``by`` groups (the ``series`` table of
+    :mod:`kzmedia.tables`, computed by the same function, so the chart and ``kzmedia export
+    --table series`` agree)."""
     from ..tables import series_from
 
     items = [(v.meta, v.id, v.words, v.models.values()) for v in views]
     pooled = series_from(items, by=())
     months = _month_range(sorted({r["month"] for r in pooled}))
-    by_outlet = series_from(items, by=("outlet",)) if len(outlets) > 1 else []
+    by_outlet = series_from(items, by=(by,)) if len(outlets) > 1 else []
     unit = "per 1,000 words"
     out = {}
     for dim in names:
@@ -604,7 +662,8 @@ def time_series(views: list[DocView], names: list[str], layers: Layers, outlets:
 
         html = [drawn(rows)]
         for outlet in outlets[:SERIES_OUTLETS]:
-            mine = [r for r in by_outlet if r["analyzer"] == dim and (r["outlet"] or "(unknown)") == outlet]
+            mine = [r for r in by_outlet if r["analyzer"] == dim
+                    and ("(unknown)" if r[by] is None else str(r[by])) == outlet]
             if mine:
                 html.append(f"<h4>{esc(outlet)}</h4>{drawn(mine, height=120)}")
         out[dim] = "".join(html)
