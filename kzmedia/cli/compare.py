@@ -129,6 +129,16 @@ def _report_errors(analysis) -> None:
         print(f"kzmedia: {err['document']}: {err.get('analyzer') or err['stage']}: {err['message']}", file=sys.stderr)
 
 
+def _print(comparison, fmt: str, *, top: int) -> None:
+    """Write a two-text or group comparison to stdout as JSON, CSV or the terminal table."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        sys.stdout.write(comparison.to_csv())
+    else:
+        sys.stdout.write(comparison.table(top=top) + "\n")
+
+
 def _two_texts(args, pipeline, docs) -> int:
     from ..comparison import compare
 
@@ -138,12 +148,7 @@ def _two_texts(args, pipeline, docs) -> int:
             _report_errors(a)
     comparison = compare(analyses[0], analyses[1], labels=args.labels or args.inputs,
                          evidence=args.evidence or None, pipeline=pipeline)
-    if args.format == "json":
-        sys.stdout.write(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    elif args.format == "csv":
-        sys.stdout.write(comparison.to_csv())
-    else:
-        sys.stdout.write(comparison.table(top=args.top or 8) + "\n")
+    _print(comparison, args.format, top=args.top or 8)
     if args.html:
         from ..report import render_comparison
 
@@ -181,12 +186,7 @@ def _groups(args, pipeline, sides) -> int:
               f"(groups: {', '.join(f'{g} {n}' for g, n in {**result.groups, **result.hidden}.items())})",
               file=sys.stderr)
         return EXIT_USAGE
-    if args.format == "json":
-        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    elif args.format == "csv":
-        sys.stdout.write(result.to_csv())
-    else:
-        sys.stdout.write(result.table(top=args.top or 20) + "\n")
+    _print(result, args.format, top=args.top or 20)
     if args.html:
         from ..report import render_group_comparison
 
