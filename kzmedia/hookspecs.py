@@ -33,7 +33,7 @@ def kzmedia_register_analyzers(register):
 def kzmedia_register_lexicons(register):
     """Register extra lexicons for an analyzer.
 
-    Call ``register(lexicon, analyzer="framing")`` where ``lexicon`` is a :class:`kzmedia.Lexicon`
+    Call ``register(lexicon, analyzer="sanctions")`` where ``lexicon`` is a :class:`kzmedia.Lexicon`
     or a path to a lexicon file. The named analyzer receives them through
     ``SetupContext.lexicons(name)``; built-in analyzers merge them with their own.
     """
