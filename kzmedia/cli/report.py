@@ -68,27 +68,32 @@ def run(args) -> int:
     else:
         pipeline = build_pipeline(args)
         docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
-        from ..report.model import doc_view
+        from ..report.model import CorpusSummary, doc_view
 
-        # each analysis becomes the report's view of it as it arrives: the documents (and their
-        # token caches) are not all held until the page is drawn
-        analyses = []
+        # each analysis becomes the report's view of it as it arrives; a corpus page folds each
+        # view into its summary and drops it, so memory does not grow with the corpus
+        view = args.view
+        kept: list = []
+        summary = CorpusSummary(max_texts=args.max_texts) if view in ("auto", "corpus") else None
         for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
             for err in a.errors:
                 failed += 1
                 print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
                       f"{err.get('message')}", file=sys.stderr)
-            analyses.append(doc_view(i, a, pipeline.views))
-        view = args.view
+            if summary is not None:
+                summary.add(doc_view(i, a, pipeline.views))
+            else:
+                kept.append(doc_view(i, a, pipeline.views))
+        count = summary.documents if summary is not None else len(kept)
         if view == "auto":
-            view = "corpus" if len(analyses) > args.max_texts else "documents"
+            view = "corpus" if count > args.max_texts else "documents"
+            kept = summary.views if view == "documents" else kept
         if view == "compare":
-            page = render_comparison(analyses, title=args.title, by=args.by)
+            page = render_comparison(kept, title=args.title, by=args.by)
         elif view == "corpus":
-            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts)
+            page = render_corpus(summary, title=args.title)
         else:
-            page = render_document_report(analyses, title=args.title)
-        count = len(analyses)
+            page = render_document_report(kept, title=args.title)
     if args.output == "-":
         sys.stdout.write(page)
     else:

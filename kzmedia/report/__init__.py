@@ -16,14 +16,14 @@ lists the findings by offset instead of highlighting them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import KzmediaError
-from .model import DocView, Mark, doc_views
+from .model import CorpusSummary, DocView, Mark, doc_views, iter_doc_views
 from .render import render_comparison_views, render_corpus_views, render_documents
 
-__all__ = ["DocView", "Mark", "ReportError", "load_store", "render_comparison", "render_corpus",
+__all__ = ["CorpusSummary", "DocView", "Mark", "ReportError", "load_store", "render_comparison", "render_corpus",
            "render_document_report"]
 
 
@@ -65,31 +65,27 @@ def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | Non
                   max_texts: int = 25, views: Mapping | None = None) -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
-    SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
-    included when available and the corpus has at most ``max_texts`` documents."""
-    label = None
+    SQLite file written by ``kzmedia analyze --store``), analyses (read one at a time: memory
+    does not grow with the corpus) or a :class:`~kzmedia.report.model.CorpusSummary`. Texts (with
+    highlights) are included when available and the corpus has at most ``max_texts`` documents."""
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
-        return render_corpus_views(_store_views(label, views, max_texts), title, max_texts=max_texts,
-                                   source=label)
-    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label)
+        return render_corpus_views(_store_views(label, views), title, max_texts=max_texts, source=label)
+    if isinstance(source, CorpusSummary):  # gathered by the caller as its analyses came
+        return render_corpus_views(source, title)
+    return render_corpus_views(iter_doc_views(source, views), title, max_texts=max_texts)
 
 
-def _store_views(path: str, views: Mapping | None, max_texts: int) -> list[DocView]:
-    """The store's documents as views, read one at a time (each stored result is parsed, drawn
-    into its view and dropped); texts (for highlights and evidence in context) as
-    :func:`load_store` attaches them: for a store of at most 2,000 documents."""
+def _store_views(path: str, views: Mapping | None) -> Iterator[DocView]:
+    """The store's documents as views, one at a time with their texts (for highlights and
+    evidence in context): each stored result is read, drawn into its view and dropped."""
     from .model import doc_view
 
     store = _open_store(path)
     try:
-        with_text = store.count() <= 2000
-        out = []
         for i, record in enumerate(store.analyses()):
-            if with_text:
-                record["text"] = store.text(record["document"]["id"])
-            out.append(doc_view(i, record, views))
-        return out
+            record["text"] = store.text(record["document"]["id"])
+            yield doc_view(i, record, views)
     except KzmediaError as e:
         raise ReportError(str(e)) from e
     except Exception as e:
