@@ -52,7 +52,7 @@ def export_csv(analyses: Iterable[Mapping], out, *, table: str = "documents", **
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
         it = rows(analyses, table, **kwargs)
-        if table in ("documents", "labels"):
+        if table in ("documents", "labels", "series"):
             columns, data = _materialise(it)
         else:
             it = iter(it)

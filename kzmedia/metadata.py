@@ -16,6 +16,10 @@ Accepted forms: ISO (``2024-07-15T10:00``, ``2024-7``), ``15.07.2024``, ``15/07/
 ``YYYY-MM``. :func:`undated` counts the documents left without a date, which every grouped run
 reports.
 
+A **period** (``--since``/``--until``, :class:`DateScreen`) keeps the documents dated inside it
+and counts those outside; an undated document is skipped too unless ``--keep-undated``, and the
+run says how many of each it met.
+
 The rules in force can be changed for one run: ``with configured(Metadata(outlet_map=…)):``
 (the command line does this from its options); :func:`outlet_of`, :func:`date_of`,
 :func:`month_of` and :func:`group_value` read the rules in force.
@@ -44,7 +48,8 @@ from .errors import KzmediaError
 
 __all__ = ["Metadata", "MetadataError", "configured", "current", "registered_domain", "host_of", "outlet_of",
            "date_of", "parse_date", "month_of", "group_value", "undated", "load_outlet_map", "load_dates",
-           "add_metadata_arguments", "metadata_from_args", "DATA_VERSION"]
+           "add_metadata_arguments", "metadata_from_args", "screen_from_args", "DateScreen", "period_bound",
+           "DATA_VERSION"]
 
 
 class MetadataError(KzmediaError):
@@ -300,13 +305,18 @@ def undated(documents: Iterable[Mapping]) -> tuple[int, int]:
 
 # --- user files ---------------------------------------------------------------------------------
 
-def _pairs(path: str, what: str) -> Iterator[tuple[str, str]]:
-    """``key = value`` / ``key<TAB>value`` / ``key,value`` lines (``#`` comments), or a CSV with a header."""
+def _pairs(path: str, what: str) -> Iterator[tuple[int, str, str]]:
+    """``(line, key, value)`` from ``key = value`` / ``key<TAB>value`` / ``key,value`` lines
+    (``#`` comments, quotes around either side allowed), or a CSV with a header; a ``.toml`` file
+    is read as TOML (its top-level ``key = "value"`` pairs, or those of its one table)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
             text = fh.read()
     except OSError as e:
         raise MetadataError(f"{path}: cannot read the {what} file: {e.strerror or e}") from None
+    if path.lower().endswith(".toml"):
+        yield from _toml_pairs(path, text, what)
+        return
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
@@ -320,34 +330,184 @@ def _pairs(path: str, what: str) -> Iterator[tuple[str, str]]:
             raise MetadataError(f"{path}:{lineno}: expected 'KEY = VALUE' in the {what} file, got {stripped[:60]!r}")
         if not key or not value:
             raise MetadataError(f"{path}:{lineno}: empty key or value in the {what} file")
-        yield key, value
+        yield lineno, key, value
+
+
+def _toml_pairs(path: str, text: str, what: str) -> Iterator[tuple[int, str, str]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:  # its message ends "(at line N, column M)"
+        at = re.search(r"line (\d+)", str(e))
+        line = getattr(e, "lineno", None) or (at.group(1) if at else "?")
+        raise MetadataError(f"{path}:{line}: not valid TOML in the {what} file: {str(e).split(' (at ')[0]}") from None
+    tables = [v for v in data.values() if isinstance(v, dict)]
+    if len(tables) == 1 and all(isinstance(v, dict) for v in data.values()):
+        data = tables[0]  # e.g. [outlets] / [dates]
+    lines = text.splitlines()
+    for key, value in data.items():
+        lineno = next((i for i, ln in enumerate(lines, 1) if ln.strip().strip('"').startswith(str(key))), 0)
+        if isinstance(value, dict) or isinstance(value, list) or value in ("", None):
+            raise MetadataError(f"{path}:{lineno}: {key!r} in the {what} file must be a text value, "
+                                f"e.g. \"{key}\" = \"NAME\"")
+        yield lineno, str(key), str(value)
 
 
 def load_outlet_map(path: str | os.PathLike) -> dict[str, str]:
-    """A user's outlet names: lines ``russian.rt.com = RT`` (a host, a domain or a field value)."""
-    return {k.lower(): v for k, v in _pairs(os.fspath(path), "outlet map")}
+    """A user's outlet names: lines ``russian.rt.com = RT`` (a host, a domain or a field value),
+    ``host,name`` CSV rows, or a ``.toml`` file of ``"russian.rt.com" = "RT"`` pairs."""
+    return {k.lower(): v for _, k, v in _pairs(os.fspath(path), "outlet map")}
 
 
 def load_dates(path: str | os.PathLike) -> dict[str, str]:
     """A user's dates: lines ``DOC_ID = 2018-03-21`` (or ``id,date`` CSV rows; a header row is skipped)."""
     out: dict[str, str] = {}
     path = os.fspath(path)
-    for i, (doc_id, value) in enumerate(_pairs(path, "dates")):
+    for i, (lineno, doc_id, value) in enumerate(_pairs(path, "dates")):
         if parse_date(value) is None:
             if i == 0:
                 continue  # a CSV header such as ``id,date``
-            raise MetadataError(f"{path}: {doc_id}: {value!r} is not a date")
+            raise MetadataError(f"{path}:{lineno}: {doc_id}: {value!r} is not a date")
         out[doc_id] = value
     return out
 
 
-def add_metadata_arguments(parser) -> None:
-    """``--outlet-map``, ``--dates``, ``--date-field`` for every command that groups documents."""
-    parser.add_argument("--outlet-map", metavar="FILE",
-                        help="name outlets: lines 'HOST-OR-DOMAIN = NAME', e.g. 'russian.rt.com = RT'")
-    parser.add_argument("--dates", metavar="FILE",
-                        help="publication dates by document id: lines 'ID = YYYY-MM-DD' (or 'id,date' CSV)")
-    parser.add_argument("--date-field", metavar="FIELD", help="read the date from this metadata field first")
+# --- a period: --since / --until ----------------------------------------------------------------
+
+def period_bound(value: str, *, end: bool = False) -> _dt.date:
+    """``YYYY``, ``YYYY-MM`` or a full date as the first day of that period (``end=True``: its
+    last day, so ``--until 2024-05`` keeps all of May). Raises ``ValueError`` otherwise."""
+    value = str(value).strip()
+    m = re.fullmatch(r"((?:1[89]|20)\d\d)(?:-(\d{1,2}))?", value)
+    if m:
+        year, month = int(m.group(1)), int(m.group(2) or (12 if end else 1))
+        if not 1 <= month <= 12:
+            raise ValueError(f"{value!r}: no month {month}")
+        if not end:
+            return _dt.date(year, month, 1)
+        nxt = _dt.date(year + month // 12, month % 12 + 1, 1)
+        return nxt - _dt.timedelta(days=1)
+    found = parse_date(value)
+    if found is None:
+        raise ValueError(f"{value!r} is not a date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    return found
+
+
+@attrs.define
+class DateScreen:
+    """Keeps the documents dated within ``[since, until]`` and counts the rest.
+
+    A document without a date cannot be placed in a period: when a period is given it is left
+    out unless ``keep_undated`` (and counted either way). With no period every document passes and
+    the screen only counts the undated ones, which every run that groups by date reports."""
+
+    since: _dt.date | None = None
+    until: _dt.date | None = None
+    keep_undated: bool = False
+    rules: Metadata | None = None  # None: the rules in force when a document is screened
+    on_skip: Any = None  # called with each item :meth:`screen` leaves out (a progress bar counts it)
+    seen: int = 0
+    undated: int = 0
+    outside: int = 0
+
+    @property
+    def active(self) -> bool:
+        return self.since is not None or self.until is not None
+
+    @property
+    def kept(self) -> int:
+        return self.seen - self.outside - (self.undated if self.active and not self.keep_undated else 0)
+
+    def admits(self, meta: Mapping, doc_id: str | None = None) -> bool:
+        """Count one document and say whether it is kept."""
+        self.seen += 1
+        d = (self.rules or current()).date(meta or {}, doc_id)
+        if d is None:
+            self.undated += 1
+            return self.keep_undated or not self.active
+        if (self.since and d < self.since) or (self.until and d > self.until):
+            self.outside += 1
+            return False
+        return True
+
+    def keeps(self, item) -> bool:
+        """:meth:`admits` for an analysis dict, a document or an analysis object."""
+        where = _meta_and_id(item)
+        return where is None or self.admits(*where)
+
+    def screen(self, items: Iterable, meta_of=None) -> Iterator:
+        """The items it admits; ``meta_of(item) -> (meta, doc_id)`` (default: an analysis dict's
+        ``document``, or an object's ``.meta`` and ``.id``). Items without metadata (failed
+        inputs) pass uncounted."""
+        for item in items:
+            where = (meta_of or _meta_and_id)(item)
+            if where is None or self.admits(*where):
+                yield item
+            elif self.on_skip is not None:
+                self.on_skip(item)
+
+    def message(self) -> str:
+        """One line for stderr: how many documents were undated, skipped and kept."""
+        if self.active:
+            undated = (f"{self.undated} undated kept" if self.keep_undated
+                       else f"{self.undated} undated skipped (--keep-undated keeps them)")
+            return (f"kzmedia: {self.seen} document(s): {self.outside} outside "
+                    f"{self.since or '…'}..{self.until or '…'} skipped, {undated}, {self.kept} kept")
+        return (f"kzmedia: {self.undated} of {self.seen} document(s) undated (no date in --dates, "
+                f"--date-field, the metadata or the URL): left out of every per-month count")
+
+
+def _meta_and_id(item) -> tuple[Mapping, str | None] | None:
+    if isinstance(item, Mapping):
+        doc = item.get("document", item)
+        return (doc.get("meta") or {}), doc.get("id")
+    meta = getattr(item, "meta", None)
+    if meta is None:
+        doc = getattr(item, "document", None)
+        meta = getattr(doc, "meta", None)
+        if meta is None:
+            return None
+        return meta, getattr(doc, "id", None)
+    return meta, getattr(item, "id", None)
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def _since(value: str) -> _dt.date:
+    return _bound(value, end=False)
+
+
+def _until(value: str) -> _dt.date:
+    return _bound(value, end=True)
+
+
+def _bound(value: str, *, end: bool) -> _dt.date:
+    import argparse
+
+    try:
+        return period_bound(value, end=end)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def add_metadata_arguments(parser, *, period: bool = True, outlets: bool = True) -> None:
+    """``--outlet-map`` (with ``outlets``), ``--dates``, ``--date-field`` (and ``--since``/``--until``/
+    ``--keep-undated`` with ``period``) for every command that groups or filters documents by
+    outlet or date."""
+    g = parser.add_argument_group("metadata (outlets and dates; docs/corpus.md#outlets-and-dates)")
+    if outlets:
+        g.add_argument("--outlet-map", metavar="FILE",
+                       help="name outlets: lines 'HOST-OR-DOMAIN = NAME', e.g. 'russian.rt.com = RT' "
+                            "(or a .toml file)")
+    g.add_argument("--dates", metavar="FILE",
+                   help="publication dates by document id: lines 'ID = YYYY-MM-DD' (or 'id,date' CSV)")
+    g.add_argument("--date-field", metavar="FIELD", help="read the date from this metadata field first")
+    if period:
+        g.add_argument("--since", type=_since, metavar="DATE",
+                       help="keep documents published on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
+        g.add_argument("--until", type=_until, metavar="DATE",
+                       help="keep documents published on or before DATE (YYYY-MM: to the end of that month)")
+        g.add_argument("--keep-undated", action="store_true",
+                       help="with --since/--until: keep the documents that have no date (default: skip them)")
 
 
 def metadata_from_args(args) -> Metadata:
@@ -355,3 +515,13 @@ def metadata_from_args(args) -> Metadata:
     outlet_map = load_outlet_map(args.outlet_map) if getattr(args, "outlet_map", None) else {}
     dates = load_dates(args.dates) if getattr(args, "dates", None) else {}
     return Metadata(outlet_map=outlet_map, dates=dates, date_field=getattr(args, "date_field", None))
+
+
+def screen_from_args(args, rules: Metadata | None = None) -> DateScreen:
+    """The :class:`DateScreen` of ``--since``/``--until``/``--keep-undated`` (dating by ``rules``,
+    default: the rules in force as it screens)."""
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since and until and since > until:
+        raise MetadataError(f"--since {since} is after --until {until}")
+    return DateScreen(since=since, until=until, keep_undated=bool(getattr(args, "keep_undated", False)),
+                      rules=rules)

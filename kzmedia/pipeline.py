@@ -194,6 +194,20 @@ class Analysis:
     def __repr__(self) -> str:
         return f"<Analysis {self.document_id!r} results={list(self.results)} errors={len(self.errors)}>"
 
+    def _repr_html_(self) -> str:
+        """Jupyter's inline view: the text with the findings highlighted, then the findings."""
+        from .report.inline import analysis_html
+
+        return analysis_html(self, self.views or None)
+
+    def to_pandas(self, table: str = "findings", **kwargs):
+        """One of the :mod:`kzmedia.tables` for this document as a DataFrame: ``findings`` (every
+        span with its analyzer, label and extra fields — a frame's evidence is its findings),
+        ``scores``, ``relations`` or ``documents``; ``analyzer=`` keeps one analyzer."""
+        from .tables import to_pandas
+
+        return to_pandas([self.to_dict()], table, views=self.views or None, **kwargs)
+
 
 def _jsonable(meta: Mapping) -> dict:
     out = {}

@@ -42,7 +42,8 @@ from .hookspecs import hookimpl
 from .pipeline import FailedDocument
 
 __all__ = ["ReaderInfo", "available_readers", "read_corpus", "read_txt", "read_jsonl",
-           "read_csv", "read_html", "read_parquet", "html_to_text", "expand_inputs"]
+           "read_csv", "read_html", "read_parquet", "html_to_text", "expand_inputs",
+           "count_documents"]
 
 Item = Document | FailedDocument
 
@@ -581,6 +582,37 @@ def expand_inputs(inputs: Iterable[str], readers: Mapping[str, ReaderInfo], *,
                 yield path, forced or _reader_for(path, readers)
         else:
             yield given, forced or _reader_for(given, readers)
+
+
+def count_documents(inputs: Iterable[str | os.PathLike], *, reader: str | None = None, pm=None) -> int | None:
+    """How many documents :func:`read_corpus` will yield, when that is cheap to know, else
+    ``None`` (for a progress bar's total and ETA): one per text or HTML file (and per input that
+    will fail), one per non-blank line of an uncompressed JSON-lines file. Standard input, CSV
+    (a record may span lines), Parquet, compressed files and a plugin's reader give ``None``."""
+    readers = available_readers(pm)
+    if reader is not None and reader not in readers:
+        return None
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    total = 0
+    for path, info in expand_inputs(inputs, readers, reader=reader):
+        if path == "-" or (reader is not None and os.path.isdir(path)):
+            return None
+        if isinstance(path, _DirectoryProblem) or not os.path.isfile(path):
+            total += 1  # yields one FailedDocument
+            continue
+        info = info or readers.get("txt")
+        if info is None or info.read in (read_txt, read_html):  # no reader: one FailedDocument
+            total += 1
+        elif info.read is read_jsonl and not path.lower().endswith(".gz"):
+            try:
+                with open(path, "rb") as fh:
+                    total += max(1, sum(1 for line in fh if line.strip()))
+            except OSError:
+                total += 1
+        else:
+            return None
+    return total
 
 
 class _DirectoryProblem(str):

@@ -16,6 +16,9 @@ them) and a :mod:`pandas` DataFrame through :func:`to_pandas`:
 ``relations``  every relation: doc_id, outlet, month, analyzer, source, target, label, score,
                evidence
 ``labels``     findings and documents per analyzer and label (``by=`` metadata groups)
+``series``     per month (and ``by=`` group, default the outlet), analyzer and label: documents,
+               documents where present, words, findings and findings per 1,000 words; months
+               with documents but no finding of a label are 0 rows; undated documents left out
 ``errors``     every error: doc_id, analyzer (empty: the document itself failed), stage, message
 =============  ==============================================================================
 
@@ -39,9 +42,9 @@ from .results import ResultModel, normalise
 from .store import Store
 
 __all__ = ["TABLES", "analyses_from", "document_rows", "finding_rows", "score_rows", "relation_rows",
-           "label_rows", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
+           "label_rows", "series_rows", "series_from", "SeriesTally", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
 
-TABLES = ("documents", "findings", "scores", "relations", "labels", "errors")
+TABLES = ("documents", "findings", "scores", "relations", "labels", "series", "errors")
 
 def analyses_from(source) -> Iterator[dict]:
     """Analysis dicts from a :class:`~kzmedia.store.Store`, a store path (``.sqlite``/``.db``),
@@ -163,6 +166,72 @@ def label_rows(analyses: Iterable[Mapping], by: Sequence[str] = (), *, views: Ma
     return out
 
 
+def series_rows(analyses: Iterable[Mapping], by: Sequence[str] = ("outlet",), *,
+                views: Mapping | None = None) -> list[dict]:
+    """The time series of every analyzer's labels: per month and ``by`` group (``outlet``, or any
+    metadata key; ``()`` pools the whole corpus), see :func:`series_from`."""
+    views = _views(views)
+
+    def items():
+        for a in analyses:
+            doc = a["document"]
+            yield doc.get("meta") or {}, doc.get("id"), int(doc.get("words") or 0), models_of(a, views)
+
+    return series_from(items(), by)
+
+
+def series_from(items: Iterable[tuple], by: Sequence[str] = ("outlet",)) -> list[dict]:
+    """Rows ``month, *by, analyzer, label, documents, present, words, findings, per_1000_words``
+    from ``(meta, doc_id, words, models)`` per document — one unit for every analyzer: findings
+    per 1,000 words of the documents of that month and group the analyzer ran on. Every label an
+    analyzer has anywhere gets a row in every month and group where the analyzer ran (0 when
+    absent), so a series has no silent gaps. Undated documents are left out (count them with
+    :class:`kzmedia.metadata.DateScreen`)."""
+    tally = SeriesTally(by)
+    for item in items:
+        tally.add(*item)
+    return tally.rows()
+
+
+class SeriesTally:
+    """:func:`series_from` one document at a time: what a stream (the corpus report) adds up
+    without holding its documents; :meth:`rows` gives the same rows at any point."""
+
+    def __init__(self, by: Sequence[str] = ("outlet",)):
+        self.by = tuple(by)
+        self.docs: Counter = Counter()
+        self.words: Counter = Counter()
+        self.found: Counter = Counter()
+        self.present: Counter = Counter()
+        self.labels: dict[str, set] = defaultdict(set)
+
+    def add(self, meta: Mapping, doc_id: str | None, n_words: int, models: Iterable[ResultModel]) -> None:
+        month = month_of(meta, doc_id)
+        if month is None:
+            return
+        group = (month,) + tuple(group_value(meta, k, doc_id) for k in self.by)
+        for model in models:
+            key = group + (model.analyzer,)
+            self.docs[key] += 1
+            self.words[key] += n_words
+            for label, n in Counter(f.label for f in model.findings).items():
+                self.found[key + (label,)] += n
+                self.present[key + (label,)] += 1
+                self.labels[model.analyzer].add(label)
+
+    def rows(self) -> list[dict]:
+        out = []
+        for key in sorted(self.docs, key=lambda k: tuple("" if v is None else str(v) for v in k)):
+            for label in sorted(self.labels[key[-1]]):
+                n, w = self.found[key + (label,)], self.words[key]
+                row = dict(zip(("month", *self.by), key[:-1]))
+                row.update({"analyzer": key[-1], "label": label, "documents": self.docs[key],
+                            "present": self.present[key + (label,)], "words": w, "findings": n,
+                            "per_1000_words": round(1000.0 * n / w, 4) if w else None})
+                out.append(row)
+        return out
+
+
 def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every error: the document, the analyzer (empty for an input failure), stage, message."""
     for a in analyses:
@@ -172,7 +241,8 @@ def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> 
 
 
 _ROWS = {"documents": document_rows, "findings": finding_rows, "scores": score_rows,
-         "relations": relation_rows, "labels": label_rows, "errors": error_rows}
+         "relations": relation_rows, "labels": label_rows, "series": series_rows,
+         "errors": error_rows}
 
 
 def rows(source, table: str = "documents", **kwargs) -> Iterable[dict]:

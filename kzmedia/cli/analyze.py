@@ -14,7 +14,8 @@ import sys
 import time
 
 from ..document import MAX_CHARS
-from ..pipeline import Analysis
+from ..metadata import add_metadata_arguments, configured, metadata_from_args, screen_from_args
+from ..pipeline import Analysis, FailedDocument
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
 
 #: how many failing documents are named one by one on stderr before a summary line
@@ -50,7 +51,19 @@ def add_parser(sub):
                    help="write results into this SQLite store (resumable: stored documents are skipped)")
     r.add_argument("--no-text", action="store_true", help="with --store: do not keep the documents' text")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
+    add_metadata_arguments(p, outlets=False)
     return p
+
+
+def _meta_of(item):
+    """Where a read item is dated from; a failed input passes the date screen (its error is reported)."""
+    return None if isinstance(item, FailedDocument) else (item.meta, item.id)
+
+
+def screened(docs, args, rules=None):
+    """``docs`` within ``--since``/``--until`` (a no-op without them) and the screen counting them."""
+    screen = screen_from_args(args, rules)
+    return (screen.screen(docs, _meta_of) if screen.active else docs), screen
 
 
 def _positive_int(value: str) -> int:
@@ -129,26 +142,38 @@ def _generic_summary(result: dict) -> list[str]:
 
 
 class _Progress:
-    """A rich progress line on a terminal's stderr; nothing when piped or quiet."""
+    """A rich progress bar on a terminal's stderr; nothing when piped or quiet. With ``total``
+    (the number of documents, when :func:`kzmedia.readers.count_documents` can tell) it shows
+    done/total and the time remaining; without, the count and the rate."""
 
-    def __init__(self, enabled: bool):
+    def __init__(self, enabled: bool, total: int | None = None):
         self.bar = None
+        self.total = total
         self.docs = self.words = self.failed = self.skipped = 0
         self.t0 = time.perf_counter()
         if not enabled:
             return
         try:
             from rich.console import Console
-            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
         except ImportError:
             return
+        columns = [TextColumn("[bold]kzmedia"), BarColumn()]
+        if total is not None:
+            columns += [MofNCompleteColumn(), TextColumn("eta"), TimeRemainingColumn()]
+        columns += [TextColumn("{task.description}"), TimeElapsedColumn()]
         # stdout is routed above the bar only when it is the same terminal; redirected to a file
         # or a pipe, it must stay untouched (rich would send the results to the terminal instead)
-        self.bar = Progress(TextColumn("[bold]kzmedia"), BarColumn(), TextColumn("{task.description}"),
-                            TimeElapsedColumn(), console=Console(stderr=True, soft_wrap=True), transient=True,
+        self.bar = Progress(*columns, console=Console(stderr=True, soft_wrap=True), transient=True,
                             redirect_stdout=sys.stdout.isatty(), redirect_stderr=True)
-        self.task = self.bar.add_task("", total=None)
+        self.task = self.bar.add_task("", total=total)
         self.bar.start()
+
+    def skip(self, item=None):
+        """A document left out before analysis (outside --since/--until): it still counts to the total."""
+        if self.bar is not None:
+            self.bar.advance(self.task)
 
     def update(self, analysis, document=None):
         self.docs += 1
@@ -159,6 +184,8 @@ class _Progress:
                 self.failed += 1
             if analysis.document is not None and analysis.document.text.strip():
                 self.words += analysis.document.words
+        if self.bar is not None:
+            self.bar.advance(self.task)
         if self.bar is not None and (self.docs % 8 == 0 or self.docs < 8):
             rate = self.words / max(time.perf_counter() - self.t0, 1e-9)
             desc = f"{self.docs:,} docs · {rate:,.0f} words/s"
@@ -172,6 +199,16 @@ class _Progress:
         if self.bar is not None:
             self.bar.stop()
             self.bar = None
+
+
+def progress_total(args) -> int | None:
+    """The number of documents the inputs hold, when it is cheap to count (for the bar's ETA)."""
+    from ..readers import count_documents
+
+    try:
+        return count_documents(args.inputs, reader=args.reader)
+    except Exception:  # a count is a nicety: an input problem is reported by the run itself
+        return None
 
 
 def _report_failure(analysis: Analysis, shown: list) -> None:
@@ -197,15 +234,21 @@ def run(args) -> int:
 
         if args.reader not in available_readers():
             raise UsageError(f"unknown reader {args.reader!r}; available: {', '.join(sorted(available_readers()))}")
-    docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
+    rules = metadata_from_args(args)
+    docs, screen = screened(read_inputs(args.inputs, reader=args.reader, **reader_options(args)), args, rules)
     n_jobs = args.jobs if args.jobs != 0 else -1
-    progress = _Progress(enabled=not args.quiet and sys.stderr.isatty())
+    show = not args.quiet and sys.stderr.isatty()
+    progress = _Progress(enabled=show, total=progress_total(args) if show else None)
+    screen.on_skip = progress.skip
     try:
-        if args.store:
-            return _run_store(args, pipeline, docs, n_jobs, progress)
-        return _run_print(args, pipeline, docs, n_jobs, progress)
+        with configured(rules):
+            if args.store:
+                return _run_store(args, pipeline, docs, n_jobs, progress)
+            return _run_print(args, pipeline, docs, n_jobs, progress)
     finally:
         progress.close()
+        if screen.active:
+            print(screen.message(), file=sys.stderr)
 
 
 def _run_print(args, pipeline, docs, n_jobs, progress) -> int:

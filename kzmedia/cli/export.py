@@ -2,7 +2,10 @@
 
 ``jsonl`` writes, per document, exactly the object ``kzmedia analyze --format jsonl`` prints; a
 resumed store exports byte for byte what a clean run exports. ``csv`` and ``parquet`` write one
-of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``).
+of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``; ``series`` is the
+per-month time series, ``--by`` its groups). The metadata options (``--outlet-map``, ``--dates``,
+``--date-field``, ``--since``/``--until``) apply to every format; a table with a month column says
+on stderr how many documents are undated.
 """
 
 from __future__ import annotations
@@ -10,7 +13,8 @@ from __future__ import annotations
 import os
 import sys
 
-from . import EXIT_OK, UsageError
+from ..metadata import add_metadata_arguments, configured, metadata_from_args, screen_from_args
+from . import EXIT_OK, UsageError, split_names
 
 
 def add_parser(sub):
@@ -22,8 +26,16 @@ def add_parser(sub):
                    help="jsonl (default), csv, parquet, or a plugin's exporter")
     p.add_argument("--table", choices=TABLES, default="documents",
                    help="csv/parquet: which table (default: documents, one row per document)")
+    p.add_argument("--by", metavar="KEY[,KEY]",
+                   help="--table labels/series: group by these metadata keys (outlet, month, year or any "
+                        "field; series: always per month, default --by outlet; --by none pools the corpus)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
+    add_metadata_arguments(p)
     return p
+
+
+#: the tables with a month column: their runs report how many documents are undated
+DATED_TABLES = ("documents", "findings", "scores", "relations", "series")
 
 
 def run(args) -> int:
@@ -37,16 +49,25 @@ def run(args) -> int:
     exporter = get_exporter(args.format, pm)
     # the installed analyzers' result_model read their own JSON; others by the generic rules
     options = {} if args.format == "jsonl" else {"table": args.table, "views": result_views(pm=pm)}
-    with Store(args.store, readonly=True) as store:
+    if args.by is not None:
+        if args.format == "jsonl" or args.table not in ("labels", "series"):
+            raise UsageError("--by applies to --table labels or --table series (csv, parquet)")
+        by = split_names([args.by]) or []
+        options["by"] = () if by == ["none"] else tuple(by)
+    screen = screen_from_args(args)
+    with configured(metadata_from_args(args)), Store(args.store, readonly=True) as store:
+        analyses = screen.screen(store.analyses())
         if args.output and args.output != "-":
             tmp = args.output + ".partial"
             with open(tmp, "wb") as out:
-                exporter(store.analyses(), out, **options)
+                exporter(analyses, out, **options)
             os.replace(tmp, args.output)
         else:
             if args.format == "parquet" and sys.stdout.isatty():
                 raise UsageError("Parquet is binary: give -o FILE")
             out = sys.stdout.buffer
-            exporter(store.analyses(), out, **options)
+            exporter(analyses, out, **options)
             out.flush()
+    if screen.active or (args.format != "jsonl" and args.table in DATED_TABLES) or "month" in options.get("by", ()):
+        print(screen.message(), file=sys.stderr)
     return EXIT_OK

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError
-from .analyze import read_inputs
+from ..metadata import add_metadata_arguments, metadata_from_args
+from .analyze import read_inputs, screened
 
 
 def add_parser(sub):
@@ -16,6 +17,7 @@ def add_parser(sub):
     p.add_argument("--window", type=int, default=5, metavar="N", help="words either side (default 5)")
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
+    add_metadata_arguments(p, outlets=False)
     return p
 
 
@@ -31,7 +33,8 @@ def run(args) -> int:
         pattern, paths = args.args[0], args.args[1:]
     failed = 0
     docs = []
-    for d in read_inputs(paths, args.encoding):
+    inputs, screen = screened(read_inputs(paths, args.encoding), args, metadata_from_args(args))
+    for d in inputs:
         if isinstance(d, FailedDocument):
             print(f"kzmedia: error: {d.id}: {d.reason}", file=sys.stderr)
             failed += 1
@@ -48,5 +51,7 @@ def run(args) -> int:
         raise UsageError(str(e)) from None
     out = {"table": lambda: result.table() + "\n", "jsonl": result.to_jsonl, "csv": result.to_csv}[args.format]()
     sys.stdout.write(out)
+    if screen.active:
+        print(screen.message(), file=sys.stderr)
     print(f"kzmedia: {len(result)} matches in {len(docs)} documents", file=sys.stderr)
     return EXIT_FAILED_DOCUMENTS if failed else EXIT_OK

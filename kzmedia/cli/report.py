@@ -11,7 +11,8 @@ import os
 import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
-from .analyze import add_max_chars_argument, read_inputs, reader_options
+from ..metadata import add_metadata_arguments, configured, metadata_from_args
+from .analyze import add_max_chars_argument, read_inputs, reader_options, screened
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -37,6 +38,7 @@ def add_parser(sub):
     g.add_argument("--pattern", metavar="GLOB", help="with a directory: which files to take")
     add_max_chars_argument(g)
     g.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per CPU)")
+    add_metadata_arguments(p)
     return p
 
 
@@ -51,23 +53,33 @@ def is_store(path: str) -> bool:
 
 
 def run(args) -> int:
+    rules = metadata_from_args(args)
+    with configured(rules):
+        return _run(args, rules)
+
+
+def _run(args, rules) -> int:
     from ..report import render_comparison, render_corpus, render_document_report
 
     stores = [p for p in args.inputs if p != "-" and is_store(p)]
     failed = 0
+    screen = None
     if stores:
         if len(args.inputs) != 1:
             raise UsageError("give either one results store or text files, not both")
         if args.view not in ("auto", "corpus"):
             raise UsageError(f"a results store is drawn as a corpus (--view {args.view} needs text files)")
+        from ..metadata import screen_from_args
         from ..results import result_views
 
+        screen = screen_from_args(args, rules)
         page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
-                             views=result_views(pm=getattr(args, "plugin_manager", None)))
+                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps)
         count = None
     else:
         pipeline = build_pipeline(args)
-        docs = read_inputs(args.inputs, reader=args.reader, **reader_options(args))
+        docs, screen = screened(read_inputs(args.inputs, reader=args.reader, **reader_options(args)), args, rules)
+        from ..metadata import DateScreen
         from ..report.model import CorpusSummary, doc_view
 
         # each analysis becomes the report's view of it as it arrives; a corpus page folds each
@@ -75,25 +87,34 @@ def run(args) -> int:
         view = args.view
         kept: list = []
         summary = CorpusSummary(max_texts=args.max_texts) if view in ("auto", "corpus") else None
+        # without --since/--until nothing is screened out; the undated are counted for the message
+        undated = None if screen.active else DateScreen(rules=screen.rules)
         for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
             for err in a.errors:
                 failed += 1
                 print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
                       f"{err.get('message')}", file=sys.stderr)
+            v = doc_view(i, a, pipeline.views)
+            if undated is not None:
+                undated.admits(v.meta, v.id)
             if summary is not None:
-                summary.add(doc_view(i, a, pipeline.views))
+                summary.add(v)
             else:
-                kept.append(doc_view(i, a, pipeline.views))
+                kept.append(v)
         count = summary.documents if summary is not None else len(kept)
         if view == "auto":
             view = "corpus" if count > args.max_texts else "documents"
             kept = summary.views if view == "documents" else kept
+        if undated is not None and (view == "corpus" or args.by in ("month", "year", "date")):
+            screen = undated  # the page groups by date: say how many documents have none
         if view == "compare":
             page = render_comparison(kept, title=args.title, by=args.by)
         elif view == "corpus":
             page = render_corpus(summary, title=args.title)
         else:
             page = render_document_report(kept, title=args.title)
+    if screen is not None and (screen.active or screen.seen):
+        print(screen.message(), file=sys.stderr)
     if args.output == "-":
         sys.stdout.write(page)
     else:

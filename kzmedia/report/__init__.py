@@ -62,28 +62,31 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
-                  max_texts: int = 25, views: Mapping | None = None) -> str:
+                  max_texts: int = 25, views: Mapping | None = None, keep=None) -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
     SQLite file written by ``kzmedia analyze --store``), analyses (read one at a time: memory
     does not grow with the corpus) or a :class:`~kzmedia.report.model.CorpusSummary`. Texts (with
-    highlights) are included when available and the corpus has at most ``max_texts`` documents."""
+    highlights) are included when available and the corpus has at most ``max_texts`` documents.
+    ``keep``: a predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
+    for ``--since``/``--until``); the others are left out before they are drawn."""
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
-        return render_corpus_views(_store_views(label, views), title, max_texts=max_texts, source=label)
+        return render_corpus_views(_store_views(label, views, keep), title, max_texts=max_texts, source=label)
     if isinstance(source, CorpusSummary):  # gathered by the caller as its analyses came
         return render_corpus_views(source, title)
     return render_corpus_views(iter_doc_views(source, views), title, max_texts=max_texts)
 
 
-def _store_views(path: str, views: Mapping | None) -> Iterator[DocView]:
+def _store_views(path: str, views: Mapping | None, keep=None) -> Iterator[DocView]:
     """The store's documents as views, one at a time with their texts (for highlights and
     evidence in context): each stored result is read, drawn into its view and dropped."""
     from .model import doc_view
 
     store = _open_store(path)
     try:
-        for i, record in enumerate(store.analyses()):
+        records = store.analyses() if keep is None else (r for r in store.analyses() if keep(r))
+        for i, record in enumerate(records):
             record["text"] = store.text(record["document"]["id"])
             yield doc_view(i, record, views)
     except KzmediaError as e:

@@ -1,4 +1,4 @@
-"""Inline SVG charts: horizontal bars, a network of relations, a monthly column chart.
+"""Inline SVG charts: horizontal bars, a network of relations, a monthly column chart, time-series lines.
 
 Drawn on the server side as plain SVG markup (no script, no ``style`` attributes, so the page's
 Content-Security-Policy can forbid both); every label is escaped.
@@ -114,5 +114,64 @@ def columns(points: list[tuple[str, float]], *, title: str, width: int = 640, he
             parts.append(f'<text class="lbl" x="{x + bw / 2:.1f}" y="{height - 12}" text-anchor="middle">'
                          f'{esc(label)}</text>')
         parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def lines(periods: list[str], series: list[tuple[str, list[float | None], str]], *, title: str, unit: str,
+          width: int = 640, height: int = 170) -> str:
+    """One line per series ``(label, value per period or None where nothing was measured, colour)``
+    over ordered periods (months), all in one ``unit``; a legend below names each colour. The
+    colour goes into a ``stroke`` presentation attribute (not a ``style``), so the page's policy holds."""
+    series = [s for s in series if any(v for v in s[1] if v is not None)]
+    if not periods or not series:
+        return '<p class="empty">no dated findings</p>'
+    top = max(v for _, vals, _ in series for v in vals if v is not None) or 1.0
+    pad_l, pad_r, pad_t, pad_b = 40, 30, 22, 26
+    legend_h = 16 * math.ceil(len(series) / 3)
+    plot_h = height - pad_t - pad_b
+    step = (width - pad_l - pad_r) / max(1, len(periods) - 1)
+    every = max(1, math.ceil(len(periods) / 12))
+    total_h = height + legend_h
+    parts = [f'<svg class="chart lines" role="img" aria-label="{esc(title)}" viewBox="0 0 {width} {total_h}" '
+             f'width="{width}" height="{total_h}" xmlns="http://www.w3.org/2000/svg"><title>{esc(title)}</title>',
+             f'<text class="val" x="{pad_l - 4}" y="{pad_t + 4}" text-anchor="end">{top:.3g}</text>'
+             f'<text class="val" x="{pad_l - 4}" y="{pad_t + plot_h}" text-anchor="end">0</text>'
+             f'<text class="val" x="{pad_l + 4}" y="10">{esc(unit)}</text>'
+             f'<line class="axis" x1="{pad_l}" y1="{pad_t + plot_h}" x2="{width - pad_r}" y2="{pad_t + plot_h}" '
+             'stroke="#8c959f" stroke-width="1"/>']
+
+    def xy(i: int, v: float) -> tuple[float, float]:
+        x = pad_l + (i * step if len(periods) > 1 else (width - pad_l - pad_r) / 2)
+        return x, pad_t + plot_h * (1 - v / top)
+
+    for i, label in enumerate(periods):
+        if i % every == 0:
+            x, _ = xy(i, 0)
+            parts.append(f'<text class="lbl" x="{x:.1f}" y="{height - 8}" text-anchor="middle">{esc(label)}</text>')
+    for label, values, colour in series:
+        colour = esc(colour)
+        runs: list[list[tuple[float, float]]] = [[]]
+        for i, v in enumerate(values):  # a period without documents breaks the line
+            if v is None:
+                runs.append([])
+            else:
+                runs[-1].append(xy(i, v))
+        parts.append(f'<g class="series"><title>{esc(label)}</title>')
+        for run in runs:
+            if len(run) > 1:
+                pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in run)
+                parts.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for i, v in enumerate(values):
+            if v is not None:
+                x, y = xy(i, v)
+                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}">'
+                             f'<title>{esc(label)}, {esc(periods[i])}: {v:.3g} {esc(unit)}</title></circle>')
+        parts.append("</g>")
+    for k, (label, _, colour) in enumerate(series):
+        x = pad_l + (k % 3) * (width - pad_l) / 3
+        y = height + 16 * (k // 3)
+        parts.append(f'<rect x="{x:.1f}" y="{y + 2}" width="10" height="10" fill="{esc(colour)}"/>'
+                     f'<text class="lbl" x="{x + 14:.1f}" y="{y + 11}">{esc(_short(label, 30))}</text>')
     parts.append("</svg>")
     return "".join(parts)

@@ -20,6 +20,7 @@ import attrs
 
 from ..metadata import month_of, outlet_of  # one rule for the report and the tables (re-exported)
 from ..results import Finding, ResultModel, Score, normalise
+from ..tables import SeriesTally
 
 __all__ = ["CorpusSummary", "DocView", "Evidence", "IndexRow", "Mark", "MarkTally", "doc_view", "doc_views",
            "iter_doc_views", "merge_views", "month_of", "outlet_of", "safe_url", "segments", "comparison_rows", "item_counts"]
@@ -353,7 +354,8 @@ class IndexRow(_Named):
 
 class CorpusSummary:
     """What the corpus page shows, gathered one document at a time, so that drawing a corpus
-    needs memory for the page, not for the corpus: counts per month and outlet, the tally of
+    needs memory for the page, not for the corpus: counts per month and outlet (and the series
+    of findings per 1,000 words per month, pooled and by outlet), the tally of
     layers and labels, per label its count and its ``per_item`` strongest findings in context,
     an index row for each of the first ``max_index`` documents, and the documents themselves
     (text, findings) only while there are at most ``max_texts`` of them, since the page shows
@@ -372,6 +374,8 @@ class CorpusSummary:
         self.by_month: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.by_outlet: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.rows: list[IndexRow] = []
+        # findings per 1,000 words per month (the series table): the corpus pooled, and by outlet
+        self.series, self.series_by_outlet = SeriesTally(by=()), SeriesTally(by=("outlet",))
         self._best: dict[tuple[str, str], list[tuple[tuple, int, Evidence]]] = defaultdict(list)
         self._seq = 0
         self.views: list[DocView] | None = []  # every view while there are at most max_texts
@@ -395,6 +399,8 @@ class CorpusSummary:
             if month:
                 self.by_month[dim][month].update(c)
             self.by_outlet[dim][outlet].update(c)
+        for tally in (self.series, self.series_by_outlet):
+            tally.add(view.meta, view.id, view.words, view.models.values())
         for m in view.marks:
             self._offer(view, m)
         if len(self.rows) < self.max_index:

@@ -21,8 +21,9 @@ from pathlib import Path
 
 from . import charts
 from .charts import UNSAFE_CHARS, esc
-from .model import (CorpusSummary, DocView, Evidence, Mark, MarkTally, analyzers_of, comparison_rows, outlet_of,
-                    safe_url, segments)
+from ..metadata import date_of
+from .model import (CorpusSummary, DocView, Evidence, IndexRow, Mark, MarkTally, analyzers_of, comparison_rows,
+                    outlet_of, safe_url, segments)
 
 BASE_CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
 
@@ -503,8 +504,11 @@ def render_corpus_views(views: Iterable[DocView] | CorpusSummary, title: str | N
     outlets = [o for o, _ in sorted(docs_per_outlet.items(), key=lambda kv: (-kv[1], kv[0]))][:20]
     n_docs = summary.documents
     texts = summary.views if n_docs <= summary.max_texts else None
+    dated = sum(docs_per_month.values())
+    rates = time_series(summary, names, layers, outlets)
     parts = [f'<section class="summary"><h2>Corpus</h2><p>{n_docs} documents · {summary.words} words · '
-             f'{len(docs_per_outlet)} outlet(s) · {sum(docs_per_month.values())} dated document(s)'
+             f'{len(docs_per_outlet)} outlet(s) · {dated} dated document(s)'
+             + (f" · {n_docs - dated} undated (left out of the counts over time)" if dated < n_docs else "")
              + (f" · {summary.failed} document(s) with errors" if summary.failed else "")
              + (f" · source: <code>{esc(source)}</code>" if source else "") + "</p>"]
     parts.append(charts.columns([(m, docs_per_month.get(m, 0)) for m in months], title=f"Documents per {period}"))
@@ -514,10 +518,11 @@ def render_corpus_views(views: Iterable[DocView] | CorpusSummary, title: str | N
     for dim in names:
         parts.append(f'<section class="dim" data-dim="{esc(dim)}"><h2>{esc(dim)} <small>(findings per label)</small></h2>'
                      f'<h3>Over time</h3>{heatmap(dim, by_month.get(dim, {}), months, col_title=period)}'
+                     f'<h3>Per 1,000 words over time</h3>{rates.get(dim, "")}'
                      f'<h3>By outlet</h3>{heatmap(dim, by_outlet.get(dim, {}), outlets, col_title="outlet")}</section>')
     parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(summary, layers)}</section>')
     rows = "".join(
-        f'<tr id="{r.anchor}"><td>{esc(r.title)}{_ext_link(r)}</td><td>{esc(r.meta.get("date") or "")}</td>'
+        f'<tr id="{r.anchor}"><td>{esc(r.title)}{_ext_link(r)}</td><td>{esc(_date(r))}</td>'
         f'<td>{esc(outlet_of(r.meta) or "")}</td><td class="num">{r.words}</td>'
         + "".join(f'<td>{esc(", ".join(r.top_labels(n)))}</td>' for n in names)
         + f'<td>{esc("; ".join(r.errors))}</td>'
@@ -539,6 +544,49 @@ def render_corpus_views(views: Iterable[DocView] | CorpusSummary, title: str | N
         parts.append("</section>")
     title = title or f"kzmedia corpus report: {n_docs} documents"
     return page(title, "".join(parts), layers, legend=bool(with_text))
+
+
+def _date(v: DocView | IndexRow) -> str:
+    """The document's date under the metadata rules in force (the tables' rule), ISO, or empty."""
+    d = date_of(v.meta, v.id)
+    return d.isoformat() if d else ""
+
+
+#: labels drawn per analyzer in the time-series chart, outlets given their own small chart
+SERIES_LABELS, SERIES_OUTLETS = 6, 4
+
+
+def time_series(summary: CorpusSummary, names: list[str], layers: Layers, outlets: list[str]) -> dict[str, str]:
+    """Per analyzer, line charts of its most frequent labels' findings per 1,000 words per month:
+    the corpus pooled, then the largest outlets (the ``series`` table of :mod:`kzmedia.tables`,
+    tallied by the same code as the documents came, so the chart and ``kzmedia export --table
+    series`` agree)."""
+    pooled = summary.series.rows()
+    months = _month_range(sorted({r["month"] for r in pooled}))
+    by_outlet = summary.series_by_outlet.rows() if len(outlets) > 1 else []
+    unit = "per 1,000 words"
+    out = {}
+    for dim in names:
+        rows = [r for r in pooled if r["analyzer"] == dim]
+        totals: Counter = Counter()
+        for r in rows:
+            totals[r["label"]] += r["findings"]
+        top = [label for label, n in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:SERIES_LABELS] if n]
+
+        def drawn(rows, height=170):
+            at = {(r["label"], r["month"]): r["per_1000_words"] for r in rows}
+            lines = [(label, [at.get((label, m)) for m in months],
+                      layers.colour(dim, label) if dim in layers.names else "#6e7781") for label in top]
+            return charts.lines(months, lines, title=f"{dim}: findings per 1,000 words per month", unit=unit,
+                                height=height)
+
+        html = [drawn(rows)]
+        for outlet in outlets[:SERIES_OUTLETS]:
+            mine = [r for r in by_outlet if r["analyzer"] == dim and (r["outlet"] or "(unknown)") == outlet]
+            if mine:
+                html.append(f"<h4>{esc(outlet)}</h4>{drawn(mine, height=120)}")
+        out[dim] = "".join(html)
+    return out
 
 
 def _to_years(counter: Counter) -> Counter:
