@@ -18,6 +18,7 @@ Pattern syntax, token by token:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import operator
@@ -133,12 +134,12 @@ class Lexicon:
         categories: dict[str, Category] = {}
         entries: list[LexiconEntry] = []
         seen_ids: set[str] = set()
-        line_of = _LineFinder(raw)  # entries come in file order: one pass over the file for all lines
+        line_of = _QuotedLines(raw)  # one index of the file for every entry's line
 
         def add(spec: Mapping, default_cats: tuple[str, ...], default_weight: float, where: str):
             pattern = spec.get("pattern")
             if not isinstance(pattern, str) or not pattern.strip():
-                fail(f"{where}: entry needs a non-empty string 'pattern'", line=line_of(where.split(" ")[0]))
+                fail(f"{where}: entry needs a non-empty string 'pattern'", where.split(" ")[0])
             line = line_of(f'"{pattern}"')
             cats = spec.get("categories", spec.get("category", default_cats))
             if isinstance(cats, str):
@@ -344,8 +345,33 @@ def _line_of(raw: str, needle: str | None) -> int | None:
     return raw.count("\n", 0, k) + 1 if k >= 0 else None
 
 
+class _QuotedLines:
+    """The line of the first occurrence of a ``"quoted"`` string in a TOML file, from one index
+    of the file's simple quoted strings built on first use: a line per entry costs a lookup, not
+    a search of the file. An entry's line is where its pattern is first written (plugins that
+    key rules by ``(id, line)`` rely on a repeated pattern giving the same line)."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self._index: tuple[list[int], dict[str, int]] | None = None
+
+    def __call__(self, needle: str) -> int | None:
+        if not self.raw or not needle:
+            return None
+        if self._index is None:
+            quoted: dict[str, int] = {}
+            for m in re.finditer(r'"[^"\\\n]*"', self.raw):
+                quoted.setdefault(m.group(), m.start())
+            self._index = [m.start() for m in re.finditer("\n", self.raw)], quoted
+        newlines, quoted = self._index
+        k = quoted.get(needle)
+        if k is None:
+            return _line_of(self.raw, needle)
+        return bisect.bisect_left(newlines, k) + 1
+
+
 class _LineFinder:
-    """Lines of the entries of one source file, asked for in file order.
+    """Lines of the entries of one source file (YAML), asked for in file order.
 
     Each search starts where the previous one ended, so the lines of a whole file cost one pass
     over it (a 50,000-entry lexicon is not searched 50,000 times), and an entry repeated later in
