@@ -61,7 +61,7 @@ def rates(thresholds: list[float]) -> None:
             words += d.words
             cands, _ = an.candidates(d)
             for k, t in enumerate(thresholds):
-                counts[k] += len(select(cands, an.active, t, d.text))
+                counts[k] += len(select(cands, an.active, t, d.text, an.only_classes))
         print(f"{kind:12s} {len(docs):5d} {words:8d} " + " ".join(f"{1000 * c / words:7.2f}" for c in counts))
 
 

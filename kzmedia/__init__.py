@@ -33,16 +33,24 @@ def __getattr__(name):
 
 
 def compare(doc_a, doc_b, **kwargs):
-    """Two texts side by side: frame profiles, actors, techniques (see :mod:`kzmedia.comparison`)."""
+    """Two texts side by side: every analyzer's labels, scores and relations, and the sections
+    plugins add (see :mod:`kzmedia.comparison`)."""
     from .comparison import compare as _compare
 
     return _compare(doc_a, doc_b, **kwargs)
+
+
+def compare_groups(groups=None, **kwargs):
+    """Groups of documents compared with statistics (see :func:`kzmedia.comparison.compare_groups`)."""
+    from .comparison import compare_groups as _compare_groups
+
+    return _compare_groups(groups, **kwargs)
 
 
 __all__ = [
     "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
     "Pipeline", "PluginError", "Relation", "ResultModel", "Score", "Segment", "SetupContext", "Span",
-    "Stance", "StanceIndex", "Token", "TokenInfo", "Tokens", "analyze", "compare", "hookimpl", "normalise", "stance_of",
+    "Stance", "StanceIndex", "Token", "TokenInfo", "Tokens", "analyze", "compare", "compare_groups", "hookimpl", "normalise", "stance_of",
     "__version__",
 ]

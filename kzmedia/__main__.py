@@ -1,3 +1,5 @@
+"""``python -m kzmedia``: the ``kzmedia`` command line."""
+
 import sys
 
 from .cli import main

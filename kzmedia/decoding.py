@@ -139,15 +139,24 @@ def repair_surrogates(text: str) -> tuple[str, int]:
     return _SURROGATE.subn("\ufffd", text)
 
 
+def _sniffed(fh: BinaryIO, encoding: str | None) -> tuple[io.BufferedIOBase, str | None]:
+    """``(a peekable stream over fh, the encoding its start shows)`` with a BOM consumed, when no
+    ``encoding`` is given (UTF-8 without a BOM); ``(stream, None)`` when one is given."""
+    buffered = fh if hasattr(fh, "peek") else io.BufferedReader(fh)
+    if encoding is not None:
+        return buffered, None
+    found, bom = detect(buffered.peek(_SNIFF)[:_SNIFF])
+    if bom:
+        buffered.read(bom)
+    return buffered, found or "utf-8"
+
+
 def text_stream(fh: BinaryIO, *, source: str, encoding: str | None = None) -> tuple[io.TextIOBase, str]:
     """A strict text stream over a binary one (``newline=""``: no translation), with the BOM
     consumed; returns ``(stream, encoding used)``. For readers that need text (CSV)."""
-    buffered = fh if hasattr(fh, "peek") else io.BufferedReader(fh)
-    if encoding is None:
-        encoding, bom = detect(buffered.peek(_SNIFF)[:_SNIFF])
-        if bom:
-            buffered.read(bom)
-        encoding = encoding or "utf-8"
+    buffered, sniffed = _sniffed(fh, encoding)
+    if sniffed is not None:
+        encoding = sniffed
     elif codecs.lookup(encoding).name == "utf-8":
         encoding = "utf-8-sig"
     return io.TextIOWrapper(buffered, encoding=encoding, errors="strict", newline=""), encoding
@@ -159,12 +168,9 @@ def iter_lines(fh: BinaryIO, *, source: str, encoding: str | None = None,
     for a line that cannot be decoded (the next lines are still read when the encoding is
     UTF-8; UTF-16/32 cannot resynchronise, so the rest of the stream is then skipped, said so).
     ``max_bytes``: longer lines give an error instead of being decoded."""
-    buffered = fh if hasattr(fh, "peek") else io.BufferedReader(fh)
-    if encoding is None:
-        encoding, bom = detect(buffered.peek(_SNIFF)[:_SNIFF])
-        if bom:
-            buffered.read(bom)
-        encoding = encoding or "utf-8"
+    buffered, sniffed = _sniffed(fh, encoding)
+    if sniffed is not None:
+        encoding = sniffed
     else:
         try:
             codecs.lookup(encoding)

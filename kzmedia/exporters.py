@@ -22,7 +22,6 @@ from typing import Callable
 
 from .errors import KzmediaError
 from .hookspecs import hookimpl
-from .tables import rows
 
 __all__ = ["export_jsonl", "export_csv", "export_parquet", "available_exporters", "get_exporter"]
 
@@ -48,10 +47,18 @@ def _materialise(table_rows) -> tuple[list[str], list[dict]]:
     return list(columns), data
 
 
+def _rows(analyses, table: str, **kwargs):
+    # imported when a table is exported: this module is a default plugin, loaded by every run,
+    # and the tables bring the store (sqlite3) with them
+    from .tables import rows
+
+    return rows(analyses, table, **kwargs)
+
+
 def export_csv(analyses: Iterable[Mapping], out, *, table: str = "documents", **kwargs) -> None:
     text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
     try:
-        it = rows(analyses, table, **kwargs)
+        it = _rows(analyses, table, **kwargs)
         if table in ("documents", "labels", "series"):
             columns, data = _materialise(it)
         else:
@@ -80,7 +87,7 @@ def export_parquet(analyses: Iterable[Mapping], out, *, table: str = "documents"
         import pyarrow.parquet as pq
     except ImportError:
         raise KzmediaError("Parquet export needs pyarrow: pip install 'kzmedia[parquet]'") from None
-    columns, data = _materialise(rows(analyses, table, **kwargs))
+    columns, data = _materialise(_rows(analyses, table, **kwargs))
     arrays = {c: [_cell(r.get(c)) for r in data] for c in columns}
     pq.write_table(pa.table(arrays) if columns else pa.table({}), out)
 

@@ -69,6 +69,33 @@ def kzmedia_register_exporters(register):
     """
 
 
+@hookspec
+def kzmedia_register_tables(register):
+    """Register extra tables, beside the core's (``documents``, ``findings``, ``scores``,
+    ``relations``, ``labels``, ``errors``), for what an analyzer has that the generic ones flatten.
+
+    Call ``register(name, rows, help=None)``: ``rows(analysis)`` receives one analysis dict (the
+    object of ``docs/output.md``) and yields row dicts (JSON-like values); the core puts
+    ``doc_id``, ``outlet`` and ``month`` first in every row. The table is then one more name for
+    ``kzmedia export --table NAME``, :func:`kzmedia.tables.rows` and
+    :func:`kzmedia.tables.to_pandas`. A core table's name, or a name another plugin registered,
+    is an error naming the plugins.
+    """
+
+
+@hookspec
+def kzmedia_register_report_panels(register):
+    """Register report panels: what an analyzer shows beside a document in the HTML report,
+    after the generic panel (findings per label, profile, scores, relations network).
+
+    Call ``register(analyzer, panel)``: ``panel(model)`` receives that analyzer's
+    :class:`kzmedia.results.ResultModel` for one document and returns a
+    :class:`kzmedia.report.Panel`, a list of them, or ``None`` (nothing to show). A panel is
+    data (a title, column names, rows of cells), not HTML: the report escapes every cell, so a
+    document's text cannot break the page.
+    """
+
+
 # --- the command line: called once when the ``kzmedia`` command builds its parser ---------------
 
 @hookspec
@@ -80,4 +107,19 @@ def kzmedia_register_commands(register):
     the exit status. With ``group="evaluate"`` the command becomes ``kzmedia evaluate NAME``
     (an agreement measurement against annotated data); without, ``kzmedia NAME``. ``args.plugin_manager``
     is the plugin manager the command line runs with.
+    """
+
+
+# --- comparison: called when kzmedia.compare() builds a two-text comparison ---------------------
+
+@hookspec
+def kzmedia_register_compare_sections(register):
+    """Add what is specific to an analyzer to the comparison of two texts.
+
+    Call ``register(analyzer, section)``: when both texts have a result of ``analyzer``,
+    ``section(comparison)`` is called with the :class:`kzmedia.comparison.Comparison` (its
+    ``analyses`` and ``labels``) and returns ``None`` or an object with ``to_dict()`` (JSON, under
+    ``"sections"`` in ``kzmedia compare --format json``) and ``lines(top)`` (the lines of the
+    terminal table, shown instead of the analyzer's generic score rows). The generic rows — per
+    label, score and relation type — are there for every analyzer without this hook.
     """

@@ -489,10 +489,11 @@ def _bound(value: str, *, end: bool) -> _dt.date:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def add_metadata_arguments(parser, *, period: bool = True, outlets: bool = True) -> None:
+def add_metadata_arguments(parser, *, period: bool = False, outlets: bool = True) -> None:
     """``--outlet-map`` (with ``outlets``), ``--dates``, ``--date-field`` (and ``--since``/``--until``/
     ``--keep-undated`` with ``period``) for every command that groups or filters documents by
-    outlet or date."""
+    outlet or date. A command that takes ``period`` screens its documents with
+    :func:`screen_from_args` and prints :meth:`DateScreen.message`."""
     g = parser.add_argument_group("metadata (outlets and dates; docs/corpus.md#outlets-and-dates)")
     if outlets:
         g.add_argument("--outlet-map", metavar="FILE",

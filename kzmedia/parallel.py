@@ -24,8 +24,6 @@ recorded as failed with that reason, the others get their results, and the run g
 from __future__ import annotations
 
 import gc
-import importlib
-import inspect
 import json
 import marshal
 import multiprocessing
@@ -43,8 +41,10 @@ from typing import Any
 
 import attrs
 
+from .analysis import Analysis
 from .document import Document, Finding
-from .errors import KzmediaError, PluginError
+from .errors import AnalyzerError, KzmediaError, PluginError
+from .plugins import describe_plugins, plugin_manager_from_description  # noqa: F401 - kept importable here
 
 __all__ = ["Job", "analyze_parallel", "describe_plugins", "plugin_manager_from_description",
            "run_job"]
@@ -110,51 +110,6 @@ class ShippedResult:
         return (ShippedResult, (self._blob, self._format, self._findings))
 
 
-# --------------------------------------------------------------------------------------------
-# Describing a plugin manager so that another process can rebuild it
-# --------------------------------------------------------------------------------------------
-
-def describe_plugins(pm) -> dict:
-    """Plain data naming every plugin ``pm`` holds: ``entrypoints`` (names), ``blocked`` (names)
-    and ``extra`` (``{"module": name}`` or ``{"object": plugin, "name": name}``)."""
-    from .plugins import DEFAULT_PLUGINS
-
-    from_dist = {id(plugin) for plugin, _dist in pm.list_plugin_distinfo()}
-    entrypoints, blocked, extra = [], [], []
-    for name, plugin in pm.list_name_plugin():
-        if plugin is None:
-            blocked.append(name)
-        elif id(plugin) in from_dist:
-            entrypoints.append(name)
-        elif name in DEFAULT_PLUGINS:
-            continue
-        elif inspect.ismodule(plugin):
-            extra.append({"module": plugin.__name__, "name": name})
-        else:
-            extra.append({"object": plugin, "name": name})
-    return {"entrypoints": entrypoints, "blocked": blocked, "extra": extra}
-
-
-def plugin_manager_from_description(desc: Mapping):
-    """Rebuild the plugin manager :func:`describe_plugins` described (environment ignored:
-    its effect is already in the description)."""
-    from .plugins import make_plugin_manager
-
-    pm = make_plugin_manager(only=desc["entrypoints"], disabled=desc["blocked"], use_env=False)
-    for item in desc["extra"]:
-        if "module" in item:
-            try:
-                plugin = importlib.import_module(item["module"])
-            except ImportError as e:
-                raise PluginError(f"plugin module {item['module']!r} cannot be imported in a worker "
-                                  f"process: {e}") from e
-        else:
-            plugin = item["object"]
-        if pm.get_plugin(item["name"]) is None:
-            pm.register(plugin, name=item["name"])
-    return pm
-
-
 def _check_spec_picklable(spec: Mapping) -> None:
     try:
         pickle.dumps(spec)
@@ -202,15 +157,14 @@ def _init_worker(payload, expected_versions, parent=None):
     # An exception here would only surface as "BrokenProcessPool": keep it and raise it from the
     # first batch instead, so the parent sees the real reason.
     global _worker_pipeline, _worker_error
-    from .pipeline import Pipeline
-
     if parent is not None:
         _die_with_parent(parent)
     try:
-        if isinstance(payload, Pipeline):  # fork: inherited, already set up
+        if isinstance(payload, tuple):  # spawn/forkserver: (Pipeline.from_spec, spec) to rebuild it
+            build, spec = payload
+            _worker_pipeline = build(spec)
+        else:  # fork: the pipeline itself, inherited, already set up
             _worker_pipeline = payload
-        else:
-            _worker_pipeline = Pipeline.from_spec(payload)
         # what set-up built lives as long as the worker: keep the collector from rescanning it
         gc.freeze()
         got = _worker_pipeline.versions
@@ -261,8 +215,6 @@ class _RemoteAnalyzerError(Exception):
 
 
 def _picklable(e: BaseException) -> BaseException:
-    from .errors import AnalyzerError
-
     if isinstance(e, AnalyzerError):
         return _RemoteAnalyzerError(e.analyzer, e.document_id, type(e.cause).__name__, str(e.cause))
     try:
@@ -273,8 +225,6 @@ def _picklable(e: BaseException) -> BaseException:
 
 
 def _run_batch(items: Sequence, keep_findings: bool = True, as_json: bool = False) -> list[tuple]:
-    from .pipeline import Analysis
-
     if _worker_error is not None:
         raise _worker_error
     pipe = _worker_pipeline
@@ -302,8 +252,6 @@ def _run_batch(items: Sequence, keep_findings: bool = True, as_json: bool = Fals
 # --------------------------------------------------------------------------------------------
 
 def _rebuild(item, shipped: tuple, views=None):
-    from .pipeline import Analysis
-
     results, versions, errors, words, doc_info = shipped
     doc = item.document if isinstance(item, Job) else item
     if isinstance(doc, str):
@@ -328,8 +276,6 @@ def _batches(items: Iterable, size: int) -> Iterator[list]:
 
 
 def _failed_batch(batch: list, exc: BaseException) -> list:
-    from .pipeline import Analysis
-
     out = []
     for item in batch:
         doc = item.document if isinstance(item, Job) else item
@@ -364,8 +310,9 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
     if method == "fork":
         payload = pipeline
     else:
-        payload = pipeline.spec()
-        _check_spec_picklable(payload)
+        spec = pipeline.spec()
+        _check_spec_picklable(spec)
+        payload = (type(pipeline).from_spec, spec)
     max_in_flight = max_in_flight or 2 * n_jobs
     fork = method == "fork"
 
@@ -414,8 +361,6 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
         except BrokenProcessPool:
             raise
         except _RemoteAnalyzerError as r:
-            from .errors import AnalyzerError
-
             cause = type(r.cause_type, (Exception,), {})(r.cause_message)
             raise AnalyzerError(r.analyzer, r.document_id, cause) from None
         except KzmediaError:
@@ -430,8 +375,6 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
         """After a worker died: run the suspects one by one in a one-worker pool, so the
         document that kills its worker is named, recorded as failed, and the run goes on."""
         nonlocal crashes
-        from .pipeline import Analysis
-
         out = []
         k = 0
         while k < len(items):

@@ -16,7 +16,7 @@ import importlib.metadata
 import sys
 import inspect
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
 import pluggy
@@ -233,6 +233,52 @@ def collect_commands(pm: pluggy.PluginManager) -> list[Command]:
 
 
 @attrs.frozen
+class Table:
+    """A table a plugin registered (``kzmedia_register_tables``)."""
+
+    name: str
+    rows: object
+    help: str | None = None
+    plugin: str = ""
+
+
+def collect_tables(pm: pluggy.PluginManager, reserved: Iterable[str] = ()) -> dict[str, Table]:
+    """Tables registered through ``kzmedia_register_tables``, by name. A name in ``reserved``
+    (the core's tables) or registered twice is an error naming the plugins."""
+    found: dict[str, Table] = {}
+    reserved = set(reserved)
+    for plugin, args, kw in collect(pm, "kzmedia_register_tables"):
+        try:
+            table = Table(*args, **kw, plugin=plugin)
+        except TypeError as e:
+            raise PluginError(f"plugin {plugin!r}: register(name, rows, help=None): {e}") from None
+        if not callable(table.rows):
+            raise PluginError(f"plugin {plugin!r}: table {table.name!r} needs a callable rows(analysis)")
+        if table.name in reserved:
+            raise PluginError(f"plugin {plugin!r} registers the table {table.name!r}, a name of the core's; "
+                              "choose another name")
+        if table.name in found:
+            raise PluginError(f"two plugins register the table {table.name!r}: {found[table.name].plugin!r} "
+                              f"and {plugin!r}; disable one (--disable PLUGIN or {ENV_DISABLE})")
+        found[table.name] = table
+    return found
+
+
+def collect_report_panels(pm: pluggy.PluginManager) -> dict[str, list]:
+    """Report panels registered through ``kzmedia_register_report_panels``: analyzer name →
+    its panel functions, in registration order."""
+    found: dict[str, list] = {}
+    for plugin, args, kw in collect(pm, "kzmedia_register_report_panels"):
+        analyzer = args[0] if args else kw.get("analyzer")
+        panel = args[1] if len(args) > 1 else kw.get("panel")
+        if not isinstance(analyzer, str) or not callable(panel):
+            raise PluginError(f"plugin {plugin!r}: register(analyzer, panel) takes an analyzer name and a "
+                              "callable panel(model)")
+        found.setdefault(analyzer, []).append(panel)
+    return found
+
+
+@attrs.frozen
 class PluginInfo:
     """One row of ``kzmedia plugins``."""
 
@@ -264,3 +310,42 @@ def list_plugins(pm: pluggy.PluginManager | None = None) -> list[PluginInfo]:
             dist_name, version = None, getattr(plugin, "__version__", None)
         rows.append(PluginInfo(name, version, dist_name, hooks))
     return sorted(rows, key=lambda r: r.name)
+
+
+# --- describing a plugin manager, so that another process (a worker) can rebuild it -------------
+
+def describe_plugins(pm) -> dict:
+    """Plain data naming every plugin ``pm`` holds: ``entrypoints`` (names), ``blocked`` (names)
+    and ``extra`` (``{"module": name}`` or ``{"object": plugin, "name": name}``)."""
+    from_dist = {id(plugin) for plugin, _dist in pm.list_plugin_distinfo()}
+    entrypoints, blocked, extra = [], [], []
+    for name, plugin in pm.list_name_plugin():
+        if plugin is None:
+            blocked.append(name)
+        elif id(plugin) in from_dist:
+            entrypoints.append(name)
+        elif name in DEFAULT_PLUGINS:
+            continue
+        elif inspect.ismodule(plugin):
+            extra.append({"module": plugin.__name__, "name": name})
+        else:
+            extra.append({"object": plugin, "name": name})
+    return {"entrypoints": entrypoints, "blocked": blocked, "extra": extra}
+
+
+def plugin_manager_from_description(desc: Mapping):
+    """Rebuild the plugin manager :func:`describe_plugins` described (environment ignored:
+    its effect is already in the description)."""
+    pm = make_plugin_manager(only=desc["entrypoints"], disabled=desc["blocked"], use_env=False)
+    for item in desc["extra"]:
+        if "module" in item:
+            try:
+                plugin = importlib.import_module(item["module"])
+            except ImportError as e:
+                raise PluginError(f"plugin module {item['module']!r} cannot be imported in a worker "
+                                  f"process: {e}") from e
+        else:
+            plugin = item["object"]
+        if pm.get_plugin(item["name"]) is None:
+            pm.register(plugin, name=item["name"])
+    return pm

@@ -212,6 +212,18 @@ class _GzipStream(io.RawIOBase):
             self._tail, self._z = self._z.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
 
 
+def _in_file(path: str, read) -> Iterator[Item]:
+    """What ``read(fh)`` yields from the opened file, or one FailedDocument saying why the file
+    cannot be read."""
+    try:
+        fh = _open_binary(path)
+    except OSError as e:
+        yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
+        return
+    with fh:
+        yield from read(fh)
+
+
 def read_txt(path: str, *, encoding: str | None = None, max_chars: int = MAX_CHARS,
              pattern: str = "**/*.txt", **_ignored) -> Iterator[Item]:
     """A text file, or every file matching ``pattern`` under a directory (recursively, sorted)."""
@@ -233,14 +245,9 @@ def read_jsonl(path: str, *, text_field=None, id_field=None, meta_fields=None,
                encoding: str | None = None, max_chars: int = MAX_CHARS, **_ignored) -> Iterator[Item]:
     """JSON lines (``.jsonl``, ``.ndjson``, optionally ``.gz``): one document per non-blank line."""
     path = os.fspath(path)
-    try:
-        fh = _open_binary(path)
-    except OSError as e:
-        yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
-        return
-    with fh:
-        yield from _jsonl_records(fh, path, encoding=encoding, text_field=text_field, id_field=id_field,
-                                  meta_fields=meta_fields, max_chars=max_chars)
+    yield from _in_file(path, lambda fh: _jsonl_records(fh, path, encoding=encoding, text_field=text_field,
+                                                        id_field=id_field, meta_fields=meta_fields,
+                                                        max_chars=max_chars))
 
 
 def _keep_constant(name: str) -> str:
@@ -290,67 +297,69 @@ def read_csv(path: str, *, text_field=None, id_field=None, meta_fields=None,
         delimiter = "\t" if re.search(r"\.tsv(\.gz)?$", path) else ","
     # a news article easily exceeds csv's default 128 KiB field limit
     csv.field_size_limit(max(csv.field_size_limit(), max_chars * 4))
+    yield from _in_file(path, lambda fh: _csv_records(fh, path, encoding=encoding, delimiter=delimiter,
+                                                      text_field=text_field, id_field=id_field,
+                                                      meta_fields=meta_fields, max_chars=max_chars))
+
+
+def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, meta_fields,
+                 max_chars: int) -> Iterator[Item]:
+    """The rows of an open CSV/TSV file as documents (see :func:`read_csv`)."""
     try:
-        fh = _open_binary(path)
-    except OSError as e:
-        yield FailedDocument(path, f"cannot read file: {e.strerror or e}")
+        text, used = decoding.text_stream(fh, source=path, encoding=encoding)
+    except LookupError:
+        yield FailedDocument(path, f"unknown encoding {encoding!r}")
         return
-    with fh:
+    except TruncatedInput as e:
+        yield FailedDocument(path, str(e))
+        return
+    reader = csv.reader(text, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        yield FailedDocument(path, "empty CSV file (no header row)")
+        return
+    except TruncatedInput as e:
+        yield FailedDocument(f"{path}:1", str(e))
+        return
+    except (UnicodeDecodeError, csv.Error) as e:
+        yield FailedDocument(path, f"cannot read the header row: {e}")
+        return
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        yield FailedDocument(path, f"duplicate column(s) {', '.join(map(repr, dupes))} in the header row")
+        return
+    while True:
+        line = reader.line_num + 1
+        where = f"{path}:{line}"
         try:
-            text, used = decoding.text_stream(fh, source=path, encoding=encoding)
-        except LookupError:
-            yield FailedDocument(path, f"unknown encoding {encoding!r}")
-            return
-        except TruncatedInput as e:
-            yield FailedDocument(path, str(e))
-            return
-        reader = csv.reader(text, delimiter=delimiter)
-        try:
-            header = next(reader)
+            row = next(reader)
         except StopIteration:
-            yield FailedDocument(path, "empty CSV file (no header row)")
             return
         except TruncatedInput as e:
-            yield FailedDocument(f"{path}:1", str(e))
+            yield FailedDocument(where, str(e))
             return
-        except (UnicodeDecodeError, csv.Error) as e:
-            yield FailedDocument(path, f"cannot read the header row: {e}")
+        except UnicodeDecodeError as e:
+            # the text layer cannot resynchronise after a bad byte: report and stop this file
+            yield FailedDocument(where, f"not valid {used.upper()} ({e.reason}); "
+                                        "pass encoding= (CLI: --encoding); rest of the file skipped")
             return
-        dupes = sorted({h for h in header if header.count(h) > 1})
-        if dupes:
-            yield FailedDocument(path, f"duplicate column(s) {', '.join(map(repr, dupes))} in the header row")
-            return
-        while True:
-            line = reader.line_num + 1
-            where = f"{path}:{line}"
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except TruncatedInput as e:
-                yield FailedDocument(where, str(e))
-                return
-            except UnicodeDecodeError as e:
-                # the text layer cannot resynchronise after a bad byte: report and stop this file
-                yield FailedDocument(where, f"not valid {used.upper()} ({e.reason}); "
-                                            "pass encoding= (CLI: --encoding); rest of the file skipped")
-                return
-            except csv.Error as e:
-                yield FailedDocument(where, f"malformed CSV: {e}")
-                continue
-            if not row or not any(row):
-                continue
-            if len(row) != len(header):
-                yield FailedDocument(where, f"row has {len(row)} fields, the header has {len(header)}")
-                continue
-            binary = [h for h, cell in zip(header, row) if "\0" in cell]
-            if binary:  # as in a text file: a NUL byte is not text (binary or corrupt data)
-                yield FailedDocument(where, f"NUL byte in column(s) {', '.join(map(repr, binary))}: not text "
-                                            "(binary or corrupt data in the CSV file)")
-                continue
-            yield record_to_document(dict(zip(header, row)), default_id=where, text_field=text_field,
-                                     id_field=id_field, meta_fields=meta_fields, max_chars=max_chars,
-                                     where=where)
+        except csv.Error as e:
+            yield FailedDocument(where, f"malformed CSV: {e}")
+            continue
+        if not row or not any(row):
+            continue
+        if len(row) != len(header):
+            yield FailedDocument(where, f"row has {len(row)} fields, the header has {len(header)}")
+            continue
+        binary = [h for h, cell in zip(header, row) if "\0" in cell]
+        if binary:  # as in a text file: a NUL byte is not text (binary or corrupt data)
+            yield FailedDocument(where, f"NUL byte in column(s) {', '.join(map(repr, binary))}: not text "
+                                        "(binary or corrupt data in the CSV file)")
+            continue
+        yield record_to_document(dict(zip(header, row)), default_id=where, text_field=text_field,
+                                 id_field=id_field, meta_fields=meta_fields, max_chars=max_chars,
+                                 where=where)
 
 
 def read_parquet(path: str, *, text_field=None, id_field=None, meta_fields=None,

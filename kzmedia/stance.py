@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from .compat import tomllib
+from .memo import FormMemo
 from .morphology import LEMMA, NORM, POS, TAG
 from .text import WORD
 
@@ -146,19 +147,15 @@ _PHRASES = _Phrases({
 _NOT_HYP = _Phrases({"not_hyp": _HYP["not_hypothetical"]})
 _ANSWERS = _Phrases({"answer": _QUE["answers"]})
 _NEG_WORDS = frozenset(w for (w, *rest) in _words(_NEG["negators"]) if not rest)
-_NEG_LEMMAS = frozenset(_NEG["negator_lemmas"])
-_NEG_SHORT = frozenset(_NEG["short_negators"])
-_NOT_NEGATING = frozenset(_NEG["not_negating_after"])
-_DENIAL_WORDS = frozenset(_NEG["denial_words"])
+_NEG_LEMMAS, _NEG_SHORT, _NOT_NEGATING, _DENIAL_WORDS = (frozenset(_NEG[k]) for k in (
+    "negator_lemmas", "short_negators", "not_negating_after", "denial_words"))
 _DENIAL_PREFIXES = tuple(_NEG["denial_prefixes"])
 _HYP_PREFIXES = tuple(_HYP["prefixes"])
 _DIST_LEMMAS = frozenset(_DIST["before_lemmas"])
 _VERBS = frozenset(v.replace("ё", "е") for v in _REP["verbs"])
 _SELF = frozenset(_REP["self_speakers"])
-_ALTERNATIVE = frozenset(_CON["opens_alternative"])
-_NOT_SO_MUCH = frozenset(_CON["not_so_much"])
-_SO_MUCH_AS = frozenset(_CON["so_much_as"])
-_INSTEAD = frozenset(_CON["instead"])
+_ALTERNATIVE, _NOT_SO_MUCH, _SO_MUCH_AS, _INSTEAD = (frozenset(_CON[k]) for k in (
+    "opens_alternative", "not_so_much", "so_much_as", "instead"))
 _QUOTATION_WORDS = int(_REP["quotation_words"])
 _WINDOW, _SHORT_WINDOW = int(_NEG["window"]), int(_NEG["short_window"])
 _SCARE_WORDS = int(_DIST["scare_quote_words"])
@@ -193,8 +190,6 @@ _MEMO = None
 def _memo():
     global _MEMO
     if _MEMO is None:
-        from .lexicon import FormMemo  # lexicon imports this module for NEGATORS
-
         _MEMO = FormMemo(_classify)
     return _MEMO
 

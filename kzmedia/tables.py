@@ -22,6 +22,10 @@ them) and a :mod:`pandas` DataFrame through :func:`to_pandas`:
 ``errors``     every error: doc_id, analyzer (empty: the document itself failed), stage, message
 =============  ==============================================================================
 
+Plugins add tables of their own (``kzmedia_register_tables``, ``docs/hooks.md``) where the
+generic ones flatten what they have; :func:`available_tables` lists every name, and
+:func:`rows`, :func:`to_pandas` and ``kzmedia export --table`` take them like the core's.
+
 Units follow one rule (:func:`kzmedia.results.unit_of`): the long ``scores`` table has a
 ``unit`` column, and :func:`to_pandas` pivots it wide (documents × score) one unit at a time.
 The outlet and the month follow :mod:`kzmedia.metadata` (the report's rule too): the outlet is a
@@ -37,12 +41,14 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from .errors import KzmediaError, PluginError
 from .metadata import group_value, month_of, outlet_of
 from .results import ResultModel, normalise
 from .store import Store
 
-__all__ = ["TABLES", "analyses_from", "document_rows", "finding_rows", "score_rows", "relation_rows",
-           "label_rows", "series_rows", "series_from", "SeriesTally", "error_rows", "models_of", "outlet_of", "month_of", "rows", "to_pandas"]
+__all__ = ["TABLES", "SeriesTally", "analyses_from", "available_tables", "document_rows", "finding_rows",
+           "score_rows", "relation_rows", "label_rows", "series_rows", "series_from", "error_rows", "models_of",
+           "outlet_of", "month_of", "plugin_tables", "rows", "to_pandas"]
 
 TABLES = ("documents", "findings", "scores", "relations", "labels", "series", "errors")
 
@@ -108,39 +114,35 @@ def document_rows(analyses: Iterable[Mapping], *, wide: bool = True, views: Mapp
         yield row
 
 
-def finding_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
-    """Every finding of every analyzer, one row per span."""
+def _long_rows(analyses: Iterable[Mapping], views: Mapping | None, items, row) -> Iterator[dict]:
+    """Rows of a long table: per document and analyzer, ``row(x)`` for each ``x`` of
+    ``items(model)``, after the document's ``doc_id``, ``outlet`` and ``month``."""
     views = _views(views)
     for a in analyses:
         doc, outlet, month = _where(a)
         for model in models_of(a, views):
-            for f in model.findings:
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": f.analyzer,
-                       "label": f.label, "start": f.start, "end": f.end, "text": f.text, "score": f.score,
-                       "extra": f.extra or None}
+            for x in items(model):
+                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, **row(x)}
+
+
+def finding_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
+    """Every finding of every analyzer, one row per span."""
+    return _long_rows(analyses, views, lambda m: m.findings, lambda f: {
+        "analyzer": f.analyzer, "label": f.label, "start": f.start, "end": f.end, "text": f.text,
+        "score": f.score, "extra": f.extra or None})
 
 
 def score_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every score, long format (one row per document, analyzer, score and group)."""
-    views = _views(views)
-    for a in analyses:
-        doc, outlet, month = _where(a)
-        for model in models_of(a, views):
-            for s in model.scores:
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": s.analyzer,
-                       "name": s.name, "group": s.group, "value": s.value, "unit": s.unit}
+    return _long_rows(analyses, views, lambda m: m.scores, lambda s: {
+        "analyzer": s.analyzer, "name": s.name, "group": s.group, "value": s.value, "unit": s.unit})
 
 
 def relation_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:
     """Every relation, with its evidence spans."""
-    views = _views(views)
-    for a in analyses:
-        doc, outlet, month = _where(a)
-        for model in models_of(a, views):
-            for r in model.relations:
-                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, "analyzer": r.analyzer,
-                       "source": r.source, "target": r.target, "label": r.label, "score": r.score,
-                       "evidence": [e.to_dict() for e in r.evidence] or None}
+    return _long_rows(analyses, views, lambda m: m.relations, lambda r: {
+        "analyzer": r.analyzer, "source": r.source, "target": r.target, "label": r.label, "score": r.score,
+        "evidence": [e.to_dict() for e in r.evidence] or None})
 
 
 def label_rows(analyses: Iterable[Mapping], by: Sequence[str] = (), *, views: Mapping | None = None) -> list[dict]:
@@ -245,16 +247,45 @@ _ROWS = {"documents": document_rows, "findings": finding_rows, "scores": score_r
          "errors": error_rows}
 
 
-def rows(source, table: str = "documents", **kwargs) -> Iterable[dict]:
-    """Plain rows of one of :data:`TABLES`."""
-    if table not in _ROWS:
-        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
-    return _ROWS[table](analyses_from(source), **kwargs)
+def plugin_tables(pm=None) -> dict:
+    """The tables plugins registered (:class:`kzmedia.plugins.Table` by name; default: the
+    process's plugin manager)."""
+    from .plugins import collect_tables, default_plugin_manager
+
+    return collect_tables(pm if pm is not None else default_plugin_manager(), reserved=TABLES)
+
+
+def available_tables(pm=None) -> list[str]:
+    """The core's :data:`TABLES`, then the plugins' tables."""
+    return [*TABLES, *plugin_tables(pm)]
+
+
+def _plugin_rows(table, analyses: Iterable[Mapping]) -> Iterator[dict]:
+    for a in analyses:
+        doc, outlet, month = _where(a)
+        try:
+            for r in table.rows(a) or ():
+                yield {"doc_id": doc["id"], "outlet": outlet, "month": month, **r}
+        except Exception as e:
+            raise PluginError(f"plugin {table.plugin!r}, table {table.name!r}, document {doc['id']!r}: "
+                              f"{type(e).__name__}: {e}") from e
+
+
+def rows(source, table: str = "documents", *, plugin_manager=None, **kwargs) -> Iterable[dict]:
+    """Plain rows of one of :data:`TABLES` or of a table a plugin registered
+    (``plugin_manager``: whose plugins; default: the installed ones)."""
+    if table in _ROWS:
+        return _ROWS[table](analyses_from(source), **kwargs)
+    found = plugin_tables(plugin_manager)
+    if table not in found:
+        raise KzmediaError(f"unknown table {table!r}; choose one of {', '.join([*TABLES, *found])}")
+    return _plugin_rows(found[table], analyses_from(source))
 
 
 def to_pandas(source, table: str = "documents", *, wide: bool = False, analyzer: str | None = None,
               name: str | None = None, unit: str | None = None, **kwargs):
-    """A :class:`pandas.DataFrame` of one of :data:`TABLES` (needs ``pip install 'kzmedia[parquet]'``).
+    """A :class:`pandas.DataFrame` of one of :data:`TABLES` or a plugin's table (needs
+    ``pip install 'kzmedia[parquet]'``; ``plugin_manager=`` as for :func:`rows`).
 
     ``wide=True`` pivots a long table to documents × columns: ``scores`` to one column per
     ``analyzer.name[:group]`` (values), ``findings`` to one per ``analyzer:label`` (counts).
@@ -266,8 +297,6 @@ def to_pandas(source, table: str = "documents", *, wide: bool = False, analyzer:
     try:
         import pandas as pd
     except ImportError:
-        from .errors import KzmediaError
-
         raise KzmediaError("to_pandas() needs pandas: pip install 'kzmedia[parquet]'") from None
     data = list(rows(source, table, **kwargs))
     df = pd.DataFrame(data)
@@ -287,8 +316,6 @@ def to_pandas(source, table: str = "documents", *, wide: bool = False, analyzer:
     if table == "scores":
         units = sorted(set(df["unit"]))
         if len(units) > 1:
-            from .errors import KzmediaError
-
             raise KzmediaError(f"the scores mix units ({', '.join(units)}): choose one with unit= or name=")
         column = df["analyzer"] + "." + df["name"] + df["group"].map(lambda g: "" if g is None else f":{g}")
         wide_df = df.assign(column=column).pivot_table(index="doc_id", columns="column", values="value",

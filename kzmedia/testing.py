@@ -39,22 +39,52 @@ from .hookspecs import hookimpl
 from .pipeline import Analysis, Pipeline
 from .plugins import make_plugin_manager
 
-__all__ = ["analyzer_plugin", "assert_valid_findings", "make_document", "make_pipeline",
+__all__ = ["analyzer_plugin", "assert_valid_findings", "hook_plugin", "make_document", "make_pipeline",
            "make_plugin_manager_for", "marked_document", "iter_spans", "write_distribution"]
+
+
+class _AnalyzerPlugin:
+    """Registers the analyzers it holds (module level, so that it pickles for ``spawn`` workers
+    whenever the analyzers do)."""
+
+    def __init__(self, analyzers: tuple, name: str):
+        self.analyzers = analyzers
+        self.__name__ = name
+
+    @hookimpl
+    def kzmedia_register_analyzers(self, register):
+        for analyzer in self.analyzers:
+            register(analyzer)
 
 
 def analyzer_plugin(*analyzers: object, name: str | None = None) -> object:
     """A plugin object registering the given analyzer objects (no module or entry point needed)."""
+    return _AnalyzerPlugin(analyzers, name or "test:" + ",".join(str(getattr(a, "name", a)) for a in analyzers))
 
-    class _AnalyzerPlugin:
-        @hookimpl
-        def kzmedia_register_analyzers(self, register):
-            for analyzer in analyzers:
-                register(analyzer)
 
-    plugin = _AnalyzerPlugin()
-    plugin.__name__ = name or "test:" + ",".join(str(getattr(a, "name", a)) for a in analyzers)
-    return plugin
+class _HookPlugin:
+    def __init__(self, name: str, hooks: Mapping[str, Any]):
+        self.__name__ = name
+        for hook, function in hooks.items():
+            setattr(self, hook, hookimpl(function))
+
+
+def hook_plugin(*, name: str | None = None, **hooks: Any) -> object:
+    """A plugin object from plain functions, one per hook it implements, named after the hook::
+
+        def tables(register):
+            register("words", lambda analysis: [{"words": analysis["document"]["words"]}])
+
+        pm = make_plugin_manager_for(hook_plugin(kzmedia_register_tables=tables))
+
+    A name that is not a kzmedia hook is refused (a misspelt hook would otherwise do nothing).
+    """
+    from . import hookspecs
+
+    unknown = sorted(h for h in hooks if not (h.startswith("kzmedia_") and hasattr(hookspecs, h)))
+    if unknown:
+        raise ValueError(f"not kzmedia hooks: {', '.join(unknown)}")
+    return _HookPlugin(name or "test:" + ",".join(sorted(hooks)), hooks)
 
 
 def _as_plugin(obj: object) -> object:

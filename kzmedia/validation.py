@@ -66,6 +66,45 @@ def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _plainly_valid(body: Mapping, text: str) -> bool:
+    """``True`` when ``body`` is valid and made only of the plain types (dict, list, tuple, str,
+    int, float, bool, None): one walk without paths, which is what almost every result takes.
+    ``False`` means "look carefully" (:func:`_problem` then finds the path and the reason, or
+    finds that a Mapping or int subclass was fine after all)."""
+    n = len(text)
+    stack = [body]
+    pop, extend = stack.pop, stack.extend
+    isfinite = math.isfinite
+    while stack:
+        value = pop()
+        t = type(value)
+        if t is str or t is bool or value is None:
+            continue
+        if t is dict:
+            for key in value:
+                if type(key) is not str:
+                    return False
+            if "start" in value and "end" in value:
+                start, end = value["start"], value["end"]
+                if type(start) is not int or type(end) is not int or not 0 <= start < end <= n:
+                    return False
+                given = value.get("text")
+                if given is not None and given != text[start:end]:
+                    return False
+            extend(value.values())
+        elif t is list or t is tuple:
+            extend(value)
+        elif t is int:
+            if not _INT_MIN <= value <= _INT_MAX:
+                return False
+        elif t is float:
+            if not isfinite(value):
+                return False
+        else:
+            return False  # anything else (a subclass, a Mapping that is not a dict): the careful walk decides
+    return True
+
+
 def _problem(body: Mapping, text: str) -> str | None:
     """The first thing wrong with ``body`` (path and reason), or ``None``. Iterative: a deeply
     nested result cannot overflow the stack."""
@@ -121,6 +160,8 @@ def check_result(analyzer: str, document, result: Any) -> None:
     except Exception as e:  # a to_dict() that raises is the analyzer's fault too
         problem = str(e) if isinstance(e, TypeError) else f"to_dict() raised {type(e).__name__}: {e}"
         raise InvalidResult(analyzer, document.id, problem) from None
+    if _plainly_valid(body, document.text):
+        return
     problem = _problem(body, document.text)
     if problem is not None:
         raise InvalidResult(analyzer, document.id, problem)

@@ -63,7 +63,10 @@ def test_console_script_runs_as_a_module():
 
 
 def test_set_and_config_file_reach_the_analyzers(capsys, tmp_path, monkeypatch):
-    path = str(EXAMPLES / "alarm_eu_partnership.txt")
+    # words of contempt: Loaded_Language findings well over the default threshold, under 0.99
+    path = str(tmp_path / "contempt.txt")
+    (tmp_path / "contempt.txt").write_text("Министр назвал доклад омерзительным враньём, а решение совета — "
+                                           "позорным и циничным фарсом.", encoding="utf-8")
     on = ["--set", "rhetoric.enabled_techniques=Loaded_Language"]
     code, out, _ = run(capsys, "analyze", path, "--only", "rhetoric", "--format", "json", *on)
     baseline = len(json.loads(out)["results"]["rhetoric"]["findings"])

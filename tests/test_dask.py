@@ -16,9 +16,9 @@ cloudpickle = pytest.importorskip("cloudpickle")
 import dask.bag as db  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 
-from kzmedia import Document, Pipeline, hookimpl  # noqa: E402
+from kzmedia import Document, Pipeline  # noqa: E402
 from kzmedia.dask import analyze_bag, analyze_dataframe, read_bag  # noqa: E402
-from kzmedia.plugins import make_plugin_manager  # noqa: E402
+from kzmedia.testing import make_plugin_manager_for  # noqa: E402
 
 # Ship this module's plugin classes by value: the workers need not import the test module.
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -36,12 +36,6 @@ class Neighbours:
         if "СБОЙ" in document.text:
             raise RuntimeError("deliberate")
         return {"count": len(spans), "spans": spans, "words": document.words}
-
-
-class Plugin:
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(Neighbours())
 
 
 TEXTS = ["Казахстан и Узбекистан обсуждают воду с Киргизией.",
@@ -64,7 +58,7 @@ def client():
 
 
 def pipeline():
-    return Pipeline(plugin_manager=make_plugin_manager(load_entrypoints=False, plugins=[Plugin()], use_env=False))
+    return Pipeline(plugin_manager=make_plugin_manager_for(Neighbours()))
 
 
 def serial(docs):

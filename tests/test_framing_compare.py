@@ -29,20 +29,27 @@ def test_compare_texts_sorted_by_difference_with_evidence(framing_only):
     cmp = kzmedia.compare(LOYAL, BALANCED, pipeline=framing_only, labels=("loyal", "balanced"))
     data = cmp.to_dict()
     json.dumps(data)
-    diffs = [f["abs_difference"] for f in data["frames"]]
+    frames = data["sections"]["framing"]["frames"]
+    diffs = [f["abs_difference"] for f in frames]
     assert diffs == sorted(diffs, reverse=True)
-    top_domain = [f for f in data["frames"] if f["kind"] == "domain"][:2]
+    top_domain = [f for f in frames if f["kind"] == "domain"][:2]
     assert {f["id"] for f in top_domain} == {"alliance_loyalty", "multivector_balance"}
-    al = cmp.frame("alliance_loyalty")
-    assert al.difference > 0 and cmp.to_dict()["frames"][0]["higher"] in ("a", "b")
-    mv = next(f for f in data["frames"] if f["id"] == "multivector_balance")
+    al = cmp.section("framing").frame("alliance_loyalty")
+    assert al.difference > 0 and frames[0]["higher"] in ("a", "b")
+    mv = next(f for f in frames if f["id"] == "multivector_balance")
     assert mv["higher"] == "b" and mv["b"]["evidence"]
     for e in mv["b"]["evidence"]:
         assert BALANCED[e["start"]:e["end"]] == e["text"]
-    for e in next(f for f in data["frames"] if f["id"] == "alliance_loyalty")["a"]["evidence"]:
+    for e in next(f for f in frames if f["id"] == "alliance_loyalty")["a"]["evidence"]:
         assert LOYAL[e["start"]:e["end"]] == e["text"]
     assert data["documents"]["a"]["label"] == "loyal"
-    assert "actors" not in data and "rhetoric" not in data  # not run
+    assert set(data["sections"]) == {"framing"}  # actors did not run
+    assert {r["analyzer"] for r in data["measures"]} == {"framing"}
+    # the generic rows: findings of a frame per 1,000 words, with their spans
+    row = next(r for r in data["measures"] if (r["kind"], r["name"]) == ("label", "multivector_balance"))
+    assert row["unit"] == "per_1000_words" and row["a"] == 0 and row["b"] > 0
+    assert row["b"] == pytest.approx(1000 * row["count_b"] / data["documents"]["b"]["words"], abs=1e-3)
+    assert all(BALANCED[e["start"]:e["end"]] == e["text"] for e in row["evidence"]["b"])
 
 
 def test_compare_accepts_documents_and_analyses(framing_only):
@@ -50,28 +57,9 @@ def test_compare_accepts_documents_and_analyses(framing_only):
     b_dict = framing_only.analyze(kzmedia.Document.from_text(BALANCED, id="b")).to_dict()
     cmp = kzmedia.compare(a, b_dict)
     assert cmp.labels == ["a", "b"]
-    assert cmp.frame("multivector_balance").difference < 0
+    assert cmp.section("framing").frame("multivector_balance").difference < 0
     with pytest.raises(TypeError):
         kzmedia.compare(LOYAL, 42, pipeline=framing_only)
-
-
-def test_compare_reads_actor_and_rhetoric_results(framing_only):
-    a = framing_only.analyze(kzmedia.Document.from_text(LOYAL, id="a"))
-    b = framing_only.analyze(kzmedia.Document.from_text(BALANCED, id="b"))
-    # results as the actors and rhetoric analyzers publish them
-    a.results["actors"] = {"actors": [{"id": "RUS", "count": 2}, {"id": "KAZ", "count": 1}]}
-    b.results["actors"] = {"actors": [{"id": "CHN", "count": 1}, {"id": "KAZ", "count": 1}]}
-    a.results["rhetoric"] = {"profile": {"per_1000_words": 0.0, "by_technique": {}}}
-    b.results["rhetoric"] = {"profile": {"per_1000_words": 40.0, "by_technique": {"Loaded_Language": 1}}}
-    data = kzmedia.compare(a, b).to_dict()
-    actors = {r["id"]: r for r in data["actors"]}
-    assert actors["RUS"] == {"id": "RUS", "a": 2, "b": 0, "difference": 2}
-    assert actors["KAZ"]["difference"] == 0
-    assert data["actors"][0]["id"] == "RUS"
-    tech = data["rhetoric"]["techniques"][0]
-    assert tech["id"] == "Loaded_Language" and tech["a"] == 0.0
-    assert tech["b"] == pytest.approx(1000 / b.document.words, abs=0.01)
-    assert data["rhetoric"]["per_1000_words"] == {"a": 0.0, "b": 40.0}
 
 
 def test_cli_compare_table_json_and_html(tmp_path, capsys):
@@ -91,7 +79,9 @@ def test_cli_compare_table_json_and_html(tmp_path, capsys):
     except ImportError:
         assert code == 2
     else:
-        assert code == 0 and html.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+        page = html.read_text(encoding="utf-8")
+        assert code == 0 and page.lstrip().lower().startswith("<!doctype html")
+        assert 'data-section="framing"' in page and "multivector_balance" in page  # framing's own section
 
 
 def test_cli_compare_missing_file(tmp_path, capsys):

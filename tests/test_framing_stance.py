@@ -139,9 +139,9 @@ def test_compare_lists_asserted_against_rejected_first():
     asserting = ASSERTED_MV + " Казахстан остаётся союзником России в ОДКБ."
     rejecting = REJECTED_MV["contrasted"] + " Казахстан остаётся союзником России в ОДКБ и ЕАЭС."
     cmp = kzmedia.compare(asserting, rejecting, analyzers=["framing"])
-    first = cmp.differences("domain")[0]
+    first = cmp.section("framing").differences("domain")[0]
     assert first.id == "multivector_balance" and first.opposed == "a"
     assert "asserted in A, rejected in B" in cmp.table()
     back = kzmedia.compare(rejecting, asserting, analyzers=["framing"])
-    assert back.differences()[0].opposed == "b"
-    assert back.to_dict()["frames"][0]["a"]["rejected_evidence"]
+    assert back.section("framing").differences()[0].opposed == "b"
+    assert back.to_dict()["sections"]["framing"]["frames"][0]["a"]["rejected_evidence"]

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kzmedia import Document, Pipeline, hookimpl
+from kzmedia import Document, Pipeline
 from kzmedia.cli import main
-from kzmedia.plugins import make_plugin_manager
+from kzmedia.testing import make_plugin_manager_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -39,14 +39,8 @@ class Slow:
         return {"words": document.words}
 
 
-class Plugin:
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(Slow())
-
-
 def pm():
-    return make_plugin_manager(load_entrypoints=False, plugins=[Plugin()], use_env=False)
+    return make_plugin_manager_for(Slow())
 
 
 def corpus(tmp_path, n=6, hang=(3,)):

@@ -59,11 +59,14 @@ def test_cli_formats(tmp_path, capsys):
     assert "at least one PATH" in capsys.readouterr().err
 
 
-def test_compare_refuses_a_multi_record_input_instead_of_mixing_it_with_b(tmp_path, capsys):
+def test_compare_reads_a_multi_record_input_as_a_group_never_as_two_texts(tmp_path, capsys):
     a = tmp_path / "a.jsonl"
     a.write_text("".join(json.dumps({"id": f"r{i}", "text": TEXT}, ensure_ascii=False) + "\n" for i in range(3)),
                  encoding="utf-8")
     b = tmp_path / "b.txt"
     b.write_text(TEXT, encoding="utf-8")
-    assert main(["compare", str(a), str(b)]) == 2
-    assert "a.jsonl: compare takes one document per input, this input has 3" in capsys.readouterr().err
+    assert main(["compare", str(a), str(b)]) == 2  # groups of 3 and 1 documents: below --min-docs 5
+    err = capsys.readouterr().err
+    assert "has 3 document(s), fewer than --min-docs 5" in err and "has 1 document(s)" in err
+    assert main(["compare", str(a), str(b), "--min-docs", "1", "--labels", "three", "one"]) == 0
+    assert capsys.readouterr().out.startswith("groups: three (3 documents")

@@ -60,8 +60,7 @@ def test_a_registered_lemmatizer_serves_its_language():
 
 
 def test_a_pipeline_tokenises_with_the_lemmatizers_of_its_own_plugin_manager():
-    from kzmedia import hookimpl
-    from kzmedia.testing import make_pipeline
+    from kzmedia.testing import hook_plugin, make_pipeline
 
     class Upper:
         language, name, version = "qq", "upper", "1"
@@ -69,10 +68,8 @@ def test_a_pipeline_tokenises_with_the_lemmatizers_of_its_own_plugin_manager():
         def parse(self, word):
             return word.upper(), "X", None
 
-    class QqPlugin:  # known to this pipeline only: not installed, not in the process's default manager
-        @hookimpl
-        def kzmedia_register_lemmatizers(self, register):
-            register("qq", Upper)
+    # known to this pipeline only: not installed, not in the process's default manager
+    qq_plugin = hook_plugin(kzmedia_register_lemmatizers=lambda register: register("qq", Upper))
 
     class Lemmas:
         name, version = "lemmas", "1"
@@ -80,7 +77,7 @@ def test_a_pipeline_tokenises_with_the_lemmatizers_of_its_own_plugin_manager():
         def analyze(self, document):
             return {"lemmas": [t.lemma for t in document.tokens]}
 
-    analysis = make_pipeline(QqPlugin(), Lemmas()).analyze(Document.from_text("абв где", language="qq"))
+    analysis = make_pipeline(qq_plugin, Lemmas()).analyze(Document.from_text("абв где", language="qq"))
     assert analysis.result("lemmas")["lemmas"] == ["АБВ", "ГДЕ"]
 
 

@@ -10,7 +10,7 @@ import pytest
 import kzmedia
 from kzmedia import Document, FailedDocument, Pipeline, hookimpl
 from kzmedia.parallel import Job, analyze_parallel, describe_plugins
-from kzmedia.plugins import make_plugin_manager
+from kzmedia.testing import analyzer_plugin, make_plugin_manager_for
 
 
 class LemmaCounter:
@@ -52,23 +52,9 @@ class Killer:
         return {"chars": len(document.text)}
 
 
-class KillerPlugin:
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(Killer())
-
-
-class TestPlugin:
-    """A module-level plugin object: picklable, so spawn workers can rebuild the pipeline."""
-
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(LemmaCounter())
-        register(Shouter())
-
-
 def make_pipeline(**kw) -> Pipeline:
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[TestPlugin()], use_env=False)
+    # analyzer_plugin's object is picklable (so are these analyzers): spawn workers rebuild the pipeline
+    pm = make_plugin_manager_for(analyzer_plugin(LemmaCounter(), Shouter()))
     return Pipeline(plugin_manager=pm, **kw)
 
 
@@ -137,7 +123,7 @@ def test_findings_and_documents_survive_the_trip():
 
 def test_spawn_workers_set_up_once_per_process(tmp_path):
     """Set-up runs once per worker, not per document: count setup() calls through a file."""
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[CountingPlugin(str(tmp_path))], use_env=False)
+    pm = make_plugin_manager_for(CountingAnalyzer(str(tmp_path)))
     pipe = Pipeline(plugin_manager=pm)
     docs = [Document.from_text(t, id=str(i)) for i, t in enumerate(TEXTS * 3) if t]
     out = list(pipe.analyze_many(docs, n_jobs=2, batch_size=4, mp_context="spawn"))
@@ -162,22 +148,13 @@ class CountingAnalyzer:
         return {"chars": len(document.text)}
 
 
-class CountingPlugin:
-    def __init__(self, where):
-        self.where = where
-
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(CountingAnalyzer(self.where))
-
-
 def test_spawn_with_unpicklable_plugin_says_why():
     class Local:  # defined in a function: cannot be pickled for spawn
         @hookimpl
         def kzmedia_register_analyzers(self, register):
             register(Shouter())
 
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[Local()], use_env=False)
+    pm = make_plugin_manager_for(Local())
     pipe = Pipeline(plugin_manager=pm)
     with pytest.raises(kzmedia.PluginError, match="spawn"):
         list(pipe.analyze_many(["Текст!"], n_jobs=2, mp_context="spawn"))
@@ -242,7 +219,7 @@ def test_builtin_analyzers_on_real_articles_spawn_equals_serial(shared_dir):
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_a_document_that_kills_its_worker_is_named_and_the_run_goes_on(method):
-    pm = make_plugin_manager(load_entrypoints=False, plugins=[KillerPlugin()], use_env=False)
+    pm = make_plugin_manager_for(Killer())
     pipe = Pipeline(plugin_manager=pm)
     texts = [f"Обычный текст номер {i}." for i in range(40)]
     texts[13] = "Этот текст — УБИЙЦА процесса."

@@ -14,6 +14,7 @@ from kzmedia import Document, LexiconError, Pipeline
 from kzmedia.config import ConfigError
 from kzmedia_rhetoric import (CATEGORIES, CATEGORY_OF, DEFAULT_DISABLED, DEVICES, TECHNIQUES,
                               RhetoricAnalyzer)
+from kzmedia_rhetoric.analyzer import DEFAULT_CLASSES
 
 
 #: Loaded_Language is off by default since the blind audit (docs/rhetoric.md); these tests of the
@@ -222,17 +223,57 @@ def test_neutral_text_stays_quiet(analyzer):
 # --- options --------------------------------------------------------------------------------------
 
 def test_disabled_techniques_and_threshold():
-    assert "Loaded_Language" in DEFAULT_DISABLED  # the blind audit's verdict
+    # the blind audit's verdict: Loaded_Language by default only for words of contempt and insults
+    assert "Loaded_Language" not in DEFAULT_DISABLED
+    assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term.strong", "labeling_term.insult+also"}
     base = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(TEXT)).to_dict()
-    assert "Loaded_Language" in base["profile"]["by_technique"]
     off = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
-    assert "Loaded_Language" not in off["profile"]["by_technique"]
+    default_ll = {f["text"] for f in off["findings"] if f["technique"] == "Loaded_Language"}
+    assert default_ll and default_ll <= {"лживые", "позорные", "чудовищный"}
+    assert len([f for f in base["findings"] if f["technique"] == "Loaded_Language"]) > len(default_ll)
     assert off["devices"] == base["devices"], "devices do not depend on the techniques"
     low = RhetoricAnalyzer(min_confidence=0.0, **LOADED).analyze(Document.from_text(TEXT)).to_dict()
     strict = RhetoricAnalyzer(min_confidence=0.75, **LOADED).analyze(Document.from_text(TEXT)).to_dict()
     assert len(low["findings"]) > len(base["findings"])
     assert 0 < len(strict["findings"]) < len(base["findings"])
     assert all(f["confidence"] >= 0.75 for f in strict["findings"])
+
+
+def test_default_reports_contempt_and_insults_not_ordinary_evaluation():
+    text = ("Переговоры снова зашли в тупик, и оппозиция назвала это провалом. "
+            "Депутат обозвал министра холуём, а его доклад — омерзительным враньём.")
+    found = {(f["technique"], f["text"]) for f in RhetoricAnalyzer().analyze(Document.from_text(text)).items}
+    assert ("Name_Calling-Labeling", "холуём") in found  # an insult aimed at a person
+    assert {("Loaded_Language", "омерзительным"), ("Loaded_Language", "враньём")} <= found
+    assert not {t for t, w in found if w in ("тупик", "провалом")}  # ordinary evaluation: off by default
+    everything = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(text)).items
+    assert "тупик" in {f["text"] for f in everything}  # ... but there when the user asks for it
+
+
+def test_descriptive_label_is_not_name_calling_by_default():
+    # «диктатор» also describes; only insults are Name_Calling by default, and a literal animal is none
+    for text in ("Бывший диктатор покинул страну после выборов.",
+                 "В заповеднике видели шакала и двух гиен у водопоя."):
+        assert RhetoricAnalyzer().analyze(Document.from_text(text)).items == []
+
+
+def test_reframing_and_scare_quotes_come_from_the_stance_layer():
+    from kzmedia.stance import CONTRASTED, DISTANCED, StanceIndex
+
+    def devices(text):
+        doc = Document.from_text(text)
+        return doc, [(d["device"], d["text"]) for d in RhetoricAnalyzer().analyze(doc).devices]
+
+    doc, devs = devices("Речь идёт не о давлении, а о партнёрстве.")
+    assert ("contrastive_reframing", "не о давлении, а о партнёрстве.") in devs
+    assert StanceIndex.of(doc).span(doc.text.index("давлении"), doc.text.index("давлении") + 8).label == CONTRASTED
+    assert devices("Он не пришёл, но позвонил вечером домой.")[1] == []  # a contrast, not a reframing
+    assert ("contrastive_reframing", "не столько деньги, сколько обещания.") in \
+        devices("Он получил не столько деньги, сколько обещания.")[1]
+    doc, devs = devices("Их «дружба» держится на кредитах. Он сказал: «никаких переговоров». Фильм «Белое солнце» шёл.")
+    assert [d for d in devs if d[0] == "scare_quotes"] == [("scare_quotes", "«дружба»")]
+    i = doc.text.index("дружба")
+    assert StanceIndex.of(doc).span(i, i + 6).label == DISTANCED
 
 
 def test_default_disabled_can_be_enabled():

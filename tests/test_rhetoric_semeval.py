@@ -3,6 +3,7 @@ SemEval-2023 Russian training articles (read from ``../shared`` at run time)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,31 @@ def test_audit_scoring_keeps_no_text():
     assert all(set(r) == {"item", "doc_id", "start", "end", "label", "verdict"} for r in judged)
     # only odd-crc32 documents are sampled (the even ones may be read while writing rules)
     assert [held_out(i) for i in ['doc-1', 'doc-4']] == [True, False]
+
+
+def test_audit_draw_is_seeded_blind_and_leaves_out_read_documents(tmp_path):
+    from kzmedia_rhetoric.audit import draw
+
+    texts = {  # doc-0 … doc-3 have an odd crc32 (drawable), doc-4 an even one
+        "doc-0": "Депутат обозвал министра холуём. Его доклад назвали омерзительным враньём.",
+        "doc-1": "Это был подлый и циничный шаг. Соседи возмутились.",
+        "doc-2": "Оппозиция называет мэра подхалимом и лизоблюдом.",
+        "doc-3": "Наглая ложь! Так говорят о его словах.",
+        "doc-4": "Это гнусный и позорный поступок.",
+    }
+    corpus = tmp_path / "news.jsonl"
+    corpus.write_text("".join(json.dumps({"url": k, "title": "", "content": v}, ensure_ascii=False) + "\n"
+                              for k, v in texts.items()), encoding="utf-8")
+    read = tmp_path / "read.txt"
+    read.write_text("# read while writing rules\ndoc-2\n", encoding="utf-8")
+    earlier = tmp_path / "earlier.jsonl"
+    earlier.write_text(json.dumps({"item": 1, "doc_id": "doc-3", "start": 0, "end": 5}) + "\n", encoding="utf-8")
+    rows, pool = draw(str(corpus), n=3, seed=7, exclude=[str(read), str(earlier)])
+    assert pool["documents"] == 2 and pool["drawn"] == 3 < pool["findings"]
+    assert {r["doc_id"] for r in rows} <= {"doc-0", "doc-1"}
+    assert rows == draw(str(corpus), n=3, seed=7, exclude=[str(read), str(earlier)])[0]  # seeded
+    for r in rows:
+        assert "confidence" not in r and "alternatives" not in r
+        text = texts[r["doc_id"]]
+        assert text[r["start"]:r["end"]] == r["span"]
+        assert "⟦" + r["span"] + "⟧" in r["sentence"] and r["definition"]

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 import kzmedia
-import kzmedia.pipeline
-from kzmedia import Document, FailedDocument, Pipeline, hookimpl
+from kzmedia import Document, FailedDocument, Pipeline
 from kzmedia.cli import main
-from kzmedia.plugins import make_plugin_manager
+from kzmedia.testing import make_plugin_manager_for
 from kzmedia.store import Store
 
 HERE = Path(__file__).resolve().parent
@@ -71,15 +70,8 @@ class ActorLike:
         return {"gazetteer_version": os.environ.get("KZTEST_GAZETTEER", "g@1"), "findings": found}
 
 
-class StorePlugin:
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(FrameLike())
-        register(ActorLike())
-
-
-def make_pm(**_kw):
-    return make_plugin_manager(load_entrypoints=False, plugins=[StorePlugin()], use_env=False)
+def make_pm():
+    return make_plugin_manager_for(FrameLike(), ActorLike())
 
 
 def make_pipeline() -> Pipeline:
@@ -331,28 +323,28 @@ def test_a_schema_1_store_is_upgraded_in_place(tmp_path):
         assert not s.db.execute("SELECT name FROM sqlite_master WHERE name='frame_scores'").fetchall()
 
 
-def test_cli_corpus_inputs_jobs_and_fields(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(kzmedia.pipeline, "make_plugin_manager", make_pm)
+def test_cli_corpus_inputs_jobs_and_fields(tmp_path, capsys):
+    pm = make_pm()
     (tmp_path / "txt" / "deep").mkdir(parents=True)
     (tmp_path / "txt" / "a.txt").write_text(SENTENCES[0], encoding="utf-8")
     (tmp_path / "txt" / "deep" / "b.txt").write_text(SENTENCES[1], encoding="utf-8")
     csv_path = tmp_path / "c.csv"
     csv_path.write_text("key,body\nk1,\"" + SENTENCES[2] + "\"\nk2,\"" + SENTENCES[3] + "\"\n", encoding="utf-8")
     args = [str(tmp_path / "txt"), str(csv_path), "--text-field", "body", "--id-field", "key", "--format", "jsonl"]
-    assert main(["analyze", *args]) == 0
+    assert main(["analyze", *args], plugin_manager=pm) == 0
     serial = capsys.readouterr().out
     ids = [json.loads(line)["document"]["id"] for line in serial.splitlines()]
     assert ids == [str(tmp_path / "txt" / "a.txt"), str(tmp_path / "txt" / "deep" / "b.txt"), "k1", "k2"]
-    assert main(["analyze", *args, "--jobs", "2", "--batch-size", "1"]) == 0
+    assert main(["analyze", *args, "--jobs", "2", "--batch-size", "1"], plugin_manager=pm) == 0
     assert capsys.readouterr().out == serial
     # a glob, a forced reader and an unknown reader
-    assert main(["analyze", str(tmp_path / "txt" / "**" / "*.txt"), "--format", "jsonl", "--quiet"]) == 0
+    assert main(["analyze", str(tmp_path / "txt" / "**" / "*.txt"), "--format", "jsonl", "--quiet"], plugin_manager=pm) == 0
     assert capsys.readouterr().out.count("\n") == 2
-    assert main(["analyze", str(csv_path), "--reader", "txt", "--format", "jsonl"]) == 0
+    assert main(["analyze", str(csv_path), "--reader", "txt", "--format", "jsonl"], plugin_manager=pm) == 0
     assert json.loads(capsys.readouterr().out)["document"]["id"] == str(csv_path)
-    assert main(["analyze", str(csv_path), "--reader", "nope"]) == 2
+    assert main(["analyze", str(csv_path), "--reader", "nope"], plugin_manager=pm) == 2
     # a single document with --format json is pretty-printed, as before corpus input existed
-    assert main(["analyze", str(tmp_path / "txt" / "a.txt"), "--format", "json"]) == 0
+    assert main(["analyze", str(tmp_path / "txt" / "a.txt"), "--format", "json"], plugin_manager=pm) == 0
     assert capsys.readouterr().out.startswith("{\n  ")
 
 

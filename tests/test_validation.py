@@ -13,10 +13,10 @@ import subprocess
 
 import pytest
 
-from kzmedia import Document, Pipeline, hookimpl
+from kzmedia import Document, Pipeline
 from kzmedia.cli import main
 from kzmedia.errors import KzmediaError
-from kzmedia.plugins import make_plugin_manager
+from kzmedia.testing import make_plugin_manager_for
 from kzmedia.store import Store
 from kzmedia.validation import InvalidResult, check_result
 
@@ -65,15 +65,8 @@ class Bad:
         return {"count": 1}
 
 
-class Plugin:
-    @hookimpl
-    def kzmedia_register_analyzers(self, register):
-        register(Good())
-        register(Bad())
-
-
 def pm():
-    return make_plugin_manager(load_entrypoints=False, plugins=[Plugin()], use_env=False)
+    return make_plugin_manager_for(Good(), Bad())
 
 
 MARKERS = {"ДАТА": "datetime", "СПИСОК": "list, not a dict", "НАН": "nan", "ХВОСТ": "not inside the text",
@@ -182,3 +175,28 @@ def test_read_only_store_is_read_and_foreign_db_refused(tmp_path, capsys):
         assert [r[0] for r in db.execute("SELECT name FROM sqlite_master")] == ["users"]
     with pytest.raises(KzmediaError, match="not a kzmedia results store"):
         Store(other, readonly=True)
+
+
+def test_the_fast_walk_agrees_with_the_careful_one():
+    """``check_result`` first walks a result without paths; whenever it says "valid", the careful
+    walk (which names the path of a problem) must find nothing, and on results of plain types the
+    two must agree both ways."""
+    from hypothesis import given, settings, strategies as st
+
+    from kzmedia.validation import _plainly_valid, _problem
+
+    text = "Астана и Ташкент договорились о воде."
+    spans = st.builds(lambda s, e, keep: {"start": s, "end": e, **({"text": text[s:e]} if keep else {})},
+                      st.integers(-2, len(text) + 2), st.integers(-2, len(text) + 2), st.booleans())
+    scalars = (st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from([2 ** 63 - 1, 2 ** 63, -2 ** 63 - 1])
+               | st.text(max_size=4)
+               | st.floats(allow_nan=True, allow_infinity=True))
+    values = st.recursive(scalars | spans, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.text(max_size=3) | st.integers(0, 2), inner, max_size=4), max_leaves=12)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(st.text(max_size=3), values, max_size=4))
+    def agree(body):
+        assert _plainly_valid(body, text) == (_problem(body, text) is None)
+
+    agree()

@@ -35,11 +35,11 @@ class Sovereignty:
 
 #: our own sentences; dates from a field, from the URL path, from a query URL, and none
 RECORDS = [
-    {"id": "a1", "url": "https://russian.rt.com/world/2024-01-10/x", "text":
+    {"id": "a1", "section": "политика", "url": "https://russian.rt.com/world/2024-01-10/x", "text":
      "Суверенитет Казахстана никто не оспаривает. Власти говорят о суверенном выборе партнёров."},
-    {"id": "a2", "url": "https://amp.ng.ru/?p=http://www.ng.ru/cis/2024-01-25/y.html", "text":
+    {"id": "a2", "section": "экономика", "url": "https://amp.ng.ru/?p=http://www.ng.ru/cis/2024-01-25/y.html", "text":
      "Экономика растёт, инвестиции приходят из разных стран."},
-    {"id": "a3", "url": "https://tengrinews.kz/news/z", "date": "03.02.2024", "text":
+    {"id": "a3", "section": "политика", "url": "https://tengrinews.kz/news/z", "date": "03.02.2024", "text":
      "Депутаты снова заговорили о суверенитете в энергетике и о тарифах."},
     {"id": "a4", "url": "https://tengrinews.kz/news/w", "text": "Суверенная политика без даты публикации."},
 ]
@@ -107,6 +107,20 @@ def test_user_dates_file_dates_what_metadata_cannot(pipeline, corpus, tmp_path, 
     assert "0 undated skipped" in err and "3 outside" in err
 
 
+def test_date_field_and_toml_dates(pipeline, tmp_path, capsys):
+    records = [{"id": "f1", "вышла": "7 апреля 2024", "text": "Суверенитет обсуждали весь день."},
+               {"id": "f2", "text": "Суверенный фонд отчитался."}]
+    path = tmp_path / "f.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    dates = tmp_path / "dates.toml"
+    dates.write_text('[dates]\n"f2" = "2024-05-01"\n', encoding="utf-8")
+    assert main(["analyze", str(path), "--format", "jsonl", "--date-field", "вышла", "--dates", str(dates),
+                 "--since", "2024-04", "--until", "2024-04"], plugin_manager=pipeline.pm) == 0
+    out, err = capsys.readouterr()
+    assert [json.loads(line)["document"]["id"] for line in out.splitlines()] == ["f1"]
+    assert "1 outside 2024-04-01..2024-04-30 skipped, 0 undated" in err
+
+
 @pytest.mark.parametrize("content, name, where", [
     ("rt.com = RT\nгазета без знака\n", "map.txt", r"map\.txt:2: expected 'KEY = VALUE'"),
     ('[outlets]\n"rt.com" = "RT"\n"ng.ru" = \n', "map.toml", r"map\.toml:3: not valid TOML"),
@@ -159,6 +173,21 @@ def test_tables_and_report_give_one_outlet_and_date_per_document(pipeline, corpu
     assert table["a1"] == ("RT", "2024-01") and table["a2"] == ("ng.ru", "2024-01") and table["a4"][1] == ""
     assert "Per 1,000 words over time" in page and "<polyline" in page
     assert "1 undated (left out of the counts over time)" in page
+
+
+def test_corpus_report_and_labels_table_group_by_any_field(pipeline, corpus, tmp_path, capsys):
+    pm = pipeline.pm
+    store = tmp_path / "news.sqlite"
+    main(["analyze", str(corpus), "--store", str(store), "-q"], plugin_manager=pm)
+    html = tmp_path / "r.html"
+    assert main(["report", str(store), "-o", str(html), "--by", "section"], plugin_manager=pm) == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<h3>By section</h3>" in page and "<h4>политика</h4>" in page and "<h4>экономика</h4>" in page
+    capsys.readouterr()
+    assert main(["export", str(store), "--format", "csv", "--table", "labels", "--by", "section"],
+                plugin_manager=pm) == 0
+    rows = {r["section"]: int(r["findings"]) for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows == {"политика": 3, "": 1}  # a1: 2, a3: 1; a4 has no section
 
 
 def test_series_chart_is_inline_svg_with_escaped_labels():
@@ -223,3 +252,8 @@ def test_no_progress_output_when_stderr_is_not_a_terminal(corpus):
                            "--format", "jsonl"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stderr == "" and len(done.stdout.splitlines()) == 4
+    done = subprocess.run([sys.executable, "-m", "kzmedia", "report", str(corpus), "--only", "framing",
+                           "--view", "corpus", "-o", "-"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == ["kzmedia: 1 of 4 document(s) undated (no date in --dates, --date-field, "
+                                        "the metadata or the URL): left out of every per-month count"]

@@ -51,7 +51,7 @@ def add_parser(sub):
                    help="write results into this SQLite store (resumable: stored documents are skipped)")
     r.add_argument("--no-text", action="store_true", help="with --store: do not keep the documents' text")
     r.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
-    add_metadata_arguments(p, outlets=False)
+    add_metadata_arguments(p, period=True, outlets=False)
     return p
 
 
@@ -141,7 +141,7 @@ def _generic_summary(result: dict) -> list[str]:
     return out
 
 
-class _Progress:
+class ProgressBar:
     """A rich progress bar on a terminal's stderr; nothing when piped or quiet. With ``total``
     (the number of documents, when :func:`kzmedia.readers.count_documents` can tell) it shows
     done/total and the time remaining; without, the count and the rate."""
@@ -238,7 +238,7 @@ def run(args) -> int:
     docs, screen = screened(read_inputs(args.inputs, reader=args.reader, **reader_options(args)), args, rules)
     n_jobs = args.jobs if args.jobs != 0 else -1
     show = not args.quiet and sys.stderr.isatty()
-    progress = _Progress(enabled=show, total=progress_total(args) if show else None)
+    progress = ProgressBar(enabled=show, total=progress_total(args) if show else None)
     screen.on_skip = progress.skip
     try:
         with configured(rules):

@@ -3,7 +3,8 @@
 ``jsonl`` writes, per document, exactly the object ``kzmedia analyze --format jsonl`` prints; a
 resumed store exports byte for byte what a clean run exports. ``csv`` and ``parquet`` write one
 of the tables of :mod:`kzmedia.tables` (``--table``, default ``documents``; ``series`` is the
-per-month time series, ``--by`` its groups). The metadata options (``--outlet-map``, ``--dates``,
+per-month time series, ``--by`` its groups), the core's or one a plugin registered
+(``kzmedia_register_tables``). The metadata options (``--outlet-map``, ``--dates``,
 ``--date-field``, ``--since``/``--until``) apply to every format; a table with a month column says
 on stderr how many documents are undated.
 """
@@ -18,19 +19,20 @@ from . import EXIT_OK, UsageError, split_names
 
 
 def add_parser(sub):
-    from ..tables import TABLES
-
+    # kzmedia.tables (and with it the store and sqlite3) is imported by run(), not here: every
+    # command builds this parser, and 'kzmedia analyze' need not pay for it
     p = sub.add_parser("export", help="export a results store as JSON lines, CSV or Parquet")
     p.add_argument("store", metavar="STORE", help="a results store written by 'kzmedia analyze --store'")
     p.add_argument("--format", default="jsonl", metavar="FORMAT",
                    help="jsonl (default), csv, parquet, or a plugin's exporter")
-    p.add_argument("--table", choices=TABLES, default="documents",
-                   help="csv/parquet: which table (default: documents, one row per document)")
+    p.add_argument("--table", default="documents", metavar="TABLE",
+                   help="csv/parquet: which table: documents (default, one row per document), findings, "
+                        "scores, relations, labels, series, errors, or a plugin's (kzmedia.tables)")
     p.add_argument("--by", metavar="KEY[,KEY]",
                    help="--table labels/series: group by these metadata keys (outlet, month, year or any "
                         "field; series: always per month, default --by outlet; --by none pools the corpus)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (default: standard output)")
-    add_metadata_arguments(p)
+    add_metadata_arguments(p, period=True)
     return p
 
 
@@ -42,6 +44,7 @@ def run(args) -> int:
     from ..exporters import get_exporter
     from ..results import result_views
     from ..store import Store
+    from ..tables import TABLES, available_tables, plugin_tables
 
     if not os.path.exists(args.store):
         raise UsageError(f"{args.store}: no such results store")
@@ -49,6 +52,11 @@ def run(args) -> int:
     exporter = get_exporter(args.format, pm)
     # the installed analyzers' result_model read their own JSON; others by the generic rules
     options = {} if args.format == "jsonl" else {"table": args.table, "views": result_views(pm=pm)}
+    if args.format != "jsonl" and args.table not in TABLES:
+        if args.table not in plugin_tables(pm):
+            raise UsageError(f"--table {args.table}: no such table; choose one of "
+                             f"{', '.join(available_tables(pm))}")
+        options["plugin_manager"] = pm
     if args.by is not None:
         if args.format == "jsonl" or args.table not in ("labels", "series"):
             raise UsageError("--by applies to --table labels or --table series (csv, parquet)")

@@ -17,7 +17,7 @@ def add_parser(sub):
     p.add_argument("--window", type=int, default=5, metavar="N", help="words either side (default 5)")
     p.add_argument("--format", choices=("table", "jsonl", "csv"), default="table")
     p.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
-    add_metadata_arguments(p, outlets=False)
+    add_metadata_arguments(p, period=True, outlets=False)
     return p
 
 

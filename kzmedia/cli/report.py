@@ -12,7 +12,8 @@ import sys
 
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
 from ..metadata import add_metadata_arguments, configured, metadata_from_args
-from .analyze import add_max_chars_argument, read_inputs, reader_options, screened
+from .analyze import (ProgressBar, add_max_chars_argument, progress_total, read_inputs, reader_options,
+                      screened)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -25,7 +26,8 @@ def add_parser(sub):
     p.add_argument("--view", choices=("auto", "documents", "compare", "corpus"), default="auto",
                    help="auto: corpus for a store or more than --max-texts documents, else documents")
     p.add_argument("--by", metavar="KEY", help="--view compare: compare groups of documents by this metadata "
-                   "key (e.g. outlet) instead of single documents")
+                   "key (e.g. outlet) instead of single documents; corpus view: the groups of the tables and "
+                   "charts that are per outlet by default (e.g. --by section)")
     p.add_argument("--title", help="page title")
     p.add_argument("--max-texts", type=int, default=25, metavar="N",
                    help="corpus view: include highlighted texts when there are at most N documents")
@@ -38,7 +40,7 @@ def add_parser(sub):
     g.add_argument("--pattern", metavar="GLOB", help="with a directory: which files to take")
     add_max_chars_argument(g)
     g.add_argument("--jobs", "-j", type=int, default=1, metavar="N", help="worker processes (0 = one per CPU)")
-    add_metadata_arguments(p)
+    add_metadata_arguments(p, period=True)
     return p
 
 
@@ -60,7 +62,9 @@ def run(args) -> int:
 
 def _run(args, rules) -> int:
     from ..report import render_comparison, render_corpus, render_document_report
+    from ..report.panels import default_panels
 
+    panels = default_panels(getattr(args, "plugin_manager", None))  # what plugins add to the panels
     stores = [p for p in args.inputs if p != "-" and is_store(p)]
     failed = 0
     screen = None
@@ -74,7 +78,8 @@ def _run(args, rules) -> int:
 
         screen = screen_from_args(args, rules)
         page = render_corpus(stores[0], title=args.title, max_texts=args.max_texts,
-                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps)
+                             views=result_views(pm=getattr(args, "plugin_manager", None)), keep=screen.keeps,
+                             by=args.by or "outlet", panels=panels)
         count = None
     else:
         pipeline = build_pipeline(args)
@@ -86,21 +91,29 @@ def _run(args, rules) -> int:
         # view into its summary and drops it, so memory does not grow with the corpus
         view = args.view
         kept: list = []
-        summary = CorpusSummary(max_texts=args.max_texts) if view in ("auto", "corpus") else None
+        summary = (CorpusSummary(max_texts=args.max_texts, by=args.by or "outlet")
+                   if view in ("auto", "corpus") else None)
         # without --since/--until nothing is screened out; the undated are counted for the message
         undated = None if screen.active else DateScreen(rules=screen.rules)
-        for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
-            for err in a.errors:
-                failed += 1
-                print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
-                      f"{err.get('message')}", file=sys.stderr)
-            v = doc_view(i, a, pipeline.views)
-            if undated is not None:
-                undated.admits(v.meta, v.id)
-            if summary is not None:
-                summary.add(v)
-            else:
-                kept.append(v)
+        show = sys.stderr.isatty()
+        progress = ProgressBar(enabled=show, total=progress_total(args) if show else None)
+        screen.on_skip = progress.skip
+        try:
+            for i, a in enumerate(pipeline.analyze_many(docs, n_jobs=args.jobs)):
+                for err in a.errors:
+                    failed += 1
+                    print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
+                          f"{err.get('message')}", file=sys.stderr)
+                progress.update(a)
+                v = doc_view(i, a, pipeline.views)
+                if undated is not None:
+                    undated.admits(v.meta, v.id)
+                if summary is not None:
+                    summary.add(v)
+                else:
+                    kept.append(v)
+        finally:
+            progress.close()
         count = summary.documents if summary is not None else len(kept)
         if view == "auto":
             view = "corpus" if count > args.max_texts else "documents"
@@ -108,11 +121,11 @@ def _run(args, rules) -> int:
         if undated is not None and (view == "corpus" or args.by in ("month", "year", "date")):
             screen = undated  # the page groups by date: say how many documents have none
         if view == "compare":
-            page = render_comparison(kept, title=args.title, by=args.by)
+            page = render_comparison(kept, title=args.title, by=args.by, panels=panels)
         elif view == "corpus":
-            page = render_corpus(summary, title=args.title)
+            page = render_corpus(summary, title=args.title, panels=panels)
         else:
-            page = render_document_report(kept, title=args.title)
+            page = render_document_report(kept, title=args.title, panels=panels)
     if screen is not None and (screen.active or screen.seen):
         print(screen.message(), file=sys.stderr)
     if args.output == "-":

@@ -21,10 +21,11 @@ from typing import Any
 
 from ..errors import KzmediaError
 from .model import CorpusSummary, DocView, Mark, doc_views, iter_doc_views
-from .render import render_comparison_views, render_corpus_views, render_documents
+from .panels import Panel, PanelFunctions
+from .render import render_comparison_views, render_corpus_views, render_documents, render_group_comparison_view
 
-__all__ = ["CorpusSummary", "DocView", "Mark", "ReportError", "load_store", "render_comparison", "render_corpus",
-           "render_document_report"]
+__all__ = ["CorpusSummary", "DocView", "Mark", "Panel", "ReportError", "load_store", "render_comparison",
+           "render_corpus", "render_document_report", "render_group_comparison"]
 
 
 class ReportError(KzmediaError):
@@ -32,23 +33,28 @@ class ReportError(KzmediaError):
 
 
 def render_document_report(analyses: Iterable[Any], *, title: str | None = None,
-                           views: Mapping | None = None) -> str:
+                           views: Mapping | None = None, panels: PanelFunctions | None = None) -> str:
     """One section per document: highlighted text (a layer per analyzer, a colour per label, a
     legend with toggles per layer and label and a minimum-score filter), beside it each analyzer's
     panel (findings per label, its profile scores, its relations).
 
     ``views``: the analyzers' ``result_model`` methods (default: an analysis object's own, else
-    the installed analyzers'; see :func:`kzmedia.results.result_views`)."""
-    return render_documents(doc_views(analyses, views), title)
+    the installed analyzers'; see :func:`kzmedia.results.result_views`). ``panels``: the panels
+    plugins contribute, by analyzer (default: the installed plugins';
+    :func:`kzmedia.report.panels.default_panels`)."""
+    return render_documents(doc_views(analyses, views), title, panels=panels)
 
 
 def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: str | None = None,
-                      views: Mapping | None = None) -> str:
+                      views: Mapping | None = None, sections: Mapping[str, Iterable[str]] | None = None,
+                      panels: PanelFunctions | None = None) -> str:
     """Two or more documents side by side, the biggest differences first (per analyzer: findings
     per label per 1000 words, or its profile scores), then each document's panels and text.
 
     ``by="outlet"`` (or any metadata key) compares groups instead: the documents of each outlet
-    are pooled into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them)."""
+    are pooled into one column (``outlet``, ``month`` and the rest as :func:`kzmedia.metadata.group_value` reads them).
+    ``sections``: analyzer → lines its plugin adds to a two-text comparison (``Comparison.sections``'
+    ``lines()``), shown under the differences."""
     views = doc_views(analyses, views)
     if by:
         from ..metadata import group_value
@@ -58,24 +64,34 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
         views = merge_views(views, key)
     if len(views) < 1:
         raise ReportError("a comparison needs at least one document")
-    return render_comparison_views(views, title)
+    return render_comparison_views(views, title, sections=sections, panels=panels)
+
+
+def render_group_comparison(comparison) -> str:
+    """A group comparison (:func:`kzmedia.compare_groups`) as one self-contained page, in the same
+    units and columns as ``kzmedia compare --format csv``."""
+    return render_group_comparison_view(comparison)
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,
-                  max_texts: int = 25, views: Mapping | None = None, keep=None) -> str:
+                  max_texts: int = 25, views: Mapping | None = None, keep=None, by: str = "outlet",
+                  panels: PanelFunctions | None = None) -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
     SQLite file written by ``kzmedia analyze --store``), analyses (read one at a time: memory
     does not grow with the corpus) or a :class:`~kzmedia.report.model.CorpusSummary`. Texts (with
     highlights) are included when available and the corpus has at most ``max_texts`` documents.
     ``keep``: a predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
-    for ``--since``/``--until``); the others are left out before they are drawn."""
+    for ``--since``/``--until``); the others are left out before they are drawn. ``by``: the groups
+    of the tables and charts that are per outlet by default (any metadata field, as
+    :func:`kzmedia.metadata.group_value` reads it; a summary keeps the groups it was gathered with)."""
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
-        return render_corpus_views(_store_views(label, views, keep), title, max_texts=max_texts, source=label)
+        return render_corpus_views(_store_views(label, views, keep), title, max_texts=max_texts, source=label,
+                                   by=by, panels=panels)
     if isinstance(source, CorpusSummary):  # gathered by the caller as its analyses came
-        return render_corpus_views(source, title)
-    return render_corpus_views(iter_doc_views(source, views), title, max_texts=max_texts)
+        return render_corpus_views(source, title, panels=panels)
+    return render_corpus_views(iter_doc_views(source, views), title, max_texts=max_texts, by=by, panels=panels)
 
 
 def _store_views(path: str, views: Mapping | None, keep=None) -> Iterator[DocView]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from ..metadata import month_of, outlet_of  # one rule for the report and the tables (re-exported)
+from ..metadata import group_value, month_of, outlet_of  # one rule for the report and the tables (re-exported)
 from ..results import Finding, ResultModel, Score, normalise
 from ..tables import SeriesTally
 
@@ -74,10 +74,15 @@ class DocView(_Named):
         return self.models
 
     # -- profiles, per analyzer ------------------------------------------------------------
-    def label_counts(self, analyzer: str) -> list[tuple[str, int]]:
-        """``[(label, findings)]``, most frequent first."""
+    def label_counts(self, analyzer: str, *, asserted: bool = False) -> list[tuple[str, int]]:
+        """``[(label, findings)]``, most frequent first; ``asserted``: only the findings that count
+        towards their label (:func:`kzmedia.comparison.counts`, the comparison's rule)."""
         model = self.models.get(analyzer)
-        counts = Counter(f.label for f in model.findings) if model else Counter()
+        if asserted:
+            from ..comparison import counts as keep
+        else:
+            keep = None
+        counts = Counter(f.label for f in model.findings if keep is None or keep(f)) if model else Counter()
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def profile(self, analyzer: str) -> tuple[str, str, list[tuple[str, float]]] | None:
@@ -232,7 +237,8 @@ def analyzers_of(views: list[DocView]) -> list[str]:
 
 def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
     """Per analyzer, ``[{key, label, values: [per doc], spread}]`` sorted by spread, largest first:
-    findings per label per 1,000 words, or the analyzer's profile scores when it has no findings."""
+    findings per label per 1,000 words (counted as ``kzmedia compare`` counts them: only where the
+    text asserts the span), or the analyzer's profile scores when it has no findings."""
     n = len(views)
     out = {}
     for name in analyzers_of(views):
@@ -240,7 +246,7 @@ def comparison_rows(views: list[DocView]) -> dict[str, list[dict]]:
         has_findings = any(v.label_counts(name) for v in views)
         for i, v in enumerate(views):
             if has_findings:
-                for label, c in v.label_counts(name):
+                for label, c in v.label_counts(name, asserted=True):
                     table.setdefault(label, [0.0] * n)[i] = _per_1000(c, v.words)
             else:
                 prof = v.profile(name)
@@ -352,6 +358,14 @@ class IndexRow(_Named):
         return [label for label, _ in self.counts.get(analyzer, ())[:n]]
 
 
+def group_of(view: DocView, by: str = "outlet") -> str | None:
+    """The document's outlet (``by="outlet"``) or other ``--by`` group, as the tables read it."""
+    if by == "outlet":
+        return outlet_of(view.meta)
+    value = group_value(view.meta, by, view.id)
+    return None if value is None else str(value)
+
+
 class CorpusSummary:
     """What the corpus page shows, gathered one document at a time, so that drawing a corpus
     needs memory for the page, not for the corpus: counts per month and outlet (and the series
@@ -363,8 +377,9 @@ class CorpusSummary:
     corpus has more than ``max_texts`` documents."""
 
     def __init__(self, views: Iterable[DocView] = (), *, max_texts: int = 25, max_index: int = 2000,
-                 per_item: int = 3):
+                 per_item: int = 3, by: str = "outlet"):
         self.max_texts, self.max_index, self.per_item = max_texts, max_index, per_item
+        self.by = by  # the groups counted beside the months: outlets, or another --by field
         self.tally = MarkTally()
         self.documents = 0
         self.words = 0
@@ -374,8 +389,8 @@ class CorpusSummary:
         self.by_month: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.by_outlet: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
         self.rows: list[IndexRow] = []
-        # findings per 1,000 words per month (the series table): the corpus pooled, and by outlet
-        self.series, self.series_by_outlet = SeriesTally(by=()), SeriesTally(by=("outlet",))
+        # findings per 1,000 words per month (the series table): the corpus pooled, and by group
+        self.series, self.series_by_group = SeriesTally(by=()), SeriesTally(by=(by,))
         self._best: dict[tuple[str, str], list[tuple[tuple, int, Evidence]]] = defaultdict(list)
         self._seq = 0
         self.views: list[DocView] | None = []  # every view while there are at most max_texts
@@ -391,7 +406,7 @@ class CorpusSummary:
         self.words += view.words
         self.failed += bool(view.errors)
         self.tally.add(view)
-        month, outlet = month_of(view.meta, view.id), outlet_of(view.meta) or "(unknown)"
+        month, outlet = month_of(view.meta, view.id), group_of(view, self.by) or "(unknown)"
         if month:
             self.docs_per_month[month] += 1
         self.docs_per_outlet[outlet] += 1
@@ -399,7 +414,7 @@ class CorpusSummary:
             if month:
                 self.by_month[dim][month].update(c)
             self.by_outlet[dim][outlet].update(c)
-        for tally in (self.series, self.series_by_outlet):
+        for tally in (self.series, self.series_by_group):
             tally.add(view.meta, view.id, view.words, view.models.values())
         for m in view.marks:
             self._offer(view, m)

@@ -22,6 +22,7 @@ from pathlib import Path
 from . import charts
 from .charts import UNSAFE_CHARS, esc
 from ..metadata import date_of
+from .panels import PanelFunctions, default_panels, panels_html
 from .model import (CorpusSummary, DocView, Evidence, IndexRow, Mark, MarkTally, analyzers_of, comparison_rows,
                     outlet_of, safe_url, segments)
 
@@ -39,7 +40,9 @@ THRESHOLDS = (0.25, 0.5, 0.75)
 class Layers:
     """The analyzers drawn on a page, their labels, CSS keys and colours (one object per page)."""
 
-    def __init__(self, views: Iterable[DocView] | MarkTally = ()):
+    def __init__(self, views: Iterable[DocView] | MarkTally = (), panels: PanelFunctions | None = None):
+        #: the panel functions plugins registered, by analyzer (``kzmedia_register_report_panels``)
+        self.panels = panels if panels is not None else default_panels()
         tally = views if isinstance(views, MarkTally) else MarkTally(views)
         self.names = tally.layers  # the pipeline's order
         self.labels: dict[str, list[str]] = {n: [] for n in self.names}
@@ -292,6 +295,8 @@ def analyzer_panel(view: DocView, name: str, layers: Layers) -> str:
                                     title=f"{name}: relations"))
     if not parts:
         parts.append('<p class="empty">nothing found</p>')
+    if layers.panels.get(name) and name in view.models:
+        parts.append(panels_html(view.models[name], layers.panels[name]))
     return f'<section class="panel" data-panel="{esc(name)}"><h3>{esc(name)}</h3>{"".join(parts)}</section>'
 
 
@@ -339,8 +344,9 @@ def document_section(view: DocView, layers: Layers) -> str:
     return head + body + "</section>"
 
 
-def render_documents(views: list[DocView], title: str | None = None) -> str:
-    layers = Layers(views)
+def render_documents(views: list[DocView], title: str | None = None, *,
+                     panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     nav = ""
     if len(views) > 1:
         nav = '<nav class="toc"><ol>' + "".join(
@@ -389,8 +395,9 @@ def differences_table(dim: str, rows: list[dict], views: list[DocView], limit: i
             f'<tbody>{"".join(body)}</tbody></table>{more}</section>')
 
 
-def render_comparison_views(views: list[DocView], title: str | None = None) -> str:
-    layers = Layers(views)
+def render_comparison_views(views: list[DocView], title: str | None = None, *, sections=None,
+                            panels: PanelFunctions | None = None) -> str:
+    layers = Layers(views, panels)
     rows = comparison_rows(views)
     names = analyzers_of(views)
     has_text = {v.index for v in views if v.text is not None or v.marks}
@@ -406,6 +413,9 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
                 + f'</tr></thead><tbody>{summary}</tbody></table></section>')
     diffs = '<section class="diffs"><h2>Differences</h2>' + "".join(
         differences_table(n, rows[n], views) for n in names) + "</section>"
+    if sections:  # what a plugin adds to a two-text comparison (kzmedia_register_compare_sections)
+        diffs += "".join(f'<section class="diff" data-section="{esc(n)}"><h3>{esc(n)}</h3><pre>'
+                         + esc_text("\n".join(lines)) + "</pre></section>" for n, lines in sections.items())
     cols = "".join(f'<div class="col" id="col-{v.index}"><h3>'
                    + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index in has_text else esc(v.title))
                    + f'</h3>{side_panels(v, layers)}</div>' for v in views)
@@ -415,6 +425,43 @@ def render_comparison_views(views: list[DocView], title: str | None = None) -> s
              + "</section>") if with_text else ""
     title = title or "kzmedia comparison: " + " vs ".join(v.title for v in views[:4])
     return page(title, overview + diffs + side + texts, layers)
+
+
+def render_group_comparison_view(comparison) -> str:
+    """A :class:`kzmedia.comparison.GroupComparison` as a page: the groups, the method, and every
+    row in the units of the terminal and the CSV (rates per 1,000 words; scores in their own unit)."""
+    method = comparison.method()
+    groups = "".join(f'<tr><th scope="row">{esc(g)}</th><td class="num">{n}</td>'
+                     f'<td class="num">{comparison.words[g]}</td></tr>' for g, n in comparison.groups.items())
+    hidden = "".join(f"<li>{esc(g)}: {n} documents, fewer than {comparison.min_docs}: not compared</li>"
+                     for g, n in comparison.hidden.items())
+    cols = ("analyzer", "kind", "name", "unit", "group_a", "docs_a", "present_a", "mean_a", "low_a", "high_a",
+            "group_b", "docs_b", "present_b", "mean_b", "low_b", "high_b", "log2_ratio", "g2", "p", "q")
+    heads = {"present_a": "% docs A", "present_b": "% docs B", "low_a": "CI low", "high_a": "CI high",
+             "low_b": "CI low", "high_b": "CI high"}
+    rows = "".join(
+        "<tr>" + "".join(f'<td class="num">{esc(_fmt_cell(r.get(c)))}</td>' if isinstance(r.get(c), (int, float))
+                         else f"<td>{esc(_fmt_cell(r.get(c)))}</td>" for c in cols) + "</tr>"
+        for r in comparison.rows)
+    body = (f'<section class="summary"><h2>Groups</h2><table><thead><tr><th>Group</th><th>Documents</th>'
+            f'<th>Words</th></tr></thead><tbody>{groups}</tbody></table>'
+            + (f"<ul>{hidden}</ul>" if hidden else "")
+            + f'<p class="note">Rates per 1,000 words (scores in their own unit), mean over documents with a '
+            f'{esc(method["interval"])}; % docs = documents where present; p by {esc(method["test"])}, '
+            f'q = {esc(method["correction"])}; effect = {esc(method["effect"])}.</p></section>'
+            f'<section class="diffs"><h2>Measures, smallest q first</h2><table><thead><tr>'
+            + "".join(f"<th>{esc(heads.get(c, c))}</th>" for c in cols)
+            + f"</tr></thead><tbody>{rows}</tbody></table></section>")
+    title = "kzmedia comparison: " + " vs ".join(comparison.groups)
+    return page(title, body, Layers([]), legend=False)
+
+
+def _fmt_cell(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.3g}" if v and abs(v) < 0.01 else f"{v:.2f}"
+    return str(v)
 
 
 def _fmt_opt(x: float | None) -> str:
@@ -483,13 +530,17 @@ def _ext_link(v: DocView) -> str:
 
 
 def render_corpus_views(views: Iterable[DocView] | CorpusSummary, title: str | None = None, *,
-                        max_texts: int = 25, source: str | None = None, max_index: int = 2000) -> str:
+                        max_texts: int = 25, source: str | None = None, max_index: int = 2000,
+                        by: str = "outlet", panels: PanelFunctions | None = None) -> str:
     """The corpus page. ``views`` may be a stream: each view is folded into a
     :class:`~kzmedia.report.model.CorpusSummary` and dropped (unless the corpus is small enough
-    for its texts to be shown), so the memory needed does not grow with the corpus."""
+    for its texts to be shown), so the memory needed does not grow with the corpus. ``by``: the
+    groups of the tables and charts that are per outlet by default (ignored for a summary, which
+    was gathered with its own)."""
     summary = views if isinstance(views, CorpusSummary) else CorpusSummary(views, max_texts=max_texts,
-                                                                          max_index=max_index)
-    layers = Layers(summary.tally)
+                                                                          max_index=max_index, by=by)
+    by = summary.by
+    layers = Layers(summary.tally, panels)
     names = summary.analyzers
     by_month, by_outlet = summary.by_month, summary.by_outlet
     docs_per_month, docs_per_outlet = summary.docs_per_month, summary.docs_per_outlet
@@ -507,19 +558,19 @@ def render_corpus_views(views: Iterable[DocView] | CorpusSummary, title: str | N
     dated = sum(docs_per_month.values())
     rates = time_series(summary, names, layers, outlets)
     parts = [f'<section class="summary"><h2>Corpus</h2><p>{n_docs} documents · {summary.words} words · '
-             f'{len(docs_per_outlet)} outlet(s) · {dated} dated document(s)'
+             f'{len(docs_per_outlet)} {esc(by)}(s) · {dated} dated document(s)'
              + (f" · {n_docs - dated} undated (left out of the counts over time)" if dated < n_docs else "")
              + (f" · {summary.failed} document(s) with errors" if summary.failed else "")
              + (f" · source: <code>{esc(source)}</code>" if source else "") + "</p>"]
     parts.append(charts.columns([(m, docs_per_month.get(m, 0)) for m in months], title=f"Documents per {period}"))
     parts.append(charts.bar_chart([(o, docs_per_outlet[o], str(docs_per_outlet[o])) for o in outlets],
-                                  css="outlets", title="Documents per outlet", max_rows=20))
+                                  css="outlets", title=f"Documents per {by}", max_rows=20))
     parts.append("</section>")
     for dim in names:
         parts.append(f'<section class="dim" data-dim="{esc(dim)}"><h2>{esc(dim)} <small>(findings per label)</small></h2>'
                      f'<h3>Over time</h3>{heatmap(dim, by_month.get(dim, {}), months, col_title=period)}'
                      f'<h3>Per 1,000 words over time</h3>{rates.get(dim, "")}'
-                     f'<h3>By outlet</h3>{heatmap(dim, by_outlet.get(dim, {}), outlets, col_title="outlet")}</section>')
+                     f'<h3>By {esc(by)}</h3>{heatmap(dim, by_outlet.get(dim, {}), outlets, col_title=by)}</section>')
     parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(summary, layers)}</section>')
     rows = "".join(
         f'<tr id="{r.anchor}"><td>{esc(r.title)}{_ext_link(r)}</td><td>{esc(_date(r))}</td>'
@@ -558,12 +609,13 @@ SERIES_LABELS, SERIES_OUTLETS = 6, 4
 
 def time_series(summary: CorpusSummary, names: list[str], layers: Layers, outlets: list[str]) -> dict[str, str]:
     """Per analyzer, line charts of its most frequent labels' findings per 1,000 words per month:
-    the corpus pooled, then the largest outlets (the ``series`` table of :mod:`kzmedia.tables`,
-    tallied by the same code as the documents came, so the chart and ``kzmedia export --table
-    series`` agree)."""
+    the corpus pooled, then the largest outlets or ``--by`` groups (the ``series`` table of
+    :mod:`kzmedia.tables`, tallied by the same code as the documents came, so the chart and
+    ``kzmedia export --table series`` agree)."""
+    by = summary.by
     pooled = summary.series.rows()
     months = _month_range(sorted({r["month"] for r in pooled}))
-    by_outlet = summary.series_by_outlet.rows() if len(outlets) > 1 else []
+    by_outlet = summary.series_by_group.rows() if len(outlets) > 1 else []
     unit = "per 1,000 words"
     out = {}
     for dim in names:
@@ -582,7 +634,8 @@ def time_series(summary: CorpusSummary, names: list[str], layers: Layers, outlet
 
         html = [drawn(rows)]
         for outlet in outlets[:SERIES_OUTLETS]:
-            mine = [r for r in by_outlet if r["analyzer"] == dim and (r["outlet"] or "(unknown)") == outlet]
+            mine = [r for r in by_outlet if r["analyzer"] == dim
+                    and ("(unknown)" if r[by] is None else str(r[by])) == outlet]
             if mine:
                 html.append(f"<h4>{esc(outlet)}</h4>{drawn(mine, height=120)}")
         out[dim] = "".join(html)

@@ -27,3 +27,29 @@ def kzmedia_register_commands(register):
              help="actors state mentions vs NEREL human COUNTRY spans")
     register("rusentne", rusentne.add_arguments, rusentne.run, group="evaluate",
              help="actors tone vs RuSentNE-2023 human entity sentiment")
+
+
+@hookimpl
+def kzmedia_register_tables(register):
+    """``actor_events`` and ``actor_attitudes``: the events and attitudes with every field the
+    generic ``relations`` table has no column for (see kzmedia_actors.views)."""
+    from . import views
+
+    register("actor_events", views.event_rows, help="who does what to whom, one row per event")
+    register("actor_attitudes", views.attitude_rows, help="directed attitudes between actors, one row per pair")
+
+
+@hookimpl
+def kzmedia_register_report_panels(register):
+    """The events of a document as a table beside its text in the report."""
+    from . import views
+
+    register("actors", views.events_panel)
+
+
+@hookimpl
+def kzmedia_register_compare_sections(register):
+    """Actors' mentions, portrayal, main role and tone side by side (``kzmedia compare``)."""
+    from .compare import section
+
+    register("actors", section)

@@ -95,8 +95,18 @@ class ActorsAnalyzer:
         "tone": (str, "", "an extra tone lexicon file (categories 'positive'/'negative') merged with data/tone.toml"),
         "relations": (bool, True, "read events, portrayal (roles) and directed attitudes (off: mentions and tone only)"),
     }
-    #: events, portrayal and attitudes are computed (the ``relations`` option)
-    relations = True
+    _relations_on = True
+
+    @property
+    def relations(self) -> bool:
+        """Events, portrayal and attitudes are computed (the ``relations`` option)."""
+        return self._relations_on
+
+    @relations.setter
+    def relations(self, value: bool) -> None:
+        if bool(value) != self._relations_on:
+            self._relations_on = bool(value)
+            self._starts = None  # the one pass over the text looks for action words only with them
 
     def __init__(self, gazetteer: Gazetteer | None = None, tone_lexicon: Lexicon | None = None):
         self._gazetteer = gazetteer
@@ -155,17 +165,36 @@ class ActorsAnalyzer:
     # -- candidates per word form ---------------------------------------------------------------
     @property
     def starts_memo(self) -> FormMemo:
-        """What may start at each word form (see :meth:`_candidates`), screened so only forms
-        that are in the gazetteer index, carry a stance prefix or a hyphen are looked at."""
+        """What may start at each word form: ``(name candidates, action candidates)`` (see
+        :meth:`_candidates` and :meth:`Actions.candidates`), screened so only forms that are in
+        the gazetteer index, carry a stance prefix or a hyphen — or, with ``relations``, anchor an
+        action trigger or cue — are looked at. One pass over the text finds both."""
         if self._starts is None:
             index = self.gazetteer.index
+            keys = frozenset(index) | (frozenset(ACTIONS.first) if self.relations else frozenset())
             self._starts = FormMemo(self._starting, screen=FormScreen(
-                norms=index, lemmas=index, prefixes=[p for p, _stance in STANCE_PREFIXES],
+                norms=keys, lemmas=keys, prefixes=[p for p, _stance in STANCE_PREFIXES],
                 substrings=_HYPHENS))
         return self._starts
 
     def _starting(self, norm: str, info: tuple) -> tuple:
-        return self._candidates(norm, info[2])
+        names = self._candidates(norm, info[2])
+        actions = ACTIONS.candidates(norm, info) if self.relations else ()
+        return (names, actions) if names or actions else ()
+
+    def _scan(self, document: Document) -> tuple[list, list]:
+        """``(position, name candidates)`` and ``(position, action candidates)`` of the document,
+        from one pass over its tokens."""
+        tokens = document.tokens
+        memo, norms = self.starts_memo, tokens.norms
+        names, actions = [], []
+        for i in memo.positions(tokens):
+            c = memo[norms[i]]
+            if c[0]:
+                names.append((i, c[0]))
+            if c[1]:
+                actions.append((i, c[1]))
+        return names, actions
 
     def _candidates(self, norm: str, lemma: str) -> tuple:
         """What may start at a token with this folded form: ``("seq", patterns)``,
@@ -202,15 +231,15 @@ class ActorsAnalyzer:
         return ()
 
     # -- matching -----------------------------------------------------------------------------
-    def mentions(self, document: Document) -> list[tuple]:
-        """``(token_start, token_end, char_start, char_end, actor, form, stance)`` in text order."""
+    def mentions(self, document: Document, scanned: list | None = None) -> list[tuple]:
+        """``(token_start, token_end, char_start, char_end, actor, form, stance)`` in text order
+        (``scanned``: the name candidates of :meth:`_scan`, when the caller has them)."""
         tokens = document.tokens
         infos = tokens.infos
         starts, ends = tokens.starts, tokens.ends
         text = document.text
         n = len(infos)
-        starts_here, norms = self.starts_memo, tokens.norms
-        found = [(i, starts_here[norms[i]]) for i in starts_here.positions(tokens)]
+        found = self._scan(document)[0] if scanned is None else scanned
         if not found:
             return []
         raw = []
@@ -373,7 +402,8 @@ class ActorsAnalyzer:
         spans) are read as further mentions of the given ids, form ``name`` — how an evaluation
         asks for the portrayal of an entity the annotators marked but the gazetteer lacks."""
         g = self.gazetteer
-        found = self.mentions(document)
+        scanned, action_starts = self._scan(document)
+        found = self.mentions(document, scanned)
         if extra_spans:
             found = self._with_extra(document, found, extra_spans)
         body: dict[str, Any] = {"analyzer_version": VERSION, "gazetteer_version": g.version,
@@ -413,8 +443,9 @@ class ActorsAnalyzer:
         events, claims, suffering = [], {}, defaultdict(list)
         labels: dict[str, list] = defaultdict(list)  # per actor: the tone of its own names
         if self.relations:
-            events, claims, suffering = self._events(document, found, roles, clauses, sentence_of)
+            events, claims, suffering = self._events(document, found, roles, clauses, sentence_of, action_starts)
         att = ATTRIBUTION
+        innocent = ACTIONS.innocent
         for n, (i, j, a, b, actor, form, stance) in enumerate(found):
             s = sentence_of[i]
             seg = sentences[s] if s >= 0 else None
@@ -484,7 +515,7 @@ class ActorsAnalyzer:
                     p = (score - harmed) * _FORM_SCALE.get(form, 1.0)
                     mention["_ptone"] = round(p / (1.0 + abs(p)), 3)
                 for x in range(i, j):
-                    if infos[x][2] in ACTIONS.innocent or infos[x][0] in ACTIONS.innocent:
+                    if infos[x][2] in innocent or infos[x][0] in innocent:
                         suffering[actor].append((a, b, text[a:b]))  # «мирные жители», «дети»
                         break
             if form == "person":
@@ -529,16 +560,16 @@ class ActorsAnalyzer:
         body["actors"] = actors
         comps = feats = None
         if self.relations:
-            comps, feats = self._relations(body, actors, events, suffering, labels)
+            comps, feats = self._relations(body, actors, events, suffering, labels, sent_actors)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
         return ActorsResult(body, document, comps, feats)
 
-    def _events(self, document, found, roles, clauses, sentence_of):
+    def _events(self, document, found, roles, clauses, sentence_of, action_starts=None):
         """Events, the tone words they claim (trigger token → (source mention starts, target
         mention starts, polarity)) and the misfortunes presented as each actor's own."""
         sentence_set = {sentence_of[m[0]] for m in found}
-        matches = ACTIONS.matches(document.tokens, sentence_of, sentence_set)
+        matches = ACTIONS.matches(document.tokens, sentence_of, sentence_set, scanned=action_starts)
         near = {sentence_of[f[0]] for f in matches}
         mentions = [Mention(m[0], m[1], m[2], m[3], m[4], roles[n], m[5], m[6], sentence_of[m[0]], n)
                     for n, m in enumerate(found) if sentence_of[m[0]] in near]
@@ -558,7 +589,7 @@ class ActorsAnalyzer:
             suffering[m.actor].append((a, b, word))
         return events, claims, suffering
 
-    def _relations(self, body, actors, events, suffering, labels) -> tuple[dict, dict]:
+    def _relations(self, body, actors, events, suffering, labels, named=None) -> tuple[dict, dict]:
         """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
         tones = {r["id"]: [(m.pop("_ptone", m["tone"]), m["start"], m["end"], m["text"]) for m in r["mentions"]
                            if "stance" not in m] for r in actors}
@@ -566,7 +597,7 @@ class ActorsAnalyzer:
         for r in actors:
             r["portrayal"] = combine(comps[r["id"]])
         body["events"] = events
-        body["attitudes"], feats = attitudes(events, actors)
+        body["attitudes"], feats = attitudes(events, actors, named=named)
         return comps, feats
 
     def _with_extra(self, document, found, extra_spans) -> list[tuple]:

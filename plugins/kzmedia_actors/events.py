@@ -27,6 +27,7 @@ around the trigger set ``quoted`` with the speaker when it is an actor. The core
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import math
 from collections import defaultdict
@@ -37,6 +38,7 @@ from kzmedia import StanceIndex
 from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import possible_cases
+from .grammar import GRAMMAR
 
 ROLE_LABELS = ("antagonist", "protagonist", "innocent")
 #: arguments are looked for within this many tokens of the trigger (as tone words, see analyzer)
@@ -111,9 +113,12 @@ class Actions:
         self.__dict__.update(state)
         self.memo = FormMemo(self._compute, screen=FormScreen(norms=self.first, lemmas=self.first))
 
-    def _compute(self, norm: str, info: tuple) -> tuple:
-        """``(words, group, kind, payload)`` that may start at this form, longest first; of the
+    def candidates(self, norm: str, info: tuple) -> tuple:
+        """``(words, anchor, group, kind, payload)`` anchored at this form, longest first; of the
         one-word ones only the first per group (a trigger, or one cue of each kind)."""
+        return self._compute(norm, info)
+
+    def _compute(self, norm: str, info: tuple) -> tuple:
         out, singles = [], set()
         for key in dict.fromkeys((info[2], norm)):
             for words, anchor, kind, payload in self.first.get(key, ()):
@@ -126,20 +131,21 @@ class Actions:
         out.sort(key=lambda c: -len(c[0]))
         return tuple(out)
 
-    def matches(self, tokens, sentence_of=None, sentences=None) -> list[tuple[int, int, str, object]]:
+    def matches(self, tokens, sentence_of=None, sentences=None, scanned=None) -> list[tuple[int, int, str, object]]:
         """``(token_start, token_end, kind, payload)`` for every trigger and cue, in text order
-        (only in the given ``sentences`` when both they and ``sentence_of`` are given)."""
+        (only in the given ``sentences`` when both they and ``sentence_of`` are given).
+        ``scanned``: ``(position, candidates)`` from a caller's own pass over the tokens (the
+        analyzer finds names and actions in one), instead of this lexicon's."""
         infos = tokens.infos
         n = len(infos)
-        memo = self.memo
-        norms = tokens.norms
-        out = []
-        positions = memo.positions(tokens)
+        if scanned is None:
+            memo, norms = self.memo, tokens.norms
+            scanned = [(k, memo[norms[k]]) for k in memo.positions(tokens)]
         if sentences is not None:
-            positions = [k for k in positions if sentence_of[k] in sentences]
+            scanned = [c for c in scanned if sentence_of[c[0]] in sentences]
+        out = []
         multi = False
-        for k in positions:
-            cands = memo[norms[k]]
+        for k, cands in scanned:
             if len(cands) == 1 and len(cands[0][0]) == 1:
                 out.append((k, k + 1, cands[0][3], cands[0][4]))
                 continue
@@ -180,15 +186,32 @@ def qualifiers(infos, clause_start: int, k: int, actions: "Actions") -> tuple[bo
 
 
 class Mention:
-    """One actor mention as the event reader sees it."""
+    """One actor mention as the event reader sees it. Its ``marker`` (the governing preposition,
+    :func:`_marker`) is read from the tokens on first use: most mentions never need it."""
 
-    __slots__ = ("i", "j", "start", "end", "actor", "role", "form", "stance", "marker", "sentence", "index")
+    __slots__ = ("i", "j", "start", "end", "actor", "role", "form", "stance", "_prep", "_tokens", "sentence",
+                 "index")
 
-    def __init__(self, i, j, start, end, actor, role, form, stance, sentence, index):
+    def __init__(self, i, j, start, end, actor, role, form, stance, sentence, index, tokens=None):
         self.i, self.j, self.start, self.end = i, j, start, end
         self.actor, self.role, self.form, self.stance = actor, role, form, stance
         self.sentence, self.index = sentence, index
-        self.marker = None
+        self._tokens = tokens
+        self._prep = _UNREAD
+
+    @property
+    def marker(self) -> str | None:
+        v = self._prep
+        if v is _UNREAD:
+            v = self._prep = _marker(self._tokens, self.i) if self._tokens is not None else None
+        return v
+
+    @marker.setter
+    def marker(self, value) -> None:
+        self._prep = value
+
+
+_UNREAD = object()
 
 
 def _marker(tokens, i: int) -> str | None:
@@ -240,12 +263,15 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
         if m.sentence >= 0:
-            m.marker = _marker(tokens, m.i)
+            if m._tokens is None:
+                m._tokens = tokens
             by_sentence[m.sentence].append(m)
     for ms in by_sentence.values():
         _coordinate(infos, ms)
     starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
-    quote_marks = [k for k in tokens.positions(_QUOTES)]
+    # «» are clause boundaries: their positions are a filter of those, not another pass over the text
+    quote_marks = functools.cache(lambda: [k for k in clauses.boundaries if infos[k][0] in _QUOTES]
+                                  if _QUOTES <= GRAMMAR.boundaries else tokens.positions(_QUOTES))
     speech_by_sentence: dict[int, list[tuple[int, int]]] = defaultdict(list)
     passive_cues = set()
     for k, e, kind, _p in found:
@@ -272,7 +298,7 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
         in_clause = ms[lo:bisect.bisect_left(starts, min(cb, e + WINDOW))]
         before = ms[max(0, lo - 8):lo]  # a subject before the clause, for a clause without one
         sources, targets, conf = _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca,
-                                            any(p in passive_cues for p in range(max(ca, k - 3), k)))
+                                            bool(passive_cues) and any(p in passive_cues for p in range(max(ca, k - 3), k)))
         if not sources and not targets:
             continue
         if stance is None:
@@ -403,7 +429,8 @@ def _after_verb(infos, k: int, ca: int) -> bool:
 
 
 def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks, starts):
-    """``{"speaker", "cue"}`` when the trigger is reported speech or inside quotation marks."""
+    """``{"speaker", "cue"}`` when the trigger is reported speech or inside quotation marks
+    (``quote_marks()``: the token positions of «», found on first need)."""
     infos = tokens.infos
     if speech:
         # the reporting words outside the trigger's clause, nearest first, within the window (a
@@ -421,10 +448,11 @@ def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks, star
                 break
         return {"speaker": speaker, "cue": text[tokens.starts[a]:tokens.ends[b - 1]]}
     # inside «…»: an opening mark in the sentence before the trigger, with no closing one after it
-    lo = bisect.bisect_left(quote_marks, seg.token_start)
-    hi = bisect.bisect_left(quote_marks, k)
+    marks = quote_marks()
+    lo = bisect.bisect_left(marks, seg.token_start)
+    hi = bisect.bisect_left(marks, k)
     depth = 0
-    for x in quote_marks[max(lo, hi - 16):hi]:
+    for x in marks[max(lo, hi - 16):hi]:
         w = infos[x][0]
         if w == "«":
             depth += 1
@@ -498,15 +526,17 @@ ATTRIBUTION.update(tomllib.loads(resources.files(__package__).joinpath("data", "
 def role_components(actor_ids, events, tones, suffering, labels=None, actions: Actions = ACTIONS,
                     weights: RoleWeights = ROLE_WEIGHTS) -> dict[str, dict]:
     """Per actor, the unweighted parts of its role scores: ``{"event": {role: v}, "tone": {...},
-    "experience": {...}, "evidence": [...]}`` (events already carry their class weights and
-    confidence; negated events are left out, possible ones count ``weights.modal``)."""
+    "experience": {...}, "label": {...}, "evidence": [(kind, weight, fields)]}`` (events already
+    carry their class weights and confidence; negated events are left out, possible ones count
+    ``weights.modal``). An evidence item's fields become a dict only if :func:`combine` shows it."""
     comp = {a: {"event": dict.fromkeys(ROLE_LABELS, 0.0), "tone": dict.fromkeys(ROLE_LABELS, 0.0),
                 "experience": dict.fromkeys(ROLE_LABELS, 0.0), "label": dict.fromkeys(ROLE_LABELS, 0.0),
                 "evidence": []} for a in actor_ids}
+    classes = actions.classes
     for n, ev in enumerate(events):
         if ev["negated"]:
             continue
-        cls = actions.classes[ev["action"]]
+        cls = classes[ev["action"]]
         w = ev["confidence"] * (weights.modal if ev["modality"] else 1.0)
         for side, table in (("source", cls.source), ("target", cls.target)):
             c = comp.get(ev[side]) if ev[side] is not None else None
@@ -515,19 +545,18 @@ def role_components(actor_ids, events, tones, suffering, labels=None, actions: A
             for label, v in table.items():
                 if v:
                     c["event"][label] += w * v
-                    c["evidence"].append(("event", {"event": n, "as": side, "action": ev["action"], "role": label,
-                                                    "weight": w * v, "start": ev["start"], "end": ev["end"]}))
+                    c["evidence"].append(("event", w * v, (n, side, ev["action"], label, ev["start"], ev["end"])))
     for actor, items in tones.items():
         c = comp.get(actor)
         if c is None or not items:
             continue
         norm = len(items) ** 0.5
+        parts, evidence = c["tone"], c["evidence"]
         for tone, a, b, _t in items:
             if tone:
                 label = "protagonist" if tone > 0 else "antagonist"
-                c["tone"][label] += abs(tone) / norm
-                c["evidence"].append(("tone", {"tone": tone, "role": label, "weight": abs(tone) / norm,
-                                               "start": a, "end": b}))
+                parts[label] += abs(tone) / norm
+                evidence.append(("tone", abs(tone) / norm, (tone, label, a, b)))
     for actor, items in (labels or {}).items():
         c = comp.get(actor)
         if c is None:
@@ -535,16 +564,23 @@ def role_components(actor_ids, events, tones, suffering, labels=None, actions: A
         for v, a, b, t in items:
             label = "protagonist" if v > 0 else "antagonist"
             c["label"][label] += abs(v)
-            c["evidence"].append(("label", {"name": t, "role": label, "weight": abs(v), "start": a, "end": b}))
+            c["evidence"].append(("label", abs(v), (t, label, a, b)))
     for actor, items in suffering.items():
         c = comp.get(actor)
         if c is None:
             continue
         for a, b, word in items:
             c["experience"]["innocent"] += 1.0
-            c["evidence"].append(("experience", {"word": word, "role": "innocent", "weight": 1.0,
-                                                 "start": a, "end": b}))
+            c["evidence"].append(("experience", 1.0, (word, "innocent", a, b)))
     return comp
+
+
+def _evidence(kind: str, weight: float, f: tuple) -> dict:
+    """One shown evidence item of a portrayal (its fields as role_components kept them)."""
+    if kind == "event":
+        return {"event": f[0], "as": f[1], "action": f[2], "role": f[3], "weight": weight, "start": f[4], "end": f[5]}
+    key = {"tone": "tone", "label": "name", "experience": "word"}[kind]
+    return {key: f[0], "role": f[1], "weight": weight, "start": f[2], "end": f[3]}
 
 
 def combine(components: dict, weights: RoleWeights = ROLE_WEIGHTS, evidence: bool = True) -> dict:
@@ -560,9 +596,8 @@ def combine(components: dict, weights: RoleWeights = ROLE_WEIGHTS, evidence: boo
     if evidence:
         factor = {"event": fe, "tone": ft, "experience": fx, "label": fl}
         items = components["evidence"]
-        top = heapq.nlargest(8, items, key=lambda x: x[1]["weight"] * factor[x[0]]) if items else ()
-        out["evidence"] = [{**item, "weight": round(item["weight"] * factor[kind], 3)}
-                           for kind, item in top if item["weight"] * factor[kind]]
+        top = heapq.nlargest(8, items, key=lambda x: x[1] * factor[x[0]]) if items else ()
+        out["evidence"] = [_evidence(kind, round(w * factor[kind], 3), f) for kind, w, f in top if w * factor[kind]]
     return out
 
 
@@ -588,10 +623,12 @@ EVENT_SCALE = 10.0
 MAX_COACTORS = 6
 
 
-def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS):
+def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS,
+                      named=None):
     """Per ordered pair (A, B) linked by an event or named in one sentence: the features of A's
     attitude toward B and their evidence. ``actors``: the result's actor records (with tone,
-    mentions and portrayal)."""
+    mentions and portrayal); ``named``: sentence → the actor ids it names, when the caller has it
+    (only sentences naming two or more are read)."""
     feats: dict[tuple[str, str], dict] = {}
     evidence: dict[tuple[str, str], list] = defaultdict(list)
 
@@ -599,7 +636,6 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
         r = feats.get(key)
         if r is None:
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
-            r["_n"] = r["_na"] = 0
         return r
 
     for n, ev in enumerate(events):
@@ -614,25 +650,32 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
             {"event": n, "action": ev["action"], "start": ev["start"], "end": ev["end"], "text": ev["text"],
              "weight": round(w, 3)})
     # per sentence and actor: summed tone, count and the first mention (evidence)
+    if named is None:
+        named = defaultdict(set)
+        for r in actors:
+            for m in r["mentions"]:
+                named[m["sentence"]].add(r["id"])
+    shared = {s for s, ids in named.items() if len(ids) >= 2 and s >= 0}
     by_sentence: dict[int, dict[str, list]] = defaultdict(dict)
     for r in actors:
+        rid = r["id"]
         for m in r["mentions"]:
-            if "stance" in m:
+            if m["sentence"] not in shared or "stance" in m:
                 continue
-            cell = by_sentence[m["sentence"]].get(r["id"])
+            cells = by_sentence[m["sentence"]]
+            cell = cells.get(rid)
             if cell is None:
-                by_sentence[m["sentence"]][r["id"]] = [m["tone"], 1, m]
+                cells[rid] = [m["tone"], 1, m]
             else:
                 cell[0] += m["tone"]
                 cell[1] += 1
     # pair sums over the sentences naming both: [tone of B, mentions of B, tone of A, mentions of A]
     sums: dict[tuple[str, str], list] = {}
-    shown: dict[tuple[str, str], int] = defaultdict(int)
     for s, cells in by_sentence.items():
         if not 2 <= len(cells) <= MAX_COACTORS or s < 0:
             continue  # a sentence naming many actors is a list: it shows no attitude between them
         items = list(cells.items())
-        if not any(c[0] for c in cells.values()):
+        if not any(c[0] for _id, c in items):
             continue  # no tone on anyone there: the sentence shows no attitude
         for a_id, (ta, na, _ma) in items:
             for b_id, (tb, nb, mb) in items:
@@ -642,27 +685,26 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
                 acc = sums.get(key)
                 if acc is None:
                     sums[key] = [tb, nb, ta, na]
+                    evidence[key].append({"start": mb["start"], "end": mb["end"], "text": mb["text"],
+                                          "tone": mb["tone"]})
                 else:
                     acc[0] += tb
                     acc[1] += nb
                     acc[2] += ta
                     acc[3] += na
-                if shown[key] < 1:
-                    shown[key] += 1
-                    evidence[key].append({"start": mb["start"], "end": mb["end"], "text": mb["text"],
-                                          "tone": mb["tone"]})
     for key, (tb, nb, ta, na) in sums.items():
-        r = row(key)
-        r["tone"], r["_n"], r["tone_a"], r["_na"] = tb, nb, ta, na
+        r = feats.get(key)
+        if r is None:
+            r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
+        r["tone"], r["tone_a"] = tb / nb, ta / na
     tone_of = {r["id"]: r["tone"] for r in actors}
-    role_of = {r["id"]: (r.get("portrayal") or {}).get("scores", {}) for r in actors}
-    for (a_id, b_id), r in feats.items():
-        n, na = r.pop("_n"), r.pop("_na")
-        r["tone"] = r["tone"] / n if n else 0.0
-        r["tone_a"] = r["tone_a"] / na if na else 0.0
+    role_of = {}
+    for r in actors:
+        sc = (r.get("portrayal") or {}).get("scores") or {}
+        role_of[r["id"]] = sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0)
+    for (_a_id, b_id), r in feats.items():
         r["doc_tone_b"] = tone_of.get(b_id, 0.0)
-        sc = role_of.get(b_id) or {}
-        r["role_b"] = sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0)
+        r["role_b"] = role_of.get(b_id, 0.0)
     return feats, evidence
 
 
@@ -676,16 +718,20 @@ ATTITUDE_WEIGHTS = tomllib.loads(resources.files(__package__).joinpath("data", "
 
 
 def attitudes(events, actors=(), actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS,
-              attitude_weights: dict = ATTITUDE_WEIGHTS) -> tuple[list[dict], dict]:
+              attitude_weights: dict = ATTITUDE_WEIGHTS, named=None) -> tuple[list[dict], dict]:
     """Directed attitudes A→B (see docs/actors.md) and their features per pair: tone in −1..1 is
     ``2σ(score) − 1`` of the linear score of A's events toward B, B's and A's tone where both are
     named, B's tone and role in the document."""
-    feats, evidence = attitude_features(events, actors, actions, weights)
+    feats, evidence = attitude_features(events, actors, actions, weights, named)
+    bias = attitude_weights.get("bias", 0.0)
+    coef = [(f, attitude_weights[f]) for f in ATTITUDE_FEATURES if attitude_weights.get(f)]
     out = []
     for key, f in feats.items():
         if not (f["events"] or f["events_ba"] or f["tone"] or f["tone_a"]):
             continue  # named together, but nothing said of either there: no attitude shown
-        z = attitude_score(f, attitude_weights)
+        z = bias
+        for name, w in coef:  # attitude_score, inlined: this loop runs for every pair
+            z += w * f[name]
         tone = 2.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - 1.0
         out.append({"source": key[0], "target": key[1], "tone": round(tone, 3), "evidence": evidence[key][:8]})
     out.sort(key=lambda x: (-abs(x["tone"]), x["source"], x["target"]))

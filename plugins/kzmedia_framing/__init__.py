@@ -30,3 +30,11 @@ def kzmedia_register_commands(register):
 
     register("frames", evaluation.add_arguments, evaluation.run, group="evaluate",
              help="generic frames vs SemEval-2023 human frame labels (cross-validated by article)")
+
+
+@hookimpl
+def kzmedia_register_compare_sections(register):
+    """Frames asserted in one text and rejected in the other first, with evidence (``kzmedia compare``)."""
+    from .compare import section
+
+    register("framing", section)

@@ -22,7 +22,9 @@ from kzmedia.compat import tomllib
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
 
-ANALYZER_VERSION = "2.0.0"  # 2.0: stance per evidence item; scores count asserted evidence only
+ANALYZER_VERSION = "2.1.0"  # 2.0: stance per evidence item; scores count asserted evidence only
+# 2.1: name entries need a common-word cue, hits inside a body's name chain do not count, presence needs
+# two distinct entries
 
 DOMAIN_FRAMES = (
     "alliance_loyalty", "western_encroachment", "sovereignty", "multivector_balance",
@@ -54,7 +56,14 @@ CONFLICT_FRAMES = tuple(TUNING["conflict_frames"])
 CONFLICT_THRESHOLD = float(TUNING["conflict_threshold"])
 #: single words of at most this weight need another cue of their frame in the sentence
 CONTEXT_MAX_WEIGHT = float(TUNING["context"]["max_weight"])
+#: an entry of a domain frame (word or expression) of at most this weight needs context too
+DOMAIN_CONTEXT_MAX_WEIGHT = float(TUNING["context"].get("domain_max_weight", 0.0))
 NAME_GRAMMEMES = frozenset(TUNING["context"]["name_grammemes"])
+#: name entries («ООН», «Путин») count only beside a common-word cue of their frame
+NAMES_NEED_CONTEXT = bool(TUNING["context"].get("names", False))
+#: nouns that head a body's name or an official's title: their genitive / «по» chain names, not frames
+BODY_NOUNS = frozenset(TUNING["body_names"]["nouns"])
+BODY_WINDOW = int(TUNING["body_names"]["window"])
 REJECTED_MIN_WEIGHT = float(TUNING["rejected"]["min_weight"])
 
 
@@ -63,7 +72,9 @@ class PresenceRule:
     """When a frame counts as *present* in a document (the multi-label decision).
 
     A frame is present when its score (asserted evidence only) is at least ``min_score`` weighted
-    hits per 1,000 words and it has at least ``min_hits`` distinct asserted hits, and one of these
+    hits per 1,000 words, it has at least ``min_hits`` distinct asserted hits of at least
+    ``min_entries`` distinct lexicon entries (one general word, however often repeated, is not a
+    frame), and one of these
     holds: it is among the ``max_rank`` highest-scoring frames of its kind; it holds at least
     ``min_share`` of its kind's weighted hits; or at least ``min_strong`` of its hits are
     frame-defining expressions (weight at least ``strong_weight``).
@@ -75,9 +86,13 @@ class PresenceRule:
     min_share: float = 0.15
     min_strong: int = 3
     strong_weight: float = 2.0
+    min_entries: int = 1
 
-    def __call__(self, score: float, hits: int, rank: int, share: float, strong: int = 0) -> bool:
+    def __call__(self, score: float, hits: int, rank: int, share: float, strong: int = 0,
+                 entries: int | None = None) -> bool:
         if score < self.min_score or hits < self.min_hits:
+            return False
+        if (hits if entries is None else entries) < self.min_entries:
             return False
         return rank <= self.max_rank or share >= self.min_share or strong >= self.min_strong
 
@@ -286,6 +301,7 @@ class FramingAnalyzer:
         base = self._base
         if base is None:
             base = builtin_lexicons() if self._options.get("builtin", True) else []
+        shipped = {id(lex) for lex in base} if self._base is None else set()  # this plugin's own files
         # an extra lexicon named like a built-in one replaces it (override without forking)
         replaced = {lex.name for lex in self._extra}
         lexicons = [lex for lex in base if lex.name not in replaced] + self._extra
@@ -312,7 +328,12 @@ class FramingAnalyzer:
                                          if self.idiom_categories.intersection(lex.categories))
         # which entries need another cue of their frame in the sentence (read from the loaded
         # lexicons, not the compiled matcher: the flag is not part of the matcher)
-        self._needs_context = {(lex.name, e.id) for lex in lexicons for e in lex.entries if _needs_context(e)}
+        self._needs_context = {(lex.name, e.id) for lex in lexicons for e in lex.entries
+                               if _needs_context(e, lex.name == "framing-domain" and id(lex) in shipped)}
+        #: entries that give no context to others: names («ООН» beside «ЕС» is still only naming)
+        #: and those marked ``support = false`` (units and counts: «тонна», «млн»)
+        self._names = {(lex.name, e.id) for lex in lexicons for e in lex.entries
+                       if _is_name_entry(e) or e.extra.get("support") is False}
         self.lexicons = lexicons
         self.frame_kinds = kinds
         self.definitions = definitions
@@ -344,7 +365,7 @@ class FramingAnalyzer:
         text = document.text
         tokens = document.tokens
         frame_kinds, idiom_categories = self.frame_kinds, self.idiom_categories
-        needs_context = self._needs_context
+        needs_context, names = self._needs_context, self._names
         stance_of = StanceIndex.of(document).tokens_stance
         sentence_of = document.sentence_index()
         matches = matcher.match(document)
@@ -354,6 +375,7 @@ class FramingAnalyzer:
         # keyed by (start, -end, frame): sorting the keys is sorting the evidence in text order
         best: dict[tuple[int, int, str], Evidence] = {}
         weak: set[int] = set()  # id() of the evidence that needs context
+        named: set[int] = set()  # id() of the evidence of name entries (gives no context)
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         for m in matches:
             entry = m.entry
@@ -368,7 +390,9 @@ class FramingAnalyzer:
             stance = seen.get(span, False)
             if stance is False:
                 stance = None
-                if not (text[m.start].isupper() and _is_name(tokens, m.token_start, m.token_end, entry, document)):
+                if not ((text[m.start].isupper() and _is_name(tokens, m.token_start, m.token_end, entry, document))
+                        or (entry.pattern[:1].islower() and (_in_body_name(tokens, m.token_start)
+                                                             or _is_title(tokens, m.token_end)))):
                     stance = stance_of(m.token_start, m.token_end)
                     if stance.label == NAMED:
                         stance = None
@@ -386,6 +410,8 @@ class FramingAnalyzer:
                                             stance, sentence_of[m.token_start])
                         if (m.lexicon, entry.id) in needs_context:
                             weak.add(id(evidence))
+                        if (m.lexicon, entry.id) in names:
+                            named.add(id(evidence))
                     best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
@@ -402,7 +428,7 @@ class FramingAnalyzer:
                 kept.append(ev)
                 ends[cid].append(ev.end)
         if weak:
-            out = _with_context(out, weak)
+            out = _with_context(out, weak, named)
         return out
 
     def analyze(self, document: kzmedia.Document) -> FramingResult:
@@ -437,7 +463,8 @@ class FramingAnalyzer:
                 share = w / total if total else 0.0
                 rank = rank_of.get(f)
                 strong = sum(1 for e in evs if e.weight >= rule.strong_weight)
-                present = bool(rank) and rule(score, n, rank, share, strong)
+                entries = len({e.entry for e in evs})
+                present = bool(rank) and rule(score, n, rank, share, strong, entries)
                 rej = tuple(rejected.get(f, ()))
                 scored.append(FrameScore(f, kind, score, n, w, share, rank, present, tuple(evs),
                                          rej, 1000.0 * sum(e.weight for e in rej) / words))
@@ -507,12 +534,25 @@ class FramingAnalyzer:
         return lines
 
 
-def _needs_context(entry: kzmedia.LexiconEntry) -> bool:
-    """A single common word of low weight (or an entry marked ``context = true``) counts only
-    next to another cue of its frame: «вектор», «союз», «статья» alone mean many things."""
+def _is_name_entry(entry: kzmedia.LexiconEntry) -> bool:
+    """Is the entry a name (every word capitalised: «ООН», «Евросоюз», «Путин», «Telegram»)?"""
+    words = entry.pattern.split()
+    return bool(words) and all(w[:1].isupper() for w in words)
+
+
+def _needs_context(entry: kzmedia.LexiconEntry, domain: bool = False) -> bool:
+    """A single common word of low weight, a name (``names`` in tuning.toml) or an entry marked
+    ``context = true`` counts only next to another cue of its frame: «вектор», «союз», «статья»
+    alone mean many things, and naming a body («ООН», «ШОС») is not framing. In the shipped
+    domain lexicon (``domain``), expressions up to ``domain_max_weight`` too: the domain frames are evaluative, their
+    topical expressions («железная дорога», «вооружённые силы») alone give the topic, not the angle."""
     flag = entry.extra.get("context")
     if flag is not None:
         return bool(flag)
+    if domain and entry.weight <= DOMAIN_CONTEXT_MAX_WEIGHT and "*" not in entry.pattern:
+        return True
+    if NAMES_NEED_CONTEXT and _is_name_entry(entry):
+        return True
     words = entry.pattern.split()
     return (len(words) == 1 and "*" not in entry.pattern and not entry.case_sensitive
             and not words[0].isupper() and entry.weight <= CONTEXT_MAX_WEIGHT)
@@ -558,8 +598,63 @@ def _is_name(tokens, i: int, j: int, entry: kzmedia.LexiconEntry, document: kzme
     return first < i
 
 
-def _with_context(hits: dict[str, list[Evidence]], weak: set[int]) -> dict[str, list[Evidence]]:
-    """Drop the context-needing evidence that has no other cue of its frame in its sentence."""
+def _is_title(tokens, j: int) -> bool:
+    """Is the hit ending before token ``j`` a person's title, followed by the name («патриарх
+    Кирилл», «политик Ерлан Сапаров»)? Naming a person by office is not framing.
+
+    The hit's last word is an animate noun; the next word is capitalised (not all capitals) and
+    pymorphy3 reads it as a first name or surname, or another capitalised word follows it
+    (names pymorphy3 does not know: «Ерлан Сапаров»)."""
+    if j >= len(tokens) or not tokens.is_word(j) or "anim" not in (tokens.tag(j - 1) or ""):
+        return False
+    surface = tokens.surface(j)
+    if not surface[:1].isupper() or surface.isupper():
+        return False
+    tag = tokens.tag(j) or ""
+    if "Name" in tag or "Surn" in tag:
+        return True
+    if "Geox" in tag or "Orgn" in tag or j + 1 >= len(tokens) or not tokens.is_word(j + 1):
+        return False
+    after = tokens.surface(j + 1)
+    return after[:1].isupper() and not after.isupper()
+
+
+def _in_body_name(tokens, i: int) -> bool:
+    """Is token ``i`` inside the name or title of a body, after its head noun — «комитет по
+    физической культуре, ⟦спорту⟧», «программа переселения ⟦соотечественников⟧», «органы ⟦власти⟧»?
+
+    Walks back over the genitive chain (adjectives, genitive nouns, dative nouns after «по»,
+    «по», «и», «при», commas; at most ``BODY_WINDOW`` words) to a noun of ``BODY_NOUNS``.
+    The hit's own word must be genitive or dative: «орган принял» is a body acting, not a name.
+    """
+    tag = tokens.tag(i) or ""
+    if "gent" not in tag and "datv" not in tag:
+        return False
+    words = 0
+    t = i - 1
+    while t >= 0 and words <= BODY_WINDOW:
+        if not tokens.is_word(t):
+            if tokens.surface(t) != ",":
+                return False
+            t -= 1
+            continue
+        lemma = tokens.lemma(t)
+        pos = tokens.pos(t)
+        if pos == "NOUN" and lemma in BODY_NOUNS:
+            return True
+        tag = tokens.tag(t) or ""
+        if not (lemma in ("по", "и", "при") or pos in ("ADJF", "PRTF", "NUMR")
+                or (pos == "NOUN" and ("gent" in tag or "datv" in tag))):
+            return False
+        words += 1
+        t -= 1
+    return False
+
+
+def _with_context(hits: dict[str, list[Evidence]], weak: set[int],
+                  named: set[int] = frozenset()) -> dict[str, list[Evidence]]:
+    """Drop the context-needing evidence that has no other cue of its frame in its sentence
+    (another entry that is not a name: names give no context)."""
     out = {}
     for fid, evs in hits.items():
         if not any(id(e) in weak for e in evs):
@@ -567,8 +662,10 @@ def _with_context(hits: dict[str, list[Evidence]], weak: set[int]) -> dict[str, 
             continue
         entries: dict[int, set[str]] = {}
         for e in evs:
-            entries.setdefault(e.sentence, set()).add(e.entry)
-        kept = [e for e in evs if id(e) not in weak or (e.sentence >= 0 and len(entries[e.sentence]) > 1)]
+            if id(e) not in named:
+                entries.setdefault(e.sentence, set()).add(e.entry)
+        kept = [e for e in evs if id(e) not in weak
+                or (e.sentence >= 0 and len(entries.get(e.sentence, set()) - {e.entry}) > 0)]
         if kept:
             out[fid] = kept
     return out

@@ -1,15 +1,22 @@
 """Blind audit of framing evidence: draw a sample for a reader, then score the reader's verdicts.
 
-    python -m kzmedia_framing.audit sample CORPUS.jsonl --out SAMPLE.jsonl --definitions DEFS.md [--n 120] [--seed 16]
+    python -m kzmedia_framing.audit sample CORPUS.jsonl --out SAMPLE.jsonl --definitions DEFS.md \
+        [--key KEY.jsonl] [--exclude READ.txt] [--exclude OLD-AUDIT.jsonl] [--present-only] [--n 120] [--seed 16]
     python -m kzmedia_framing.audit score SAMPLE.jsonl VERDICTS.jsonl --out docs/audits/framing-audit.jsonl
 
 ``sample`` analyses the documents that were *not* read while writing rules (``zlib.crc32(id) % 2
-== 1``, the project's split), pools every asserted evidence item (what a frame's score counts)
-and draws ``n`` with a fixed seed. Each line: ``item``, ``doc_id``, ``start``, ``end``, ``label``
-(the frame), ``span`` and ``context`` (the sentence) — nothing else of the analyzer's, so the
-reader is not steered. ``score`` joins the reader's ``item``/``verdict`` lines with the sample and
-writes the judged items without article text (ids, offsets, frame, verdict), and prints precision
-overall and per frame kind with a 95 % Wilson interval.
+== 1``, the project's split, minus every document id listed in an ``--exclude`` file: one id a
+line, or JSON lines with a ``doc_id``), pools every asserted evidence item (what a frame's score
+counts; with ``--present-only`` only that of the frames the document is found to build, what a
+user sees as a frame's evidence) and draws ``n`` with a fixed seed: the same corpus, analyzer
+version, exclusions and seed give the same sample. Each line: ``item``, ``doc_id``, ``start``,
+``end``, ``frame`` (and ``label``, the same), ``frame_definition`` (its first sentence), ``span``,
+``sentence`` (the span marked ⟦…⟧) and ``context`` (the sentence unmarked) — nothing of the
+analyzer's weights or scores, so the reader is not steered; ``--key`` writes those (entry,
+weight, lexicon, stance, the frame's score and hits) per item, for analysis after judging.
+``score`` joins the reader's ``item``/``verdict`` lines with the sample and writes the judged
+items without article text (ids, offsets, frame, verdict), and prints precision overall and per
+frame kind with a 95 % Wilson interval.
 """
 
 from __future__ import annotations
@@ -32,8 +39,29 @@ def held_out(doc_id: str) -> bool:
     return zlib.crc32(doc_id.encode()) % 2 == 1
 
 
-def draw(corpus: str, n: int, seed: int) -> tuple[list[dict], dict[str, str]]:
-    """The sample lines and the definitions of the frames they use."""
+def excluded_ids(paths) -> set[str]:
+    """Document ids listed in ``paths``: one id a line, or JSON lines with a ``doc_id``."""
+    out: set[str] = set()
+    for path in paths or ():
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            out.add(json.loads(line)["doc_id"] if line.startswith("{") else line)
+    return out
+
+
+def short_definition(text: str) -> str:
+    """The first sentence of a frame definition (the cue lists after it would steer the reader)."""
+    text = " ".join(text.split())
+    k = text.find(". ")
+    return text[:k + 1] if k > 0 else text
+
+
+def draw(corpus: str, n: int, seed: int, exclude: set[str] = frozenset(),
+         present_only: bool = False) -> tuple[list[dict], dict[str, str], list[dict]]:
+    """The sample lines, the definitions of the frames they use and the key (the analyzer's view
+    of each item)."""
     import kzmedia
     from kzmedia.readers import read_corpus
 
@@ -42,22 +70,34 @@ def draw(corpus: str, n: int, seed: int) -> tuple[list[dict], dict[str, str]]:
     analyzer = FramingAnalyzer()
     pool = []
     for doc in read_corpus([corpus]):
-        if not isinstance(doc, kzmedia.Document) or not held_out(doc.id):
+        if not isinstance(doc, kzmedia.Document) or not held_out(doc.id) or doc.id in exclude:
             continue
         result = analyzer.analyze(doc)
         for f in result.frames:
+            if present_only and not f.present:
+                continue
             for e in f.evidence:
-                pool.append((doc, f.id, e))
+                pool.append((doc, f, e))
     picked = random.Random(seed).sample(pool, min(n, len(pool)))
-    picked.sort(key=lambda p: (p[0].id, p[2].start, p[1]))
+    picked.sort(key=lambda p: (p[0].id, p[2].start, p[1].id))
     random.Random(seed + 1).shuffle(picked)  # text order would hint at which items share a text
-    lines = []
-    for k, (doc, fid, e) in enumerate(picked, 1):
+    lines, key = [], []
+    for k, (doc, f, e) in enumerate(picked, 1):
         seg = doc.sentence_at(e.start)
         a, b = (seg.start, seg.end) if seg is not None else (max(0, e.start - 300), min(len(doc.text), e.end + 300))
-        lines.append({"item": k, "doc_id": doc.id, "start": e.start, "end": e.end, "label": fid,
-                      "span": doc.text[e.start:e.end], "context": doc.text[a:b]})
-    return lines, {fid: analyzer.definitions.get(fid, "") for fid in sorted({ln["label"] for ln in lines})}
+        a, b = min(a, e.start), max(b, e.end)
+        text = doc.text
+        lines.append({"item": k, "doc_id": doc.id, "start": e.start, "end": e.end, "frame": f.id, "label": f.id,
+                      "frame_definition": short_definition(analyzer.definitions.get(f.id, "")),
+                      "span": text[e.start:e.end],
+                      "sentence": text[a:e.start] + "⟦" + text[e.start:e.end] + "⟧" + text[e.end:b],
+                      "context": text[a:b]})
+        key.append({"item": k, "doc_id": doc.id, "start": e.start, "end": e.end, "frame": f.id, "kind": f.kind,
+                    "entry": e.entry, "weight": e.weight, "lexicon": e.lexicon, "stance": e.stance.label,
+                    "frame_score": round(f.score, 3), "frame_hits": f.hits, "frame_present": f.present,
+                    "analyzer_version": analyzer.version, "lexicon_version": analyzer.lexicon_version})
+    defs = {fid: analyzer.definitions.get(fid, "") for fid in sorted({ln["frame"] for ln in lines})}
+    return lines, defs, key
 
 
 def definitions_markdown(defs: dict[str, str]) -> str:
@@ -100,7 +140,7 @@ def score(sample_path: str, verdicts_path: str, out: str | None) -> dict:
             continue
         verdict = str(v.get("verdict", "")).strip().lower()
         judged.append({"item": s["item"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
-                       "label": s["label"], "verdict": verdict})
+                       "label": s.get("frame", s.get("label")), "verdict": verdict})
     yes = lambda rows: sum(1 for r in rows if r["verdict"] in ("yes", "y", "true", "1"))  # noqa: E731
     report = {"judged": len(judged), "yes": yes(judged)}
     for name, rows in (("domain", [r for r in judged if r["label"] in DOMAIN_FRAMES]),
@@ -125,14 +165,22 @@ def main(argv=None) -> int:
     s.add_argument("--definitions", required=True)
     s.add_argument("--n", type=int, default=120)
     s.add_argument("--seed", type=int, default=16)
+    s.add_argument("--key", help="also write the analyzer's view of each item here (not for the reader)")
+    s.add_argument("--exclude", action="append", default=[],
+                   help="a file of document ids not to sample (one a line, or JSON lines with doc_id); repeatable")
+    s.add_argument("--present-only", action="store_true",
+                   help="only the evidence of frames found present (what a user sees as a frame's evidence)")
     c = sub.add_parser("score")
     c.add_argument("sample")
     c.add_argument("verdicts")
     c.add_argument("--out")
     args = p.parse_args(argv)
     if args.command == "sample":
-        lines, defs = draw(args.corpus, args.n, args.seed)
+        lines, defs, key = draw(args.corpus, args.n, args.seed, excluded_ids(args.exclude), args.present_only)
         Path(args.out).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in lines), encoding="utf-8")
+        if args.key:
+            Path(args.key).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in key),
+                                      encoding="utf-8")
         Path(args.definitions).write_text(definitions_markdown(defs), encoding="utf-8")
         print(f"{len(lines)} items from {len({ln['doc_id'] for ln in lines})} documents -> {args.out}")
     else:

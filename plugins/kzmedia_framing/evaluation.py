@@ -126,28 +126,32 @@ def baseline(gold: Mapping[str, Sequence[str]], frames: Sequence[str], k: int = 
     return out
 
 
-#: the generic presence rules the cross-validation chooses from (min_hits and strong_weight fixed)
+#: the generic presence rules the cross-validation chooses from (min_hits, min_entries and
+#: strong_weight fixed)
 GRID = {"min_score": (4.0, 6.0, 8.0, 10.0, 12.0), "min_share": (0.08, 0.10, 0.11, 0.12, 0.15, 0.20),
         "max_rank": (1, 2, 3), "min_strong": (2, 3, 4)}
 
 
 def _grid() -> list[PresenceRule]:
     base = DEFAULT_PRESENCE["generic"]
-    rules = [PresenceRule(**{**{"min_hits": base.min_hits, "strong_weight": base.strong_weight},
+    rules = [PresenceRule(**{**{"min_hits": base.min_hits, "strong_weight": base.strong_weight,
+                                "min_entries": base.min_entries},
                              **dict(zip(GRID, values))}) for values in itertools.product(*GRID.values())]
     rules.sort(key=lambda r: r != base)  # among equally good rules, the shipped one is kept
     return rules
 
 
 def _frame_rows(result: Mapping) -> list[tuple]:
-    """``(id, score, hits, rank, share, weights)`` of a result's generic frames with a rank."""
-    return [(f["id"], f["score"], f["hits"], f["rank"], f["share"], [e["weight"] for e in f["evidence"]])
+    """``(id, score, hits, rank, share, weights, entries)`` of a result's generic frames with a rank
+    (``entries``: how many distinct lexicon entries its asserted evidence holds)."""
+    return [(f["id"], f["score"], f["hits"], f["rank"], f["share"], [e["weight"] for e in f["evidence"]],
+             len({e["entry"] for e in f["evidence"]}))
             for f in result["frames"] if f.get("kind") == "generic" and f.get("rank")]
 
 
 def _decide(rows: list[tuple], rule: PresenceRule) -> list[str]:
-    return [fid for fid, score, hits, rank, share, weights in rows
-            if rule(score, hits, rank, share, sum(1 for w in weights if w >= rule.strong_weight))]
+    return [row[0] for row in rows  # a row without the entries count (older callers) counts hits
+            if rule(*row[1:5], sum(1 for w in row[5] if w >= rule.strong_weight), *row[6:7])]
 
 
 def _micro(gold: Mapping[str, Sequence[str]], predicted: Mapping[str, Iterable[str]], ids) -> float:

@@ -37,7 +37,7 @@ from .calibration import Calibration, feature_keys
 from .tuning import TUNING
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
 
-__version__ = "2.0.0"
+__version__ = "2.1.0"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
@@ -51,6 +51,8 @@ DATA_VERSION = f"tuning@{TUNING['version']}+calibration@{CALIBRATION.version}"
 DISABLED_REASONS: dict[str, str] = dict(TUNING["disabled"])
 DEFAULT_DISABLED: tuple[str, ...] = tuple(DISABLED_REASONS)
 DEFAULT_ACTIVE = frozenset(t for t in TECHNIQUES if t not in DISABLED_REASONS)
+#: techniques on by default for some trigger classes only (data/tuning.toml [default_classes])
+DEFAULT_CLASSES: dict[str, frozenset] = {t: frozenset(v) for t, v in TUNING.get("default_classes", {}).items()}
 
 #: technique assigned to the shape-based devices whose reading depends on context
 REFRAMING_TECHNIQUE = "Slogans"
@@ -266,10 +268,14 @@ class Candidate:
         return feature_keys(self.technique, self.register, self.device, self.cls, self.flags)
 
 
-def select(cands: Sequence[Candidate], active, threshold: float, text: str) -> list[dict]:
+def select(cands: Sequence[Candidate], active, threshold: float, text: str,
+           only: Mapping[str, frozenset] | None = None) -> list[dict]:
     """One finding per span: the most probable technique over ``threshold``, the others that fired
-    on (half or more of) the same span as its ``alternatives``."""
-    pool = sorted((c for c in cands if c.technique in active),
+    on (half or more of) the same span as its ``alternatives``. ``only`` restricts a technique to
+    some trigger classes (the default of ``[default_classes]``)."""
+    only = only or {}
+    pool = sorted((c for c in cands if c.technique in active
+                   and (c.technique not in only or c.cls in only[c.technique])),
                   key=lambda c: (-c.confidence, c.start, c.end - c.start))
     items = []
     taken: list[tuple[int, int, dict, dict]] = []  # (start, end, finding, alternatives)
@@ -354,6 +360,8 @@ class RhetoricAnalyzer:
         disabled = set(opts.get("disabled_techniques") or ())
         disabled |= {t for t in DEFAULT_DISABLED if t not in enabled}
         self.active = frozenset(t for t in TECHNIQUES if t not in disabled)
+        #: technique -> the only trigger classes reported (lifted by naming it in enabled_techniques)
+        self.only_classes = {t: c for t, c in DEFAULT_CLASSES.items() if t not in enabled}
         det = dict(opts.get("detectors") or {})
         bad = [d for d in det if d not in _DETECTORS]
         if bad:
@@ -440,7 +448,7 @@ class RhetoricAnalyzer:
             first = m.token_start
             # a name is never a common word: «Дик» (a first name) is not «дикий»
             if not rule.capitalised and text[m.start].isupper():
-                tag = infos[first][4] or ""
+                tag = infos[first].tag or ""
                 if any(t in tag for t in _NAME_TAGS):
                     continue
                 k = sentence_of[first]
@@ -530,7 +538,7 @@ class RhetoricAnalyzer:
 
     def analyze(self, document: Document) -> RhetoricResult:
         cands, devices = self.candidates(document)
-        items = select(cands, self.active, self.min_confidence, document.text)
+        items = select(cands, self.active, self.min_confidence, document.text, self.only_classes)
         return RhetoricResult(document, self.version, self.lexicon_version, items, devices)
 
     def data_versions(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kzmedia.stance import CONTRASTED, DISTANCED, StanceIndex
 from kzmedia.text import WORD
 
 from .tuning import TUNING
@@ -24,8 +25,6 @@ from .tuning import TUNING
 WORDS: dict[str, list[str]] = TUNING["words"]
 
 Candidate = tuple  # (start, end, technique, device, trigger, confidence, trigger_class, flags)
-
-_NORM, _KIND, _LEMMA, _POS, _TAG = range(5)
 
 # --- sentence context ----------------------------------------------------------------------------
 
@@ -63,13 +62,13 @@ class SentenceContext:
             starts = self.tokens.starts
             for i in range(seg.token_start, seg.token_end):
                 info = infos[i]
-                if info[_KIND] != WORD:
+                if info.kind != WORD:
                     continue
                 words += 1
                 if not target and words > 1 and text[starts[i]].isupper():
                     target = True
-                lemma = info[_LEMMA]
-                tag = info[_TAG] or ""
+                lemma = info.lemma
+                tag = info.tag or ""
                 if lemma in _CONSEQUENCE_LEMMAS:
                     cons = True
                 if lemma in _JUSTIFY_LEMMAS:
@@ -127,9 +126,9 @@ class Targets:
         if v is None:
             info = self.ctx.tokens.infos[i]
             v = False
-            if info[_KIND] == WORD:
-                tag = info[_TAG] or ""
-                lemma = info[_LEMMA]
+            if info.kind == WORD:
+                tag = info.tag or ""
+                lemma = info.lemma
                 capital = self.ctx.doc.text[self.ctx.tokens.starts[i]].isupper()
                 v = (lemma in self.nouns or lemma in self.pronouns
                      or (capital and (i > sentence_first or any(t in tag for t in self.tags))))
@@ -240,12 +239,15 @@ _CALLED = frozenset(WORDS["so_called"])
 def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
     """A short lower-case phrase in quotes inside a sentence: the author distances from the term.
 
-    Names of organisations and media (capitalised), numbers and whole quoted sentences are
-    skipped. The quotes are a device; they cast *doubt* when the quoted word is a legitimising
-    one (партнёрство, демократия, эксперты…) or is introduced as "так называемый", and they
-    mark the word as loaded otherwise."""
+    Whether quotation marks are scare quotes is the core stance layer's decision
+    (:class:`kzmedia.stance.StanceIndex`: ``distanced`` by ``scare_quotes`` — short, lower case,
+    not a quotation after a colon, not a title); this detector only adds what rhetoric needs on
+    top: Russian words, no digits or sentence punctuation inside. The quotes are a device; they
+    cast *doubt* when the quoted word is a legitimising one (партнёрство, демократия, эксперты…)
+    or is introduced as "так называемый", and they mark the word as loaded otherwise."""
     text = ctx.doc.text
     tokens = ctx.tokens
+    stance = StanceIndex.of(ctx.doc)
     for m in _SCARE_RE.finditer(text):
         inner = m.group(2)
         words = inner.split()
@@ -259,15 +261,13 @@ def scare_quotes(ctx: SentenceContext) -> Iterator[Candidate]:
                 yield (m.start(), m.end(), "Slogans", "slogan", m.group(), 0.6 if bang and imperative else 0.55,
                        "quoted_call", flags)
             continue
-        if not 1 <= len(words) <= 4 or not inner[:1].isalpha() or not inner[0].islower():
-            continue
+        st = stance.span(m.start(2), m.end(2))
+        if st.label != DISTANCED or st.kind != "scare_quotes" or st.cue_start != m.start():
+            continue  # the core does not read these quotes as scare quotes
         if not _HAS_CYRILLIC(inner):
             continue  # a quoted foreign word or interface text, not a Russian term held at a distance
         if inner.rstrip()[-1:] in ".!?…," or any(ch.isdigit() for ch in inner):
             continue  # a quoted sentence or a date, not a term
-        before = text[max(0, m.start() - 3):m.start()].strip()
-        if before.endswith(":"):
-            continue
         ti = tokens.index_at(m.start())
         tj = tokens.index_at(m.end() - 1)
         inner_lemmas = {tokens.lemma(i) for i in range(ti + 1, tj)}
@@ -301,29 +301,41 @@ _FRAME_OPENERS = frozenset(WORDS["frame_openers"])
 
 
 def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Candidate]:
-    """"Это не X, а Y", "не просто X — это Y", "речь не о X, а о Y": one reading imposed."""
+    """"Это не X, а Y", "речь не о X, а о Y", "не столько X, сколько Y": one reading imposed.
+
+    The contrast itself is the core stance layer's (``contrasted`` by ``not_x_but_y`` or
+    ``not_so_much``: the X after «не» is contrasted away); only «не просто X — это Y», which the
+    core does not read as a contrast, is recognised here by shape."""
     tokens, text = ctx.tokens, ctx.doc.text
     infos = tokens.infos
+    stance = StanceIndex.of(ctx.doc)
     for seg in ctx.sentences:
         a, b = seg.token_start, seg.token_end
         if b - a < 4:
             continue
         for i in range(a, b - 2):
-            if infos[i][_NORM] != "не":
+            if infos[i].norm != "не":
                 continue
-            nxt = infos[i + 1][_NORM]
+            nxt = infos[i + 1].norm
             simply = nxt in ("просто", "только", "столько", "совсем", "про", "о", "об", "в")
             opener = False
             k = i - 1
-            while k >= a and infos[k][_KIND] != WORD:
+            while k >= a and infos[k].kind != WORD:
                 k -= 1
-            if k >= a and infos[k][_NORM] in _FRAME_OPENERS:
+            if k >= a and infos[k].norm in _FRAME_OPENERS:
                 opener = True
-            # look for ", а" or "— это" / ", это" after the negated part, within 10 tokens
+            x = i + 2 if nxt == "столько" else i + 1
+            st = stance.tokens_stance(x, x + 1)
+            contrast = (st.label == CONTRASTED and st.kind in ("not_x_but_y", "not_so_much")
+                        and st.cue_start == tokens.starts[i])
+            if contrast and not opener and st.kind == "not_x_but_y":
+                # «он не пришёл, но позвонил» is a contrast, not a reframing: without an opener
+                # («это», «речь», «дело» …) only «не X, а Y» imposes the other reading
+                contrast = any(infos[j].norm in (",", "-") and infos[j + 1].norm == "а"
+                               for j in range(i + 2, min(b - 1, i + 12)))
+            # «не просто X — это Y» (not a contrast to the core), within 10 tokens
             for j in range(i + 2, min(b - 1, i + 12)):
-                nj = infos[j][_NORM]
-                nn = infos[j + 1][_NORM]
-                if (nj == "," and nn == "а") or (nj in ("-", ",", ":") and nn == "это" and nxt == "просто"):
+                if contrast or (nxt == "просто" and infos[j].norm in ("-", ",", ":") and infos[j + 1].norm == "это"):
                     start = tokens.starts[k] if opener else tokens.starts[i]
                     trigger = text[start:seg.end][:80]
                     flags = frozenset({"opener"} if opener else ())
@@ -335,7 +347,9 @@ def contrastive_reframing(ctx: SentenceContext, technique: str) -> Iterator[Cand
                         yield (start, seg.end, technique, "contrastive_reframing", trigger, 0.6,
                                "not_simply_x", flags)
                     break
-            break
+            else:
+                continue  # this «не» opens no contrast: try the next one
+            break  # one reframing per sentence
 
 
 _THREAT_START = frozenset(WORDS["threat_start"])
@@ -348,25 +362,25 @@ def threat_conditionals(ctx: SentenceContext, technique: str) -> Iterator[Candid
     for seg in ctx.sentences:
         a, b = seg.token_start, seg.token_end
         first = a
-        while first < b and infos[first][_KIND] != WORD:
+        while first < b and infos[first].kind != WORD:
             first += 1
         if first >= b:
             continue
-        f = infos[first][_NORM]
-        if f in _THREAT_START or (f == "в" and first + 2 < b and infos[first + 1][_NORM] == "противном"):
+        f = infos[first].norm
+        if f in _THREAT_START or (f == "в" and first + 2 < b and infos[first + 1].norm == "противном"):
             yield (tokens.starts[first], seg.end, technique, "threat_conditional",
                    text[tokens.starts[first]:seg.end][:80], 0.7, "otherwise_initial", frozenset())
             continue
         for i in range(a, b - 1):
-            n = infos[i][_NORM]
-            if n == "иначе" and i > a and infos[i - 1][_NORM] in (",", "-", ";", ":"):
+            n = infos[i].norm
+            if n == "иначе" and i > a and infos[i - 1].norm in (",", "-", ";", ":"):
                 yield (tokens.starts[i], seg.end, technique, "threat_conditional",
                        text[tokens.starts[i]:seg.end][:80], 0.65, "otherwise", frozenset())
                 break
-            if n == "если" and infos[i + 1][_NORM] == "не":
+            if n == "если" and infos[i + 1].norm == "не":
                 # "если не …, то …" (or a future-tense consequence after the comma)
                 for j in range(i + 2, min(b - 1, i + 15)):
-                    if infos[j][_NORM] == "," and (infos[j + 1][_NORM] == "то" or "futr" in (infos[j + 1][_TAG] or "")):
+                    if infos[j].norm == "," and (infos[j + 1].norm == "то" or "futr" in (infos[j + 1].tag or "")):
                         yield (tokens.starts[i], seg.end, technique, "threat_conditional",
                                text[tokens.starts[i]:seg.end][:80], 0.6, "if_not", frozenset())
                         break
@@ -385,18 +399,18 @@ def conditional_consequences(ctx: SentenceContext) -> Iterator[Candidate]:
         a, b = seg.token_start, seg.token_end
         cond = -1
         for i in range(a, b):
-            n = infos[i][_NORM]
+            n = infos[i].norm
             if n in _CONDITION_NORMS or (n == "бы" and cond < 0):
                 cond = i
                 break
         if cond < 0:
             continue
-        counterfactual = infos[cond][_NORM] == "бы"
+        counterfactual = infos[cond].norm == "бы"
         consequence = False
         for i in range(cond + 1, b):
-            tag = infos[i][_TAG] or ""
-            n = infos[i][_NORM]
-            if "futr" in tag or n == "бы" or infos[i][_LEMMA] in ("грозить", "ждать", "обернуться", "привести"):
+            tag = infos[i].tag or ""
+            n = infos[i].norm
+            if "futr" in tag or n == "бы" or infos[i].lemma in ("грозить", "ждать", "обернуться", "привести"):
                 consequence = True
                 break
         if consequence:
@@ -427,16 +441,16 @@ def exclamations(ctx: SentenceContext, spec: dict) -> Iterator[Candidate]:
             continue
         flags = set()
         first = seg.token_start
-        while first < seg.token_end and infos[first][_KIND] != WORD:
+        while first < seg.token_end and infos[first].kind != WORD:
             first += 1
-        if first < seg.token_end and infos[first][_NORM] in openers:
+        if first < seg.token_end and infos[first].norm in openers:
             flags.add("opener")
         verb = False
         for i in range(seg.token_start, seg.token_end):
-            tag = infos[i][_TAG] or ""
+            tag = infos[i].tag or ""
             if "impr" in tag:
                 flags.add("imperative")
-            if infos[i][_POS] in ("VERB", "PRTS", "INFN"):
+            if infos[i].pos in ("VERB", "PRTS", "INFN"):
                 verb = True
         if not verb:
             flags.add("verbless")

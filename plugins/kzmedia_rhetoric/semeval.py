@@ -343,7 +343,7 @@ def _fit(per_article, ids):
     return Calibration.fit((keys, agree) for aid in ids for _, keys, agree in per_article[aid][1])
 
 
-def _findings(per_article, ids, calibration, active, threshold):
+def _findings(per_article, ids, calibration, active, threshold, only=None):
     """Article id → selected findings, with the calibration applied."""
     from .analyzer import select
 
@@ -354,7 +354,7 @@ def _findings(per_article, ids, calibration, active, threshold):
         for c, keys, _ in labelled:
             c.confidence = calibration.probability(keys)
             cands.append(c)
-        out[aid] = select(cands, active, threshold, text)
+        out[aid] = select(cands, active, threshold, text, only)
     return out
 
 
@@ -402,8 +402,8 @@ def cross_validate(path: str | os.PathLike, *, config: Mapping | None = None, li
         fixed = (config or {}).get("min_confidence")
         threshold = float(fixed) if fixed is not None else _threshold(per_article, train, THRESHOLD_TECHNIQUES, gold_by_article)
         cal = _fit(per_article, train)
-        found = _findings(per_article, test, cal, active, threshold)
-        for aid, items in _findings(per_article, test, cal, active, 0.0).items():
+        found = _findings(per_article, test, cal, active, threshold, analyzer.only_classes)
+        for aid, items in _findings(per_article, test, cal, active, 0.0, analyzer.only_classes).items():
             gold = gold_by_article[aid]
             for f in items:
                 reliability.append((f["confidence"], gold.agrees(f["technique"], f["start"], f["end"])))
@@ -449,7 +449,9 @@ def cross_validate(path: str | os.PathLike, *, config: Mapping | None = None, li
     all_ids = [aid for aid, *_ in dataset]
     final = _fit(per_article, all_ids)
     final.min_confidence = _threshold(per_article, all_ids, THRESHOLD_TECHNIQUES, gold_by_article)
-    final.version = f"semeval2023-ru-{len(all_ids)}a-{final.min_confidence:.2f}"
+    # the counts' checksum in the version: a refit after a rule change changes `data_version`
+    digest = zlib.crc32(repr(sorted(final.cells.items())).encode()) & 0xFFFF
+    final.version = f"semeval2023-ru-{len(all_ids)}a-{final.min_confidence:.2f}-{digest:04x}"
     final.meta = {"articles": len(all_ids), "folds": N_FOLDS, "target_precision": TARGET_PRECISION,
                   "cv_micro_f1": round(spread("micro_f1")["mean"], 4),
                   "cv_span_p": round(spread("span_p")["mean"], 4)}

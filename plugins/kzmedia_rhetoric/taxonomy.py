@@ -28,6 +28,49 @@ CATEGORY_OF: dict[str, str] = {t: c for c, ts in CATEGORIES.items() for t in ts}
 #: the 23 technique ids, in the order of the categories above
 TECHNIQUES: tuple[str, ...] = tuple(CATEGORY_OF)
 
+#: technique id → its short definition, after the SemEval-2023 Task 3 annotation guidelines (in our
+#: words; shown to the blind reader of a precision audit, ``kzmedia_rhetoric.audit``)
+DEFINITIONS: dict[str, str] = {
+    "Name_Calling-Labeling": "a label, usually insulting or admiring, given to the object of the argument "
+                             "(a person, group, state) instead of an argument about it",
+    "Guilt_by_Association": "attacking someone by linking them to a group, person or thing the audience "
+                            "views negatively",
+    "Doubt": "questioning the credibility of someone or something (their character, honesty or a claim) "
+             "without proper grounds",
+    "Appeal_to_Hypocrisy": "attacking the target's reputation by charging them with hypocrisy or "
+                           "inconsistency, instead of addressing the point",
+    "Questioning_the_Reputation": "attacking the target's character, competence or motives with "
+                                  "strong negative claims, to undermine them rather than the argument",
+    "Flag_Waving": "justifying an idea by appealing to a group's pride or identity (nation, people, "
+                   "religion) or by what benefits the group",
+    "Appeal_to_Authority": "treating a claim as true because an authority or expert says so, without "
+                           "other evidence",
+    "Appeal_to_Popularity": "treating a claim as right because many or most people hold it "
+                            "(\"everybody knows\")",
+    "Appeal_to_Values": "justifying an idea by linking it to values the audience sees as positive "
+                        "(freedom, tradition, justice, peace)",
+    "Appeal_to_Fear-Prejudice": "promoting or rejecting an idea by exploiting fear, anxiety or "
+                                "prejudice about what will happen otherwise",
+    "Straw_Man": "replacing the opponent's position with a distorted, weaker one and refuting that",
+    "Red_Herring": "drawing attention away from the issue to an irrelevant topic",
+    "Whataboutism": "deflecting criticism by accusing the critic of something similar",
+    "Causal_Oversimplification": "assuming one cause for an outcome that has several",
+    "False_Dilemma-No_Choice": "presenting two options (or one) as the only possibilities",
+    "Consequential_Oversimplification": "claiming that a first step will inevitably lead to a chain of "
+                                        "(usually bad) consequences",
+    "Slogans": "a brief, striking phrase, often a call or motto, that replaces an argument",
+    "Conversation_Killer": "a phrase that discourages discussion or critical thought (\"нечего тут "
+                           "обсуждать\")",
+    "Appeal_to_Time": "arguing that the time has come to act now, with urgency as the argument",
+    "Loaded_Language": "words or phrases with strong emotional implications (positive or negative) "
+                       "used to influence the reader, beyond what the facts need",
+    "Obfuscation-Vagueness-Confusion": "deliberately unclear wording that lets the audience read "
+                                       "into it what they want",
+    "Exaggeration-Minimisation": "representing something as much larger, better or worse (or much "
+                                 "smaller, less important) than it is",
+    "Repetition": "repeating the same word, phrase or idea over and over to make the audience accept it",
+}
+
 #: device id → what it is (documented in docs/rhetoric.md)
 DEVICES: dict[str, str] = {
     "rhetorical_question": "a question in the author's voice that is not asked to be answered "

@@ -1,1 +1,0 @@
-"""Evaluation against human-annotated data sets (one module per data set)."""

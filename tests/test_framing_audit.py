@@ -1,0 +1,44 @@
+"""The framing audit sampler: seeded, reproducible, blind (no scores), exclusions honoured."""
+
+from __future__ import annotations
+
+import json
+
+from kzmedia_framing import audit
+
+# own texts, written for this test
+TEXTS = [
+    ("doc-a", "Цены на хлеб выросли, инфляция съела зарплаты, а налоги подняли ещё раз. Цены на бензин тоже растут."),
+    ("doc-b", "Армия усилила оборону границы, военные провели учения, а войска получили новое вооружение."),
+    ("doc-c", "Суд вынес приговор по уголовному делу, прокурор требовал срок, адвокат обжаловал решение."),
+    ("doc-d", "Политики спорят о выборах, партии готовят списки кандидатов, а парламент обсуждает закон."),
+]
+
+
+def _corpus(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in TEXTS),
+                    encoding="utf-8")
+    return path
+
+
+def test_sample_is_seeded_blind_and_honours_exclusions(tmp_path):
+    corpus = _corpus(tmp_path)
+    held = [i for i, _ in TEXTS if audit.held_out(i)]
+    assert held, "no test document falls in the held-out half; rename one"
+    first, defs, key = audit.draw(str(corpus), 5, seed=3, present_only=True)
+    again, _, _ = audit.draw(str(corpus), 5, seed=3, present_only=True)
+    assert first == again and first
+    texts = dict(TEXTS)
+    for line, k in zip(first, key):
+        assert line["doc_id"] in held
+        text = texts[line["doc_id"]]
+        assert text[line["start"]:line["end"]] == line["span"]
+        assert "⟦" + line["span"] + "⟧" in line["sentence"]
+        assert line["frame_definition"] and line["frame"] in defs
+        assert not {"weight", "score", "entry", "stance", "confidence"} & set(line)
+        assert k["item"] == line["item"] and "weight" in k and k["frame_present"]
+    skip = tmp_path / "read.txt"
+    skip.write_text(first[0]["doc_id"] + "\n", encoding="utf-8")
+    rest, _, _ = audit.draw(str(corpus), 5, seed=3, exclude=audit.excluded_ids([skip]), present_only=True)
+    assert all(line["doc_id"] != first[0]["doc_id"] for line in rest)
