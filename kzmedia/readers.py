@@ -255,6 +255,19 @@ def _keep_constant(name: str) -> str:
     return name
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object names one key twice: which value is the text is then a guess."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def _jsonl_records(fh, path: str, *, encoding=None, text_field=None, id_field=None, meta_fields=None,
                    max_chars: int = MAX_CHARS) -> Iterator[Item]:
     """The records of a binary JSON-lines stream (a file or standard input), decoded by the
@@ -273,9 +286,12 @@ def _jsonl_records(fh, path: str, *, encoding=None, text_field=None, id_field=No
             if not line.strip():
                 continue
             try:
-                record = json.loads(line, parse_constant=_keep_constant)
+                record = json.loads(line, parse_constant=_keep_constant, object_pairs_hook=_unique_keys)
             except json.JSONDecodeError as e:
                 yield FailedDocument(where, f"invalid JSON: {e.msg} (column {e.colno})")
+                continue
+            except _DuplicateKey as e:  # json.loads would silently keep the last value
+                yield FailedDocument(where, f"invalid JSON: the key {e.args[0]!r} is given twice in one object")
                 continue
             except RecursionError:
                 yield FailedDocument(where, "invalid JSON: nested too deeply")

@@ -260,3 +260,13 @@ def test_a_json_line_that_is_not_an_object_is_named_in_json_terms(tmp_path, line
     assert items[0].id == "ok" and not isinstance(items[0], FailedDocument)
     assert isinstance(items[1], FailedDocument) and items[1].id == f"{path}:2"
     assert f"record is {kind}, not an object" in items[1].reason
+
+
+def test_a_json_line_naming_a_key_twice_is_that_lines_error(tmp_path):
+    # json.loads keeps the last of two "text" values: which one is the article is a guess, so say so
+    path = tmp_path / "dupes.jsonl"
+    path.write_text('{"id": "a", "text": "Астана.", "text": "Бишкек."}\n{"id": "b", "text": "Ташкент."}\n',
+                    encoding="utf-8")
+    first, second = list(read_jsonl(str(path)))
+    assert isinstance(first, FailedDocument) and first.id == f"{path}:1" and "'text' is given twice" in first.reason
+    assert second.id == "b" and second.text == "Ташкент."
