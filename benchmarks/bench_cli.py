@@ -12,6 +12,8 @@ In one run, alternating the trees so that machine load falls on both alike:
   sessions' load moves much less on a shared machine;
 * with ``--core``, a toy analyzer instead of the built-ins (the same JSON in both trees: what
   differs is the core's own cost);
+* with ``--instructions``, the instructions each tree executes (valgrind's callgrind), which
+  machine load does not move at all: the figure to trust when the times' spread is wide;
 * with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
   COMMIT``), both figures for that tree too, and how many documents' JSON lines differ.
   ``--after PATH`` names the other checkout (default: this one).
@@ -127,6 +129,17 @@ def cli_run(tree: Path, corpus: str, out: Path) -> tuple[float, float]:
     return time.perf_counter() - t0, _children_cpu() - c0
 
 
+def instructions(tree: Path, argv: list[str]) -> int:
+    """Instructions one process executes (valgrind's callgrind, ~50× slower than a plain run):
+    unlike time, the same on a loaded machine as on a quiet one, so two trees compare exactly
+    (hash randomisation off, ``PYTHONHASHSEED=0``, for a repeatable count)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python_of(tree), *argv],
+                          env={**env_for(tree), "PYTHONHASHSEED": "0"}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True, cwd="/")
+    refs = [line for line in done.stderr.splitlines() if "I   refs:" in line or "I refs:" in line]
+    return int(refs[-1].rsplit(":", 1)[1].replace(",", "").strip())
+
+
 def in_process(tree: Path, corpus: str) -> tuple[float, float]:
     """``(wall seconds, CPU seconds)`` of analysing and encoding the documents in one process."""
     done = subprocess.run([python_of(tree), "-c", IN_PROCESS, corpus], env=env_for(tree), cwd="/",
@@ -165,6 +178,9 @@ def main(argv=None) -> int:
     p.add_argument("--core", action="store_true",
                    help="run only a toy analyzer that reads the core's token columns (the same JSON in "
                         "both trees): the core's own cost, whatever the built-ins changed")
+    p.add_argument("--instructions", action="store_true",
+                   help="also count the instructions of one CLI run and one in-process run per tree "
+                        "(valgrind; minutes per run): a comparison that machine load cannot move")
     args = p.parse_args(argv)
     globals()["PLUGINS"] = "toy_lemmas" if args.core else args.plugins
     if args.core:
@@ -205,6 +221,16 @@ def main(argv=None) -> int:
                 pairs = sorted(b[k] / a[k] for a, b in zip(runs["after"], runs["before"]))
                 print(f"  after/before per round, {what}: median {statistics.median(pairs):.2f}× "
                       f"({pairs[0]:.2f}–{pairs[-1]:.2f}; {sum(r >= 1 for r in pairs)} of {len(pairs)} rounds ≥ 1)")
+    if args.instructions:
+        print("instructions (valgrind callgrind, one run each, PYTHONHASHSEED=0):")
+        counts = {name: (instructions(tree, ["-m", "kzmedia", "analyze", args.corpus, "--format", "jsonl"]),
+                         instructions(tree, ["-c", IN_PROCESS, args.corpus])) for name, tree in trees.items()}
+        for name, (cli_n, in_n) in counts.items():
+            print(f"  {name:>6}: CLI {cli_n / 1e9:.3f} G, in-process script {in_n / 1e9:.3f} G")
+        if "before" in counts:
+            (ca, ia), (cb, ib) = counts["after"], counts["before"]
+            print(f"  after/before: CLI {cb / ca:.3f}× the speed, in-process script {ib / ia:.3f}× "
+                  "(fewer instructions = faster)")
     if "before" in trees:
         print(f"documents whose JSON differs, per analyzer: {differing(outs['before'], outs['after']) or 'none'}")
     return 0

@@ -130,12 +130,13 @@ def decode(raw: bytes, *, source: str, encoding: str | None = None) -> str:
 
 def has_surrogates(text: str) -> bool:
     """Whether ``text`` holds a lone surrogate. Every document is checked twice (reader, pipeline),
-    so this asks the UTF-8 encoder, which refuses exactly those, instead of a regular expression:
-    a character-class search costs ~6 µs per 1,000 characters, encoding ~1.5 µs."""
+    so this asks the UTF-16 encoder, which refuses exactly those, instead of a regular expression:
+    on Russian text a character-class search costs ~6 µs per 1,000 characters, UTF-8 encoding
+    ~1.3 µs, UTF-16 (nearly a copy) ~0.4 µs."""
     if text.isascii():
         return False
     try:
-        text.encode("utf-8")
+        text.encode("utf-16-le")
     except UnicodeEncodeError:
         return True
     return False

@@ -36,6 +36,9 @@ class TokenInfo(NamedTuple):
 
 #: index of each field of a :class:`TokenInfo`, for hot loops
 NORM, KIND, LEMMA, POS, TAG, ALT_LEMMAS = range(6)
+#: a TokenInfo from its six values without the named tuple's Python-level ``__new__`` (a third
+#: of the cost, once per distinct form)
+_new_info = tuple.__new__
 #: the token pattern as one group, so ``split`` returns the tokens and the gaps between them
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
 _LATIN_WORD = re.compile("[a-z]+").fullmatch
@@ -259,7 +262,7 @@ class Morphology:
                 lemma, pos, tag = norm, None, None
             if lemma == norm:
                 lemma = norm  # one string, not two, for a form that is its own lemma
-            hit = self._by_norm[norm] = TokenInfo(norm, kind, lemma, pos, tag, alt)
+            hit = self._by_norm[norm] = _new_info(TokenInfo, (norm, kind, lemma, pos, tag, alt))
             self.vocabulary.append(hit)
         # a surface spelled as its folded form is keyed by the info's own string: the text's copy
         # can go (about a fifth of a cached form's memory)
