@@ -232,6 +232,8 @@ def run(args) -> int:
     rules = metadata_from_args(args)
     docs, screen = screened(read_inputs(args.inputs, reader=args.reader, **reader_options(args)), args, rules)
     n_jobs = args.jobs if args.jobs != 0 else -1
+    if n_jobs == 1:
+        _freeze_setup()
     show = not args.quiet and sys.stderr.isatty()
     progress = ProgressBar(enabled=show, total=progress_total(args) if show else None)
     screen.on_skip = progress.skip
@@ -244,6 +246,19 @@ def run(args) -> int:
         progress.close()
         if screen.active:
             print(screen.message(), file=sys.stderr)
+
+
+def _freeze_setup() -> None:
+    """What set-up built (the analyzers' lexicons, the morphology's dictionaries) lives as long as
+    this process: move it out of the cyclic collector's reach, as every ``--jobs`` worker does, so
+    that full collections during the run do not walk it again and again (the command owns its
+    process; the library never flips this switch)."""
+    import gc
+
+    from ..morphology import get_morphology
+
+    get_morphology()  # loaded on first use otherwise, after the freeze
+    gc.freeze()
 
 
 def _run_print(args, pipeline, docs, n_jobs, progress) -> int:
