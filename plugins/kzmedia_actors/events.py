@@ -583,7 +583,9 @@ def role_components(actor_ids, events, tones, suffering, labels=None, actions: A
     return comp
 
 
-ATTITUDE_FEATURES = ("events", "events_ba", "tone", "tone_a", "doc_tone_b", "role_b")
+ATTITUDE_FEATURES = ("events", "events_ba", "tone", "tone_a", "doc_tone_b", "role_b", "role_a", "portrayal_b")
+#: the features that come from the document as a whole (every ordered pair has them)
+DOCUMENT_FEATURES = ("doc_tone_b", "role_b", "role_a", "portrayal_b")
 #: an event's polarity × confidence counts this many times in the features (an act of A toward B
 #: says more about A's attitude than the tone around B; the fitted weights are then not shrunk
 #: away by the penalty — CV on RuSentRel 0.662 at 1, 0.666 at 10, docs/actors.md)
@@ -668,16 +670,43 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
         if r is None:
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
-    tone_of = {r["id"]: r["tone"] for r in actors}
-    components = components or {}
-    role_of: dict[str, float] = {}
-    for (_a_id, b_id), r in feats.items():
-        r["doc_tone_b"] = tone_of.get(b_id, 0.0)
-        v = role_of.get(b_id)
-        if v is None:
-            v = role_of[b_id] = role_margin(components.get(b_id))
-        r["role_b"] = v
+    parts = DocumentParts(actors, components)
+    for (a_id, b_id), r in feats.items():
+        parts.fill(r, a_id, b_id)
     return feats, evidence
+
+
+class DocumentParts:
+    """What the document says of each actor, for the document-level attitude features of a pair
+    A→B: B's tone (``doc_tone_b``), B's and A's role margins (``role_b``, ``role_a``: their own
+    events, tone and names, :func:`.portrayal.role_margin`) and B's portrayal (``portrayal_b``:
+    the protagonist − antagonist probability). Computed per actor on first need."""
+
+    def __init__(self, actors, components=None):
+        self.records = {r["id"]: r for r in actors}
+        self.components = components or {}
+        self._margin: dict[str, float] = {}
+
+    def margin(self, actor: str) -> float:
+        v = self._margin.get(actor)
+        if v is None:
+            v = self._margin[actor] = role_margin(self.components.get(actor))
+        return v
+
+    def fill(self, row: dict, a_id, b_id) -> dict:
+        rec = self.records.get(b_id) or {}
+        sc = (rec.get("portrayal") or {}).get("scores") or {}
+        row["doc_tone_b"] = rec.get("tone", 0.0)
+        row["role_b"] = self.margin(b_id)
+        row["role_a"] = self.margin(a_id)
+        row["portrayal_b"] = sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0)
+        return row
+
+    def pair(self, feats: dict, a_id, b_id) -> dict:
+        """The features of A→B: attitude_features' row when the pair is linked, otherwise the
+        document-level ones alone."""
+        row = feats.get((a_id, b_id))
+        return row if row is not None else self.fill(dict.fromkeys(ATTITUDE_FEATURES, 0.0), a_id, b_id)
 
 
 def attitude_score(features: dict, weights: dict) -> float:
