@@ -685,21 +685,21 @@ class DocumentParts:
     def __init__(self, actors, components=None):
         self.records = {r["id"]: r for r in actors}
         self.components = components or {}
-        self._margin: dict[str, float] = {}
+        self._of: dict[str, tuple[float, float, float]] = {}
 
-    def margin(self, actor: str) -> float:
-        v = self._margin.get(actor)
+    def of(self, actor) -> tuple[float, float, float]:
+        """``(tone, role margin, protagonist − antagonist probability)`` of one actor."""
+        v = self._of.get(actor)
         if v is None:
-            v = self._margin[actor] = role_margin(self.components.get(actor))
+            rec = self.records.get(actor) or {}
+            sc = (rec.get("portrayal") or {}).get("scores") or {}
+            v = self._of[actor] = (rec.get("tone", 0.0), role_margin(self.components.get(actor)),
+                                   sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0))
         return v
 
     def fill(self, row: dict, a_id, b_id) -> dict:
-        rec = self.records.get(b_id) or {}
-        sc = (rec.get("portrayal") or {}).get("scores") or {}
-        row["doc_tone_b"] = rec.get("tone", 0.0)
-        row["role_b"] = self.margin(b_id)
-        row["role_a"] = self.margin(a_id)
-        row["portrayal_b"] = sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0)
+        row["doc_tone_b"], row["role_b"], row["portrayal_b"] = self.of(b_id)
+        row["role_a"] = self.of(a_id)[1]
         return row
 
     def pair(self, feats: dict, a_id, b_id) -> dict:

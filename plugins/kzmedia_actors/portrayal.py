@@ -81,6 +81,14 @@ class RoleModel:
                           tuple(value.get(r, {}).get(f, 0.0) for f in ROLE_FEATURES)) for r in ROLE_LABELS]
         self._silent = None
 
+    def by_action(self, action: str) -> tuple:
+        """``(feature, side)`` of the event features that read this action class."""
+        cache = self.__dict__.setdefault("_by_action", {})
+        v = cache.get(action)
+        if v is None:
+            v = cache[action] = tuple((n, side) for n, (side, classes) in self.features.items() if action in classes)
+        return v
+
     def scores(self, features: dict) -> dict[str, float]:
         """The linear score of each role."""
         x = [features[f] for f in ROLE_FEATURES]
@@ -135,10 +143,10 @@ def role_features(components: dict, events: list, actors: list, side_of: dict,
         if ev["negated"]:
             continue
         w = ev["confidence"] * (model.modal if ev["modality"] else 1.0)
-        for name, (side, classes) in model.features.items():
-            actor = ev[side]
-            if actor in feats and ev["action"] in classes:
-                feats[actor][name] += w
+        for name, side in model.by_action(ev["action"]):
+            f = feats.get(ev[side])
+            if f is not None:
+                f[name] += w
     # the document's sides: who speaks most, and the tone of each side (an actor's tone is the
     # mean over its mentions without a stance, i.e. all but its role-"target" ones)
     speech, tone = {}, {}
