@@ -40,6 +40,7 @@ from .text import INVISIBLE, TOKEN_RE, WORD, fold, is_upper_abbreviation
 OVERLAP_POLICIES = ("longest", "all", "first")
 _ENTRY_KEYS = {"id", "pattern", "category", "categories", "weight", "pos", "case", "quoted",
                "sentence_initial", "case_sensitive", "extra"}
+_PLAIN_KEYS = _ENTRY_KEYS - {"pos", "case", "extra"}
 _OPEN_QUOTES = "«„“\"'"
 _CLOSE_QUOTES = "»“”\"'"
 
@@ -119,8 +120,10 @@ class Lexicon:
     @classmethod
     def from_mapping(cls, data: Mapping, *, source: str | None = None, raw: str = "") -> "Lexicon":
         """Build from the parsed TOML structure (also handy for lexicons built in code)."""
-        def fail(msg: str, needle: str | None = None):
-            raise LexiconError(msg, path=source, line=_line_of(raw, needle) if needle else None)
+        def fail(msg: str, needle: str | None = None, line: int | None = None):
+            if line is None and needle:
+                line = _line_of(raw, needle)
+            raise LexiconError(msg, path=source, line=line)
 
         head = data.get("lexicon")
         if not isinstance(head, Mapping):
@@ -131,47 +134,47 @@ class Lexicon:
         categories: dict[str, Category] = {}
         entries: list[LexiconEntry] = []
         seen_ids: set[str] = set()
+        line_of = _QuotedLines(raw)  # one index of the file for every entry's line
 
         def add(spec: Mapping, default_cats: tuple[str, ...], default_weight: float, where: str):
             pattern = spec.get("pattern")
             if not isinstance(pattern, str) or not pattern.strip():
                 fail(f"{where}: entry needs a non-empty string 'pattern'", where.split(" ")[0])
-            needle = f'"{pattern}"'
+            line = line_of(f'"{pattern}"')
             cats = spec.get("categories", spec.get("category", default_cats))
             if isinstance(cats, str):
                 cats = (cats,)
             if not cats or not all(isinstance(c, str) for c in cats):
-                fail(f"{where}: entry {pattern!r} needs 'category' or 'categories'", needle)
+                fail(f"{where}: entry {pattern!r} needs 'category' or 'categories'", line=line)
             weight = spec.get("weight", default_weight)
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
-                fail(f"{where}: entry {pattern!r} has weight {weight!r}; a finite number is required", needle)
-            for key, known in (("pos", _parts_of_speech), ("case", _grammemes)):
-                values = spec.get(key)
-                values = [values] if isinstance(values, str) else values
-                if isinstance(values, list):
-                    unknown = sorted({v for v in values if isinstance(v, str)} - known())
-                    if unknown:  # an entry that could never match
-                        fail(f"{where}: entry {pattern!r}: unknown {key} value(s) {unknown} (pymorphy3 "
-                             f"{'parts of speech' if key == 'pos' else 'grammemes'}, e.g. "
-                             f"{'NOUN, VERB, ADJF' if key == 'pos' else 'nomn, gent, accs'})", needle)
-            extra = dict(spec.get("extra") or {})
-            extra.update({k: v for k, v in spec.items() if k not in _ENTRY_KEYS})
+                fail(f"{where}: entry {pattern!r} has weight {weight!r}; a finite number is required", line=line)
             entry_id = spec.get("id") or f"{cats[0]}:{pattern}"
             if entry_id in seen_ids and "id" in spec:
-                fail(f"{where}: duplicate entry id {entry_id!r}", f'"{entry_id}"')
+                fail(f"{where}: duplicate entry id {entry_id!r}", line=line)
             seen_ids.add(entry_id)
+            pos = case = None
+            extra = {}
             try:
+                _parse_pattern(pattern)
+                if not spec.keys() <= _PLAIN_KEYS:  # most entries have no pos, case or extra fields
+                    pos, case = _opt_set(spec.get("pos")), _opt_set(spec.get("case"))
+                    for key, values, known in (("pos", pos, _parts_of_speech), ("case", case, _grammemes)):
+                        unknown = sorted(values - known()) if values else None
+                        if unknown:  # an entry that could never match
+                            fail(f"{where}: entry {pattern!r}: unknown {key} value(s) {unknown} (pymorphy3 "
+                                 f"{'parts of speech' if key == 'pos' else 'grammemes'}, e.g. "
+                                 f"{'NOUN, VERB, ADJF' if key == 'pos' else 'nomn, gent, accs'})", line=line)
+                    extra = dict(spec.get("extra") or {})
+                    extra.update({k: v for k, v in spec.items() if k not in _ENTRY_KEYS})
                 entry = LexiconEntry(
                     id=str(entry_id), pattern=pattern, categories=tuple(cats), weight=float(weight),
-                    pos=_opt_set(spec.get("pos")), case=_opt_set(spec.get("case")),
-                    quoted=bool(spec.get("quoted", False)),
+                    pos=pos, case=case, quoted=bool(spec.get("quoted", False)),
                     sentence_initial=bool(spec.get("sentence_initial", False)),
-                    case_sensitive=bool(spec.get("case_sensitive", False)),
-                    extra=extra, line=_line_of(raw, needle),
+                    case_sensitive=bool(spec.get("case_sensitive", False)), extra=extra, line=line,
                 )
-                _parse_pattern(pattern)
             except (TypeError, ValueError) as e:
-                fail(f"{where}: entry {pattern!r}: {e}", needle)
+                fail(f"{where}: entry {pattern!r}: {e}", line=line)
             entries.append(entry)
 
         cat_table = data.get("categories", {})
@@ -200,9 +203,9 @@ class Lexicon:
             if not isinstance(spec, Mapping):
                 fail(f"[[entries]] #{k + 1} must be a table", "[[entries]]")
             add(spec, (), 1.0, f"[[entries]] #{k + 1}")
-        for entry in entries:
-            for c in entry.categories:
-                categories.setdefault(c, Category(c))
+        for c in {c: None for entry in entries for c in entry.categories}:
+            if c not in categories:
+                categories[c] = Category(c)
         return cls(name=head["name"], version=head["version"], entries=tuple(entries),
                    categories=categories, language=str(head.get("language", "ru")),
                    description=str(head.get("description", "")), source=source)
@@ -271,6 +274,7 @@ class Lexicon:
         if not isinstance(data, Mapping):
             raise LexiconError("a YAML dictionary must be a mapping of category -> patterns", path=source)
         entries: list[LexiconEntry] = []
+        line_of = _LineFinder(text)
 
         def walk(node, prefix: str):
             for key, value in node.items():
@@ -282,13 +286,13 @@ class Lexicon:
                         if not isinstance(pattern, str):
                             raise LexiconError(f"category {cid!r}: pattern {pattern!r} is not a string",
                                                path=source, line=_line_of(text, str(pattern)))
+                        line = line_of(pattern)
                         try:
                             _parse_pattern(pattern)
                         except ValueError as e:
-                            raise LexiconError(f"category {cid!r}: {e}", path=source,
-                                               line=_line_of(text, pattern)) from None
+                            raise LexiconError(f"category {cid!r}: {e}", path=source, line=line) from None
                         entries.append(LexiconEntry(id=f"{cid}:{pattern}", pattern=pattern,
-                                                    categories=(cid,), line=_line_of(text, pattern)))
+                                                    categories=(cid,), line=line))
                 else:
                     raise LexiconError(f"category {cid!r} must hold a list or a mapping", path=source,
                                        line=_line_of(text, f"{key}:"))
@@ -333,25 +337,65 @@ def _opt_set(value) -> frozenset[str] | None:
     raise ValueError(f"expected a string or list of strings, got {value!r}")
 
 
-@functools.lru_cache(maxsize=4)
-def _line_index(raw: str) -> tuple[list[int], dict[str, int]]:
-    """Newline offsets and the first offset of every simple ``"quoted"`` string of ``raw``,
-    built once per file: looking up a line per entry stays linear in the file's size."""
-    newlines = [m.start() for m in re.finditer("\n", raw)]
-    quoted: dict[str, int] = {}
-    for m in re.finditer(r'"[^"\\\n]*"', raw):
-        quoted.setdefault(m.group(0), m.start())
-    return newlines, quoted
-
-
 def _line_of(raw: str, needle: str | None) -> int | None:
+    """The line of the first ``needle`` in ``raw`` (for errors about a file as a whole)."""
     if not raw or not needle:
         return None
-    newlines, quoted = _line_index(raw)
-    k = quoted.get(needle)
-    if k is None:
-        k = raw.find(needle)
-    return bisect.bisect_left(newlines, k) + 1 if k >= 0 else None
+    k = raw.find(needle)
+    return raw.count("\n", 0, k) + 1 if k >= 0 else None
+
+
+class _QuotedLines:
+    """The line of the first occurrence of a ``"quoted"`` string in a TOML file, from one index
+    of the file's simple quoted strings built on first use: a line per entry costs a lookup, not
+    a search of the file. An entry's line is where its pattern is first written (plugins that
+    key rules by ``(id, line)`` rely on a repeated pattern giving the same line)."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self._index: tuple[list[int], dict[str, int]] | None = None
+
+    def __call__(self, needle: str) -> int | None:
+        if not self.raw or not needle:
+            return None
+        if self._index is None:
+            quoted: dict[str, int] = {}
+            for m in re.finditer(r'"[^"\\\n]*"', self.raw):
+                quoted.setdefault(m.group(), m.start())
+            self._index = [m.start() for m in re.finditer("\n", self.raw)], quoted
+        newlines, quoted = self._index
+        k = quoted.get(needle)
+        if k is None:
+            return _line_of(self.raw, needle)
+        return bisect.bisect_left(newlines, k) + 1
+
+
+class _LineFinder:
+    """Lines of the entries of one source file (YAML), asked for in file order.
+
+    Each search starts where the previous one ended, so the lines of a whole file cost one pass
+    over it (a 50,000-entry lexicon is not searched 50,000 times), and an entry repeated later in
+    the file gets its own line. A string not found after the cursor is searched from the top
+    (entries given before the categories, say), and the cursor moves there.
+    """
+
+    def __init__(self, raw: str):
+        self.raw, self.pos, self.line = raw, 0, 1
+
+    def __call__(self, needle: str) -> int | None:
+        raw = self.raw
+        if not raw or not needle:
+            return None
+        k = raw.find(needle, self.pos)
+        if k < 0:
+            k = raw.find(needle)
+            if k < 0:
+                return None
+            self.pos, self.line = 0, 1
+        line = self.line + raw.count("\n", self.pos, k)
+        end = k + len(needle)
+        self.pos, self.line = end, line + raw.count("\n", k, end)
+        return line
 
 
 _POS_EXTRA = frozenset({"LATN", "NUMB", "PNCT", "ROMN", "UNKN"})
@@ -365,10 +409,12 @@ def _pymorphy_tagset():
     return OpencorporaTag
 
 
+@functools.cache  # the tag set is fixed once a dictionary is loaded
 def _parts_of_speech() -> frozenset[str]:
     return frozenset(_pymorphy_tagset().PARTS_OF_SPEECH) | _POS_EXTRA
 
 
+@functools.cache
 def _grammemes() -> frozenset[str]:
     return frozenset(_pymorphy_tagset().KNOWN_GRAMMEMES)
 
@@ -381,10 +427,14 @@ def _grammemes() -> frozenset[str]:
 _LEMMA, _PREFIX, _PUNCT, _GAP = range(4)
 
 
-def _parse_pattern(pattern: str) -> list[tuple[str, str]]:
+_PATTERN_ELEMENT = re.compile(r"\.\.\.|…|[^\s.…]+\*|" + TOKEN_RE.pattern)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # loading checks each pattern, compiling parses it again
+def _parse_pattern(pattern: str) -> tuple[tuple[str, str], ...]:
     """Split a pattern into ``(kind, text)`` elements; raise ``ValueError`` if it is unusable."""
     out: list[tuple[str, str]] = []
-    for m in re.finditer(r"\.\.\.|…|[^\s.…]+\*|" + TOKEN_RE.pattern, pattern):
+    for m in _PATTERN_ELEMENT.finditer(pattern):
         t = m.group()
         if t in ("...", "…"):
             out.append(("gap", t))
@@ -396,12 +446,13 @@ def _parse_pattern(pattern: str) -> list[tuple[str, str]]:
         elif t == "*":
             raise ValueError("a lone '*' matches nothing; write a prefix such as 'антироссийск*'")
         else:
-            out.append(("word" if any(c.isalnum() for c in t) else "punct", t))
+            # a token starting with a letter or digit is a word (TOKEN_RE: the rest are single marks)
+            out.append(("word" if t[0].isalnum() else "punct", t))
     if not any(k in ("word", "prefix") for k, _ in out):
         raise ValueError("pattern has no word")
     if out[0][0] == "gap" or out[-1][0] == "gap":
         raise ValueError("a pattern cannot start or end with '...'")
-    return out
+    return tuple(out)
 
 
 @attrs.frozen

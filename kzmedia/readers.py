@@ -23,12 +23,12 @@ from __future__ import annotations
 import codecs
 import csv
 import glob
-import gzip
 import io
 import json
 import os
 import re
 import sys
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html.parser import HTMLParser
 from typing import Any, Callable
@@ -87,7 +87,8 @@ def _record_to_document(record: Mapping, *, default_id: str, text_field, id_fiel
     fields = _fields(text_field) or ["text"]
     id_field = id_field or "id"
     if not isinstance(record, Mapping):
-        return FailedDocument(default_id, f"record is {type(record).__name__}, not an object")
+        return FailedDocument(default_id, f"record is {_json_kind(record)}, not an object {{...}} with the "
+                                          "document's fields")
     rid = record.get(id_field)
     if rid in (None, "") and id_field == "id":
         rid = record.get("url")
@@ -139,10 +140,76 @@ def _is_missing(value) -> bool:
 # The readers
 # --------------------------------------------------------------------------------------------
 
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, in JSON's words (a record that is not an object is named so)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, (list, tuple)) else f"a {type(value).__name__}"
+
+
 def _open_binary(path: str):
     if path.endswith(".gz"):
-        return gzip.open(path, "rb")
+        return io.BufferedReader(_GzipStream(open(path, "rb")), 1 << 16)
     return open(path, "rb")
+
+
+class TruncatedInput(DocumentError):
+    """A compressed file that ends early or is corrupt: what came before it has been read."""
+
+
+class _GzipStream(io.RawIOBase):
+    """The bytes of a gzip file as far as they decompress. ``gzip.open`` drops the bytes of a
+    block it could not finish, so a truncated download lost every record of a small file; here
+    every byte that decompresses is delivered first, then :class:`TruncatedInput` says why the
+    rest is missing. Concatenated gzip members are read one after another."""
+
+    def __init__(self, fh):
+        self._fh = fh
+        self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = self._tail = b""
+        self._done = False
+        self._error: TruncatedInput | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+    def readinto(self, b) -> int:
+        while not self._pending and not self._done:
+            self._fill()
+        if not self._pending and self._error is not None:
+            raise self._error
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
+
+    def _fill(self) -> None:
+        data = self._tail or self._fh.read(1 << 16)
+        if not data:
+            self._done = True
+            if not self._z.eof:
+                self._error = TruncatedInput("the gzip file ends before its end marker (cut short, e.g. an "
+                                             "unfinished download); the records before this line were read")
+            return
+        try:  # at most 1 MiB out per step: a highly compressed file does not fill memory at once
+            self._pending = self._z.decompress(data, 1 << 20)
+        except zlib.error as e:
+            self._done = True
+            self._error = TruncatedInput(f"corrupt gzip data ({e}); the records before this line were read")
+            return
+        self._tail = self._z.unconsumed_tail
+        if self._z.eof and self._z.unused_data.strip(b"\0"):  # another gzip member follows
+            self._tail, self._z = self._z.unused_data, zlib.decompressobj(16 + zlib.MAX_WBITS)
 
 
 def _in_file(path: str, read) -> Iterator[Item]:
@@ -188,10 +255,24 @@ def _keep_constant(name: str) -> str:
     return name
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object names one key twice: which value is the text is then a guess."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict = {}
+    for key, value in pairs:
+        if key in seen:
+            raise _DuplicateKey(key)
+        seen[key] = value
+    return seen
+
+
 def _jsonl_records(fh, path: str, *, encoding=None, text_field=None, id_field=None, meta_fields=None,
                    max_chars: int = MAX_CHARS) -> Iterator[Item]:
     """The records of a binary JSON-lines stream (a file or standard input), decoded by the
     one policy (:func:`kzmedia.decoding.iter_lines`); a failure is named ``PATH:LINE``."""
+    lineno = 0
     try:
         lines = decoding.iter_lines(fh, source=path, encoding=encoding, max_bytes=max_chars * 4 + 1024)
         for lineno, line in lines:
@@ -205,15 +286,20 @@ def _jsonl_records(fh, path: str, *, encoding=None, text_field=None, id_field=No
             if not line.strip():
                 continue
             try:
-                record = json.loads(line, parse_constant=_keep_constant)
+                record = json.loads(line, parse_constant=_keep_constant, object_pairs_hook=_unique_keys)
             except json.JSONDecodeError as e:
                 yield FailedDocument(where, f"invalid JSON: {e.msg} (column {e.colno})")
+                continue
+            except _DuplicateKey as e:  # json.loads would silently keep the last value
+                yield FailedDocument(where, f"invalid JSON: the key {e.args[0]!r} is given twice in one object")
                 continue
             except RecursionError:
                 yield FailedDocument(where, "invalid JSON: nested too deeply")
                 continue
             yield record_to_document(record, default_id=where, text_field=text_field, id_field=id_field,
                                      meta_fields=meta_fields, max_chars=max_chars, where=where)
+    except TruncatedInput as e:
+        yield FailedDocument(f"{path}:{lineno + 1}", str(e))
     except DocumentError as e:  # an unknown encoding
         yield FailedDocument(path, str(e))
 
@@ -240,11 +326,17 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
     except LookupError:
         yield FailedDocument(path, f"unknown encoding {encoding!r}")
         return
+    except TruncatedInput as e:
+        yield FailedDocument(path, str(e))
+        return
     reader = csv.reader(text, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         yield FailedDocument(path, "empty CSV file (no header row)")
+        return
+    except TruncatedInput as e:
+        yield FailedDocument(f"{path}:1", str(e))
         return
     except (UnicodeDecodeError, csv.Error) as e:
         yield FailedDocument(path, f"cannot read the header row: {e}")
@@ -260,6 +352,9 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
             row = next(reader)
         except StopIteration:
             return
+        except TruncatedInput as e:
+            yield FailedDocument(where, str(e))
+            return
         except UnicodeDecodeError as e:
             # the text layer cannot resynchronise after a bad byte: report and stop this file
             yield FailedDocument(where, f"not valid {used.upper()} ({e.reason}); "
@@ -272,6 +367,11 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
             continue
         if len(row) != len(header):
             yield FailedDocument(where, f"row has {len(row)} fields, the header has {len(header)}")
+            continue
+        binary = [h for h, cell in zip(header, row) if "\0" in cell]
+        if binary:  # as in a text file: a NUL byte is not text (binary or corrupt data)
+            yield FailedDocument(where, f"NUL byte in column(s) {', '.join(map(repr, binary))}: not text "
+                                        "(binary or corrupt data in the CSV file)")
             continue
         yield record_to_document(dict(zip(header, row)), default_id=where, text_field=text_field,
                                  id_field=id_field, meta_fields=meta_fields, max_chars=max_chars,

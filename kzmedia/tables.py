@@ -46,9 +46,9 @@ from .metadata import group_value, month_of, outlet_of
 from .results import ResultModel, normalise
 from .store import Store
 
-__all__ = ["TABLES", "analyses_from", "available_tables", "document_rows", "finding_rows", "score_rows",
-           "relation_rows", "label_rows", "series_rows", "series_from", "error_rows", "models_of", "outlet_of",
-           "month_of", "plugin_tables", "rows", "to_pandas"]
+__all__ = ["TABLES", "SeriesTally", "analyses_from", "available_tables", "document_rows", "finding_rows",
+           "score_rows", "relation_rows", "label_rows", "series_rows", "series_from", "error_rows", "models_of",
+           "outlet_of", "month_of", "plugin_tables", "rows", "to_pandas"]
 
 TABLES = ("documents", "findings", "scores", "relations", "labels", "series", "errors")
 
@@ -189,34 +189,49 @@ def series_from(items: Iterable[tuple], by: Sequence[str] = ("outlet",)) -> list
     analyzer has anywhere gets a row in every month and group where the analyzer ran (0 when
     absent), so a series has no silent gaps. Undated documents are left out (count them with
     :class:`kzmedia.metadata.DateScreen`)."""
-    docs: Counter = Counter()
-    words: Counter = Counter()
-    found: Counter = Counter()
-    present: Counter = Counter()
-    labels: dict[str, set] = defaultdict(set)
-    for meta, doc_id, n_words, models in items:
+    tally = SeriesTally(by)
+    for item in items:
+        tally.add(*item)
+    return tally.rows()
+
+
+class SeriesTally:
+    """:func:`series_from` one document at a time: what a stream (the corpus report) adds up
+    without holding its documents; :meth:`rows` gives the same rows at any point."""
+
+    def __init__(self, by: Sequence[str] = ("outlet",)):
+        self.by = tuple(by)
+        self.docs: Counter = Counter()
+        self.words: Counter = Counter()
+        self.found: Counter = Counter()
+        self.present: Counter = Counter()
+        self.labels: dict[str, set] = defaultdict(set)
+
+    def add(self, meta: Mapping, doc_id: str | None, n_words: int, models: Iterable[ResultModel]) -> None:
         month = month_of(meta, doc_id)
         if month is None:
-            continue
-        group = (month,) + tuple(group_value(meta, k, doc_id) for k in by)
+            return
+        group = (month,) + tuple(group_value(meta, k, doc_id) for k in self.by)
         for model in models:
             key = group + (model.analyzer,)
-            docs[key] += 1
-            words[key] += n_words
+            self.docs[key] += 1
+            self.words[key] += n_words
             for label, n in Counter(f.label for f in model.findings).items():
-                found[key + (label,)] += n
-                present[key + (label,)] += 1
-                labels[model.analyzer].add(label)
-    out = []
-    for key in sorted(docs, key=lambda k: tuple("" if v is None else str(v) for v in k)):
-        for label in sorted(labels[key[-1]]):
-            n, w = found[key + (label,)], words[key]
-            row = dict(zip(("month", *by), key[:-1]))
-            row.update({"analyzer": key[-1], "label": label, "documents": docs[key],
-                        "present": present[key + (label,)], "words": w, "findings": n,
-                        "per_1000_words": round(1000.0 * n / w, 4) if w else None})
-            out.append(row)
-    return out
+                self.found[key + (label,)] += n
+                self.present[key + (label,)] += 1
+                self.labels[model.analyzer].add(label)
+
+    def rows(self) -> list[dict]:
+        out = []
+        for key in sorted(self.docs, key=lambda k: tuple("" if v is None else str(v) for v in k)):
+            for label in sorted(self.labels[key[-1]]):
+                n, w = self.found[key + (label,)], self.words[key]
+                row = dict(zip(("month", *self.by), key[:-1]))
+                row.update({"analyzer": key[-1], "label": label, "documents": self.docs[key],
+                            "present": self.present[key + (label,)], "words": w, "findings": n,
+                            "per_1000_words": round(1000.0 * n / w, 4) if w else None})
+                out.append(row)
+        return out
 
 
 def error_rows(analyses: Iterable[Mapping], *, views: Mapping | None = None) -> Iterator[dict]:

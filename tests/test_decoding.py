@@ -100,15 +100,41 @@ def test_directories_that_give_nothing_are_named(tmp_path, capsys):
     for d in ("empty", "x.txt", "other"):
         assert main(["analyze", str(tmp_path / d), "--format", "jsonl", "--only", "framing"]) == 1
         assert "the directory has no file kzmedia can read" in capsys.readouterr().err
+
+
+def test_an_unreadable_sub_directory_is_named_and_the_rest_read(tmp_path, capsys, monkeypatch):
+    """The folder is made unreadable for real where permissions apply (not as root), and in any
+    case by the operating system's own error from listing it, so the test means something as
+    root too."""
     locked = tmp_path / "locked"
     (locked / "inner").mkdir(parents=True)
-    (locked / "a.txt").write_text("Астана.", encoding="utf-8")
+    (locked / "inner" / "b.txt").write_text("Москва.", encoding="utf-8")
+    (locked / "a.txt").write_text("Астана и Пекин подписали соглашение.", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "inner":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "scandir", scandir)
+        items = list(read_corpus([str(locked)]))
+        assert [i.reason for i in items if isinstance(i, FailedDocument)] == [
+            "cannot read directory: Permission denied"]
+        assert [os.path.basename(i.id) for i in items if not isinstance(i, FailedDocument)] == ["a.txt"]
+        assert main(["analyze", str(locked), "--format", "jsonl", "--only", "framing"]) == 1
+        out, err = capsys.readouterr()
+        records = {os.path.basename(r["document"]["id"]): r for r in map(json.loads, out.splitlines())}
+        assert set(records) == {"a.txt", "inner"}
+        assert records["a.txt"]["results"]["framing"] and not records["a.txt"]["errors"]
+        assert "cannot read directory" in records["inner"]["errors"][0]["message"]
+        assert "cannot read directory: Permission denied" in err and "Traceback" not in err
     os.chmod(locked / "inner", 0)
     try:
-        if os.access(locked / "inner", os.R_OK):
-            return  # root reads every folder: nothing more to check here
-        items = list(read_corpus([str(locked)]))
-        assert any(isinstance(i, FailedDocument) and "cannot read directory" in i.reason for i in items)
+        if not os.access(locked / "inner", os.R_OK):  # permissions apply (not root): the real thing
+            items = list(read_corpus([str(locked)]))
+            assert any(isinstance(i, FailedDocument) and "cannot read directory" in i.reason for i in items)
     finally:
         os.chmod(locked / "inner", 0o755)
 

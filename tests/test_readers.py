@@ -187,3 +187,86 @@ def test_a_byte_order_mark_at_the_start_of_a_jsonl_or_csv_file_is_not_part_of_th
     csv_ = list(read_corpus([str(tmp_path / "b.csv")], text_field="body"))
     assert [(d.id, d.text) for d in jsonl] == [("u1", "Лондон и Астана.")]
     assert [(d.text, d.meta) for d in csv_] == [("Пекин и Астана.", {"outlet": "X"})]
+
+
+# --- damaged compressed files and odd record shapes (red-team items) --------------------------
+
+def _records(n):
+    return [{"id": f"r{i}", "text": f"Астана и Бишкек подписали соглашение номер {i} о воде."} for i in range(n)]
+
+
+def test_truncated_gzip_keeps_the_records_before_the_cut(tmp_path):
+    import gzip
+
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(200)).encode("utf-8")
+    whole = gzip.compress(lines)
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])  # an unfinished download
+    items = list(read_jsonl(str(cut)))
+    docs = [d for d in items if not isinstance(d, FailedDocument)]
+    failed = [d for d in items if isinstance(d, FailedDocument)]
+    assert 0 < len(docs) < 200 and [d.id for d in docs] == [f"r{i}" for i in range(len(docs))]
+    assert len(failed) == 1 and failed[0].id.startswith(f"{cut}:")  # FILE:LINE where it stops
+    assert "cut short" in failed[0].reason
+    # the same bytes whole read completely, and concatenated members one after another
+    full = tmp_path / "full.jsonl.gz"
+    full.write_bytes(whole + whole)
+    assert len([d for d in read_jsonl(str(full)) if not isinstance(d, FailedDocument)]) == 400
+
+
+def test_corrupt_gzip_and_not_gzip_at_all_are_named(tmp_path):
+    import gzip
+
+    data = bytearray(gzip.compress("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                                           for r in _records(50)).encode("utf-8")))
+    data[len(data) // 2] ^= 0xFF  # one flipped byte in the deflate stream
+    bad = tmp_path / "bad.jsonl.gz"
+    bad.write_bytes(bytes(data))
+    failed = [d for d in read_jsonl(str(bad)) if isinstance(d, FailedDocument)]
+    assert failed and ("corrupt gzip" in failed[-1].reason or "cut short" in failed[-1].reason)
+    plain = tmp_path / "plain.jsonl.gz"
+    plain.write_text('{"id": "a", "text": "Ташкент."}\n', encoding="utf-8")
+    out = list(read_jsonl(str(plain)))
+    assert len(out) == 1 and isinstance(out[0], FailedDocument) and "gzip" in out[0].reason
+
+
+def test_truncated_gzip_csv_names_the_row(tmp_path):
+    import gzip
+
+    rows = "id,text\n" + "".join(f"c{i},Душанбе построит школу номер {i}.\n" for i in range(300))
+    whole = gzip.compress(rows.encode("utf-8"))
+    cut = tmp_path / "cut.csv.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    items = list(read_csv(str(cut)))
+    assert [d.id for d in items if not isinstance(d, FailedDocument)][:3] == ["c0", "c1", "c2"]
+    assert isinstance(items[-1], FailedDocument) and items[-1].id.startswith(f"{cut}:")
+
+
+def test_csv_row_with_a_nul_byte_is_that_rows_error(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes("id,text\na,Астана.\nb,Мос\x00ква.\nc,Бишкек.\n".encode("utf-8"))
+    items = list(read_csv(str(path)))
+    assert [d.id for d in items if not isinstance(d, FailedDocument)] == ["a", "c"]
+    (bad,) = [d for d in items if isinstance(d, FailedDocument)]
+    assert bad.id == f"{path}:3" and "NUL byte" in bad.reason and "'text'" in bad.reason
+
+
+@pytest.mark.parametrize("line, kind", [("[1, 2]", "an array"), ("42", "a number"), ('"Астана"', "a string"),
+                                        ("null", "null"), ("true", "true/false")])
+def test_a_json_line_that_is_not_an_object_is_named_in_json_terms(tmp_path, line, kind):
+    path = tmp_path / "shapes.jsonl"
+    path.write_text('{"id": "ok", "text": "Алматы."}\n' + line + "\n", encoding="utf-8")
+    items = list(read_jsonl(str(path)))
+    assert items[0].id == "ok" and not isinstance(items[0], FailedDocument)
+    assert isinstance(items[1], FailedDocument) and items[1].id == f"{path}:2"
+    assert f"record is {kind}, not an object" in items[1].reason
+
+
+def test_a_json_line_naming_a_key_twice_is_that_lines_error(tmp_path):
+    # json.loads keeps the last of two "text" values: which one is the article is a guess, so say so
+    path = tmp_path / "dupes.jsonl"
+    path.write_text('{"id": "a", "text": "Астана.", "text": "Бишкек."}\n{"id": "b", "text": "Ташкент."}\n',
+                    encoding="utf-8")
+    first, second = list(read_jsonl(str(path)))
+    assert isinstance(first, FailedDocument) and first.id == f"{path}:1" and "'text' is given twice" in first.reason
+    assert second.id == "b" and second.text == "Ташкент."

@@ -340,6 +340,68 @@ def test_corpus_from_dicts_without_text():
     assert "not stored" in page and "якобы" in page
 
 
+def _stream_of_views(pipeline, n):
+    """``n`` analysed documents as report views, made one at a time (own sentences, varied)."""
+    from kzmedia.report.model import doc_view
+
+    sentences = ["Москва и Астана обсуждают транзит через Казахстан.",
+                 "Россия видит угрозу, а Казахстан говорит про суверенитет.",
+                 "Ужасные новости: агрессивные заявления о транзите.",
+                 "Китай и США спорят, ЕС молчит, Астана ищет экономическое сотрудничество."]
+    for i in range(n):
+        text = " ".join(sentences[(i + k) % len(sentences)] for k in range(1 + i % 3))
+        doc = Document.from_text(text, id=f"s{i}", date=f"2024-{1 + i % 12:02d}-05", outlet="AB"[i % 2])
+        yield doc_view(i, pipeline.analyze(doc), pipeline.views)
+
+
+def test_corpus_page_is_drawn_from_a_stream_without_keeping_documents(pipeline):
+    """The corpus view folds each document into its summary and lets it go: nothing of a view
+    outlives the page once the corpus has more documents than pages show texts for; the index
+    stops at ``max_index`` rows and says how many it leaves out."""
+    import gc
+    import weakref
+
+    from kzmedia.report.render import render_corpus_views
+
+    refs = []
+
+    def watched():
+        for v in _stream_of_views(pipeline, 40):
+            refs.append(weakref.ref(v))
+            yield v
+
+    page = render_corpus_views(watched(), max_texts=5, max_index=30)
+    gc.collect()
+    assert len(refs) == 40 and not [r for r in refs if r() is not None]
+    assert "40 documents" in page and "10 more documents not listed" in page
+    assert '<div class="text"' not in page and page.count('<tr id="doc-') == 30
+    # a small corpus keeps its documents and shows their texts, as before
+    small = render_corpus_views(_stream_of_views(pipeline, 5), max_texts=5)
+    assert small.count('<div class="text"') == 5
+
+
+def test_corpus_evidence_is_each_labels_strongest_findings(pipeline):
+    """What the summary keeps per label equals ranking all of its findings at once."""
+    from kzmedia.report.model import CorpusSummary
+
+    views = list(_stream_of_views(pipeline, 24))
+    summary = CorpusSummary(iter(views), max_texts=3, per_item=3)
+    found = defaultdict(list)
+    for v in views:
+        for m in v.marks:
+            found[(m.layer, m.label)].append((-(m.strength or 0), v.index, m.start, m))
+    assert len(found) > 5
+    for key, marks in found.items():
+        best = [m for *_rank, m in sorted(marks, key=lambda r: r[:3])[:3]]
+        got = summary.evidence(*key)
+        assert [e.mark for e in got] == best
+        for e in got:
+            text = views[e.doc.index].text
+            assert text[e.mark.start:e.mark.end] == e.mark.text
+            assert text[:e.mark.start].endswith(e.before) and text[e.mark.end:].startswith(e.after)
+        assert summary.tally.counts[key] == len(marks)
+
+
 CORPUS = [
     ("d1", "Москва и Астана обсуждают транзит.", {"date": "2024-01-10", "outlet": "A", "url": "https://a.kz/1"}),
     ("d2", "Россия видит угрозу. Казахстан отвечает про суверенитет.", {"date": "2024-03-02", "outlet": "B"}),

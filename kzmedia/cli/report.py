@@ -84,11 +84,17 @@ def _run(args, rules) -> int:
     else:
         pipeline = build_pipeline(args)
         docs, screen = screened(read_inputs(args.inputs, reader=args.reader, **reader_options(args)), args, rules)
-        from ..report.model import doc_view
+        from ..metadata import DateScreen
+        from ..report.model import CorpusSummary, doc_view
 
-        # each analysis becomes the report's view of it as it arrives: the documents (and their
-        # token caches) are not all held until the page is drawn
-        analyses = []
+        # each analysis becomes the report's view of it as it arrives; a corpus page folds each
+        # view into its summary and drops it, so memory does not grow with the corpus
+        view = args.view
+        kept: list = []
+        summary = (CorpusSummary(max_texts=args.max_texts, by=args.by or "outlet")
+                   if view in ("auto", "corpus") else None)
+        # without --since/--until nothing is screened out; the undated are counted for the message
+        undated = None if screen.active else DateScreen(rules=screen.rules)
         show = sys.stderr.isatty()
         progress = ProgressBar(enabled=show, total=progress_total(args) if show else None)
         screen.on_skip = progress.skip
@@ -99,23 +105,27 @@ def _run(args, rules) -> int:
                     print(f"kzmedia: {err.get('document')}: {err.get('analyzer') or err.get('stage')}: "
                           f"{err.get('message')}", file=sys.stderr)
                 progress.update(a)
-                analyses.append(doc_view(i, a, pipeline.views))
+                v = doc_view(i, a, pipeline.views)
+                if undated is not None:
+                    undated.admits(v.meta, v.id)
+                if summary is not None:
+                    summary.add(v)
+                else:
+                    kept.append(v)
         finally:
             progress.close()
-        view = args.view
+        count = summary.documents if summary is not None else len(kept)
         if view == "auto":
-            view = "corpus" if len(analyses) > args.max_texts else "documents"
-        if not screen.active and (view == "corpus" or args.by in ("month", "year", "date")):
-            for v in analyses:  # the page groups by date: count the undated documents for the message
-                screen.admits(v.meta, v.id)
+            view = "corpus" if count > args.max_texts else "documents"
+            kept = summary.views if view == "documents" else kept
+        if undated is not None and (view == "corpus" or args.by in ("month", "year", "date")):
+            screen = undated  # the page groups by date: say how many documents have none
         if view == "compare":
-            page = render_comparison(analyses, title=args.title, by=args.by, panels=panels)
+            page = render_comparison(kept, title=args.title, by=args.by, panels=panels)
         elif view == "corpus":
-            page = render_corpus(analyses, title=args.title, max_texts=args.max_texts, by=args.by or "outlet",
-                                 panels=panels)
+            page = render_corpus(summary, title=args.title, panels=panels)
         else:
-            page = render_document_report(analyses, title=args.title, panels=panels)
-        count = len(analyses)
+            page = render_document_report(kept, title=args.title, panels=panels)
     if screen is not None and (screen.active or screen.seen):
         print(screen.message(), file=sys.stderr)
     if args.output == "-":

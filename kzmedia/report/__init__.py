@@ -16,16 +16,16 @@ lists the findings by offset instead of highlighting them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..errors import KzmediaError
-from .model import DocView, Mark, doc_views
+from .model import CorpusSummary, DocView, Mark, doc_views, iter_doc_views
 from .panels import Panel, PanelFunctions
 from .render import render_comparison_views, render_corpus_views, render_documents, render_group_comparison_view
 
-__all__ = ["DocView", "Mark", "Panel", "ReportError", "load_store", "render_comparison", "render_corpus",
-           "render_document_report", "render_group_comparison"]
+__all__ = ["CorpusSummary", "DocView", "Mark", "Panel", "ReportError", "load_store", "render_comparison",
+           "render_corpus", "render_document_report", "render_group_comparison"]
 
 
 class ReportError(KzmediaError):
@@ -78,37 +78,33 @@ def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | Non
                   panels: PanelFunctions | None = None) -> str:
     """Counts over time and by outlet (``meta['date']``, ``meta['outlet']``), top evidence per item
     with links to the document, and a document index. ``source``: a results store (path to the
-    SQLite file written by ``kzmedia analyze --store``) or analyses. Texts (with highlights) are
-    included when available and the corpus has at most ``max_texts`` documents. ``keep``: a
-    predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
+    SQLite file written by ``kzmedia analyze --store``), analyses (read one at a time: memory
+    does not grow with the corpus) or a :class:`~kzmedia.report.model.CorpusSummary`. Texts (with
+    highlights) are included when available and the corpus has at most ``max_texts`` documents.
+    ``keep``: a predicate on each stored analysis dict (e.g. :meth:`kzmedia.metadata.DateScreen.keeps`,
     for ``--since``/``--until``); the others are left out before they are drawn. ``by``: the groups
     of the tables and charts that are per outlet by default (any metadata field, as
-    :func:`kzmedia.metadata.group_value` reads it)."""
-    label = None
+    :func:`kzmedia.metadata.group_value` reads it; a summary keeps the groups it was gathered with)."""
     if isinstance(source, (str, os.PathLike)):
         label = os.fspath(source)
-        return render_corpus_views(_store_views(label, views, max_texts, keep), title, max_texts=max_texts,
-                                   source=label, by=by, panels=panels)
-    return render_corpus_views(doc_views(source, views), title, max_texts=max_texts, source=label, by=by,
-                               panels=panels)
+        return render_corpus_views(_store_views(label, views, keep), title, max_texts=max_texts, source=label,
+                                   by=by, panels=panels)
+    if isinstance(source, CorpusSummary):  # gathered by the caller as its analyses came
+        return render_corpus_views(source, title, panels=panels)
+    return render_corpus_views(iter_doc_views(source, views), title, max_texts=max_texts, by=by, panels=panels)
 
 
-def _store_views(path: str, views: Mapping | None, max_texts: int, keep=None) -> list[DocView]:
-    """The store's documents as views, read one at a time (each stored result is parsed, drawn
-    into its view and dropped); texts (for highlights and evidence in context) as
-    :func:`load_store` attaches them: for a store of at most 2,000 documents."""
+def _store_views(path: str, views: Mapping | None, keep=None) -> Iterator[DocView]:
+    """The store's documents as views, one at a time with their texts (for highlights and
+    evidence in context): each stored result is read, drawn into its view and dropped."""
     from .model import doc_view
 
     store = _open_store(path)
     try:
-        with_text = store.count() <= 2000
-        out = []
         records = store.analyses() if keep is None else (r for r in store.analyses() if keep(r))
         for i, record in enumerate(records):
-            if with_text:
-                record["text"] = store.text(record["document"]["id"])
-            out.append(doc_view(i, record, views))
-        return out
+            record["text"] = store.text(record["document"]["id"])
+            yield doc_view(i, record, views)
     except KzmediaError as e:
         raise ReportError(str(e)) from e
     except Exception as e:

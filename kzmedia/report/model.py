@@ -9,19 +9,21 @@ report can always be drawn, even from an old store.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
 
-from ..metadata import month_of, outlet_of  # one rule for the report and the tables (re-exported)
+from ..metadata import group_value, month_of, outlet_of  # one rule for the report and the tables (re-exported)
 from ..results import Finding, ResultModel, Score, normalise
+from ..tables import SeriesTally
 
-__all__ = ["DocView", "Mark", "doc_view", "doc_views", "merge_views", "month_of", "outlet_of", "safe_url",
-           "segments", "comparison_rows", "item_counts"]
+__all__ = ["CorpusSummary", "DocView", "Evidence", "IndexRow", "Mark", "MarkTally", "doc_view", "doc_views",
+           "iter_doc_views", "merge_views", "month_of", "outlet_of", "safe_url", "segments", "comparison_rows", "item_counts"]
 
 
 @attrs.frozen
@@ -37,8 +39,23 @@ class Mark:
     strength: float | None = None  # the finding's score (confidence, weight), to rank and filter
 
 
+class _Named:
+    """How a page names and links a document: its title (else its id) and its anchor."""
+
+    __slots__ = ()
+
+    @property
+    def anchor(self) -> str:
+        return f"doc-{self.index}"
+
+    @property
+    def title(self) -> str:
+        t = self.meta.get("title")
+        return str(t) if t else self.id
+
+
 @attrs.define
-class DocView:
+class DocView(_Named):
     """One document as the report sees it (the text may be absent when read from a store)."""
 
     index: int
@@ -50,15 +67,6 @@ class DocView:
     errors: list[dict]
     marks: list[Mark] = attrs.field(factory=list)
     unplaced: list[Mark] = attrs.field(factory=list)  # spans that do not match the text
-
-    @property
-    def anchor(self) -> str:
-        return f"doc-{self.index}"
-
-    @property
-    def title(self) -> str:
-        t = self.meta.get("title")
-        return str(t) if t else self.id
 
     @property
     def results(self) -> dict[str, ResultModel]:
@@ -121,7 +129,13 @@ def doc_views(analyses: Iterable[Any], views: Mapping | None = None) -> list[Doc
     (default: an analysis object's own, else the installed analyzers'). Views already built
     pass through, so a caller can turn a stream of analyses into views one at a time (the
     analyses, their documents and token caches are then freed as the stream goes)."""
-    return [a if isinstance(a, DocView) else doc_view(i, a, views) for i, a in enumerate(analyses)]
+    return list(iter_doc_views(analyses, views))
+
+
+def iter_doc_views(analyses: Iterable[Any], views: Mapping | None = None) -> Iterator[DocView]:
+    """:func:`doc_views` one at a time, for pages drawn from a stream (the corpus view)."""
+    for i, a in enumerate(analyses):
+        yield a if isinstance(a, DocView) else doc_view(i, a, views)
 
 
 def _default_views():
@@ -252,6 +266,176 @@ def _per_1000(count: float, words: int) -> float:
 def item_counts(v: DocView) -> dict[str, Counter]:
     """Per analyzer, label → findings in this document."""
     return {name: Counter(dict(v.label_counts(name))) for name in v.models}
+
+
+# --------------------------------------------------------------------------------------------
+# The corpus page, gathered one document at a time
+# --------------------------------------------------------------------------------------------
+
+class MarkTally:
+    """The analyzers and labels drawn over many documents, counted as the documents come: which
+    layers have marks (in the analyzers' first-seen order), findings per layer and label, and
+    which layers give scores that all lie in [0, 1] (those get the minimum-score filter)."""
+
+    def __init__(self, views: Iterable[DocView] = ()):
+        self.analyzers: dict[str, None] = {}  # every analyzer met, first-seen order
+        self.counts: Counter = Counter()  # (layer, label) -> marks
+        self.totals: Counter = Counter()  # layer -> marks
+        self._with_scores: set[str] = set()
+        self._unbounded: set[str] = set()
+        for v in views:
+            self.add(v)
+
+    def add(self, view: DocView) -> None:
+        for name in view.models:
+            self.analyzers.setdefault(name, None)
+        counts, totals = self.counts, self.totals
+        for m in view.marks:
+            counts[(m.layer, m.label)] += 1
+            totals[m.layer] += 1
+            if m.strength is not None:
+                self._with_scores.add(m.layer)
+                if not 0 <= m.strength <= 1:
+                    self._unbounded.add(m.layer)
+
+    @property
+    def layers(self) -> list[str]:
+        """The analyzers with at least one mark, in the pipeline's order."""
+        return [n for n in self.analyzers if self.totals[n]]
+
+    @property
+    def scored(self) -> set[str]:
+        return {n for n in self.layers if n in self._with_scores and n not in self._unbounded}
+
+
+#: characters of context on each side of a finding shown as evidence on the corpus page
+KWIC_WIDTH = 50
+
+
+@attrs.frozen
+class Evidence:
+    """A finding kept as an example of its label on the corpus page: its text, the text around
+    it (``None`` when the document's text is not at hand) and the document it links to."""
+
+    mark: Mark
+    before: str | None
+    after: str | None
+    doc: "IndexRow"
+
+    @classmethod
+    def of(cls, view: DocView, mark: Mark) -> "Evidence":
+        text = view.text
+        if text is None:
+            return cls(mark, None, None, IndexRow.of(view, brief=True))
+        return cls(mark, text[max(0, mark.start - KWIC_WIDTH):mark.start], text[mark.end:mark.end + KWIC_WIDTH],
+                   IndexRow.of(view, brief=True))
+
+
+@attrs.frozen
+class IndexRow(_Named):
+    """A document as the corpus page's index lists it: no text, no findings, only its metadata,
+    words, findings per label per analyzer and its error messages (a few hundred bytes)."""
+
+    index: int
+    id: str
+    meta: dict
+    words: int
+    counts: dict[str, tuple[tuple[str, int], ...]] = attrs.field(factory=dict)
+    errors: tuple[str, ...] = ()
+    has_text: bool = False
+
+    @classmethod
+    def of(cls, view: DocView, *, brief: bool = False) -> "IndexRow":
+        """``brief``: only what a link to the document needs (evidence items)."""
+        meta = {k: view.meta[k] for k in ("title", "url") if k in view.meta} if brief else view.meta
+        if brief:
+            return cls(view.index, view.id, meta, view.words)
+        return cls(view.index, view.id, meta, view.words,
+                   {name: tuple(view.label_counts(name)) for name in view.models},
+                   tuple(str(e.get("message", "")) for e in view.errors), view.text is not None)
+
+    def top_labels(self, analyzer: str, n: int = 3) -> list[str]:
+        return [label for label, _ in self.counts.get(analyzer, ())[:n]]
+
+
+def group_of(view: DocView, by: str = "outlet") -> str | None:
+    """The document's outlet (``by="outlet"``) or other ``--by`` group, as the tables read it."""
+    if by == "outlet":
+        return outlet_of(view.meta)
+    value = group_value(view.meta, by, view.id)
+    return None if value is None else str(value)
+
+
+class CorpusSummary:
+    """What the corpus page shows, gathered one document at a time, so that drawing a corpus
+    needs memory for the page, not for the corpus: counts per month and outlet (and the series
+    of findings per 1,000 words per month, pooled and by outlet), the tally of
+    layers and labels, per label its count and its ``per_item`` strongest findings in context,
+    an index row for each of the first ``max_index`` documents, and the documents themselves
+    (text, findings) only while there are at most ``max_texts`` of them, since the page shows
+    texts only then. Feed views with :meth:`add`; a view is not kept beyond that call once the
+    corpus has more than ``max_texts`` documents."""
+
+    def __init__(self, views: Iterable[DocView] = (), *, max_texts: int = 25, max_index: int = 2000,
+                 per_item: int = 3, by: str = "outlet"):
+        self.max_texts, self.max_index, self.per_item = max_texts, max_index, per_item
+        self.by = by  # the groups counted beside the months: outlets, or another --by field
+        self.tally = MarkTally()
+        self.documents = 0
+        self.words = 0
+        self.failed = 0
+        self.docs_per_month: Counter = Counter()
+        self.docs_per_outlet: Counter = Counter()
+        self.by_month: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        self.by_outlet: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+        self.rows: list[IndexRow] = []
+        # findings per 1,000 words per month (the series table): the corpus pooled, and by group
+        self.series, self.series_by_group = SeriesTally(by=()), SeriesTally(by=(by,))
+        self._best: dict[tuple[str, str], list[tuple[tuple, int, Evidence]]] = defaultdict(list)
+        self._seq = 0
+        self.views: list[DocView] | None = []  # every view while there are at most max_texts
+        for v in views:
+            self.add(v)
+
+    @property
+    def analyzers(self) -> list[str]:
+        return list(self.tally.analyzers)
+
+    def add(self, view: DocView) -> None:
+        self.documents += 1
+        self.words += view.words
+        self.failed += bool(view.errors)
+        self.tally.add(view)
+        month, outlet = month_of(view.meta, view.id), group_of(view, self.by) or "(unknown)"
+        if month:
+            self.docs_per_month[month] += 1
+        self.docs_per_outlet[outlet] += 1
+        for dim, c in item_counts(view).items():
+            if month:
+                self.by_month[dim][month].update(c)
+            self.by_outlet[dim][outlet].update(c)
+        for tally in (self.series, self.series_by_group):
+            tally.add(view.meta, view.id, view.words, view.models.values())
+        for m in view.marks:
+            self._offer(view, m)
+        if len(self.rows) < self.max_index:
+            self.rows.append(IndexRow.of(view))
+        if self.views is not None:
+            self.views.append(view)
+            if len(self.views) > self.max_texts:
+                self.views = None  # the page will show no text: stop holding documents
+
+    def _offer(self, view: DocView, m: Mark) -> None:
+        best = self._best[(m.layer, m.label)]
+        rank = (-(m.strength or 0), view.index, m.start)
+        if len(best) < self.per_item or rank < best[-1][0]:
+            self._seq += 1
+            bisect.insort(best, (rank, self._seq, Evidence.of(view, m)))
+            del best[self.per_item:]
+
+    def evidence(self, layer: str, label: str) -> list[Evidence]:
+        """The label's ``per_item`` strongest findings (by score, then document and offset)."""
+        return [e for _rank, _seq, e in self._best.get((layer, label), ())]
 
 
 def safe_url(value: Any) -> str | None:

@@ -16,14 +16,15 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import charts
 from .charts import UNSAFE_CHARS, esc
-from ..metadata import date_of, group_value
+from ..metadata import date_of
 from .panels import PanelFunctions, default_panels, panels_html
-from .model import (DocView, Mark, analyzers_of, comparison_rows, item_counts, month_of, outlet_of, safe_url,
-                    segments)
+from .model import (CorpusSummary, DocView, Evidence, IndexRow, Mark, MarkTally, analyzers_of, comparison_rows,
+                    outlet_of, safe_url, segments)
 
 BASE_CSS = (Path(__file__).with_name("report.css")).read_text(encoding="utf-8")
 
@@ -39,22 +40,18 @@ THRESHOLDS = (0.25, 0.5, 0.75)
 class Layers:
     """The analyzers drawn on a page, their labels, CSS keys and colours (one object per page)."""
 
-    def __init__(self, views: list[DocView], panels: PanelFunctions | None = None):
+    def __init__(self, views: Iterable[DocView] | MarkTally = (), panels: PanelFunctions | None = None):
         #: the panel functions plugins registered, by analyzer (``kzmedia_register_report_panels``)
         self.panels = panels if panels is not None else default_panels()
-        marks = [m for v in views for m in v.marks]
-        drawn = {m.layer for m in marks}
-        self.names = [n for n in analyzers_of(views) if n in drawn]  # the pipeline's order
+        tally = views if isinstance(views, MarkTally) else MarkTally(views)
+        self.names = tally.layers  # the pipeline's order
         self.labels: dict[str, list[str]] = {n: [] for n in self.names}
-        counts: Counter = Counter((m.layer, m.label) for m in marks)
-        for (layer, label), _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        for (layer, label), _n in sorted(tally.counts.items(), key=lambda kv: (-kv[1], kv[0])):
             self.labels[layer].append(label)
-        self.counts = counts
-        self.totals = Counter(m.layer for m in marks)
+        self.counts = tally.counts
+        self.totals = tally.totals
         # a layer is filterable by minimum score when every score it gives lies in [0, 1]
-        self.scored = {n for n in self.names
-                       if all(m.strength is None or 0 <= m.strength <= 1 for m in marks if m.layer == n)
-                       and any(m.strength is not None for m in marks if m.layer == n)}
+        self.scored = tally.scored
 
     def key(self, layer: str) -> str:
         return f"k{self.names.index(layer)}"
@@ -500,38 +497,30 @@ def heatmap(dim: str, table: dict[str, Counter], columns: list[str], *, col_titl
             f'<th>total</th></tr></thead><tbody>{"".join(body)}</tbody></table></div>')
 
 
-def top_evidence(views: list[DocView], layers: Layers, max_index: int = 10**9, *, per_item: int = 3,
-                 items: int = 12) -> str:
-    groups: dict[tuple[str, str], list[tuple[DocView, Mark]]] = defaultdict(list)
-    for v in views:
-        for m in v.marks:
-            groups[(m.layer, m.label)].append((v, m))
+def top_evidence(summary: CorpusSummary, layers: Layers, *, items: int = 12) -> str:
+    """Per layer, its ``items`` most frequent labels, each with its strongest findings in context."""
     out = []
     for layer in layers.names:
-        ranked = sorted(((label, found) for (lay, label), found in groups.items() if lay == layer),
-                        key=lambda kv: (-len(kv[1]), kv[0]))[:items]
+        ranked = [label for label in layers.labels[layer][:items]]
         if not ranked:
             continue
         out.append(f'<h3>{esc(layer)}</h3><dl class="evidence">')
-        for label, found in ranked:
-            found = sorted(found, key=lambda vm: (-(vm[1].strength or 0), vm[0].index, vm[1].start))[:per_item]
-            lis = "".join(f'<li>{_kwic(v, m, layers)} '
-                          + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index < max_index else esc(v.title))
-                          + f'{_ext_link(v)}</li>' for v, m in found)
-            n = len(groups[(layer, label)])
-            out.append(f"<dt>{esc(label)} <small>({n})</small></dt><dd><ul>{lis}</ul></dd>")
+        for label in ranked:
+            lis = "".join(f'<li>{_kwic(e, layers)} '
+                          + (f'<a href="#{e.doc.anchor}">{esc(e.doc.title)}</a>' if e.doc.index < summary.max_index
+                             else esc(e.doc.title))
+                          + f'{_ext_link(e.doc)}</li>' for e in summary.evidence(layer, label))
+            out.append(f"<dt>{esc(label)} <small>({layers.counts[(layer, label)]})</small></dt><dd><ul>{lis}</ul></dd>")
         out.append("</dl>")
     return "".join(out) or '<p class="empty">no findings</p>'
 
 
-def _kwic(v: DocView, m: Mark, layers: Layers, width: int = 50) -> str:
-    key = f'<mark class="{layers.key(m.layer)}">{esc(m.text or "")}</mark>'
-    if v.text is None:
+def _kwic(e: Evidence, layers: Layers) -> str:
+    key = f'<mark class="{layers.key(e.mark.layer)}">{esc(e.mark.text or "")}</mark>'
+    if e.before is None:
         return f"<q>{key}</q>"
-    pre = v.text[max(0, m.start - width):m.start]
-    post = v.text[m.end:m.end + width]
-    pre = re.sub(r"\s+", " ", pre)
-    post = re.sub(r"\s+", " ", post)
+    pre = re.sub(r"\s+", " ", e.before)
+    post = re.sub(r"\s+", " ", e.after)
     return f'<q>…{esc(pre)}{key}{esc(post)}…</q>'
 
 
@@ -540,25 +529,21 @@ def _ext_link(v: DocView) -> str:
     return f' <a href="{esc(url)}" rel="noopener noreferrer" target="_blank">↗</a>' if url else ""
 
 
-def render_corpus_views(views: list[DocView], title: str | None = None, *, max_texts: int = 25,
-                        source: str | None = None, max_index: int = 2000, by: str = "outlet",
-                        panels: PanelFunctions | None = None) -> str:
-    layers = Layers(views, panels)
-    names = analyzers_of(views)
-    by_month: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
-    by_outlet: dict[str, dict[str, Counter]] = {d: defaultdict(Counter) for d in names}
-    docs_per_month: Counter = Counter()
-    docs_per_outlet: Counter = Counter()
-    for v in views:
-        month, outlet = month_of(v.meta, v.id), _group(v, by)
-        counts = item_counts(v)
-        if month:
-            docs_per_month[month] += 1
-        docs_per_outlet[outlet or "(unknown)"] += 1
-        for dim, c in counts.items():
-            if month:
-                by_month[dim][month].update(c)
-            by_outlet[dim][outlet or "(unknown)"].update(c)
+def render_corpus_views(views: Iterable[DocView] | CorpusSummary, title: str | None = None, *,
+                        max_texts: int = 25, source: str | None = None, max_index: int = 2000,
+                        by: str = "outlet", panels: PanelFunctions | None = None) -> str:
+    """The corpus page. ``views`` may be a stream: each view is folded into a
+    :class:`~kzmedia.report.model.CorpusSummary` and dropped (unless the corpus is small enough
+    for its texts to be shown), so the memory needed does not grow with the corpus. ``by``: the
+    groups of the tables and charts that are per outlet by default (ignored for a summary, which
+    was gathered with its own)."""
+    summary = views if isinstance(views, CorpusSummary) else CorpusSummary(views, max_texts=max_texts,
+                                                                          max_index=max_index, by=by)
+    by = summary.by
+    layers = Layers(summary.tally, panels)
+    names = summary.analyzers
+    by_month, by_outlet = summary.by_month, summary.by_outlet
+    docs_per_month, docs_per_outlet = summary.docs_per_month, summary.docs_per_outlet
     months = _month_range(sorted(docs_per_month))
     period = "month"
     if len(months) > 36:  # a long span reads better by year
@@ -568,14 +553,14 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
         first, last = min(docs_per_month), max(docs_per_month)
         months = [str(y) for y in range(int(first), int(last) + 1)]
     outlets = [o for o, _ in sorted(docs_per_outlet.items(), key=lambda kv: (-kv[1], kv[0]))][:20]
-    failed = sum(1 for v in views if v.errors)
-    words = sum(v.words for v in views)
+    n_docs = summary.documents
+    texts = summary.views if n_docs <= summary.max_texts else None
     dated = sum(docs_per_month.values())
-    rates = time_series(views, names, layers, outlets, by)
-    parts = [f'<section class="summary"><h2>Corpus</h2><p>{len(views)} documents · {words} words · '
+    rates = time_series(summary, names, layers, outlets)
+    parts = [f'<section class="summary"><h2>Corpus</h2><p>{n_docs} documents · {summary.words} words · '
              f'{len(docs_per_outlet)} {esc(by)}(s) · {dated} dated document(s)'
-             + (f" · {len(views) - dated} undated (left out of the counts over time)" if dated < len(views) else "")
-             + (f" · {failed} document(s) with errors" if failed else "")
+             + (f" · {n_docs - dated} undated (left out of the counts over time)" if dated < n_docs else "")
+             + (f" · {summary.failed} document(s) with errors" if summary.failed else "")
              + (f" · source: <code>{esc(source)}</code>" if source else "") + "</p>"]
     parts.append(charts.columns([(m, docs_per_month.get(m, 0)) for m in months], title=f"Documents per {period}"))
     parts.append(charts.bar_chart([(o, docs_per_outlet[o], str(docs_per_outlet[o])) for o in outlets],
@@ -583,38 +568,36 @@ def render_corpus_views(views: list[DocView], title: str | None = None, *, max_t
     parts.append("</section>")
     for dim in names:
         parts.append(f'<section class="dim" data-dim="{esc(dim)}"><h2>{esc(dim)} <small>(findings per label)</small></h2>'
-                     f'<h3>Over time</h3>{heatmap(dim, by_month[dim], months, col_title=period)}'
+                     f'<h3>Over time</h3>{heatmap(dim, by_month.get(dim, {}), months, col_title=period)}'
                      f'<h3>Per 1,000 words over time</h3>{rates.get(dim, "")}'
-                     f'<h3>By {esc(by)}</h3>{heatmap(dim, by_outlet[dim], outlets, col_title=by)}</section>')
-    parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(views, layers, max_index)}</section>')
-    listed = views[:max_index]
+                     f'<h3>By {esc(by)}</h3>{heatmap(dim, by_outlet.get(dim, {}), outlets, col_title=by)}</section>')
+    parts.append(f'<section class="topev"><h2>Top evidence</h2>{top_evidence(summary, layers)}</section>')
     rows = "".join(
-        f'<tr id="{v.anchor}"><td>{esc(v.title)}{_ext_link(v)}</td><td>{esc(_date(v))}</td>'
-        f'<td>{esc(outlet_of(v.meta) or "")}</td><td class="num">{v.words}</td>'
-        + "".join(f'<td>{esc(", ".join(v.top_labels(n)))}</td>' for n in names)
-        + f'<td>{esc("; ".join(str(e.get("message", "")) for e in v.errors))}</td>'
-        + (f'<td><a href="#text-{v.index}">text</a></td>' if v.text is not None and len(views) <= max_texts
-           else "<td></td>")
-        + "</tr>" for v in listed)
-    if len(views) > len(listed):
-        rows += (f'<tr><td colspan="{len(names) + 6}" class="note">{len(views) - len(listed)} more documents '
+        f'<tr id="{r.anchor}"><td>{esc(r.title)}{_ext_link(r)}</td><td>{esc(_date(r))}</td>'
+        f'<td>{esc(outlet_of(r.meta) or "")}</td><td class="num">{r.words}</td>'
+        + "".join(f'<td>{esc(", ".join(r.top_labels(n)))}</td>' for n in names)
+        + f'<td>{esc("; ".join(r.errors))}</td>'
+        + (f'<td><a href="#text-{r.index}">text</a></td>' if r.has_text and texts is not None else "<td></td>")
+        + "</tr>" for r in summary.rows)
+    if n_docs > len(summary.rows):
+        rows += (f'<tr><td colspan="{len(names) + 6}" class="note">{n_docs - len(summary.rows)} more documents '
                  'not listed</td></tr>')
     parts.append('<section class="index"><h2>Documents</h2><div class="scroll"><table><thead><tr><th>Document</th>'
                  '<th>Date</th><th>Outlet</th><th>Words</th>'
                  + "".join(f"<th>{esc(n)}: top labels</th>" for n in names)
                  + '<th>Errors</th><th></th></tr></thead>'
                  f'<tbody>{rows}</tbody></table></div></section>')
-    with_text = [v for v in views if v.text is not None]
-    if with_text and len(views) <= max_texts:
+    with_text = [v for v in texts or () if v.text is not None]
+    if with_text:
         parts.append('<section class="texts"><h2>Texts</h2>')
         for v in with_text:
             parts.append(document_section(v, layers).replace(f'id="{v.anchor}"', f'id="text-{v.index}"', 1))
         parts.append("</section>")
-    title = title or f"kzmedia corpus report: {len(views)} documents"
-    return page(title, "".join(parts), layers, legend=bool(with_text and len(views) <= max_texts))
+    title = title or f"kzmedia corpus report: {n_docs} documents"
+    return page(title, "".join(parts), layers, legend=bool(with_text))
 
 
-def _date(v: DocView) -> str:
+def _date(v: DocView | IndexRow) -> str:
     """The document's date under the metadata rules in force (the tables' rule), ISO, or empty."""
     d = date_of(v.meta, v.id)
     return d.isoformat() if d else ""
@@ -624,26 +607,15 @@ def _date(v: DocView) -> str:
 SERIES_LABELS, SERIES_OUTLETS = 6, 4
 
 
-def _group(v: DocView, by: str):
-    """The document's outlet (``by="outlet"``) or other ``--by`` group, as the tables read it."""
-    if by == "outlet":
-        return outlet_of(v.meta)
-    value = group_value(v.meta, by, v.id)
-    return None if value is None else str(value)
-
-
-def time_series(views: list[DocView], names: list[str], layers: Layers, outlets: list[str],
-                by: str = "outlet") -> dict[str, str]:
+def time_series(summary: CorpusSummary, names: list[str], layers: Layers, outlets: list[str]) -> dict[str, str]:
     """Per analyzer, line charts of its most frequent labels' findings per 1,000 words per month:
-    the corpus pooled, then the largest outlets or ``by`` groups (the ``series`` table of
-    :mod:`kzmedia.tables`, computed by the same function, so the chart and ``kzmedia export
-    --table series`` agree)."""
-    from ..tables import series_from
-
-    items = [(v.meta, v.id, v.words, v.models.values()) for v in views]
-    pooled = series_from(items, by=())
+    the corpus pooled, then the largest outlets or ``--by`` groups (the ``series`` table of
+    :mod:`kzmedia.tables`, tallied by the same code as the documents came, so the chart and
+    ``kzmedia export --table series`` agree)."""
+    by = summary.by
+    pooled = summary.series.rows()
     months = _month_range(sorted({r["month"] for r in pooled}))
-    by_outlet = series_from(items, by=(by,)) if len(outlets) > 1 else []
+    by_outlet = summary.series_by_group.rows() if len(outlets) > 1 else []
     unit = "per 1,000 words"
     out = {}
     for dim in names:
