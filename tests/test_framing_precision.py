@@ -163,3 +163,12 @@ def test_a_negated_verb_of_thinking_rejects_the_frame_it_governs(analyzer):
     asserted = ("Думаю, что ответные пошлины и торговая война ударят по ценам. "
                 "Можно сказать, что инфляция и рост цен пугают рынок.")
     assert analyzer.analyze(asserted).frame("Economic").present
+
+
+def test_an_academic_degree_is_not_a_candidacy(analyzer):
+    degree = "Лекцию прочитал кандидат экономических наук, потом гости обсуждали выборы и партии."
+    spans = evidence(analyzer, degree, "Political")
+    assert "кандидат" not in spans and _holding("выборы", spans)
+    assert not _holding("экономических", evidence(analyzer, degree, "Economic"))
+    race = "Кандидат от партии выступил перед избирателями, до выборов неделя."
+    assert _holding("Кандидат", evidence(analyzer, race, "Political"))
