@@ -102,7 +102,8 @@ class Pipeline:
         self.config = {k: dict(v) for k, v in (config or {}).items()}
         self.disabled = tuple(disabled)
         self.pm = plugin_manager or make_plugin_manager(disabled=self.disabled)
-        registered = collect_analyzers(self.pm)
+        # --disable NAME takes a plugin (entry-point) name or an analyzer name
+        registered = {n: r for n, r in collect_analyzers(self.pm).items() if n not in self.disabled}
         use_lemmatizers_of(self.pm)  # this pipeline's documents are tokenised by its own plugins
         if analyzers is None:
             wanted = list(registered)
@@ -134,7 +135,8 @@ class Pipeline:
                 except KzmediaError:
                     raise
                 except Exception as e:
-                    raise PluginError(f"analyzer {name!r} failed in setup: {type(e).__name__}: {e}") from e
+                    raise PluginError(f"analyzer {name!r} failed in setup: {type(e).__name__}: {e} "
+                                      f"(nothing was analysed; leave it out with --disable {name})") from e
 
     def _collect_lexicons(self, extra) -> dict[str, list[Lexicon]]:
         out: dict[str, list[Lexicon]] = {}
@@ -191,7 +193,7 @@ class Pipeline:
                     raise AnalyzerError(name, document.id, TimeoutError(message)) from None
                 errors.append({"document": document.id, "analyzer": name, "stage": "timeout", "message": message})
                 continue
-            except Exception as e:
+            except (Exception, SystemExit) as e:  # a plugin's sys.exit() must not end a corpus run
                 if self.strict:
                     raise AnalyzerError(name, document.id, e) from e
                 errors.append({"document": document.id, "analyzer": name, "stage": "analyze",

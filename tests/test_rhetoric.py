@@ -17,8 +17,8 @@ from kzmedia_rhetoric import (CATEGORIES, CATEGORY_OF, DEFAULT_DISABLED, DEVICES
 from kzmedia_rhetoric.analyzer import DEFAULT_CLASSES
 
 
-#: Loaded_Language is off by default since the blind audit (docs/rhetoric.md); these tests of the
-#: output's shape switch it on
+#: Loaded_Language is on by default for some classes only (docs/rhetoric.md); these tests of the
+#: output's shape switch every class on
 LOADED = {"enabled_techniques": ["Loaded_Language"]}
 
 
@@ -223,31 +223,69 @@ def test_neutral_text_stays_quiet(analyzer):
 # --- options --------------------------------------------------------------------------------------
 
 def test_disabled_techniques_and_threshold():
-    # the blind audit's verdict: Loaded_Language by default only for words of contempt and insults
-    assert "Loaded_Language" not in DEFAULT_DISABLED
-    assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term.strong", "labeling_term.insult+also"}
+    # rhetoric 3: the ordinary evaluative class is back on (its literal-sense words are a class of
+    # their own), and Doubt for the words that put a claim in question
+    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" not in DEFAULT_DISABLED
+    assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term", "loaded_term.strong", "labeling_term.insult+also"}
+    assert DEFAULT_CLASSES["Doubt"] == {"doubt_marker"}
     base = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(TEXT)).to_dict()
     off = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
     default_ll = {f["text"] for f in off["findings"] if f["technique"] == "Loaded_Language"}
-    assert default_ll and default_ll <= {"лживые", "позорные", "чудовищный"}
-    assert len([f for f in base["findings"] if f["technique"] == "Loaded_Language"]) > len(default_ll)
+    assert default_ll and default_ll <= {f["text"] for f in base["findings"]}
     assert off["devices"] == base["devices"], "devices do not depend on the techniques"
     low = RhetoricAnalyzer(min_confidence=0.0, **LOADED).analyze(Document.from_text(TEXT)).to_dict()
     strict = RhetoricAnalyzer(min_confidence=0.75, **LOADED).analyze(Document.from_text(TEXT)).to_dict()
-    assert len(low["findings"]) > len(base["findings"])
+    assert len(low["findings"]) >= len(base["findings"])
     assert 0 < len(strict["findings"]) < len(base["findings"])
     assert all(f["confidence"] >= 0.75 for f in strict["findings"])
 
 
-def test_default_reports_contempt_and_insults_not_ordinary_evaluation():
+def test_default_reports_evaluation_but_not_literal_senses():
     text = ("Переговоры снова зашли в тупик, и оппозиция назвала это провалом. "
-            "Депутат обозвал министра холуём, а его доклад — омерзительным враньём.")
+            "Депутат обозвал министра холуём, а его доклад — омерзительным враньём. "
+            "Новый закон — грабительский, а разговоры о реформе — чистый бред.")
     found = {(f["technique"], f["text"]) for f in RhetoricAnalyzer().analyze(Document.from_text(text)).items}
     assert ("Name_Calling-Labeling", "холуём") in found  # an insult aimed at a person
     assert {("Loaded_Language", "омерзительным"), ("Loaded_Language", "враньём")} <= found
-    assert not {t for t, w in found if w in ("тупик", "провалом")}  # ordinary evaluation: off by default
-    everything = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(text)).items
+    # ordinary evaluative vocabulary in a charged sentence: on again
+    assert {("Loaded_Language", "грабительский"), ("Loaded_Language", "бред")} <= found
+    assert not {t for t, w in found if w == "тупик"}  # a dead end is also literal: off by default
+    everything = RhetoricAnalyzer(enabled_techniques=["Loaded_Language"], min_confidence=0.0).analyze(
+        Document.from_text(text)).items
     assert "тупик" in {f["text"] for f in everything}  # ... but there when the user asks for it
+
+
+def test_doubt_by_default_only_for_words_that_question_a_claim():
+    doubt = RhetoricAnalyzer().analyze(Document.from_text(
+        "Чиновники уверяют, что бюджет якобы сбалансирован, но эти цифры явно сфабрикованы.")).items
+    assert {f["text"] for f in doubt if f["technique"] == "Doubt"} >= {"сфабрикованы"}
+    plain = RhetoricAnalyzer().analyze(Document.from_text(
+        "Причина пожара пока неизвестно чем вызвана; на самом деле огонь начался в подвале.")).items
+    assert not [f for f in plain if f["technique"] == "Doubt"]  # ordinary uncertainty is not doubt
+
+
+def test_word_sense_of_doubt_and_loaded_entries(every):
+    # a pen name is not a «псевдо-» word, a wind that blew is not «дутый», being angry is not «зло»
+    for text in ("Певец сменил псевдоним и выпустил новый альбом.", "Всю ночь с моря дул холодный ветер.",
+                 "Я был зол на себя за опоздание."):
+        assert [f for f in every.analyze(Document.from_text(text)).items
+                if f["technique"] in ("Doubt", "Loaded_Language")] == [], text
+
+
+def test_charged_sentence_is_a_context_condition(every):
+    doc = Document.from_text("Это циничное враньё и позорный фарс. Погода вчера была омерзительной.")
+    cands, _ = every.candidates(doc)
+    flags = {doc.text[c.start:c.end]: c.flags for c in cands if c.technique == "Loaded_Language"}
+    assert "charged" in flags["враньё"]  # another charged word in its sentence
+    assert "charged" not in flags["омерзительной"]  # alone in its sentence
+
+
+def test_a_repeated_lexicon_entry_is_an_error(tmp_path):
+    path = tmp_path / "twice.toml"
+    path.write_text('[lexicon]\nname = "twice"\nversion = "1"\n[categories.Doubt]\n'
+                    'terms = ["якобы", {pattern = "якобы", confidence = 0.9}]\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match="'якобы' of category 'Doubt' is listed twice"):
+        RhetoricAnalyzer(lexicons=[path]).analyze(Document.from_text("Он якобы ушёл."))
 
 
 def test_descriptive_label_is_not_name_calling_by_default():

@@ -111,19 +111,18 @@ def semeval_cv():
     if not (path / "paragraph-labels.tsv").is_file():
         pytest.skip(f"{path} is absent: the SemEval-2023 data sits beside the repository only in CI "
                     "and developer checkouts")
-    # the techniques that passed the held-out bar on SemEval (Loaded_Language and Appeal_to_Popularity
-    # were switched off afterwards by the blind audit on news)
-    return semeval.cross_validate(path, config={"enabled_techniques": ["Loaded_Language", "Appeal_to_Popularity"]})
+    return semeval.cross_validate(path)  # the default techniques and classes
 
 
 def test_held_out_figures(semeval_cv):
     rep = semeval_cv
     assert rep["articles"] == 95 and len(rep["folds"]) == 5
-    # the default threshold gives held-out paragraph precision >= 0.6 (pooled over the folds)
-    tp = sum(r["tp"] for r in rep["techniques"].values() if "tp" in r)
+    # the default threshold is chosen for held-out paragraph precision 0.6 and span precision 0.5
     for fold in rep["folds"]:
-        assert fold["micro_p"] >= 0.45, fold
-    assert rep["summary"]["span_p"]["mean"] >= 0.35
+        assert fold["micro_p"] >= 0.55, fold
+    assert rep["summary"]["span_p"]["mean"] >= 0.5
+    # recall is no longer negligible: well above rhetoric 2.1's 0.038, still under the constant baseline
+    assert 0.1 < rep["summary"]["micro_f1"]["mean"] < rep["summary"]["baseline_micro_f1"]["mean"]
     # every technique on by default with enough held-out findings clears the 0.5 bar
     for t, row in rep["techniques"].items():
         if row["active"] and row["predicted_spans"] >= 10:
@@ -131,7 +130,6 @@ def test_held_out_figures(semeval_cv):
     # confidence is calibrated: high bins agree more often than low ones
     bins = {b["bin"]: b for b in rep["reliability"]}
     assert bins["0.6-0.7"]["observed"] > bins["0.1-0.2"]["observed"] + 0.2
-    del tp
 
 
 def test_shipped_calibration_is_the_one_this_code_fits(semeval_cv):
@@ -156,7 +154,10 @@ def test_audit_scoring_keeps_no_text():
     verdicts = [{"item": 1, "verdict": "correct", "note": "«Позор» is loaded"},
                 {"item": 2, "verdict": "wrong", "note": ""}, {"item": 3, "verdict": "Correct"}]
     judged, fig = score(sample, verdicts)
-    assert fig["overall"] == {"agree": 2, "n": 3, "precision": pytest.approx(2 / 3)}
+    assert fig["overall"]["agree"] == 2 and fig["overall"]["n"] == 3
+    assert fig["overall"]["precision"] == pytest.approx(2 / 3)
+    lo, hi = fig["overall"]["wilson95"]
+    assert lo == pytest.approx(0.208, abs=0.001) and hi == pytest.approx(0.939, abs=0.001)
     assert fig["techniques"]["Loaded_Language"]["precision"] == 0.5
     assert all(set(r) == {"item", "doc_id", "start", "end", "label", "verdict"} for r in judged)
     # only odd-crc32 documents are sampled (the even ones may be read while writing rules)
@@ -164,7 +165,7 @@ def test_audit_scoring_keeps_no_text():
 
 
 def test_audit_draw_is_seeded_blind_and_leaves_out_read_documents(tmp_path):
-    from kzmedia_rhetoric.audit import draw
+    from kzmedia_rhetoric.audit import blind, definitions_text, draw, key
 
     texts = {  # doc-0 … doc-3 have an odd crc32 (drawable), doc-4 an even one
         "doc-0": "Депутат обозвал министра холуём. Его доклад назвали омерзительным враньём.",
@@ -185,7 +186,13 @@ def test_audit_draw_is_seeded_blind_and_leaves_out_read_documents(tmp_path):
     assert {r["doc_id"] for r in rows} <= {"doc-0", "doc-1"}
     assert rows == draw(str(corpus), n=3, seed=7, exclude=[str(read), str(earlier)])[0]  # seeded
     for r in rows:
-        assert "confidence" not in r and "alternatives" not in r
+        shown, hidden = blind(r), key(r)
+        assert not {"confidence", "alternatives", "device", "start", "end"} & set(shown)
+        assert {"confidence", "device", "start", "end", "doc_id", "technique"} <= set(hidden)
         text = texts[r["doc_id"]]
-        assert text[r["start"]:r["end"]] == r["span"]
-        assert "⟦" + r["span"] + "⟧" in r["sentence"] and r["definition"]
+        assert text[hidden["start"]:hidden["end"]] == shown["span"]
+        assert "⟦" + shown["span"] + "⟧" in shown["sentence"] and shown["definition"]
+    assert "### `Loaded_Language`" in definitions_text(r["technique"] for r in rows)
+    # both parities when asked: the read list is then the only exclusion
+    _, every = draw(str(corpus), n=3, seed=7, exclude=[str(read), str(earlier)], all_parities=True)
+    assert every["documents"] == 3

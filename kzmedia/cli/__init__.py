@@ -109,7 +109,7 @@ def add_pipeline_arguments(parser) -> None:
 
     parser.add_argument("--only", action="append", metavar="NAMES",
                         help="run only these analyzers (comma-separated)")
-    parser.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
+    parser.add_argument("--disable", action="append", metavar="NAMES", help="leave out these plugins (entry-point names) or analyzers (by name)")
     parser.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
                         help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
     parser.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")

@@ -19,6 +19,7 @@ import attrs
 
 import kzmedia
 from kzmedia.compat import tomllib
+from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
 
@@ -291,6 +292,15 @@ class FramingAnalyzer:
 
     name = "framing"
     version = ANALYZER_VERSION
+    #: declared, so that a misspelt ``--set framing.…`` or configuration key is an error
+    options = {
+        "builtin": Option(bool, True, "use the shipped lexicons (off: only lexicons given with --lexicon framing=FILE)"),
+        "presence": Option(dict, {}, "PresenceRule fields for every kind of frame, e.g. {max_rank = 2}"),
+        "presence_domain": Option(dict, {}, "PresenceRule fields for the domain frames"),
+        "presence_generic": Option(dict, {}, "PresenceRule fields for the generic (SemEval) frames"),
+        "presence_custom": Option(dict, {}, "PresenceRule fields for frames of your own lexicons"),
+        "segments": Option(bool, True, "per-sentence and per-paragraph scores"),
+    }
 
     def __init__(self, lexicons: Sequence[kzmedia.Lexicon] | None = None,
                  extra: Iterable[kzmedia.Lexicon] = (), **options: Any):
@@ -358,6 +368,10 @@ class FramingAnalyzer:
         presence = dict(DEFAULT_PRESENCE)
         for kind in KINDS:
             spec = {**(self._options.get("presence") or {}), **(self._options.get(f"presence_{kind}") or {})}
+            unknown = sorted(set(spec) - {f.name for f in attrs.fields(PresenceRule)})
+            if unknown:
+                raise ConfigError(f"framing: presence rule field(s) {unknown} unknown; known: "
+                                  f"{[f.name for f in attrs.fields(PresenceRule)]}")
             if spec:
                 presence[kind] = attrs.evolve(presence[kind], **spec)
         self.presence = presence

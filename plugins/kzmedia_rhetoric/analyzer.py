@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,7 @@ from .calibration import Calibration, feature_keys
 from .tuning import TUNING
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
 
-__version__ = "2.1.0"
+__version__ = "3.0.0"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
@@ -98,6 +99,27 @@ def register_of(candidates: Sequence[tuple], words: int) -> str:
         if density >= floor:
             name = bucket
     return name
+
+
+def charged_spans(document: Document, candidates: Sequence[tuple]) -> set[tuple[int, int]]:
+    """The spans of candidates that share their sentence with another charged cue (a non-weak
+    candidate of the register techniques on a span they do not overlap): loaded wording clusters,
+    so a word in a charged sentence is more often meant to persuade — the ``charged`` condition.
+    The cues are those of a fixed set of techniques, so the condition does not depend on options."""
+    starts = [s.start for s in document.sentences]
+    if not starts:
+        return set()
+    cues: dict[int, set[tuple[int, int]]] = {}
+    for c in candidates:
+        if c[2] in _REGISTER_TECHNIQUES and c[5] >= WEAK_BELOW and c[3] != "repetition":
+            cues.setdefault(bisect_right(starts, c[0]) - 1, set()).add((c[0], c[1]))
+    out = set()
+    for c in candidates:
+        a, b = c[0], c[1]
+        spans = cues.get(bisect_right(starts, a) - 1)
+        if spans and any(y <= a or b <= x for x, y in spans):
+            out.add((a, b))
+    return out
 
 
 def boilerplate_spans(text: str) -> list[tuple[int, int]]:
@@ -399,6 +421,7 @@ class RhetoricAnalyzer:
         if self._matcher is None:
             lexicons = self._lexicons()
             rules: dict[tuple, _Rule] = {}
+            seen: set[tuple] = set()
             active_lexicons = []
             builtin = {lx.name for lx in load_builtin_lexicons()}
             user_techniques: set[str] = set()
@@ -410,13 +433,21 @@ class RhetoricAnalyzer:
                         user_techniques.update(rule.techniques[:1])
                     if lex.name == "rhetoric-user-patterns":
                         rule.cls = "user"
+                    # an entry is its pattern, category and constraints: two equal entries in one
+                    # lexicon would share one rule whatever each says, so a repeat is an error
+                    key = (lex.name, entry)
+                    if key in seen:
+                        raise LexiconError(f"entry {entry.pattern!r} of category {entry.categories[0]!r} is listed "
+                                           f"twice in lexicon {lex.name!r}; keep one", path=lex.source,
+                                           line=entry.line)
+                    seen.add(key)
                     # entries serving only techniques that are off are not matched (speed), except
                     # devices (reported whatever the techniques) and the techniques on by default
                     # (the register of a text, a calibration feature, must not depend on options)
                     if lex.name not in builtin or any(t in self.active or t in _REGISTER_TECHNIQUES for t in rule.techniques) \
                             or rule.device in _REPEATED_DEVICES or rule.device in CONSTRUCTION_DEVICES \
                             or (rule.device == "doubt_marker" and entry.pattern.startswith("так называем")):
-                        rules[(lex.name, entry.id, entry.line)] = rule
+                        rules[key] = rule
                         kept.append(entry)
                 active_lexicons.append(attrs.evolve(lex, entries=tuple(kept)))
             self._rules = rules
@@ -444,7 +475,7 @@ class RhetoricAnalyzer:
         loaded_hits: list[tuple[str, int, int, int]] = []
         sentence_of = ctx.sentence_of
         for m in matcher.match(document):
-            rule = rules[(m.lexicon, m.entry.id, m.entry.line)]
+            rule = rules[(m.lexicon, m.entry)]
             first = m.token_start
             # a name is never a common word: «Дик» (a first name) is not «дикий»
             if not rule.capitalised and text[m.start].isupper():
@@ -494,7 +525,16 @@ class RhetoricAnalyzer:
                 out.extend(patterns.conditional_consequences(ctx))
         if det["exclamation"]:
             out.extend(patterns.exclamations(ctx, TUNING["slogans"]))
-        return out
+        # two entries of one class can match one word («омерзительный», «омерзительно»: one lemma);
+        # it is one candidate, counted once by the calibration
+        seen: set[tuple] = set()
+        unique = []
+        for c in out:
+            key = (c[0], c[1], c[2], c[3], c[6])
+            if key not in seen:
+                seen.add(key)
+                unique.append(c)
+        return unique
 
     def candidates(self, document: Document) -> tuple[list[Candidate], list[dict]]:
         """Technique candidates with their features and calibrated confidence, and the devices."""
@@ -504,6 +544,7 @@ class RhetoricAnalyzer:
         if boiler:
             raw = [c for c in raw if not any(a < c[1] and c[0] < b for a, b in boiler)]
         register = register_of(raw, document.words)
+        charged = charged_spans(document, raw)
         stance = StanceIndex.of(document)
         cal = self.calibration
         cands: list[Candidate] = []
@@ -529,6 +570,8 @@ class RhetoricAnalyzer:
                 continue  # a word inside a title, or denied («не является агрессором»), is not used
             quoted = quoted or (st.label == NAMED and speaker is not None)  # a quotation read as a title
             fl = flags | {"quoted"} if quoted else flags
+            if (start, end) in charged:
+                fl = fl | {"charged"}
             c = Candidate(start, end, technique, device, trigger, base, cls, frozenset(fl), register,
                           quoted, speaker)
             # the user's own entries keep the confidence they were given: no data calibrates them

@@ -3,16 +3,20 @@
 The protocol (docs/rhetoric.md, BRIEF): documents whose ``zlib.crc32(id) % 2 == 0`` may be read
 while writing rules; the sample is drawn, with a fixed seed, only from the others, at the default
 settings, leaving out the documents of earlier audits and any list of documents read (``--exclude``:
-a judged-items JSONL file, or a text file of document ids, one a line). Each item carries the
-technique's short SemEval definition, the span and its sentence with the span marked ⟦…⟧ after
-the previous sentence, but no confidence or other internals; the reader's verdicts come back as
-``{"item", "verdict", "reason"}`` lines.
+a judged-items JSONL file, or a text file of document ids, one a line). ``--all-parities`` draws
+from documents of both parities when the list of documents actually read is complete (it is then
+the only thing that keeps read text out). Each item carries the technique's short SemEval
+definition, the span and its sentence with the span marked ⟦…⟧ after the previous sentence, but no
+confidence, offsets or other internals; those go to a separate key file (``--key``), which the
+reader does not see, and ``--definitions`` writes the instructions with the definitions of the
+techniques in the sample. The reader's verdicts come back as ``{"item", "verdict", "reason"}`` lines.
 
-    python -m kzmedia_rhetoric.audit draw CORPUS.jsonl SAMPLE.jsonl [--n 120] [--seed 14] [--exclude FILE ...]
-    python -m kzmedia_rhetoric.audit score SAMPLE.jsonl VERDICTS.jsonl JUDGED.jsonl
+    python -m kzmedia_rhetoric.audit draw CORPUS.jsonl SAMPLE.jsonl --key KEY.jsonl --definitions DEFS.md
+        [--n 120] [--seed 14] [--exclude FILE ...] [--all-parities]
+    python -m kzmedia_rhetoric.audit score KEY.jsonl VERDICTS.jsonl JUDGED.jsonl
 
 ``score`` writes the judged items (ids, offsets, label, verdict — no article text, so no note) and prints
-strict precision overall and per technique.
+strict precision overall and per technique, with the Wilson interval.
 """
 
 from __future__ import annotations
@@ -54,8 +58,16 @@ def _sentence(doc, offset: int, limit: int = 700) -> tuple[int, int]:
     return a, b
 
 
-def draw(corpus: str, n: int = 120, seed: int = 14, exclude=()) -> tuple[list[dict], dict]:
-    """A seeded sample of the default findings on held-out documents, and what the pool held."""
+#: what the sample shows the reader; everything else of a finding goes to the key
+BLIND_FIELDS = ("item", "doc_id", "technique", "definition", "span", "previous_sentence", "sentence")
+KEY_FIELDS = ("item", "doc_id", "start", "end", "technique", "confidence", "device", "trigger", "quoted",
+              "alternatives", "analyzer_version", "data_version")
+
+
+def draw(corpus: str, n: int = 120, seed: int = 14, exclude=(), all_parities: bool = False
+         ) -> tuple[list[dict], dict]:
+    """A seeded sample of the default findings on held-out documents, and what the pool held. Each
+    row holds the blind fields and the key fields (split by :func:`blind` and :func:`key`)."""
     from kzmedia import Pipeline
     from kzmedia.readers import read_corpus
 
@@ -66,7 +78,7 @@ def draw(corpus: str, n: int = 120, seed: int = 14, exclude=()) -> tuple[list[di
     pool = []
     docs = 0
     for doc in read_corpus(corpus):
-        if getattr(doc, "error", None) is not None or not held_out(doc.id) or doc.id in skip:
+        if getattr(doc, "error", None) is not None or doc.id in skip or not (all_parities or held_out(doc.id)):
             continue
         docs += 1
         res = pipe.analyze(doc).result("rhetoric")
@@ -78,12 +90,54 @@ def draw(corpus: str, n: int = 120, seed: int = 14, exclude=()) -> tuple[list[di
             pool.append({"doc_id": doc.id, "start": f["start"], "end": f["end"], "technique": f["technique"],
                          "definition": DEFINITIONS[f["technique"]], "span": f["text"],
                          "previous_sentence": doc.text[p0:a].strip(),
-                         "sentence": (doc.text[a:f["start"]] + "⟦" + f["text"] + "⟧" + doc.text[f["end"]:b]).strip()})
+                         "sentence": (doc.text[a:f["start"]] + "⟦" + f["text"] + "⟧" + doc.text[f["end"]:b]).strip(),
+                         "confidence": f["confidence"], "device": f["device"], "trigger": f["trigger"],
+                         "quoted": f["quoted"], "alternatives": [x["technique"] for x in f["alternatives"]],
+                         "analyzer_version": res["analyzer_version"], "data_version": res["data_version"]})
     rng = random.Random(seed)
     sample = rng.sample(pool, min(n, len(pool)))
     sample.sort(key=lambda r: (r["doc_id"], r["start"]))
     rows = [{"item": k, **r} for k, r in enumerate(sample, 1)]
     return rows, {"documents": docs, "findings": len(pool), "drawn": len(rows)}
+
+
+def blind(row: dict) -> dict:
+    """What the reader sees of an item: no confidence, device or offsets."""
+    return {k: row[k] for k in BLIND_FIELDS}
+
+
+def key(row: dict) -> dict:
+    """What the reader does not see: offsets and the analyzer's internals, for scoring."""
+    return {k: row[k] for k in KEY_FIELDS}
+
+
+def definitions_text(techniques) -> str:
+    """The reader's instructions with the SemEval-2023 definitions of the techniques sampled."""
+    from .taxonomy import DEFINITIONS
+
+    lines = ["# Rhetoric audit: what to judge", "",
+             "For each item: does the marked span ⟦…⟧, read in its sentence, use the named persuasion "
+             "technique as SemEval-2023 Task 3 defines it (below)?", "",
+             "Answer `yes`, `no` or `partial` (a short reason when useful). `yes` when the span is an instance "
+             "of the technique here — in the author's voice or in the words of someone the text quotes. `no` "
+             "when the words are used plainly or descriptively (the neutral name of a thing, an event or a "
+             "crime; a literal sense; a title or a name), or the technique is another one. `partial` when "
+             "the technique is there but the span is not what carries it. Judge the span, not the article.",
+             "", "## Techniques", ""]
+    for t in sorted(set(techniques)):
+        lines += [f"### `{t}`", "", DEFINITIONS[t][0].upper() + DEFINITIONS[t][1:] + ".", ""]
+    return "\n".join(lines)
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion k/n (95 % by default)."""
+    if not n:
+        return (0.0, 1.0)
+    p = k / n
+    d = 1 + z * z / n
+    mid = (p + z * z / (2 * n)) / d
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / d
+    return (max(0.0, mid - half), min(1.0, mid + half))
 
 
 def score(sample: list[dict], verdicts: list[dict]) -> tuple[list[dict], dict]:
@@ -100,10 +154,18 @@ def score(sample: list[dict], verdicts: list[dict]) -> tuple[list[dict], dict]:
         per[label][0] += ok
         per[label][1] += 1
     total = [sum(v[0] for v in per.values()), sum(v[1] for v in per.values())]
-    figures = {"overall": {"agree": total[0], "n": total[1], "precision": total[0] / total[1] if total[1] else 0.0},
-               "techniques": {t: {"agree": a, "n": n, "precision": a / n if n else 0.0}
-                              for t, (a, n) in sorted(per.items())}}
+
+    def fig(a: int, n: int) -> dict:
+        return {"agree": a, "n": n, "precision": a / n if n else 0.0, "wilson95": [round(x, 3) for x in wilson(a, n)]}
+
+    figures = {"overall": fig(*total), "techniques": {t: fig(a, n) for t, (a, n) in sorted(per.items())}}
     return judged, figures
+
+
+def _write_jsonl(path: str, rows) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for r in rows:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
 def _read_jsonl(path: str) -> list[dict]:
@@ -121,16 +183,23 @@ def main(argv=None) -> int:
     d.add_argument("--seed", type=int, default=14)
     d.add_argument("--exclude", nargs="*", default=[],
                    help="earlier audits' judged files or read lists: their documents are left out")
+    d.add_argument("--key", default=None, help="write the key (offsets, confidence, device) to this JSONL file")
+    d.add_argument("--definitions", default=None, help="write the reader's instructions and definitions here")
+    d.add_argument("--all-parities", action="store_true",
+                   help="draw from documents of either crc32 parity (the read lists are then the only exclusion)")
     s = sub.add_parser("score")
-    s.add_argument("sample")
+    s.add_argument("sample", help="the key (or a sample that holds offsets)")
     s.add_argument("verdicts")
     s.add_argument("judged")
     args = ap.parse_args(argv)
     if args.cmd == "draw":
-        rows, pool = draw(args.corpus, args.n, args.seed, args.exclude)
-        with open(args.out, "w", encoding="utf-8") as fh:
-            for r in rows:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        rows, pool = draw(args.corpus, args.n, args.seed, args.exclude, args.all_parities)
+        _write_jsonl(args.out, [blind(r) for r in rows])
+        if args.key:
+            _write_jsonl(args.key, [key(r) for r in rows])
+        if args.definitions:
+            with open(args.definitions, "w", encoding="utf-8") as fh:
+                fh.write(definitions_text(r["technique"] for r in rows) + "\n")
         print(f"{len(rows)} items written to {args.out} (pool: {pool['findings']} findings in "
               f"{pool['documents']} eligible documents)", file=sys.stderr)
         return 0
