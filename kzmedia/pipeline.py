@@ -84,7 +84,7 @@ class Pipeline:
     """A reusable set of analyzers, built once and applied to many documents.
 
     ``analyzers``: names to run (default: every registered analyzer); ``disabled``: plugin names
-    to block; ``config``: per-analyzer options, ``{"rhetoric": {"min_confidence": 0.6}}``;
+    to block; ``config``: per-analyzer options, ``{"sanctions": {"negation_window": 5}}``;
     ``plugin_manager``: bring your own (tests, embedding applications); ``timeout``: seconds one
     analyzer may spend on one document (default :data:`DEFAULT_TIMEOUT`; ``None`` or 0: no
     limit) — past it the analyzer is stopped, a ``timeout`` error recorded, and the run goes on.
