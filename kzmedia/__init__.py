@@ -1,8 +1,9 @@
 """kzmedia: how Russian-language texts about Kazakhstan and its neighbours argue.
 
-Frames (lexicon framing), geopolitical actors and persuasion techniques, each finding a span of
-the original text. Analyzers are pluggy plugins discovered through the ``kzmedia`` entry-point
-group; the built-in ones use the same public API as any third-party plugin.
+The core reads and tokenises texts and runs analyzers, pluggy plugins discovered through the
+``kzmedia`` entry-point group, whose results it knows only as spans of the original text with a
+label, scores and relations (:mod:`kzmedia.results`); the plugins installed by default use the
+same public API as any third-party plugin (``kzmedia plugins`` lists them).
 """
 
 from __future__ import annotations

@@ -273,16 +273,19 @@ def _strongest_findings(findings, n: int | None) -> list:
     return [ranked[i] for i in sorted(keep)]
 
 
+def _registered_sections(pm) -> dict:
+    from .plugins import collect_compare_sections, default_plugin_manager
+
+    return collect_compare_sections(pm or default_plugin_manager())
+
+
 def _sections(comparison: Comparison, pm) -> dict:
     """The sections plugins add for the analyzers that ran on both texts."""
-    from .plugins import collect, default_plugin_manager
-
     both = set.intersection(*(set(a.results) for a in comparison.analyses))
     out = {}
-    for plugin, args, kw in collect(pm or default_plugin_manager(), "kzmedia_register_compare_sections"):
-        analyzer, factory = args[0], args[1]
-        if analyzer in both:
-            section = factory(comparison)
+    for analyzer, reg in _registered_sections(pm).items():
+        if reg.section is not None and analyzer in both:
+            section = reg.section(comparison)
             if section is not None:
                 out[analyzer] = section
     return out
@@ -344,11 +347,13 @@ class GroupComparison:
     """Every measure of two groups of documents, or of each group against the rest of a corpus
     (:func:`compare_groups`). ``rows``: one dict per measure and pair (:data:`COLUMNS`), the
     smallest q first; ``groups``: documents per compared group; ``hidden``: groups with fewer
-    than ``min_docs`` documents, left out; ``ungrouped``: documents without a group value."""
+    than ``min_docs`` documents, left out; ``ungrouped``: documents without a group value;
+    ``sections``: what plugins add for groups (``kzmedia_register_compare_sections``' ``groups``),
+    from the accumulators given as ``sections`` that saw every document's result."""
 
     def __init__(self, groups: Mapping[str, list[DocumentMeasures]], *, min_docs: int = 5,
                  permutations: int = 999, seed: int = 0, test: str = "g2", level: float = 0.95,
-                 by: str | None = None, ungrouped: int = 0):
+                 by: str | None = None, ungrouped: int = 0, sections: Mapping[str, Any] | None = None):
         if test not in TESTS:
             raise ValueError(f"test must be one of {', '.join(TESTS)}, got {test!r}")
         self.by, self.min_docs, self.permutations, self.seed = by, min_docs, permutations, seed
@@ -369,6 +374,8 @@ class GroupComparison:
         self.rows.sort(key=lambda r: (r["q"] is None, r["q"] if r["q"] is not None else 1.0,
                                       -abs(r["log2_ratio"] if r["log2_ratio"] is not None else r["difference"] or 0),
                                       r["analyzer"], r["name"]))
+        made = {name: acc.section(self) for name, acc in (sections or {}).items()} if len(names) >= 2 else {}
+        self.sections = {name: section for name, section in made.items() if section is not None}
 
     def _permutations(self, n_a: int, n_b: int) -> stats.Permutations:
         key = (n_a, n_b)
@@ -450,7 +457,8 @@ class GroupComparison:
     def to_dict(self) -> dict:
         return {"groups": [{"name": g, "documents": n, "words": self.words[g]} for g, n in self.groups.items()],
                 "hidden": [{"name": g, "documents": n} for g, n in self.hidden.items()],
-                "ungrouped": self.ungrouped, "method": self.method(), "rows": self.rows}
+                "ungrouped": self.ungrouped, "method": self.method(),
+                "sections": {name: s.to_dict() for name, s in self.sections.items()}, "rows": self.rows}
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -490,13 +498,18 @@ class GroupComparison:
         if len(self.rows) > top:
             lines.append(f"… {len(self.rows) - top} more rows (--top N, or --format csv|json for all); "
                          f"* = q < {alpha}")
+        for name, section in self.sections.items():
+            lines.append(f"{name}:")
+            lines += ["  " + line for line in section.lines(top)]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         cols = ["analyzer", "kind", "name", "unit", "group_a", "docs_a", "present_a", "mean_a", "low_a", "high_a",
                 "group_b", "docs_b", "present_b", "mean_b", "low_b", "high_b", "log2_ratio", "g2", "p", "q"]
         groups = ", ".join(f"{g}: {n} documents" for g, n in self.groups.items())
-        return _html_table(self.rows[:60], cols, f"{groups} (present = % of documents; rates per 1,000 words)")
+        sections = "".join(f"<h4>{html.escape(name)}</h4><pre>{html.escape(chr(10).join(s.lines(20)))}</pre>"
+                           for name, s in self.sections.items())
+        return _html_table(self.rows[:60], cols, f"{groups} (present = % of documents; rates per 1,000 words)") + sections
 
 
 def _distinct(measures: list[Measure], docs: list[DocumentMeasures]) -> list[Measure]:
@@ -525,13 +538,21 @@ def _opt(x, fmt: str) -> str:
     return f"{'—':>{width}}" if x is None else format(x, fmt)
 
 
-def _measured(items: Iterable[Any], pipeline, analyzers, pm) -> Iterable[DocumentMeasures]:
+def _measured(items: Iterable[Any], pipeline, analyzers, pm, group_of, sections: Mapping[str, Any]):
+    """``(group, measures)`` per item; each plugin's group accumulator is given the result of its
+    analyzer for every document that has a group (``group_of(measures)``, None: no group)."""
     for item in items:
         if isinstance(item, DocumentMeasures):
-            yield item
+            yield group_of(item), item
             continue
         analysis, pipeline = _to_analysis(item, pipeline, analyzers, pm)
-        yield document_measures(analysis)
+        measures = document_measures(analysis)
+        group = group_of(measures)
+        if group is not None:
+            for name, acc in sections.items():
+                if name in analysis.results:
+                    acc.add(group, analysis.result(name))
+        yield group, measures
 
 
 def compare_groups(groups: Mapping[str, Iterable[Any]] | Sequence[Iterable[Any]] | None = None, *,
@@ -549,19 +570,23 @@ def compare_groups(groups: Mapping[str, Iterable[Any]] | Sequence[Iterable[Any]]
     other units always use the permutation test) or ``"permutation"``.
     """
     pm = plugin_manager or (pipeline.pm if pipeline is not None else None)
+    sections = {name: reg.groups() for name, reg in _registered_sections(pm).items() if reg.groups is not None}
     ungrouped = 0
     if groups is None:
         if documents is None or not by:
             raise ValueError("compare_groups needs groups, or documents with by=FIELD")
         from .metadata import group_value
 
-        pooled: dict[str, list[DocumentMeasures]] = {}
-        for d in _measured(documents, pipeline, analyzers, pm):
+        def group_of(d: DocumentMeasures) -> str | None:
             value = group_value(d.meta, by, d.id)
-            if value is None or value == "":
+            return None if value is None or value == "" else str(value)
+
+        pooled: dict[str, list[DocumentMeasures]] = {}
+        for group, d in _measured(documents, pipeline, analyzers, pm, group_of, sections):
+            if group is None:
                 ungrouped += 1
-                continue
-            pooled.setdefault(str(value), []).append(d)
+            else:
+                pooled.setdefault(group, []).append(d)
         named = dict(sorted(pooled.items(), key=lambda kv: (-len(kv[1]), kv[0])))
     else:
         if not isinstance(groups, Mapping):
@@ -570,7 +595,8 @@ def compare_groups(groups: Mapping[str, Iterable[Any]] | Sequence[Iterable[Any]]
             if len(labels) != len(groups):
                 raise ValueError(f"{len(labels)} labels for {len(groups)} groups")
             groups = dict(zip(labels, groups))
-        named = {str(g): list(_measured(items, pipeline, analyzers, pm)) for g, items in groups.items()}
+        named = {str(g): [d for _g, d in _measured(items, pipeline, analyzers, pm, lambda d, g=str(g): g, sections)]
+                 for g, items in groups.items()}
     return GroupComparison(named, min_docs=min_docs, permutations=permutations, seed=seed, test=test,
-                           level=level, by=by, ungrouped=ungrouped)
+                           level=level, by=by, ungrouped=ungrouped, sections=sections)
 

@@ -2,7 +2,7 @@
 
 Where options come from, later sources overriding earlier ones option by option:
 
-1. a ``kzmedia.toml`` (tables named after analyzers: ``[rhetoric]``) or, failing that, the
+1. a ``kzmedia.toml`` (tables named after analyzers: ``[sanctions]``) or, failing that, the
    ``[tool.kzmedia.<analyzer>]`` tables of a ``pyproject.toml`` — the nearest one found walking
    up from the working directory (the walk stops at the first ``pyproject.toml``);
 2. ``Pipeline(config=...)`` in Python, or ``--set analyzer.key=value`` on the command line.
@@ -10,10 +10,10 @@ Where options come from, later sources overriding earlier ones option by option:
 An analyzer declares the options it understands with an ``options`` class attribute mapping
 each name to ``(type, default, help)``::
 
-    class Rhetoric:
+    class Sanctions:
         options = {
-            "min_confidence": (float, 0.5, "drop findings scored below this"),
-            "techniques": (list, [], "run only these techniques (empty: all)"),
+            "negation_window": (int, 3, "words before a mention that can negate it"),
+            "labels": (list, [], "report only these labels (empty: all)"),
         }
 
 (or :class:`Option` values, which add ``minimum``, ``maximum`` and ``choices``).
@@ -94,7 +94,7 @@ class Option:
 class Config(dict):
     """``{analyzer: {option: value}}`` that remembers where each option was set (for errors).
 
-    ``sources[(analyzer, option)]`` is e.g. ``"kzmedia.toml [rhetoric]"`` or ``"--set"``.
+    ``sources[(analyzer, option)]`` is e.g. ``"kzmedia.toml [sanctions]"`` or ``"--set"``.
     It is an ordinary ``dict`` otherwise, and can be passed as ``Pipeline(config=...)``.
     """
 
@@ -158,7 +158,7 @@ def load_config_file(path: str | os.PathLike, kind: str | None = None) -> Config
         prefix = "tool.kzmedia."
         if not isinstance(data, Mapping):
             raise ConfigError(f"{path}: [tool] kzmedia = {data!r}: expected a table of analyzers, "
-                              f"e.g. [tool.kzmedia.rhetoric]")
+                              f"e.g. [tool.kzmedia.sanctions]")
     out = {}
     for analyzer, options in data.items():
         if not isinstance(options, Mapping):
@@ -191,13 +191,13 @@ def _parse_value(raw: str) -> Any:
 
 
 def parse_set_options(values: Iterable[str] | None) -> dict[str, dict]:
-    """``["rhetoric.min_confidence=0.6"]`` → ``{"rhetoric": {"min_confidence": 0.6}}``."""
+    """``["sanctions.negation_window=5"]`` → ``{"sanctions": {"negation_window": 5}}``."""
     out: dict[str, dict] = {}
     for item in values or ():
         name, eq, raw = item.partition("=")
         analyzer, dot, key = name.strip().partition(".")
         if not eq or not dot or not analyzer or not key:
-            raise ConfigError(f"--set {item!r}: expected ANALYZER.OPTION=VALUE, e.g. rhetoric.min_confidence=0.6")
+            raise ConfigError(f"--set {item!r}: expected ANALYZER.OPTION=VALUE, e.g. sanctions.negation_window=5")
         out.setdefault(analyzer, {})[key.strip()] = _parse_value(raw.strip())
     return _sourced(out, "--set")
 
@@ -336,7 +336,7 @@ def add_config_arguments(parser) -> None:
     """Add ``--set ANALYZER.OPTION=VALUE`` (repeatable) to an argparse parser."""
     parser.add_argument("--set", action="append", default=None, metavar="ANALYZER.OPTION=VALUE",
                         dest="set_options",
-                        help="set an analyzer option, e.g. rhetoric.min_confidence=0.6 (overrides "
+                        help="set an analyzer option, e.g. sanctions.negation_window=5 (overrides "
                              "kzmedia.toml / [tool.kzmedia] in pyproject.toml)")
 
 

@@ -7,7 +7,10 @@ The pipeline travels as its :meth:`~kzmedia.Pipeline.spec` (plain data naming th
 serialised once with cloudpickle; each worker process rebuilds it once and keeps it (keyed by
 the spec's digest), so set-up is paid once per worker process, not per task or per document.
 Results are the plain :meth:`~kzmedia.Analysis.to_dict` objects — the same objects a serial run
-(or ``kzmedia analyze --format jsonl``) produces.
+(or ``kzmedia analyze --format jsonl``) produces. ``period=`` takes the
+:class:`kzmedia.metadata.DateScreen` of ``--since``/``--until``/``--keep-undated`` (and, as its
+``rules``, the user's dates and date field): each worker screens its documents before analysing
+them, and :func:`period_counts` says how many the period kept and skipped.
 
 Typical use on a cluster::
 
@@ -27,10 +30,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from .document import Document
+from .metadata import DateScreen
 from .pipeline import FailedDocument, Pipeline
 
-__all__ = ["analyze_bag", "analyze_dataframe", "read_bag", "pipeline_payload"]
+__all__ = ["analyze_bag", "analyze_dataframe", "read_bag", "pipeline_payload", "period_counts"]
 
 _worker_pipelines: dict[str, Pipeline] = {}
 
@@ -65,39 +71,58 @@ def _as_document(item, options: Mapping) -> Document | FailedDocument:
     return FailedDocument(repr(item)[:60], f"cannot analyse a {type(item).__name__}")
 
 
-def _analyze_partition(items: Iterable, blob: bytes, digest: str, options: Mapping) -> list[dict]:
+def _kept(items: Iterable, options: Mapping, period: DateScreen | None) -> list[tuple[int, Any]]:
+    """``(position, document)`` of the items the period admits (all without one); the worker's
+    copy of the screen counts them, and is dropped: :func:`period_counts` gives the counts."""
+    docs = [_as_document(item, options) for item in items]
+    if period is None or not period.active:
+        return list(enumerate(docs))
+    return [(i, d) for i, d in enumerate(docs) if period.keeps(d)]
+
+
+def _analyze_partition(items: Iterable, blob: bytes, digest: str, options: Mapping,
+                       period: DateScreen | None = None) -> list[dict]:
     pipe = _pipeline_for(blob, digest)
-    return [pipe.analyze(_as_document(item, options)).to_dict() for item in items]
+    return [pipe.analyze(doc).to_dict() for _i, doc in _kept(items, options, period)]
+
+
+def _record_options(text_field, id_field, meta_fields) -> dict:
+    return {k: v for k, v in {"text_field": text_field, "id_field": id_field,
+                              "meta_fields": meta_fields}.items() if v is not None}
 
 
 def analyze_bag(bag, pipeline: Pipeline | None = None, *, text_field: str | Sequence[str] | None = None,
-                id_field: str | None = None, meta_fields: Sequence[str] | None = None):
+                id_field: str | None = None, meta_fields: Sequence[str] | None = None,
+                period: DateScreen | None = None):
     """A bag of analysis dicts, one per item of ``bag`` (Documents, texts or records), same order.
 
     Records (mappings) are turned into documents as the JSONL reader does (``text_field``…).
+    ``period``: only the documents it admits are analysed (``DateScreen.of("2024-01", "2024-06")``).
     """
     blob, digest = pipeline_payload(pipeline)
-    options = {k: v for k, v in {"text_field": text_field, "id_field": id_field,
-                                  "meta_fields": meta_fields}.items() if v is not None}
-    return bag.map_partitions(_analyze_partition, blob, digest, options)
+    return bag.map_partitions(_analyze_partition, blob, digest, _record_options(text_field, id_field, meta_fields),
+                              period)
 
 
-def _analyze_frame(df, blob: bytes, digest: str, options: Mapping):
+def _analyze_frame(df, blob: bytes, digest: str, options: Mapping, period: DateScreen | None = None):
     import pandas as pd
 
-    records = df.to_dict(orient="records")
-    out = _analyze_partition(records, blob, digest, options)
+    pipe = _pipeline_for(blob, digest)
+    kept = _kept(df.to_dict(orient="records"), options, period)
+    out = [pipe.analyze(doc).to_dict() for _i, doc in kept]
     return pd.DataFrame({"doc_id": [a["document"]["id"] for a in out],
                          "words": [a["document"]["words"] for a in out],
                          "errors": [len(a["errors"]) for a in out],
                          "analysis": [json.dumps(a, ensure_ascii=False) for a in out]},
-                        index=df.index)
+                        index=df.index[[i for i, _doc in kept]])
 
 
 def analyze_dataframe(ddf, pipeline: Pipeline | None = None, *, text_field: str = "text",
-                      id_field: str = "id", meta_fields: Sequence[str] | None = None):
+                      id_field: str = "id", meta_fields: Sequence[str] | None = None,
+                      period: DateScreen | None = None):
     """A dask DataFrame with, per row of ``ddf``: ``doc_id``, ``words``, ``errors`` and
-    ``analysis`` (the JSON text of the analysis object). The index of ``ddf`` is kept."""
+    ``analysis`` (the JSON text of the analysis object). The index of ``ddf`` is kept;
+    with ``period``, only the rows it admits are analysed and returned."""
     import pandas as pd
 
     blob, digest = pipeline_payload(pipeline)
@@ -106,7 +131,33 @@ def analyze_dataframe(ddf, pipeline: Pipeline | None = None, *, text_field: str 
         options["meta_fields"] = meta_fields
     meta = pd.DataFrame({"doc_id": pd.Series([], dtype=object), "words": pd.Series([], dtype="int64"),
                          "errors": pd.Series([], dtype="int64"), "analysis": pd.Series([], dtype=object)})
-    return ddf.map_partitions(_analyze_frame, blob, digest, options, meta=meta)
+    return ddf.map_partitions(_analyze_frame, blob, digest, options, period, meta=meta)
+
+
+def _count_partition(part, options: Mapping, period: DateScreen) -> DateScreen:
+    records = part.to_dict(orient="records") if hasattr(part, "to_dict") and hasattr(part, "columns") else part
+    screen = _fresh(period)
+    _kept(records, options, screen)
+    return screen
+
+
+def _fresh(period: DateScreen) -> DateScreen:
+    return attrs.evolve(period, seen=0, undated=0, outside=0, on_skip=None)
+
+
+def period_counts(collection, period: DateScreen, *, text_field: str | Sequence[str] | None = None,
+                  id_field: str | None = None, meta_fields: Sequence[str] | None = None) -> DateScreen:
+    """How many items of a bag or dask DataFrame ``period`` keeps and skips, counted on the
+    workers (the items are read again, not analysed): a screen whose :meth:`~DateScreen.message`
+    is the line ``kzmedia analyze --since …`` prints. Give the record options given to the analysis."""
+    import dask
+
+    options = _record_options(text_field, id_field, meta_fields)
+    parts = [dask.delayed(_count_partition)(p, options, period) for p in collection.to_delayed()]
+    total = _fresh(period)
+    for screen in dask.compute(*parts):
+        total.add_counts(screen)
+    return total
 
 
 def _read_files(paths: Iterable[str], reader: str | None, options: Mapping) -> list:

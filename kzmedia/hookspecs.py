@@ -33,7 +33,7 @@ def kzmedia_register_analyzers(register):
 def kzmedia_register_lexicons(register):
     """Register extra lexicons for an analyzer.
 
-    Call ``register(lexicon, analyzer="framing")`` where ``lexicon`` is a :class:`kzmedia.Lexicon`
+    Call ``register(lexicon, analyzer="sanctions")`` where ``lexicon`` is a :class:`kzmedia.Lexicon`
     or a path to a lexicon file. The named analyzer receives them through
     ``SetupContext.lexicons(name)``; built-in analyzers merge them with their own.
     """
@@ -114,12 +114,16 @@ def kzmedia_register_commands(register):
 
 @hookspec
 def kzmedia_register_compare_sections(register):
-    """Add what is specific to an analyzer to the comparison of two texts.
+    """Add what is specific to an analyzer to the comparison of two texts and of groups.
 
-    Call ``register(analyzer, section)``: when both texts have a result of ``analyzer``,
-    ``section(comparison)`` is called with the :class:`kzmedia.comparison.Comparison` (its
-    ``analyses`` and ``labels``) and returns ``None`` or an object with ``to_dict()`` (JSON, under
-    ``"sections"`` in ``kzmedia compare --format json``) and ``lines(top)`` (the lines of the
-    terminal table, shown instead of the analyzer's generic score rows). The generic rows — per
-    label, score and relation type — are there for every analyzer without this hook.
+    Call ``register(analyzer, section, groups=None)``. Two texts: when both have a result of
+    ``analyzer``, ``section(comparison)`` is called with the :class:`kzmedia.comparison.Comparison`
+    (its ``analyses`` and ``labels``) and returns ``None`` or an object with ``to_dict()`` (JSON,
+    under ``"sections"`` in ``kzmedia compare --format json``) and ``lines(top)`` (the lines of the
+    terminal table, shown instead of the analyzer's generic score rows). Groups of documents:
+    ``groups()`` makes a fresh accumulator per comparison; its ``add(group, result)`` is called
+    with each grouped document's result of ``analyzer`` (its JSON) as the documents stream past,
+    then its ``section(comparison)`` with the :class:`kzmedia.comparison.GroupComparison` (its
+    ``groups`` are the groups compared) returns ``None`` or the same kind of object. The generic
+    rows — per label, score and relation type — are there for every analyzer without this hook.
     """

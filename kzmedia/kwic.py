@@ -2,7 +2,7 @@
 
 ``kwic("многовекторный политика", docs)`` matches with the lexicon pattern language (lemmas,
 multi-word expressions, ``суверенитет*`` prefixes, ``...`` gaps: :mod:`kzmedia.lexicon`'s
-matcher); ``kwic(None, analyses, label="framing:sovereignty")`` lists the findings of that
+matcher); ``kwic(None, analyses, label="sanctions:exposure")`` lists the findings of that
 analyzer and label (documents that are not analyses yet are analysed with that analyzer only).
 Contexts are exact: ``left + match + right == text[start - len(left):end + len(right)]`` and
 ``text[start:end] == match``.
@@ -148,7 +148,7 @@ def kwic(pattern: str | Iterable[str] | None, documents: Iterable[Any], *, windo
         return KwicResult(tuple(hits))
     analyzer, sep, wanted = label.partition(":")
     if not sep or not analyzer or not wanted:
-        raise ValueError(f"label must be ANALYZER:LABEL, e.g. framing:sovereignty, got {label!r}")
+        raise ValueError(f"label must be ANALYZER:LABEL, e.g. sanctions:exposure, got {label!r}")
     from .results import normalise, result_views
 
     views = result_views()

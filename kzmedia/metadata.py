@@ -434,10 +434,24 @@ class DateScreen:
         where = _meta_and_id(item)
         return where is None or self.admits(*where)
 
+    @classmethod
+    def of(cls, since: str | None = None, until: str | None = None, *, keep_undated: bool = False,
+           rules: Metadata | None = None) -> DateScreen:
+        """The screen of ``--since``/``--until`` written as on the command line (``"2024"``,
+        ``"2024-05"`` — to the end of May for ``until`` — or a full date)."""
+        return _period(period_bound(since) if since else None, period_bound(until, end=True) if until else None,
+                       keep_undated, rules)
+
+    def add_counts(self, other: DateScreen) -> None:
+        """Add another screen's counts to this one's (the copies that screened on other processes)."""
+        self.seen += other.seen
+        self.undated += other.undated
+        self.outside += other.outside
+
     def screen(self, items: Iterable, meta_of=None) -> Iterator:
         """The items it admits; ``meta_of(item) -> (meta, doc_id)`` (default: an analysis dict's
-        ``document``, or an object's ``.meta`` and ``.id``). Items without metadata (failed
-        inputs) pass uncounted."""
+        ``document``, or an object's ``.meta`` and ``.id``). Items without metadata and failed
+        inputs pass uncounted."""
         for item in items:
             where = (meta_of or _meta_and_id)(item)
             if where is None or self.admits(*where):
@@ -457,6 +471,10 @@ class DateScreen:
 
 
 def _meta_and_id(item) -> tuple[Mapping, str | None] | None:
+    from .analysis import FailedDocument
+
+    if isinstance(item, FailedDocument):  # a failed input passes uncounted: its error is reported
+        return None
     if isinstance(item, Mapping):
         doc = item.get("document", item)
         return (doc.get("meta") or {}), doc.get("id")
@@ -521,8 +539,11 @@ def metadata_from_args(args) -> Metadata:
 def screen_from_args(args, rules: Metadata | None = None) -> DateScreen:
     """The :class:`DateScreen` of ``--since``/``--until``/``--keep-undated`` (dating by ``rules``,
     default: the rules in force as it screens)."""
-    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    return _period(getattr(args, "since", None), getattr(args, "until", None),
+                   bool(getattr(args, "keep_undated", False)), rules)
+
+
+def _period(since: _dt.date | None, until: _dt.date | None, keep_undated: bool, rules) -> DateScreen:
     if since and until and since > until:
         raise MetadataError(f"--since {since} is after --until {until}")
-    return DateScreen(since=since, until=until, keep_undated=bool(getattr(args, "keep_undated", False)),
-                      rules=rules)
+    return DateScreen(since=since, until=until, keep_undated=keep_undated, rules=rules)

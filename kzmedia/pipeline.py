@@ -84,7 +84,7 @@ class Pipeline:
     """A reusable set of analyzers, built once and applied to many documents.
 
     ``analyzers``: names to run (default: every registered analyzer); ``disabled``: plugin names
-    to block; ``config``: per-analyzer options, ``{"rhetoric": {"min_confidence": 0.6}}``;
+    to block; ``config``: per-analyzer options, ``{"sanctions": {"negation_window": 5}}``;
     ``plugin_manager``: bring your own (tests, embedding applications); ``timeout``: seconds one
     analyzer may spend on one document (default :data:`DEFAULT_TIMEOUT`; ``None`` or 0: no
     limit) — past it the analyzer is stopped, a ``timeout`` error recorded, and the run goes on.
@@ -102,7 +102,8 @@ class Pipeline:
         self.config = {k: dict(v) for k, v in (config or {}).items()}
         self.disabled = tuple(disabled)
         self.pm = plugin_manager or make_plugin_manager(disabled=self.disabled)
-        registered = collect_analyzers(self.pm)
+        # --disable NAME takes a plugin (entry-point) name or an analyzer name
+        registered = {n: r for n, r in collect_analyzers(self.pm).items() if n not in self.disabled}
         use_lemmatizers_of(self.pm)  # this pipeline's documents are tokenised by its own plugins
         if analyzers is None:
             wanted = list(registered)
@@ -134,7 +135,8 @@ class Pipeline:
                 except KzmediaError:
                     raise
                 except Exception as e:
-                    raise PluginError(f"analyzer {name!r} failed in setup: {type(e).__name__}: {e}") from e
+                    raise PluginError(f"analyzer {name!r} failed in setup: {type(e).__name__}: {e} "
+                                      f"(nothing was analysed; leave it out with --disable {name})") from e
 
     def _collect_lexicons(self, extra) -> dict[str, list[Lexicon]]:
         out: dict[str, list[Lexicon]] = {}
@@ -191,7 +193,7 @@ class Pipeline:
                     raise AnalyzerError(name, document.id, TimeoutError(message)) from None
                 errors.append({"document": document.id, "analyzer": name, "stage": "timeout", "message": message})
                 continue
-            except Exception as e:
+            except (Exception, SystemExit) as e:  # a plugin's sys.exit() must not end a corpus run
                 if self.strict:
                     raise AnalyzerError(name, document.id, e) from e
                 errors.append({"document": document.id, "analyzer": name, "stage": "analyze",

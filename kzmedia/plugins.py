@@ -279,6 +279,38 @@ def collect_report_panels(pm: pluggy.PluginManager) -> dict[str, list]:
 
 
 @attrs.frozen
+class CompareSection:
+    """What a plugin adds to the comparisons of one analyzer (``kzmedia_register_compare_sections``):
+    ``section(comparison)`` for two texts, ``groups()`` a fresh accumulator for groups of documents."""
+
+    analyzer: str
+    section: object = None
+    groups: object = None
+    plugin: str = ""
+
+
+def collect_compare_sections(pm: pluggy.PluginManager) -> dict[str, CompareSection]:
+    """Compare sections by analyzer; a second registration for one analyzer is an error naming
+    both plugins."""
+    found: dict[str, CompareSection] = {}
+    for plugin, args, kw in collect(pm, "kzmedia_register_compare_sections"):
+        try:
+            reg = CompareSection(*args, **kw, plugin=plugin)
+        except TypeError as e:
+            raise PluginError(f"plugin {plugin!r}: register(analyzer, section, groups=None): {e}") from None
+        callables = [f for f in (reg.section, reg.groups) if f is not None]
+        if not isinstance(reg.analyzer, str) or not callables or not all(map(callable, callables)):
+            raise PluginError(f"plugin {plugin!r}: register(analyzer, section, groups=None) takes an analyzer "
+                              "name and a callable section(comparison) and/or groups()")
+        if reg.analyzer in found:
+            raise PluginError(f"two plugins register a compare section for {reg.analyzer!r}: "
+                              f"{found[reg.analyzer].plugin!r} and {plugin!r}; disable one "
+                              f"(--disable PLUGIN or {ENV_DISABLE})")
+        found[reg.analyzer] = reg
+    return found
+
+
+@attrs.frozen
 class PluginInfo:
     """One row of ``kzmedia plugins``."""
 

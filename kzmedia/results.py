@@ -5,7 +5,7 @@ comparison and the report read only what :func:`normalise` makes of it:
 
 * :class:`Finding` — a labelled span of the text (``text[start:end]`` is the evidence);
 * :class:`Score` — a document-level number (name, value, unit, optional group and evidence);
-* :class:`Relation` — a labelled link between two things (actors, spans), with evidence.
+* :class:`Relation` — a labelled link between two things (spans, named entities), with evidence.
 
 Without help, :func:`normalise` reads a result by generic rules (``docs/output.md``): a
 ``findings`` list of spans, explicit ``scores`` and ``relations`` lists, every numeric top-level

@@ -189,3 +189,128 @@ def test_negated_and_rejected_findings_do_not_count_towards_their_label(pipeline
     assert row["count_a"] == 0 and row["count_b"] > 0
     rejected = [f for f in framing.analyses[0].model("framing").findings if f.label == "multivector_balance"]
     assert rejected and all(f.extra["stance"] == "contrasted" for f in rejected)  # found, but not asserted
+
+
+def test_cli_by_field_within_a_period_screens_texts_and_analyses_alike(tmp_path, capsys):
+    corpus = tmp_path / "dated.jsonl"
+    with open(corpus, "w", encoding="utf-8") as fh:
+        for i in range(12):  # May for the first six, June for the rest, outlets in turn; one undated
+            host = "russian.rt.com" if i % 2 else "tengrinews.kz"
+            text = (SANCTIONS if i % 2 else FARMS).format(i=i)
+            url = f"https://{host}/2024/0{5 + i // 6}/1{i % 6}/x{i}"
+            fh.write(json.dumps({"id": f"d{i}", "text": text, "url": url}, ensure_ascii=False) + "\n")
+        fh.write(json.dumps({"id": "undated", "text": SANCTIONS.format(i=99), "url": "https://russian.rt.com/x"},
+                            ensure_ascii=False) + "\n")
+    assert main(["analyze", str(corpus), "--only", "sanctions", "--format", "jsonl"]) == 0
+    results = tmp_path / "results.jsonl"
+    results.write_text(capsys.readouterr().out, encoding="utf-8")
+    base = ["--by", "outlet", "--only", "sanctions", "--format", "json", "--permutations", "0", "--min-docs", "3"]
+    outputs = []
+    for source in (corpus, results):
+        assert main(["compare", str(source), *base, "--since", "2024-06"]) == 0
+        out, err = capsys.readouterr()
+        outputs.append(out)
+        assert "13 document(s): 6 outside 2024-06-01..… skipped, 1 undated skipped" in err
+    assert outputs[0] == outputs[1]
+    assert {g["name"]: g["documents"] for g in json.loads(outputs[0])["groups"]} == {"rt.com": 3, "tengrinews.kz": 3}
+    assert main(["compare", str(corpus), *base, "--until", "2024-05", "--keep-undated"]) == 0
+    out, err = capsys.readouterr()
+    assert {g["name"]: g["documents"] for g in json.loads(out)["groups"]} == {"rt.com": 4, "tengrinews.kz": 3}
+    assert "1 undated kept, 7 kept" in err
+    # two inputs: the period screens each side
+    assert main(["compare", str(corpus), str(results), "--only", "sanctions", "--format", "json",
+                 "--permutations", "0", "--since", "2024-05-13", "--until", "2024-06-11", "--min-docs", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert [g["documents"] for g in json.loads(out)["groups"]] == [5, 5]  # May 13–15, June 10–11
+    assert main(["compare", str(corpus), "--by", "outlet", "--since", "2024-07", "--until", "2024-06"]) == 2
+    assert "--since 2024-07-01 is after --until 2024-06-30" in capsys.readouterr().err
+
+
+class Sovereignty:
+    """Every word starting «суверен» is a finding (a third-party analyzer, for the hook below)."""
+
+    name, version = "sov", "1"
+
+    def analyze(self, document):
+        import re
+
+        return {"findings": [{"label": "claim", "start": m.start(), "end": m.end(), "text": m.group()}
+                             for m in re.finditer(r"[Сс]уверен\w*", document.text)]}
+
+
+class LongestClaims:
+    """A group section: per group, the most claims one document makes (what mean rates hide)."""
+
+    def __init__(self):
+        self.seen: list[tuple[str, int]] = []
+
+    def add(self, group, result):
+        self.seen.append((group, len(result["findings"])))
+
+    def section(self, comparison):
+        most = {g: max(n for h, n in self.seen if h == g) for g in comparison.groups}
+        return Most(most)
+
+
+class Most:
+    def __init__(self, most):
+        self.most = most
+
+    def to_dict(self):
+        return {"most": self.most}
+
+    def lines(self, top):
+        return [f"most claims in one document: {g} <{n}>" for g, n in self.most.items()]
+
+
+def test_group_sections_come_from_the_same_hook_for_any_analyzer(tmp_path, capsys):
+    from kzmedia.report import render_group_comparison
+    from kzmedia.testing import analyzer_plugin, hook_plugin, make_plugin_manager_for
+
+    made = []
+
+    def sections(register):
+        def groups():
+            made.append(LongestClaims())
+            return made[-1]
+
+        register("sov", None, groups=groups)  # no two-text section: groups only
+
+    pm = make_plugin_manager_for(analyzer_plugin(Sovereignty()), hook_plugin(kzmedia_register_compare_sections=sections))
+    texts = {"kz": ["Суверенитет важен.", "Суверенная политика и суверенный фонд.", "Тарифы растут."],
+             "ru": ["Суверенитет обсуждали.", "Погода тёплая.", "Суверенные решения приняты."],
+             "uz": ["Суверенитет."]}
+    docs = [kzmedia.Document.from_text(t, id=f"{g}{i}", url=f"https://news.example.{g}/{i}")
+            for g, ts in texts.items() for i, t in enumerate(ts)]
+    docs.append(kzmedia.Document.from_text("Суверенитет без адреса.", id="nowhere"))
+    cmp = compare_groups(documents=docs, by="outlet", min_docs=2, permutations=0,
+                         pipeline=kzmedia.Pipeline(["sov"], plugin_manager=pm))
+    acc = made[-1]
+    assert sorted(acc.seen) == [("example.kz", 0), ("example.kz", 1), ("example.kz", 2), ("example.ru", 0),
+                                ("example.ru", 1), ("example.ru", 1), ("example.uz", 1)]  # the ungrouped one is not
+    assert cmp.hidden == {"example.uz": 1} and cmp.ungrouped == 1
+    assert cmp.to_dict()["sections"] == {"sov": {"most": {"example.kz": 2, "example.ru": 1}}}  # hidden group left out
+    assert "sov:\n  most claims in one document: example.kz <2>" in cmp.table()
+    page = render_group_comparison(cmp)
+    assert "most claims in one document: example.kz &lt;2&gt;" in page and "<2>" not in page
+    # the two-text comparison of the same analyzer has no section (none registered) and still works
+    assert kzmedia.compare(texts["kz"][1], texts["ru"][1], pipeline=kzmedia.Pipeline(["sov"], plugin_manager=pm)
+                           ).sections == {}
+    # the command line passes its plugins to the group comparison
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": d.id, "text": d.text, **d.meta}, ensure_ascii=False) + "\n"
+                              for d in docs), encoding="utf-8")
+    assert main(["compare", str(corpus), "--by", "outlet", "--min-docs", "2", "--format", "json"],
+                plugin_manager=pm) == 0
+    assert json.loads(capsys.readouterr().out)["sections"]["sov"] == {"most": {"example.kz": 2, "example.ru": 1}}
+
+
+def test_a_malformed_compare_section_registration_is_named():
+    from kzmedia import PluginError
+    from kzmedia.plugins import collect_compare_sections
+    from kzmedia.testing import hook_plugin, make_plugin_manager_for
+
+    pm = make_plugin_manager_for(hook_plugin(kzmedia_register_compare_sections=lambda register: register("sov", None)),
+                                 core=False)
+    with pytest.raises(PluginError, match=r"register\(analyzer, section, groups=None\)"):
+        collect_compare_sections(pm)

@@ -86,3 +86,18 @@ def test_config_file_errors_are_one_line(tmp_path, capsys, monkeypatch):
     assert main(["analyze", str(doc)], plugin_manager=make_plugin_manager_for(Options())) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pyproject.toml: [tool] kzmedia = 3: expected a table" in err
+
+
+@pytest.mark.parametrize("name", ["framing", "actors", "rhetoric"])
+def test_every_built_in_analyzer_refuses_a_misspelt_option(name, capsys):
+    # each built-in declares its options, so a typo is an error rather than silently ignored
+    with pytest.raises(ConfigError, match="unknown option 'segmnts'"):
+        Pipeline([name], config={name: {"segmnts": False}})
+
+
+def test_framing_presence_rule_fields_are_checked():
+    with pytest.raises(ConfigError, match=r"presence rule field\(s\) \['max_rnk'\] unknown"):
+        Pipeline(["framing"], config={"framing": {"presence_generic": {"max_rnk": 2}}})
+    pipe = Pipeline(["framing"], config={"framing": {"presence_generic": {"max_rank": 2}, "segments": "false"}})
+    framing = pipe.analyzers["framing"]
+    assert framing.presence["generic"].max_rank == 2 and framing.segments is False

@@ -17,7 +17,7 @@ import dask.bag as db  # noqa: E402
 import dask.dataframe as dd  # noqa: E402
 
 from kzmedia import Document, Pipeline  # noqa: E402
-from kzmedia.dask import analyze_bag, analyze_dataframe, read_bag  # noqa: E402
+from kzmedia.dask import analyze_bag, analyze_dataframe, period_counts, read_bag  # noqa: E402
 from kzmedia.testing import make_plugin_manager_for  # noqa: E402
 
 # Ship this module's plugin classes by value: the workers need not import the test module.
@@ -95,3 +95,28 @@ def test_read_bag_reads_on_the_workers(client, tmp_path):
     docs = [Document.from_file(tmp_path / f"{i}.txt") for i in range(4)]
     docs = [Document.from_text(d.text, id=str(tmp_path / f"{i}.txt")) for i, d in enumerate(docs)]
     assert got == serial(docs)
+
+
+def test_a_period_screens_on_the_workers_with_the_users_dates(client):
+    from kzmedia.metadata import DateScreen, Metadata
+
+    # dates from the URL, from a field, from the user's dates by id, and none
+    records = [{"id": "jan", "text": TEXTS[0], "url": "https://tengrinews.kz/news/2024-01-15/a"},
+               {"id": "feb", "text": TEXTS[1], "date": "3 февраля 2024"},
+               {"id": "mar", "text": TEXTS[2]},
+               {"id": "none", "text": TEXTS[1]}] * 3
+    period = DateScreen.of("2024-02", "2024-03", rules=Metadata(dates={"mar": "2024-03-09"}))
+    frame = pd.DataFrame(records)
+    frame["date"] = frame["date"].fillna("")
+    out = analyze_dataframe(dd.from_pandas(frame, npartitions=3), pipeline(), period=period).compute()
+    assert list(out["doc_id"]) == ["feb", "mar"] * 3
+    assert list(out.index) == [i for i, r in enumerate(records) if r["id"] in ("feb", "mar")]  # the rows' own index
+    bag = db.from_sequence(records, npartitions=2)
+    got = analyze_bag(bag, pipeline(), period=period).compute()
+    assert [a["document"]["id"] for a in got] == ["feb", "mar"] * 3
+    counts = period_counts(bag, period)
+    assert (counts.seen, counts.outside, counts.undated, counts.kept) == (12, 3, 3, 6)
+    assert "12 document(s): 3 outside 2024-02-01..2024-03-31 skipped, 3 undated skipped" in counts.message()
+    assert period.seen == 0  # the caller's screen is only a description: the workers counted on copies
+    keep = DateScreen.of("2024-02", keep_undated=True)
+    assert [a["document"]["id"] for a in analyze_bag(bag, pipeline(), period=keep).compute()][:3] == ["feb", "mar", "none"]

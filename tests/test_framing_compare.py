@@ -89,3 +89,45 @@ def test_cli_compare_missing_file(tmp_path, capsys):
     pa.write_text(LOYAL, encoding="utf-8")
     assert main(["compare", str(pa), str(tmp_path / "nope.txt"), "--only", "framing"]) == 2
     assert "nope.txt" in capsys.readouterr().err
+
+
+# Groups: one outlet argues for the multi-vector course, the other argues against it (our sentences).
+FOR_BALANCE = [
+    "Многовекторная политика Астаны строится на балансе интересов между Россией, Китаем и Западом.",
+    "Казахстан сохраняет баланс интересов и развивает отношения со всеми партнёрами.",
+    "Диверсификация партнёров даёт республике пространство для манёвра.",
+]
+AGAINST_BALANCE = [
+    "Речь идёт не о многовекторной политике, а о союзе с Россией.",
+    "Никакой многовекторности больше нет: страна стала младшим партнёром Москвы.",
+    "Это не баланс интересов, а уступки одному соседу.",
+]
+
+
+def test_group_comparison_has_framings_section_dominant_frames_and_stances(tmp_path, capsys):
+    from kzmedia.report import render_group_comparison
+
+    pipe = kzmedia.Pipeline(["framing"])
+    cmp = kzmedia.compare_groups({"for": FOR_BALANCE, "against": AGAINST_BALANCE}, pipeline=pipe,
+                                 min_docs=3, permutations=0)
+    section = cmp.to_dict()["sections"]["framing"]
+    assert section["documents"] == {"for": 3, "against": 3}
+    stance = next(r for r in section["stances"] if r["frame"] == "multivector_balance")
+    # the generic rows count asserted findings only; the section shows the rejections they leave out
+    assert stance["asserted"]["for"] > 0 and stance["rejected"]["for"] == 0
+    assert stance["rejected"]["against"] > 0 and stance["asserted"]["against"] == 0
+    assert section["stances"][0]["frame"] == "multivector_balance"  # the largest difference first
+    dominant = next(r for r in section["dominant"] if r["frame"] == "multivector_balance")
+    assert dominant["documents"]["for"] > dominant["documents"]["against"]
+    table = cmp.table()
+    assert "framing:\n  framed documents: for 3, against 3" in table
+    assert "documents asserting / rejecting the frame (%)" in table
+    assert "documents asserting / rejecting the frame (%)" in render_group_comparison(cmp)
+    # the same section from the command line, groups as two files
+    for name, texts in (("for", FOR_BALANCE), ("against", AGAINST_BALANCE)):
+        (tmp_path / f"{name}.jsonl").write_text(
+            "".join(json.dumps({"id": f"{name}{i}", "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(texts)),
+            encoding="utf-8")
+    assert main(["compare", str(tmp_path / "for.jsonl"), str(tmp_path / "against.jsonl"), "--labels", "for",
+                 "against", "--only", "framing", "--min-docs", "3", "--permutations", "0", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sections"]["framing"]["stances"][0] == section["stances"][0]

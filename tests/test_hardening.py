@@ -270,3 +270,44 @@ def test_report_from_a_store_streams_to_the_same_page(tmp_path, capsys):
     capsys.readouterr()
     whole = render_corpus_views(doc_views(load_store(db)), None, max_texts=2, source=str(db))
     assert render_corpus(db, max_texts=2) == whole and "d3" in whole
+
+
+class Exits:
+    """A plugin that calls sys.exit() from analyze (seen in scripts turned into plugins)."""
+
+    name, version = "exits", "1"
+
+    def analyze(self, document):
+        sys.exit(3)
+
+
+def test_a_plugin_calling_sys_exit_is_its_error_not_the_end_of_the_run(capsys):
+    pipe = Pipeline(["exits", "slow"], plugin_manager=make_plugin_manager_for(Exits(), Slow()))
+    out = list(pipe.analyze_many(["Казахстан укрепляет суверенитет и независимость.", "Астана и Бишкек."]))
+    assert len(out) == 2
+    for a in out:
+        assert "slow" in a.results and "exits" not in a.results
+        assert [(e["analyzer"], e["stage"], e["message"]) for e in a.errors] == [("exits", "analyze", "SystemExit: 3")]
+
+
+class FailsInSetup:
+    name, version = "brittle", "1"
+
+    def setup(self, context):
+        raise FileNotFoundError("models/brittle.bin")
+
+    def analyze(self, document):
+        return {}
+
+
+def test_a_plugin_failing_in_setup_is_one_line_naming_it_and_how_to_leave_it_out(tmp_path, capsys):
+    doc = tmp_path / "a.txt"
+    doc.write_text("Казахстан и Россия подписали договор.", encoding="utf-8")
+    code = main(["analyze", str(doc), "--format", "jsonl"], plugin_manager=make_plugin_manager_for(FailsInSetup()))
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "analyzer 'brittle' failed in setup: FileNotFoundError: models/brittle.bin" in err
+    assert "--disable brittle" in err
+    code = main(["analyze", str(doc), "--format", "jsonl", "--disable", "brittle"],
+                plugin_manager=make_plugin_manager_for(FailsInSetup()))
+    assert code == 0

@@ -149,3 +149,15 @@ def test_every_module_says_what_it_is_for():
     missing = [name for name, path in modules().items()
                if not (ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or "").strip()]
     assert missing == []
+
+
+def test_the_core_names_no_built_in_analyzer():
+    """The core knows the result model only: the built-ins are named in ``pyproject.toml``'s list
+    of default plugins, not in ``kzmedia/`` (code, help texts, docstrings, data, styles)."""
+    import re
+
+    names = re.compile(r"framing|actors|rhetoric", re.IGNORECASE)
+    found = [f"{path.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
+             for path in sorted(PACKAGE.rglob("*")) if path.is_file() and path.suffix in (".py", ".toml", ".css", ".md")
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if names.search(line)]
+    assert not found, "\n".join(found)

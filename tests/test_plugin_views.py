@@ -175,3 +175,22 @@ def test_actors_events_panel_in_the_report(actors_pm):
                                   panels=default_panels(actors_pm))
     assert "<h4>actors: events</h4>" in html
     assert re.search(r"<td>CHN</td><td>[a-z]+</td><td>KAZ</td>", html)
+
+
+def test_actors_section_of_a_group_comparison(actors_pm):
+    from kzmedia import compare_groups
+
+    mention = ["Китай поддержал Казахстан в вопросе транзита.", "Китай открыл в Алматы новый завод.",
+               "Пекин и Астана подписали соглашение о поставках зерна."]
+    without = ["Россия осудила пошлины, которые ввёл Казахстан.", "Москва и Астана обсудили тарифы.",
+               "Казахстан повысил пошлины на ввоз угля."]
+    cmp = compare_groups({"china": mention, "other": without}, pipeline=Pipeline(["actors"], plugin_manager=actors_pm),
+                         min_docs=3, permutations=0)
+    section = cmp.sections["actors"].to_dict()
+    rows = {r["id"]: r for r in section["actors"]}
+    assert rows["CHN"]["china"]["documents"] == 100.0 and rows["CHN"]["other"]["documents"] == 0.0
+    assert rows["CHN"]["other"]["portrayal"] is None and rows["CHN"]["china"]["portrayal"]["label"]
+    assert rows["KAZ"]["other"]["mentioned_in"] == 3
+    assert section["actors"][0]["id"] in {"CHN", "RUS"}  # the largest difference in % of documents first
+    lines = cmp.sections["actors"].lines(3)
+    assert lines[0].startswith("actors per group") and any(line.strip().startswith("china") for line in lines)

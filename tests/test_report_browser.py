@@ -2,7 +2,8 @@
 
 Checked in the browser: the DOM text of every highlight equals the finding's text at its offsets,
 unticking a layer or a label hides it, labels have their own colours, the minimum-score filter
-works, hover/focus shows the details, no script from the article ran, the
+works, hover/focus shows the details, the per-month line charts are drawn (points where
+documents are, a line broken by a month without any, a colour per label), no script from the article ran, the
 console stays clean and no request leaves the file. One browser for the module; each page load
 records every request and console message. Skipped (with the reason) only where Playwright or
 Chromium cannot start.
@@ -312,4 +313,75 @@ def test_seed_report_with_real_analyzers(open_report, seed_texts):
     analyses = [a for a in analyses if doc_view(0, a).marks]
     loaded = open_report(render_document_report(analyses), "seeds.html")
     assert check_highlights(loaded, analyses) > 0
+    loaded.assert_clean(loaded.page.url)
+
+
+#: the series charts as the browser drew them: per chart, per series its label, circles and polylines
+SERIES_JS = """
+() => Array.from(document.querySelectorAll('svg.chart.lines')).map(svg => ({
+  ns: svg.namespaceURI, title: svg.getAttribute('aria-label'),
+  box: [svg.getBBox().width, svg.getBBox().height],
+  months: Array.from(svg.querySelectorAll(':scope > text.lbl[text-anchor=middle]')).map(t => [t.textContent, t.getBBox().x]),
+  legend: Object.fromEntries(Array.from(svg.querySelectorAll(':scope > rect')).map(r =>
+    [r.nextElementSibling.textContent, getComputedStyle(r).fill])),
+  series: Array.from(svg.querySelectorAll('g.series')).map(g => ({
+    label: g.querySelector(':scope > title').textContent,
+    circles: Array.from(g.querySelectorAll('circle')).map(c => {
+      c.scrollIntoView({block: 'center', inline: 'center'});  // elementFromPoint sees only the viewport
+      const r = c.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+      const hit = document.elementFromPoint(x, y);
+      return {title: c.querySelector('title').textContent, cx: +c.getAttribute('cx'), cy: +c.getAttribute('cy'),
+              fill: getComputedStyle(c).fill, drawn: r.width > 0 && !!hit && (hit === c || c.contains(hit)
+                                                                             || hit.tagName === 'circle')};
+    }),
+    lines: Array.from(g.querySelectorAll('polyline')).map(p => ({
+      points: Array.from(p.points).map(pt => [pt.x, pt.y]), stroke: getComputedStyle(p).stroke,
+      length: p.getTotalLength()})),
+  })),
+}))
+"""
+
+
+def test_the_time_series_chart_is_drawn_in_the_browser(open_report):
+    """The corpus report's per-month line charts: real SVG in the page, a point per month with
+    documents, a line only between consecutive months (a month without documents breaks it), one
+    colour per label shared by line, points and legend, values those of the ``series`` table."""
+    from kzmedia.tables import series_rows
+
+    pipe = F.make_pipeline(*F.FAKES)
+    dated = [("j1", F.CORPUS[0][1], {"date": "2024-01-10", "outlet": "A"}),
+             ("f1", F.CORPUS[1][1], {"date": "2024-02-02", "outlet": "A"}),
+             ("a1", F.CORPUS[2][1], {"date": "2024-04-20", "outlet": "B"})]  # nothing in March
+    analyses = [pipe.analyze(Document.from_text(t, id=i, **m)) for i, t, m in dated]
+    loaded = open_report(render_corpus(analyses), "series.html")
+    charts = loaded.page.evaluate(SERIES_JS)
+    assert charts, "no time-series chart in the corpus report"
+    expected = {(r["analyzer"], r["label"], r["month"]): r["per_1000_words"]
+                for r in series_rows([a.to_dict() for a in analyses], by=(), views=pipe.views)}
+    pooled = [c for c in charts if c["box"][1] > 150]  # the pooled chart of each analyzer (the outlets' are smaller)
+    assert {c["title"].split(":")[0] for c in pooled} == {a for a, _l, _m in expected}
+    checked = 0
+    for chart in pooled:
+        analyzer = chart["title"].split(":")[0]
+        assert chart["ns"] == "http://www.w3.org/2000/svg" and chart["box"][0] > 300
+        months = [m for m, _x in chart["months"]]
+        assert months == ["2024-01", "2024-02", "2024-03", "2024-04"]  # the empty month keeps its place
+        xs = [x for _m, x in chart["months"]]
+        assert xs == sorted(xs) and len(set(xs)) == 4
+        for s in chart["series"]:
+            colour = chart["legend"][s["label"]]
+            assert [c["title"].split(", ")[1].split(":")[0] for c in s["circles"]] == ["2024-01", "2024-02", "2024-04"]
+            for c in s["circles"]:
+                assert c["drawn"] and c["fill"] == colour
+                month = c["title"].split(", ")[1].split(":")[0]
+                assert c["title"].endswith(f": {expected[(analyzer, s['label'], month)]:.3g} per 1,000 words")
+                checked += 1
+            by_value = sorted(s["circles"], key=lambda c: float(c["title"].split(": ")[1].split()[0]))
+            assert [c["cy"] for c in by_value] == sorted((c["cy"] for c in by_value), reverse=True)  # higher = more
+            # one line, January to February; April stands alone (March has no documents)
+            assert len(s["lines"]) == 1 and s["lines"][0]["stroke"] == colour and s["lines"][0]["length"] > 0
+            drawn_points = [v for pt in s["lines"][0]["points"] for v in pt]
+            assert drawn_points == pytest.approx([v for c in s["circles"][:2] for v in (c["cx"], c["cy"])], abs=1e-3)
+        assert len(set(chart["legend"].values())) == len(chart["legend"])  # a colour per label
+    assert checked >= 6
     loaded.assert_clean(loaded.page.url)

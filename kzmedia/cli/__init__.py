@@ -32,7 +32,8 @@ def build_parser(plugin_manager=None) -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="kzmedia",
-        description="How Russian-language texts about Kazakhstan argue: frames, actors, rhetoric.",
+        description="How Russian-language texts about Kazakhstan argue, read by analyzer plugins "
+                    "(kzmedia plugins lists them).",
     )
     parser.add_argument("--version", action="version", version=f"kzmedia {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -109,9 +110,9 @@ def add_pipeline_arguments(parser) -> None:
 
     parser.add_argument("--only", action="append", metavar="NAMES",
                         help="run only these analyzers (comma-separated)")
-    parser.add_argument("--disable", action="append", metavar="NAMES", help="block these plugins by name")
+    parser.add_argument("--disable", action="append", metavar="NAMES", help="leave out these plugins (entry-point names) or analyzers (by name)")
     parser.add_argument("--lexicon", action="append", metavar="ANALYZER=PATH",
-                        help="add a lexicon file for an analyzer, e.g. framing=my_frames.toml")
+                        help="add a lexicon file for an analyzer, e.g. sanctions=my_words.toml")
     parser.add_argument("--encoding", help="decode input files with this encoding instead of UTF-8")
     parser.add_argument("--strict", action="store_true", help="stop at the first analyzer error")
     parser.add_argument("--timeout", type=_seconds, default=None, metavar="SECONDS",
@@ -134,7 +135,7 @@ def _seconds(value: str) -> float:
 
 
 def parse_lexicon_args(values) -> dict[str, list[str]]:
-    """``--lexicon framing=a.toml --lexicon actors=b.toml`` → ``{"framing": ["a.toml"], ...}``."""
+    """``--lexicon sanctions=a.toml --lexicon sanctions=b.toml`` → ``{"sanctions": ["a.toml", "b.toml"]}``."""
     out: dict[str, list[str]] = {}
     for v in values or ():
         if "=" not in v:

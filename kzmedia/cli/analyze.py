@@ -15,7 +15,7 @@ import time
 
 from ..document import MAX_CHARS
 from ..metadata import add_metadata_arguments, configured, metadata_from_args, screen_from_args
-from ..pipeline import Analysis, FailedDocument
+from ..pipeline import Analysis
 from . import EXIT_FAILED_DOCUMENTS, EXIT_OK, UsageError, add_pipeline_arguments, build_pipeline
 
 #: how many failing documents are named one by one on stderr before a summary line
@@ -55,15 +55,10 @@ def add_parser(sub):
     return p
 
 
-def _meta_of(item):
-    """Where a read item is dated from; a failed input passes the date screen (its error is reported)."""
-    return None if isinstance(item, FailedDocument) else (item.meta, item.id)
-
-
 def screened(docs, args, rules=None):
     """``docs`` within ``--since``/``--until`` (a no-op without them) and the screen counting them."""
     screen = screen_from_args(args, rules)
-    return (screen.screen(docs, _meta_of) if screen.active else docs), screen
+    return (screen.screen(docs) if screen.active else docs), screen
 
 
 def _positive_int(value: str) -> int:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Mapping
 
-from ..metadata import add_metadata_arguments, configured, metadata_from_args
+from ..metadata import add_metadata_arguments, configured, metadata_from_args, screen_from_args
 from ..pipeline import FailedDocument
 from . import EXIT_OK, EXIT_USAGE, UsageError, add_pipeline_arguments, build_pipeline
 from .analyze import read_inputs
@@ -41,7 +41,7 @@ def add_parser(sub):
                    help="table: rows per kind (two texts, default 8) or rows in all (groups, default 20)")
     p.add_argument("--evidence", type=int, default=5, metavar="N",
                    help="two texts: spans of evidence per label and text in the JSON (default 5; 0 = all)")
-    add_metadata_arguments(p)
+    add_metadata_arguments(p, period=True)
     add_pipeline_arguments(p)
     return p
 
@@ -112,8 +112,12 @@ def run(args) -> int:
             print(f"kzmedia: error: --html needs kzmedia.report, which is not available in this installation ({e})",
                   file=sys.stderr)
             return EXIT_USAGE
-    with configured(metadata_from_args(args)):
-        sides = [_read(paths, args) for paths in inputs]
+    rules = metadata_from_args(args)
+    screen = screen_from_args(args, rules)  # --since/--until: both sides, documents and analyses alike
+    with configured(rules):
+        sides = [list(screen.screen(_read(paths, args))) for paths in inputs]
+        if screen.active:
+            print(screen.message(), file=sys.stderr)
         for paths, docs in zip(inputs, sides):
             if not docs:
                 print(f"kzmedia: error: {' '.join(paths)}: no document to compare", file=sys.stderr)
@@ -170,7 +174,8 @@ def _groups(args, pipeline, sides) -> int:
             _report_errors(a)
             yield a
 
-    common = dict(min_docs=args.min_docs, permutations=args.permutations, seed=args.seed, test=args.test)
+    common = dict(min_docs=args.min_docs, permutations=args.permutations, seed=args.seed, test=args.test,
+                  plugin_manager=pipeline.pm)
     if args.by:
         result = compare_groups(documents=analysed(sides[0]), by=args.by, **common)
         if result.ungrouped:
@@ -190,7 +195,7 @@ def _groups(args, pipeline, sides) -> int:
     if args.html:
         from ..report import render_group_comparison
 
-        _write(args.html, render_group_comparison(result))
+        _write(args.html, render_group_comparison(result, top=args.top or 20))
     return EXIT_OK
 
 

@@ -1,9 +1,9 @@
 """``kzmedia evaluate NAME PATH``: agreement with human annotation, one sub-command per data set.
 
 The core has no evaluation of its own: each analyzer measures itself. A plugin registers its
-data sets through ``kzmedia_register_commands`` with ``group="evaluate"`` (the built-ins do so:
-``semeval`` from rhetoric, ``frames`` from framing, ``roles``/``attitudes``/``nerel``/``rusentne``
-from actors); this command only lists and dispatches them.
+data sets through ``kzmedia_register_commands`` with ``group="evaluate"`` (the default plugins
+do so: ``kzmedia evaluate --help`` lists what is installed); this command only lists and
+dispatches them.
 """
 
 from __future__ import annotations

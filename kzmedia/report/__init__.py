@@ -67,10 +67,11 @@ def render_comparison(analyses: Iterable[Any], *, title: str | None = None, by: 
     return render_comparison_views(views, title, sections=sections, panels=panels)
 
 
-def render_group_comparison(comparison) -> str:
+def render_group_comparison(comparison, *, top: int = 20) -> str:
     """A group comparison (:func:`kzmedia.compare_groups`) as one self-contained page, in the same
-    units and columns as ``kzmedia compare --format csv``."""
-    return render_group_comparison_view(comparison)
+    units and columns as ``kzmedia compare --format csv``, then the plugins' sections (their
+    ``lines(top)``)."""
+    return render_group_comparison_view(comparison, top)
 
 
 def render_corpus(source: str | os.PathLike | Iterable[Any], *, title: str | None = None,

@@ -16,7 +16,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from . import charts
@@ -413,9 +413,7 @@ def render_comparison_views(views: list[DocView], title: str | None = None, *, s
                 + f'</tr></thead><tbody>{summary}</tbody></table></section>')
     diffs = '<section class="diffs"><h2>Differences</h2>' + "".join(
         differences_table(n, rows[n], views) for n in names) + "</section>"
-    if sections:  # what a plugin adds to a two-text comparison (kzmedia_register_compare_sections)
-        diffs += "".join(f'<section class="diff" data-section="{esc(n)}"><h3>{esc(n)}</h3><pre>'
-                         + esc_text("\n".join(lines)) + "</pre></section>" for n, lines in sections.items())
+    diffs += section_blocks(sections or {})
     cols = "".join(f'<div class="col" id="col-{v.index}"><h3>'
                    + (f'<a href="#{v.anchor}">{esc(v.title)}</a>' if v.index in has_text else esc(v.title))
                    + f'</h3>{side_panels(v, layers)}</div>' for v in views)
@@ -427,7 +425,13 @@ def render_comparison_views(views: list[DocView], title: str | None = None, *, s
     return page(title, overview + diffs + side + texts, layers)
 
 
-def render_group_comparison_view(comparison) -> str:
+def section_blocks(sections: Mapping[str, Iterable[str]]) -> str:
+    """What plugins add to a comparison (``kzmedia_register_compare_sections``): analyzer → lines."""
+    return "".join(f'<section class="diff" data-section="{esc(n)}"><h3>{esc(n)}</h3><pre>'
+                   + esc_text("\n".join(lines)) + "</pre></section>" for n, lines in sections.items())
+
+
+def render_group_comparison_view(comparison, top: int = 20) -> str:
     """A :class:`kzmedia.comparison.GroupComparison` as a page: the groups, the method, and every
     row in the units of the terminal and the CSV (rates per 1,000 words; scores in their own unit)."""
     method = comparison.method()
@@ -451,7 +455,8 @@ def render_group_comparison_view(comparison) -> str:
             f'q = {esc(method["correction"])}; effect = {esc(method["effect"])}.</p></section>'
             f'<section class="diffs"><h2>Measures, smallest q first</h2><table><thead><tr>'
             + "".join(f"<th>{esc(heads.get(c, c))}</th>" for c in cols)
-            + f"</tr></thead><tbody>{rows}</tbody></table></section>")
+            + f"</tr></thead><tbody>{rows}</tbody></table></section>"
+            + section_blocks({n: s.lines(top) for n, s in getattr(comparison, "sections", {}).items()}))
     title = "kzmedia comparison: " + " vs ".join(comparison.groups)
     return page(title, body, Layers([]), legend=False)
 

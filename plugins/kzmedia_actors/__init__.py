@@ -49,7 +49,8 @@ def kzmedia_register_report_panels(register):
 
 @hookimpl
 def kzmedia_register_compare_sections(register):
-    """Actors' mentions, portrayal, main role and tone side by side (``kzmedia compare``)."""
-    from .compare import section
+    """Actors' mentions, portrayal, main role and tone side by side, for two texts or per group
+    (``kzmedia compare``)."""
+    from .compare import ActorsGroups, section
 
-    register("actors", section)
+    register("actors", section, groups=ActorsGroups)

@@ -29,10 +29,11 @@ from kzmedia.memo import FormMemo, FormScreen
 from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
                         possible_cases)
 from .events import (ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract,
-                     role_components)
+                     role_components, speakers)
+from .portrayal import role_features, sides
 from .grammar import GRAMMAR, Clauses
 
-VERSION = "1.2.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes
+VERSION = "1.3.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes; 1.3: portrayal by a fitted model over event, speech and side features
 #: categories of a tone lexicon (weights set the sign); any other lexicon is an actor lexicon
 TONE_CATEGORIES = frozenset({"positive", "negative", "positive_context", "negative_context"})
 ROLES = ("subject", "object", "possessor", "oblique", "attribute", "target", "unknown")
@@ -440,10 +441,11 @@ class ActorsAnalyzer:
         per_actor: dict[str, dict] = {}
         sent_actors: dict[int, set[str]] = defaultdict(set)
         roles = [self._role(tokens, m[0], m[1], m[5], m[6]) for m in found]
-        events, claims, suffering = [], {}, defaultdict(list)
+        events, claims, suffering, speaking = [], {}, defaultdict(list), {}
         labels: dict[str, list] = defaultdict(list)  # per actor: the tone of its own names
         if self.relations:
-            events, claims, suffering = self._events(document, found, roles, clauses, sentence_of, action_starts)
+            events, claims, suffering, speaking = self._events(document, found, roles, clauses, sentence_of,
+                                                                action_starts)
         att = ATTRIBUTION
         innocent = ACTIONS.innocent
         for n, (i, j, a, b, actor, form, stance) in enumerate(found):
@@ -560,14 +562,15 @@ class ActorsAnalyzer:
         body["actors"] = actors
         comps = feats = None
         if self.relations:
-            comps, feats = self._relations(body, actors, events, suffering, labels, sent_actors)
+            comps, feats = self._relations(body, actors, events, suffering, labels, sent_actors, speaking, text)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
         return ActorsResult(body, document, comps, feats)
 
     def _events(self, document, found, roles, clauses, sentence_of, action_starts=None):
         """Events, the tone words they claim (trigger token → (source mention starts, target
-        mention starts, polarity)) and the misfortunes presented as each actor's own."""
+        mention starts, polarity)), the misfortunes presented as each actor's own and the reporting
+        words each actor speaks."""
         sentence_set = {sentence_of[m[0]] for m in found}
         matches = ACTIONS.matches(document.tokens, sentence_of, sentence_set, scanned=action_starts)
         near = {sentence_of[f[0]] for f in matches}
@@ -587,17 +590,25 @@ class ActorsAnalyzer:
         suffering: dict[str, list] = defaultdict(list)
         for m, a, b, word in experiences(document, mentions, clauses, sentence_of, found=matches):
             suffering[m.actor].append((a, b, word))
-        return events, claims, suffering
+        speaking: dict[str, list] = defaultdict(list)
+        for m, a, b, cue in speakers(document, mentions, clauses, sentence_of, found=matches):
+            speaking[m.actor].append((a, b, cue))
+        return events, claims, suffering, speaking
 
-    def _relations(self, body, actors, events, suffering, labels, named=None) -> tuple[dict, dict]:
+    def _relations(self, body, actors, events, suffering, labels, named=None, speaking=None,
+                   body_text: str = "") -> tuple[dict, dict]:
         """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
         tones = {r["id"]: [(m.pop("_ptone", m["tone"]), m["start"], m["end"], m["text"]) for m in r["mentions"]
                            if "stance" not in m] for r in actors}
-        comps = role_components([r["id"] for r in actors], events, tones, suffering, labels)
+        comps = role_components([r["id"] for r in actors], events, tones, suffering, labels, speaking=speaking)
+        side_of = sides(actors, body_text, self.gazetteer.actors)
+        feats = role_features(comps, events, actors, side_of)
         for r in actors:
-            r["portrayal"] = combine(comps[r["id"]])
+            c = comps[r["id"]]
+            c["features"] = feats[r["id"]]
+            r["portrayal"] = combine(c, c["features"])
         body["events"] = events
-        body["attitudes"], feats = attitudes(events, actors, named=named)
+        body["attitudes"], feats = attitudes(events, actors, named=named, components=comps)
         return comps, feats
 
     def _with_extra(self, document, found, extra_spans) -> list[tuple]:

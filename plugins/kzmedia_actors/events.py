@@ -494,20 +494,44 @@ def experiences(document, mentions: list[Mention], clauses, sentence_of, actions
     return out
 
 
+def speakers(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
+             found=None) -> list[tuple]:
+    """``(mention, start, end, cue)`` for each actor a reporting word presents as the one who
+    speaks: the subject in the cue's clause («МИД заявил»), or the genitive right after «по
+    словам», «по данным» («по словам Пескова»). The text's sources are usually its own side."""
+    tokens = document.tokens
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        by_sentence[m.sentence].append(m)
+    starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
+    sentences = document.sentences
+    out = []
+    for k, e, kind, _p in (actions.matches(tokens) if found is None else found):
+        if kind != "speech":
+            continue
+        s = sentence_of[k]
+        ms = by_sentence.get(s)
+        if not ms or s < 0:
+            continue
+        seg = sentences[s]
+        ca, cb = clauses.bounds(k, e, seg.token_start, seg.token_end)
+        starts = starts_of[s]
+        near = ms[bisect.bisect_left(starts, max(ca, k - WINDOW)):bisect.bisect_left(starts, min(cb, e + WINDOW))]
+        for m in near:
+            if ca <= m.i < cb and (m.role == "subject" or (m.role == "possessor" and 0 <= m.i - e <= 1)):
+                a, b = tokens.starts[k], tokens.ends[e - 1]
+                out.append((m, a, b, document.text[a:b]))
+                break  # one speaker per cue: the nearest subject
+    return out
+
+
 class RoleWeights:
-    """Tuning numbers of the portrayal (data/roles.toml)."""
+    """The version of data/roles.toml and the weight of a possible (not done) event."""
 
     def __init__(self, data: dict):
         head = data.get("roles", {})
         self.version = f"{head.get('name', 'roles')}@{head.get('version', '?')}"
-        w = data.get("weights", {})
-        self.event = float(w.get("event", 1.0))
-        self.tone = float(w.get("tone", 1.0))
-        self.experience = float(w.get("experience", 1.0))
-        self.label = float(w.get("label", 1.0))
-        self.modal = float(w.get("modal", 0.5))
-        self.threshold = float(w.get("threshold", 0.3))
-        self.innocent_bias = float(w.get("innocent_bias", 1.0))
+        self.modal = float(data.get("weights", {}).get("modal", 0.5))
 
     @classmethod
     def load(cls) -> "RoleWeights":
@@ -524,14 +548,14 @@ ATTRIBUTION.update(tomllib.loads(resources.files(__package__).joinpath("data", "
 
 
 def role_components(actor_ids, events, tones, suffering, labels=None, actions: Actions = ACTIONS,
-                    weights: RoleWeights = ROLE_WEIGHTS) -> dict[str, dict]:
+                    weights: RoleWeights = ROLE_WEIGHTS, speaking=None) -> dict[str, dict]:
     """Per actor, the unweighted parts of its role scores: ``{"event": {role: v}, "tone": {...},
     "experience": {...}, "label": {...}, "evidence": [(kind, weight, fields)]}`` (events already
     carry their class weights and confidence; negated events are left out, possible ones count
     ``weights.modal``). An evidence item's fields become a dict only if :func:`combine` shows it."""
     comp = {a: {"event": dict.fromkeys(ROLE_LABELS, 0.0), "tone": dict.fromkeys(ROLE_LABELS, 0.0),
                 "experience": dict.fromkeys(ROLE_LABELS, 0.0), "label": dict.fromkeys(ROLE_LABELS, 0.0),
-                "evidence": []} for a in actor_ids}
+                "evidence": [], "speech": (speaking or {}).get(a, [])} for a in actor_ids}
     classes = actions.classes
     for n, ev in enumerate(events):
         if ev["negated"]:
@@ -565,6 +589,11 @@ def role_components(actor_ids, events, tones, suffering, labels=None, actions: A
             label = "protagonist" if v > 0 else "antagonist"
             c["label"][label] += abs(v)
             c["evidence"].append(("label", abs(v), (t, label, a, b)))
+    for actor, items in (speaking or {}).items():
+        c = comp.get(actor)
+        if c is not None:
+            for a, b, cue in items:
+                c["evidence"].append(("speech", 0.5, (cue, "protagonist", a, b)))  # the text's sources: its side
     for actor, items in suffering.items():
         c = comp.get(actor)
         if c is None:
@@ -579,38 +608,23 @@ def _evidence(kind: str, weight: float, f: tuple) -> dict:
     """One shown evidence item of a portrayal (its fields as role_components kept them)."""
     if kind == "event":
         return {"event": f[0], "as": f[1], "action": f[2], "role": f[3], "weight": weight, "start": f[4], "end": f[5]}
-    key = {"tone": "tone", "label": "name", "experience": "word"}[kind]
+    key = {"tone": "tone", "label": "name", "experience": "word", "speech": "speech"}[kind]
     return {key: f[0], "role": f[1], "weight": weight, "start": f[2], "end": f[3]}
 
 
-def combine(components: dict, weights: RoleWeights = ROLE_WEIGHTS, evidence: bool = True) -> dict:
-    """``{"label", "scores", "evidence"}`` from one actor's components and the tuning numbers
+def combine(components: dict, features: dict, model=None, evidence: bool = True) -> dict:
+    """``{"label", "scores", "evidence"}`` of one actor: the portrayal model's label and role
+    probabilities over its features (:mod:`.portrayal`), and its strongest evidence
     (``evidence=False``: label and scores only, for refitting)."""
-    fe, ft, fx, fl = weights.event, weights.tone, weights.experience, weights.label
-    ev, to, ex, la = components["event"], components["tone"], components["experience"], components["label"]
-    scores = {r: fe * ev[r] + ft * to[r] + fx * ex[r] + fl * la[r] for r in ROLE_LABELS}
-    adj = dict(scores, innocent=scores["innocent"] * weights.innocent_bias)
-    best = max(ROLE_LABELS, key=adj.__getitem__)
-    label = best if adj[best] > weights.threshold else "neutral"
-    out = {"label": label, "scores": {r: round(v, 3) for r, v in scores.items()}}
+    from .portrayal import ROLE_MODEL, label as role_label
+
+    lab, probs = role_label(features, model or ROLE_MODEL)
+    out = {"label": lab, "scores": {r: round(v, 3) for r, v in probs.items()}}
     if evidence:
-        factor = {"event": fe, "tone": ft, "experience": fx, "label": fl}
         items = components["evidence"]
-        top = heapq.nlargest(8, items, key=lambda x: x[1] * factor[x[0]]) if items else ()
-        out["evidence"] = [_evidence(kind, round(w * factor[kind], 3), f) for kind, w, f in top if w * factor[kind]]
+        top = heapq.nlargest(8, items, key=lambda x: x[1]) if items else ()
+        out["evidence"] = [_evidence(kind, round(w, 3), f) for kind, w, f in top if w]
     return out
-
-
-def portrayal(actor_ids, events, tones, suffering, actions: Actions = ACTIONS,
-              weights: RoleWeights = ROLE_WEIGHTS) -> dict[str, dict]:
-    """Per actor: ``{"label", "scores", "evidence"}`` from its events (as source or target), the
-    tone of its own mentions and the misfortunes presented as its own (see docs/actors.md).
-
-    ``tones``: actor → list of ``(tone, start, end, text)`` of its scored mentions; ``suffering``:
-    actor → list of ``(start, end, word)``.
-    """
-    comp = role_components(actor_ids, events, tones, suffering, actions, weights)
-    return {a: combine(c, weights) for a, c in comp.items()}
 
 
 ATTITUDE_FEATURES = ("events", "events_ba", "tone", "tone_a", "doc_tone_b", "role_b")
@@ -624,11 +638,12 @@ MAX_COACTORS = 6
 
 
 def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS,
-                      named=None):
+                      named=None, components=None):
     """Per ordered pair (A, B) linked by an event or named in one sentence: the features of A's
     attitude toward B and their evidence. ``actors``: the result's actor records (with tone,
     mentions and portrayal); ``named``: sentence → the actor ids it names, when the caller has it
-    (only sentences naming two or more are read)."""
+    (only sentences naming two or more are read); ``components``: actor → its role components
+    (role_b, :func:`.portrayal.role_margin`)."""
     feats: dict[tuple[str, str], dict] = {}
     evidence: dict[tuple[str, str], list] = defaultdict(list)
 
@@ -698,10 +713,9 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
     tone_of = {r["id"]: r["tone"] for r in actors}
-    role_of = {}
-    for r in actors:
-        sc = (r.get("portrayal") or {}).get("scores") or {}
-        role_of[r["id"]] = sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0)
+    from .portrayal import role_margin
+
+    role_of = {a: role_margin(c) for a, c in (components or {}).items()}
     for (_a_id, b_id), r in feats.items():
         r["doc_tone_b"] = tone_of.get(b_id, 0.0)
         r["role_b"] = role_of.get(b_id, 0.0)
@@ -718,11 +732,11 @@ ATTITUDE_WEIGHTS = tomllib.loads(resources.files(__package__).joinpath("data", "
 
 
 def attitudes(events, actors=(), actions: Actions = ACTIONS, weights: RoleWeights = ROLE_WEIGHTS,
-              attitude_weights: dict = ATTITUDE_WEIGHTS, named=None) -> tuple[list[dict], dict]:
+              attitude_weights: dict = ATTITUDE_WEIGHTS, named=None, components=None) -> tuple[list[dict], dict]:
     """Directed attitudes A→B (see docs/actors.md) and their features per pair: tone in −1..1 is
     ``2σ(score) − 1`` of the linear score of A's events toward B, B's and A's tone where both are
     named, B's tone and role in the document."""
-    feats, evidence = attitude_features(events, actors, actions, weights, named)
+    feats, evidence = attitude_features(events, actors, actions, weights, named, components)
     bias = attitude_weights.get("bias", 0.0)
     coef = [(f, attitude_weights[f]) for f in ATTITUDE_FEATURES if attitude_weights.get(f)]
     out = []

@@ -34,7 +34,8 @@ def kzmedia_register_commands(register):
 
 @hookimpl
 def kzmedia_register_compare_sections(register):
-    """Frames asserted in one text and rejected in the other first, with evidence (``kzmedia compare``)."""
-    from .compare import section
+    """Frames asserted in one text and rejected in the other first, with evidence; for groups,
+    dominant frames and stances per group (``kzmedia compare``)."""
+    from .compare import FramingGroups, section
 
-    register("framing", section)
+    register("framing", section, groups=FramingGroups)

@@ -1,12 +1,16 @@
-"""Framing's section of a two-text comparison: frames asserted in one text and rejected in the other first.
+"""Framing's sections of comparisons: frames asserted in one text and rejected in the other first; for groups, dominant frames and stances.
 
 Registered through ``kzmedia_register_compare_sections``; the core's generic rows (findings per
-label per 1,000 words) come alongside. Frames are ranked by the absolute difference of their
-scores (weighted hits per 1,000 words), each with the evidence from both texts.
+label per 1,000 words) come alongside. Two texts: frames are ranked by the absolute difference
+of their scores (weighted hits per 1,000 words), each with the evidence from both texts. Groups
+(:class:`FramingGroups`): how often a frame is a document's dominant frame, and how often the
+documents assert or reject it — what the per-label rates, which count asserted findings only,
+cannot say.
 """
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 from kzmedia.comparison import strongest
@@ -113,3 +117,83 @@ class FramingSection:
 def section(comparison) -> FramingSection:
     """``kzmedia_register_compare_sections`` factory: framing's section of ``comparison``."""
     return FramingSection([a.result("framing") for a in comparison.analyses], comparison.evidence)
+
+
+# --- groups of documents ----------------------------------------------------------------------
+
+#: a frame's stances that a group's share of documents is given for
+STANCES = ("asserted", "rejected")
+
+
+def _percent(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+class FramingGroups:
+    """Accumulates framing results per group (``add``), then makes the section of a group comparison."""
+
+    def __init__(self):
+        self.documents: Counter = Counter()
+        self.dominant: dict[str, dict[str, Counter]] = {"dominant": defaultdict(Counter),
+                                                         "dominant_generic": defaultdict(Counter)}
+        self.stances: dict[str, Counter] = defaultdict(Counter)
+        self.kinds: dict[str, str] = {}
+
+    def add(self, group: str, result: Mapping) -> None:
+        self.documents[group] += 1
+        for key, counts in self.dominant.items():
+            counts[group][result.get(key)] += 1  # None: no frame dominates the document
+        for f in result.get("frames") or ():
+            self.kinds.setdefault(f["id"], f.get("kind", "custom"))
+            if f.get("stance") in STANCES:
+                self.stances[group][(f["id"], f["stance"])] += 1
+
+    def section(self, comparison) -> FramingGroupSection | None:
+        groups = [g for g in comparison.groups if self.documents[g]]
+        return FramingGroupSection(self, groups) if groups else None
+
+
+class FramingGroupSection:
+    """Per compared group, % of its framed documents: with each frame dominant, and asserting or
+    rejecting each frame; frames whose shares differ most between the groups first."""
+
+    def __init__(self, acc: FramingGroups, groups: list[str]):
+        self.groups = {g: acc.documents[g] for g in groups}
+        self.dominant = {}
+        for key, counts in acc.dominant.items():
+            frames = {f for g in groups for f in counts[g] if f is not None}
+            rows = [{"frame": f, "kind": acc.kinds.get(f, "custom"),
+                     "documents": {g: _percent(counts[g][f], self.groups[g]) for g in groups}} for f in frames]
+            self.dominant[key] = sorted(rows, key=lambda r: (-_spread(r["documents"]), r["frame"]))
+        frames = {f for g in groups for (f, _stance) in acc.stances[g]}
+        self.stances = sorted(
+            ({"frame": f, "kind": acc.kinds.get(f, "custom"),
+              **{st: {g: _percent(acc.stances[g][(f, st)], self.groups[g]) for g in groups} for st in STANCES}}
+             for f in frames),
+            key=lambda r: (-_spread({g: r["asserted"][g] - r["rejected"][g] for g in groups}),
+                           -max(r["rejected"].values()), r["frame"]))
+
+    def to_dict(self) -> dict:
+        return {"documents": self.groups, "unit": "% of the group's documents", **self.dominant,
+                "stances": self.stances}
+
+    def lines(self, top: int = 8) -> list[str]:
+        groups = list(self.groups)
+        head = f"    {'frame':<40}" + "".join(f" {g[:18]:>18}" for g in groups)
+        out = ["framed documents: " + ", ".join(f"{g} {n}" for g, n in self.groups.items())]
+        for key, what in (("dominant", "dominant domain frame"), ("dominant_generic", "dominant generic frame")):
+            rows = self.dominant[key][:top]
+            if rows:
+                out += [f"  {what} (% of documents), the largest difference first:", head]
+                out += [f"    {r['frame'][:40]:<40}" + "".join(f" {r['documents'][g]:>18.0f}" for g in groups)
+                        for r in rows]
+        if self.stances:
+            out += ["  documents asserting / rejecting the frame (%), the largest difference first:", head]
+            for r in self.stances[:top]:
+                cells = "".join(f" {f'{r[STANCES[0]][g]:.0f} / {r[STANCES[1]][g]:.0f}':>18}" for g in groups)
+                out.append(f"    {r['frame'][:40]:<40}{cells}")
+        return out
+
+
+def _spread(values: Mapping[str, float]) -> float:
+    return max(values.values()) - min(values.values()) if values else 0.0

@@ -24,6 +24,7 @@ from pathlib import Path
 from kzmedia import KzmediaError
 
 from ..events import ATTITUDE_FEATURES, ATTITUDE_WEIGHTS, attitude_score
+from ..portrayal import role_margin
 
 
 
@@ -122,7 +123,7 @@ def features(path, analyzer=None) -> list[dict]:
         feats = result.attitude_features
         body = result.to_dict()
         tone_of = {a["id"]: a["tone"] for a in body["actors"]}
-        role_of = {a["id"]: (a.get("portrayal") or {}).get("scores", {}) for a in body["actors"]}
+        role_of = {a: role_margin(c) for a, c in result.components.items()}
         with open(opin, encoding="utf-8") as fh:
             for line in fh:
                 parts = [p.strip() for p in line.split(",")]
@@ -131,10 +132,9 @@ def features(path, analyzer=None) -> list[dict]:
                 ga, gb = (f"G{groups[_fold(x)]}" if _fold(x) in groups else None for x in parts[:2])
                 f = feats.get((ga, gb))
                 if f is None:  # never in one sentence: only what the document says of B
-                    sc = role_of.get(gb) or {}
                     f = dict.fromkeys(FEATURES, 0.0)
                     f.update(doc_tone_b=tone_of.get(gb, 0.0),
-                             role_b=sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0))
+                             role_b=role_of.get(gb, 0.0))
                 rows.append({"article": name, "gold": parts[2], "source": ga, "target": gb,
                              "cooccur": (ga, gb) in feats, **{k: f[k] for k in FEATURES}})
     return rows
