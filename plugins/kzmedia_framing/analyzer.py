@@ -19,6 +19,8 @@ import attrs
 
 import kzmedia
 from kzmedia.compat import tomllib
+from kzmedia.memo import FormMemo, FormScreen
+from kzmedia.morphology import LEMMA
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
@@ -71,11 +73,13 @@ BODY_WINDOW = int(TUNING["body_names"]["window"])
 NAME_HEADS = BODY_NOUNS | frozenset(TUNING["body_names"]["name_heads"])
 #: words that may stand inside a name's chain between its head and a hit («Договор о нераспространении …»)
 NAME_CHAIN_WORDS = frozenset(("о", "об", "по", "при", "и", "за", "для"))
-#: compound prepositions and parenthetical phrases (exact folded forms) → no evidence inside them
-FUNCTION_PHRASES: dict[str, list[tuple[str, ...]]] = {}
+#: compound prepositions and parenthetical phrases (exact folded forms) → no evidence inside them;
+#: indexed by their longest word («отношении» of «в отношении»), which is rarer than «в» or «по»
+FUNCTION_PHRASES: dict[str, list[tuple[tuple[str, ...], int]]] = {}
 for _p in TUNING["function_words"]["phrases"]:
     _w = tuple(_p.replace("ё", "е").split())
-    FUNCTION_PHRASES.setdefault(_w[0], []).append(_w)
+    _k = max(range(len(_w)), key=lambda n: len(_w[n]))
+    FUNCTION_PHRASES.setdefault(_w[_k], []).append((_w, _k))
 #: in a ``needs_cue`` frame, how many sentences either side a cue entry reaches
 CUE_WINDOW = int(TUNING["cues"]["sentence_window"])
 REJECTED_MIN_WEIGHT = float(TUNING["rejected"]["min_weight"])
@@ -398,6 +402,9 @@ class FramingAnalyzer:
         frame_kinds, idiom_categories = self.frame_kinds, self.idiom_categories
         needs_context, names, cue_entries = self._needs_context, self._names, self._cues
         function_spans = _function_spans(tokens)
+        in_function = {t for a, b in function_spans for t in range(a, b)}
+        # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
+        near_head = _near_name_heads(tokens)
         stance_of = StanceIndex.of(document).tokens_stance
         sentence_of = document.sentence_index()
         matches = matcher.match(document)
@@ -419,17 +426,19 @@ class FramingAnalyzer:
                 continue
             if idioms and _inside_idiom(idioms, m.start, m.end):
                 continue
-            if function_spans and _inside_function_words(function_spans, m.token_start, m.token_end):
+            if m.token_start in in_function and _inside_function_words(function_spans, m.token_start,
+                                                                        m.token_end):
                 continue
             span = (m.token_start, m.token_end)
             stance = seen.get(span, False)
             if stance is False:
                 stance = None
                 if not ((text[m.start].isupper() and _is_name(tokens, m.token_start, m.token_end, entry, document))
-                        or (entry.pattern[:1].islower() and (_in_body_name(tokens, m.token_start)
-                                                             or _in_capitalised_name(tokens, m.token_start,
-                                                                                     m.token_end, document)
-                                                             or _is_title(tokens, m.token_end)))):
+                        or (entry.pattern[:1].islower()
+                            and ((m.token_start in near_head  # only near a body's or a name's head noun
+                                  and (_in_body_name(tokens, m.token_start)
+                                       or _in_capitalised_name(tokens, m.token_start, m.token_end, document)))
+                                 or _is_title(tokens, m.token_end)))):
                     stance = stance_of(m.token_start, m.token_end)
                     if stance.label == NAMED:
                         stance = None
@@ -695,20 +704,17 @@ def _in_body_name(tokens, i: int) -> bool:
 def _function_spans(tokens) -> list[tuple[int, int]]:
     """Token spans of the document's function-word expressions («судя по», «в отношении», «по
     мере»), in text order: consecutive words with exactly the listed forms."""
-    firsts = FUNCTION_PHRASES.keys() & tokens.forms.keys()
-    if not firsts:
+    keys = FUNCTION_PHRASES.keys() & tokens.forms.keys()
+    if not keys:
         return []
     out = []
-    n = len(tokens)
-    for i in tokens.positions(firsts):
-        for words in FUNCTION_PHRASES[tokens.norm(i)]:
-            t = i + 1
-            for w in words[1:]:
-                if t >= n or tokens.norm(t) != w:
-                    break
-                t += 1
-            else:
-                out.append((i, t))
+    norms = tokens.norms
+    n = len(norms)
+    for p in tokens.positions(keys):
+        for words, k in FUNCTION_PHRASES[norms[p]]:
+            a = p - k
+            if a >= 0 and a + len(words) <= n and tuple(norms[a:a + len(words)]) == words:
+                out.append((a, a + len(words)))
     out.sort()
     return out
 
@@ -722,6 +728,23 @@ def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool
             return True
         k -= 1
     return False
+
+
+_HEAD_MEMO: FormMemo | None = None
+
+
+def _near_name_heads(tokens) -> set[int]:
+    """The tokens close enough to a head noun of ``NAME_HEADS`` (which holds ``BODY_NOUNS``) to lie
+    in its name: up to four before it (the adjectives of «Международного валютного фонда») and a
+    name's chain after it.
+    The head forms are found per distinct form (``kzmedia.memo.FormMemo``), not per token."""
+    global _HEAD_MEMO
+    if _HEAD_MEMO is None:
+        _HEAD_MEMO = FormMemo(lambda norm, info: info[LEMMA] in NAME_HEADS, screen=FormScreen(lemmas=NAME_HEADS))
+    out: set[int] = set()
+    for h in _HEAD_MEMO.positions(tokens):
+        out.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))  # a comma may follow each chain word
+    return out
 
 
 def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> bool:
