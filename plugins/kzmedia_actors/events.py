@@ -1,4 +1,4 @@
-"""Who does what to whom: actor events, portrayal (roles) and directed attitudes from Russian grammar.
+"""Who does what to whom: actor events, the role components the portrayal (portrayal.py) reads, and directed attitudes.
 
 An event is a trigger from ``data/actions.toml`` (a verb or noun lemma, or a multi-word phrase) in
 a clause that names an actor, with its arguments read from pymorphy3's case and the neighbouring
