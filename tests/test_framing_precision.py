@@ -172,3 +172,27 @@ def test_an_academic_degree_is_not_a_candidacy(analyzer):
     assert not _holding("экономических", evidence(analyzer, degree, "Economic"))
     race = "Кандидат от партии выступил перед избирателями, до выборов неделя."
     assert _holding("Кандидат", evidence(analyzer, race, "Political"))
+
+
+def test_a_users_lexicon_can_ask_for_a_cue(tmp_path):
+    import kzmedia
+
+    path = tmp_path / "water.toml"
+    path.write_text('''
+[lexicon]
+name = "water"
+version = "0.1"
+
+[categories.water_stress]
+needs_cue = true
+terms = [{pattern = "засуха", weight = 2.0, cue = true}, {pattern = "река", weight = 1.0},
+         {pattern = "канал", weight = 1.0}]
+''', encoding="utf-8")
+    pipe = kzmedia.Pipeline(["framing"], extra_lexicons={"framing": [path]})
+
+    def spans(text):
+        frame = next(f for f in pipe.analyze(text).result("framing")["frames"] if f["id"] == "water_stress")
+        return [e["text"] for e in frame["evidence"]]
+
+    assert spans("Вдоль реки прорыли новый канал для лодок.") == []
+    assert spans("Засуха обмелила реку, и канал пересох.") == ["Засуха", "реку", "канал"]

@@ -756,8 +756,8 @@ def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> 
     most ``BODY_WINDOW`` words, no punctuation) to a capitalised word. That word heads the name when
     it is a noun of ``NAME_HEADS``, or an adjective whose noun (the next noun, up to the hit's end and
     a little beyond) is one; a person's or a place's name (pymorphy3's Name, Surn, Patr, Geox) heads
-    none. Inside a sentence a capital marks a name; at the sentence's start (or after a quotation
-    mark, a colon or a dash) only a head noun itself does. After a head noun the hit must be in an
+    none. Inside a sentence a capital marks a name; at the sentence's start (or after any
+    punctuation mark: a quotation, a colon, a comma) only a head noun itself does. After a head noun the hit must be in an
     oblique case («Министерство ⟦обороны⟧», not «Кремль санкции ввёл»).
     """
     if not tokens.surface(i)[:1].islower():
