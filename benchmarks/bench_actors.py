@@ -9,13 +9,18 @@ Prints, from one run (so ratios are meaningful on a noisy machine):
   sentence, one clause), and on «Казахстан » repeated (every token a mention); the ratio of each to
   the news is what issue 19 bounds (< 10x);
 * the actors stage on the 384 articles one by one with events, roles and attitudes switched off
-  (``relations = false``) and on, and the added share (issue 15 bounds it at 30 %).
+  (``relations = false``) and on, and the added share (issue 15 bounds it at 30 %);
+* with ``--before DIR`` (a copy of an earlier ``plugins/kzmedia_actors``, e.g. ``git archive REV
+  plugins/kzmedia_actors | tar -x -C /tmp``), that version too, in the same interleaved rounds:
+  the before/after comparison of one run.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
+import sys
 import re
 import time
 from pathlib import Path
@@ -36,10 +41,22 @@ def stage(analyzer, doc) -> float:
     return time.process_time() - t
 
 
+def load_before(path: Path):
+    """The plugin package at ``path`` imported under another name (``kzmedia_actors_before``)."""
+    spec = importlib.util.spec_from_file_location("kzmedia_actors_before", path / "__init__.py",
+                                                  submodule_search_locations=[str(path)])
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", default=str(DEFAULT))
     ap.add_argument("--chars", type=int, default=5_000_000)
+    ap.add_argument("--before", type=Path, help="an earlier copy of plugins/kzmedia_actors to compare with")
+    ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds on the articles (default %(default)s)")
     args = ap.parse_args(argv)
     path = Path(args.path)
     if not path.exists():
@@ -70,19 +87,27 @@ def main(argv=None) -> int:
             d.tokens, d.sentences
         off, on = ActorsAnalyzer(), ActorsAnalyzer()
         off.relations = False
-        for a in (off, on):  # warm: every form's memo entries, each document's sentence index
+        runs = [("off", off), ("on", on)]
+        if args.before:
+            runs.append(("before", load_before(args.before).ActorsAnalyzer()))
+        for _key, a in runs:  # warm: every form's memo entries, each document's sentence index
             for d in docs:
                 a.analyze(d)
-        rounds = {"off": 0.0, "on": 0.0}
-        for _ in range(3):  # interleaved so drift hits both sides alike
-            for key, a in (("off", off), ("on", on)):
+        rounds = {k: [] for k, _a in runs}
+        for _ in range(args.rounds):  # interleaved so drift hits every side alike
+            for key, a in runs:
                 t = time.process_time()
                 for d in docs:
                     a.analyze(d)
-                rounds[key] += time.process_time() - t
-        print(f"actors stage on {len(docs)} articles, 3 rounds: without events/roles/attitudes "
-              f"{rounds['off']:.2f} s, with {rounds['on']:.2f} s, "
+                rounds[key].append(time.process_time() - t)
+        # the fastest round of each: the other sessions on a shared machine only ever add time
+        rounds = {k: min(v) for k, v in rounds.items()}
+        print(f"actors stage on {len(docs)} articles, fastest of {args.rounds} interleaved rounds: without "
+              f"events/roles/attitudes {rounds['off']:.2f} s, with {rounds['on']:.2f} s, "
               f"+{(rounds['on'] / rounds['off'] - 1):.0%}")
+        if args.before:
+            print(f"  {args.before} (with them): {rounds['before']:.2f} s, "
+                  f"+{(rounds['before'] / rounds['off'] - 1):.0%}")
     return 0
 
 

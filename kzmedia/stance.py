@@ -14,8 +14,9 @@ list look-ups, with the evidence (the cue's character span, the speaker's span w
 'asserted'
 
 Labels (:data:`LABELS`): ``asserted``; ``negated`` (не, нет, никакой, без, отнюдь; a denying
-predicate such as «невозможен» in the clause); ``contrasted`` (the X of «не X, а Y», «не столько
-X, сколько Y», «Y, а не X», «вместо X»); ``distanced`` (scare quotes, «так называемый», «якобы»,
+predicate such as «невозможен» in the clause; the clause governed by a negated verb of thinking or
+stance, «не думаю, что X», «нельзя сказать, что X», «сомневаюсь, что X»); ``contrasted`` (the X
+of «не X, а Y», «не столько X, сколько Y», «Y, а не X», «вместо X»); ``distanced`` (scare quotes, «так называемый», «якобы»,
 «мнимый»); ``hypothetical`` (если, бы, возможно, вряд ли … in the sentence); ``questioned`` (a
 question whose next sentence answers «Нет»); ``named`` (inside a quoted title or name, e.g. an
 operation's or a party's name); ``reported`` (someone else's words: «по словам X», «X заявил»,
@@ -71,6 +72,7 @@ NEGATORS = frozenset(w for (w, *rest) in _words(_NEG["negators"]) if not rest) |
 
 # token classes (bit flags), decided once per word form
 _C_NEG, _C_NEG_SHORT, _C_DENIAL, _C_DIST_BEFORE, _C_VERB, _C_PHRASE, _C_QUOTE, _C_QUESTION = 1, 2, 4, 8, 16, 32, 64, 128
+_C_DOUBT = 256
 _QUOTES = frozenset("«»„“”\"")
 _CLAUSE_PUNCT = frozenset(",;:()[]-")  # folded: every dash is "-"
 _CLAUSE_WORDS = frozenset("но однако а зато хотя который которая которое которые которого которой "
@@ -134,6 +136,7 @@ class _Phrases:
         return out
 
 
+_DEN = DATA["denied_complement"]
 _DIST = DATA["distance"]
 _HYP = DATA["hypothetical"]
 _CON = DATA["contrast"]
@@ -142,7 +145,7 @@ _REP = DATA["reported"]
 
 _PHRASES = _Phrases({
     "after": _NEG["after"], "dist_before": _DIST["before"], "dist_clause": _DIST["clause"],
-    "hyp": _HYP["sentence"], "according": _REP["according_to"],
+    "hyp": _HYP["sentence"], "according": _REP["according_to"], "denier": _DEN["openers"],
 })
 _NOT_HYP = _Phrases({"not_hyp": _HYP["not_hypothetical"]})
 _ANSWERS = _Phrases({"answer": _QUE["answers"]})
@@ -157,6 +160,12 @@ _SELF = frozenset(_REP["self_speakers"])
 _ALTERNATIVE, _NOT_SO_MUCH, _SO_MUCH_AS, _INSTEAD = (frozenset(_CON[k]) for k in (
     "opens_alternative", "not_so_much", "so_much_as", "instead"))
 _QUOTATION_WORDS = int(_REP["quotation_words"])
+_THINK = frozenset(v.replace("ё", "е") for v in _DEN["verbs"])
+_DOUBT = frozenset(_DEN["doubt"])
+_COMPLEMENTIZERS = frozenset(_DEN["complementizers"])
+_BETWEEN = frozenset(w.replace("ё", "е") for w in _DEN["between"])
+_DENIED_ENDS = frozenset(_DEN["ends_before"])
+_THINK_GAP, _DENIED_REACH = int(_DEN["gap"]), int(_DEN["reach"])
 _WINDOW, _SHORT_WINDOW = int(_NEG["window"]), int(_NEG["short_window"])
 _SCARE_WORDS = int(_DIST["scare_quote_words"])
 
@@ -181,6 +190,8 @@ def _classify(norm: str, info: tuple) -> int:
         c |= _C_QUOTE
     if norm == "?":
         c |= _C_QUESTION
+    if lemma in _DOUBT:
+        c |= _C_DOUBT
     return c
 
 
@@ -199,7 +210,8 @@ class Stance:
     """How the text holds a span, with the evidence for it.
 
     ``label`` is one of :data:`LABELS`; ``kind`` names the rule (``negator``, ``after``,
-    ``denial``, ``not_x_but_y``, ``not_so_much``, ``but_not``, ``instead``, ``scare_quotes``,
+    ``denial``, ``denied_thought``, ``denied_opener``, ``doubt``, ``not_x_but_y``, ``not_so_much``,
+    ``but_not``, ``instead``, ``scare_quotes``,
     ``so_called``, ``hearsay``, ``conditional``, ``answer``, ``title``, ``verb``,
     ``according_to``, ``quotation``); ``cue_start``/``cue_end`` are the character span of the cue
     (``text[cue_start:cue_end] == cue``). ``speaker_*`` give the person or body whose words these
@@ -232,7 +244,7 @@ class _Sentence:
     """The cues found in one sentence (token indices; ranges are half-open). The lists are
     created on first use: most sentences have one or two kinds of cue."""
 
-    __slots__ = ("negators", "after", "denials", "contrasts", "dist_before", "hearsay",
+    __slots__ = ("negators", "after", "denials", "contrasts", "denied", "dist_before", "hearsay",
                  "hypothetical", "answer", "reported", "quotes")
 
     def __init__(self):
@@ -240,6 +252,7 @@ class _Sentence:
         self.after = ()         # (first token, end token) of «нет», «не существует»
         self.denials = ()       # token of «невозможен», «исключено»
         self.contrasts = ()     # (a, b, cue token, kind): X is tokens[a:b]
+        self.denied = ()        # (a, b, cue a, cue b, kind): the clause tokens[a:b] a negated verb governs
         self.dist_before = ()   # (first token, end token)
         self.hearsay = ()       # (first token, end token) of «якобы»
         self.hypothetical = None  # (first token, end token) of the first cue
@@ -325,6 +338,10 @@ class StanceIndex:
             self._add(k, "dist_before", (i, i + 1))
         if c & _C_VERB:
             self._speech_verb(i, k, a, b)
+        if c & _C_DOUBT:
+            prev = self._prev_word(i, a)
+            if prev is None or infos[prev][NORM] != "не":  # «не сомневаюсь, что X» asserts X
+                self._governed_clause(i, i, k, b, "doubt")
         if c & _C_PHRASE:
             if norm.startswith(_HYP_PREFIXES):
                 s = self._s(k)
@@ -341,6 +358,8 @@ class StanceIndex:
                     self._hypothetical(start, end, k, a)
                 elif group == "according":
                     self._according(start, end, k, b)
+                elif group == "denier":
+                    self._governed_clause(start, i, k, b, "denied_opener")
                 break  # the longest phrase at a token is the one meant
 
     def _prev_word(self, i: int, a: int) -> int | None:
@@ -375,6 +394,9 @@ class StanceIndex:
                 return
             if nxt_norm in _NOT_NEGATING:
                 return
+            if self._negated_thought(i, k, b):  # «не думаю, что X, но Y»: X is denied, not contrasted
+                self._add(k, "negators", (i, _WINDOW))
+                return
             prev = self._prev_word(i, a)
             if prev is not None and infos[prev][NORM] in _ALTERNATIVE and prev > a \
                     and infos[prev - 1][NORM] in (",", "-"):
@@ -383,6 +405,51 @@ class StanceIndex:
                 return
             self._not_x_but_y(i, k, b)
         self._add(k, "negators", (i, _WINDOW))
+
+    def _negated_thought(self, i: int, k: int, b: int) -> bool:
+        """«не думаю, что X», «мы не считаем, что X», «это не значит, что X»: X is denied."""
+        infos = self.tokens.infos
+        t, words = i + 1, 0
+        while t < b and words <= _THINK_GAP:
+            if infos[t][1] != WORD:
+                return False  # the verb follows «не» inside its clause
+            if infos[t][LEMMA].replace("ё", "е") in _THINK:  # any parse: «не значит» is read as CONJ
+                return self._governed_clause(i, t, k, b, "denied_thought")
+            words += 1
+            t += 1
+        return False
+
+    def _governed_clause(self, cue_a: int, v: int, k: int, b: int, kind: str) -> bool:
+        """Record the «что …» clause that the verb (or opener) ending at token ``v`` governs as
+        denied: it runs from the complementizer to the sentence's end, a semicolon, or «, но» / «, а»."""
+        infos = self.tokens.infos
+        t = v if infos[v][NORM] in _COMPLEMENTIZERS else v + 1  # «не то чтобы X»
+        if t < b and infos[t][NORM] == "ли":
+            return False  # «не думаете ли вы, что …» asks
+        while t < b and t - v <= 6:
+            norm = infos[t][NORM]
+            if norm in _COMPLEMENTIZERS:
+                break
+            if infos[t][1] == WORD and norm not in _BETWEEN and infos[t][LEMMA].replace("ё", "е") not in _THINK:
+                return False
+            if infos[t][1] != WORD and norm not in (",", "-"):
+                return False
+            t += 1
+        else:
+            return False
+        a = t + 1
+        e = a
+        while e < b and e - a < _DENIED_REACH:
+            norm = infos[e][NORM]
+            if norm in (";", ".", "!", "?"):
+                break
+            if norm in (",", "-") and e + 1 < b and infos[e + 1][NORM] in _DENIED_ENDS:
+                break
+            e += 1
+        if e <= a:
+            return False
+        self._add(k, "denied", (a, e, cue_a, v + 1, kind))
+        return True
 
     def _not_x_but_y(self, i: int, k: int, b: int) -> None:
         infos = self.tokens.infos
@@ -580,6 +647,9 @@ class StanceIndex:
         for xa, xb, cue, kind in s.contrasts:
             if xa <= i and j <= xb:
                 return CONTRASTED, kind, cue, cue + 1
+        for xa, xb, ca, cb, kind in s.denied:
+            if xa <= i and j <= xb:
+                return NEGATED, kind, ca, cb
         if s.negators or s.after or s.denials:
             ca = self._clause_start(i, a)
             for t, reach in reversed(s.negators):

@@ -213,3 +213,23 @@ def test_gold_portrayal_of_the_seed_articles(analyzer, gold, seed_texts):
                 if label.get(actor) == role:
                     problems.append(f"{name}: {actor} must not be {role}")
     assert not problems, "\n".join(problems)
+
+
+def test_the_role_fit_keeps_the_defined_direction_of_a_feature():
+    """Rows where help goes with the antagonist (as in a war corpus where help goes to the other
+    side): the fitted weight of src_help stays at least as high for the protagonist, while a
+    feature without a direction (speech) follows the data either way."""
+    from kzmedia_actors.evaluation.roles import fit
+    from kzmedia_actors.portrayal import ROLE_FEATURES
+
+    def row(gold, **values):
+        f = dict.fromkeys(ROLE_FEATURES, 0.0)
+        f.update(values)
+        return {"gold": gold, "document": "d", "components": {"features": f}}
+
+    rows = ([row("antagonist", src_help=1.0, speech=0.0)] * 20 + [row("protagonist", speech=1.0)] * 20
+            + [row("innocent", tgt_hostile=1.0)] * 10)
+    model = fit(rows)
+    assert model.coef["protagonist"]["src_help"] >= model.coef["antagonist"]["src_help"]
+    assert model.coef["protagonist"]["speech"] > model.coef["antagonist"]["speech"]
+    assert model.coef["innocent"]["tgt_hostile"] > model.coef["antagonist"]["tgt_hostile"]

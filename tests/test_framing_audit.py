@@ -42,3 +42,26 @@ def test_sample_is_seeded_blind_and_honours_exclusions(tmp_path):
     skip.write_text(first[0]["doc_id"] + "\n", encoding="utf-8")
     rest, _, _ = audit.draw(str(corpus), 5, seed=3, exclude=audit.excluded_ids([skip]), present_only=True)
     assert all(line["doc_id"] != first[0]["doc_id"] for line in rest)
+
+
+def test_score_keeps_ids_offsets_verdicts_and_notes_but_no_text(tmp_path):
+    import json
+
+    from kzmedia_framing.audit import score, wilson
+
+    sample = tmp_path / "sample.jsonl"
+    verdicts = tmp_path / "verdicts.jsonl"
+    out = tmp_path / "audit.jsonl"
+    text = "Цены на хлеб выросли."
+    rows = [{"item": k, "doc_id": f"d{k}", "start": 0, "end": 4, "frame": frame, "span": text[:4],
+             "sentence": "⟦" + text[:4] + "⟧" + text[4:], "context": text}
+            for k, frame in ((1, "Economic"), (2, "Economic"), (3, "security_threat"))]
+    sample.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    verdicts.write_text('{"item": 1, "verdict": "yes"}\n{"item": 2, "verdict": "no", "reason": "a name"}\n'
+                        '{"item": 3, "verdict": "Yes"}\n', encoding="utf-8")
+    report = score(str(sample), str(verdicts), str(out))
+    assert (report["judged"], report["yes"]) == (3, 2) and report["interval"] == wilson(2, 3)
+    assert report["domain"] == {"judged": 1, "yes": 1} and report["per_frame"]["Economic"] == {"judged": 2, "yes": 1}
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("reason") for r in written] == [None, "a name", None]
+    assert not any(text[:4] in json.dumps(r, ensure_ascii=False) for r in written)

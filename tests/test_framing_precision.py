@@ -82,3 +82,117 @@ def test_stance_both_directions_with_several_cues(analyzer, text, present):
     result = analyzer.analyze(text)
     assert result.frame("Economic").present is present
     assert (result.frame("Economic").stance == "rejected") is (not present)
+
+
+# -- framing 2.2 ---------------------------------------------------------------------------------
+
+def _holding(word: str, spans: list[str]) -> bool:
+    """Is ``word`` part of one of the evidence spans?"""
+    return any(word.lower() in s.lower() for s in spans)
+
+
+@pytest.mark.parametrize("text, frame, word", [
+    # a frame word inside a compound preposition or a parenthetical phrase is a function word
+    ("Судя по отчётам, весной в посёлке открыли новую школу.", "Crime_and_punishment", "Судя"),
+    ("В отношении соседей город ведёт себя дружелюбно.", "External_regulation_and_reputation", "отношении"),
+    ("По мере того как темнело, гости расходились по домам.", "Policy_prescription_and_evaluation", "мере"),
+    ("По мнению соседки, лето будет жарким.", "Public_opinion", "мнению"),
+])
+def test_function_word_expressions_are_not_evidence(analyzer, text, frame, word):
+    assert not _holding(word, evidence(analyzer, text, frame))
+
+
+def test_the_same_words_as_content_still_count(analyzer):
+    assert _holding("суд", evidence(analyzer, "Районный суд вынес приговор, уголовное дело закрыто.",
+                                    "Legality_Constitutionality_and_jurisprudence"))
+    text = "Правительство приняло меры поддержки малого бизнеса и новую программу кредитов."
+    assert _holding("меры", evidence(analyzer, text, "Policy_prescription_and_evaluation"))
+    assert _holding("мнение", evidence(analyzer, "Общественное мнение раскололось, протесты и митинги "
+                                                 "идут неделю.", "Public_opinion"))
+
+
+@pytest.mark.parametrize("text, frame, word", [
+    # the lower-case words of a capitalised institution's, treaty's or programme's name
+    ("Аналитики Всемирного банка приехали в Шымкент, рынок и цены их не интересовали.", "Economic", "банка"),
+    ("Стороны вспомнили Договор о нераспространении ядерного оружия, армия и войска тут ни при чём.",
+     "Security_and_defense", "ядерного оружия"),
+    ("Школьники сажали деревья: в городе идёт Год экологии, а болезни и врачи тут ни при чём.",
+     "Health_and_safety", "экологии"),
+    ("Делегаты Евразийского экономического союза обсудили цены и торговлю.", "Economic", "экономического"),
+])
+def test_words_inside_a_capitalised_name_do_not_count(analyzer, text, frame, word):
+    assert not _holding(word, evidence(analyzer, text, frame))
+
+
+@pytest.mark.parametrize("text, frame, word", [
+    # the same words as common nouns, and a place's or a person's name before them
+    ("Крупный банк поднял ставки, рынок и цены отреагировали сразу.", "Economic", "банк"),
+    ("Казахстана экономический рост, цены и рынок интересуют инвесторов.", "Economic", "экономический"),
+    ("Соседи Казахстана наращивают запасы ядерного оружия, армия и войска готовы.",
+     "Security_and_defense", "ядерного оружия"),
+])
+def test_the_same_words_outside_a_name_count(analyzer, text, frame, word):
+    assert _holding(word, evidence(analyzer, text, frame))
+
+
+def test_security_threat_needs_a_word_of_danger(analyzer):
+    routine = ("Армия провела плановые военные учения, войска отработали ракетный удар, "
+               "а министр представил нового командующего вооружёнными силами.")
+    assert evidence(analyzer, routine, "security_threat") == []
+    assert analyzer.analyze(routine).frame("Security_and_defense").evidence  # still defence
+    threat = ("Учения прошли на фоне растущей угрозы вторжения: армия и войска готовятся отразить "
+              "нападение с юга.")
+    found = evidence(analyzer, threat, "security_threat")
+    assert {"угрозы", "нападение"} <= set(found) and "армия" in found
+
+
+def test_capacity_needs_a_word_of_stock_capacity_or_shortage(analyzer):
+    plain = "Поставки зерна в соседние страны выросли, производство техники тоже."
+    assert evidence(analyzer, plain, "Capacity_and_resources") == []
+    shortage = "Из-за нехватки топлива поставки зерна сорваны, а производство техники встало."
+    found = evidence(analyzer, shortage, "Capacity_and_resources")
+    assert "нехватки" in found and "поставки" in found
+
+
+def test_a_negated_verb_of_thinking_rejects_the_frame_it_governs(analyzer):
+    denied = ("Не думаю, что ответные пошлины и торговая война ударят по ценам. "
+              "Нельзя сказать, что инфляция и рост цен пугают рынок.")
+    economic = analyzer.analyze(denied).frame("Economic")
+    assert not economic.present and economic.rejected
+    assert {e.stance.kind for e in economic.rejected} <= {"denied_thought", "denied_opener"}
+    asserted = ("Думаю, что ответные пошлины и торговая война ударят по ценам. "
+                "Можно сказать, что инфляция и рост цен пугают рынок.")
+    assert analyzer.analyze(asserted).frame("Economic").present
+
+
+def test_an_academic_degree_is_not_a_candidacy(analyzer):
+    degree = "Лекцию прочитал кандидат экономических наук, потом гости обсуждали выборы и партии."
+    spans = evidence(analyzer, degree, "Political")
+    assert "кандидат" not in spans and _holding("выборы", spans)
+    assert not _holding("экономических", evidence(analyzer, degree, "Economic"))
+    race = "Кандидат от партии выступил перед избирателями, до выборов неделя."
+    assert _holding("Кандидат", evidence(analyzer, race, "Political"))
+
+
+def test_a_users_lexicon_can_ask_for_a_cue(tmp_path):
+    import kzmedia
+
+    path = tmp_path / "water.toml"
+    path.write_text('''
+[lexicon]
+name = "water"
+version = "0.1"
+
+[categories.water_stress]
+needs_cue = true
+terms = [{pattern = "засуха", weight = 2.0, cue = true}, {pattern = "река", weight = 1.0},
+         {pattern = "канал", weight = 1.0}]
+''', encoding="utf-8")
+    pipe = kzmedia.Pipeline(["framing"], extra_lexicons={"framing": [path]})
+
+    def spans(text):
+        frame = next(f for f in pipe.analyze(text).result("framing")["frames"] if f["id"] == "water_stress")
+        return [e["text"] for e in frame["evidence"]]
+
+    assert spans("Вдоль реки прорыли новый канал для лодок.") == []
+    assert spans("Засуха обмелила реку, и канал пересох.") == ["Засуха", "реку", "канал"]

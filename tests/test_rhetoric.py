@@ -17,8 +17,8 @@ from kzmedia_rhetoric import (CATEGORIES, CATEGORY_OF, DEFAULT_DISABLED, DEVICES
 from kzmedia_rhetoric.analyzer import DEFAULT_CLASSES
 
 
-#: Loaded_Language is on by default for some classes only (docs/rhetoric.md); these tests of the
-#: output's shape switch every class on
+#: Loaded_Language is on by default for two classes only since the blind audits (docs/rhetoric.md);
+#: these tests of the output's shape switch every class on
 LOADED = {"enabled_techniques": ["Loaded_Language"]}
 
 
@@ -223,15 +223,15 @@ def test_neutral_text_stays_quiet(analyzer):
 # --- options --------------------------------------------------------------------------------------
 
 def test_disabled_techniques_and_threshold():
-    # rhetoric 3: the ordinary evaluative class is back on (its literal-sense words are a class of
-    # their own), and Doubt for the words that put a claim in question
-    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" not in DEFAULT_DISABLED
-    assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term", "loaded_term.strong", "labeling_term.insult+also"}
-    assert DEFAULT_CLASSES["Doubt"] == {"doubt_marker"}
+    # the blind audits' verdict: Loaded_Language by default only for words of contempt and insults,
+    # Doubt off (docs/rhetoric.md)
+    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" in DEFAULT_DISABLED
+    assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term.strong", "labeling_term.insult+also"}
     base = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(TEXT)).to_dict()
     off = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
     default_ll = {f["text"] for f in off["findings"] if f["technique"] == "Loaded_Language"}
-    assert default_ll and default_ll <= {f["text"] for f in base["findings"]}
+    assert default_ll and default_ll <= {"лживые", "позорные", "чудовищный"}
+    assert len([f for f in base["findings"] if f["technique"] == "Loaded_Language"]) > len(default_ll)
     assert off["devices"] == base["devices"], "devices do not depend on the techniques"
     low = RhetoricAnalyzer(min_confidence=0.0, **LOADED).analyze(Document.from_text(TEXT)).to_dict()
     strict = RhetoricAnalyzer(min_confidence=0.75, **LOADED).analyze(Document.from_text(TEXT)).to_dict()
@@ -240,28 +240,32 @@ def test_disabled_techniques_and_threshold():
     assert all(f["confidence"] >= 0.75 for f in strict["findings"])
 
 
-def test_default_reports_evaluation_but_not_literal_senses():
+def test_default_reports_contempt_and_insults_not_ordinary_evaluation():
     text = ("Переговоры снова зашли в тупик, и оппозиция назвала это провалом. "
             "Депутат обозвал министра холуём, а его доклад — омерзительным враньём. "
             "Новый закон — грабительский, а разговоры о реформе — чистый бред.")
     found = {(f["technique"], f["text"]) for f in RhetoricAnalyzer().analyze(Document.from_text(text)).items}
     assert ("Name_Calling-Labeling", "холуём") in found  # an insult aimed at a person
     assert {("Loaded_Language", "омерзительным"), ("Loaded_Language", "враньём")} <= found
-    # ordinary evaluative vocabulary in a charged sentence: on again
-    assert {("Loaded_Language", "грабительский"), ("Loaded_Language", "бред")} <= found
-    assert not {t for t, w in found if w == "тупик"}  # a dead end is also literal: off by default
-    everything = RhetoricAnalyzer(enabled_techniques=["Loaded_Language"], min_confidence=0.0).analyze(
-        Document.from_text(text)).items
-    assert "тупик" in {f["text"] for f in everything}  # ... but there when the user asks for it
+    # ordinary evaluation and words with a literal sense: off by default ...
+    assert not {t for t, w in found if w in ("тупик", "провалом", "грабительский", "бред")}
+    everything = {f["text"]: f for f in RhetoricAnalyzer(**LOADED).analyze(Document.from_text(text)).items}
+    assert {"грабительский", "бред"} <= set(everything)  # ... there when the user asks for them
+    cands, _ = RhetoricAnalyzer(min_confidence=0.0, **LOADED).candidates(Document.from_text(text))
+    assert {c.cls for c in cands if c.trigger == "тупик"} == {"loaded_term.literal"}  # a dead end is also literal
 
 
-def test_doubt_by_default_only_for_words_that_question_a_claim():
-    doubt = RhetoricAnalyzer().analyze(Document.from_text(
+def test_doubt_classes_separate_questioning_from_ordinary_uncertainty():
+    doubt = RhetoricAnalyzer(enabled_techniques=["Doubt"])
+    found = {f["text"]: f["confidence"] for f in doubt.analyze(Document.from_text(
         "Чиновники уверяют, что бюджет якобы сбалансирован, но эти цифры явно сфабрикованы.")).items
-    assert {f["text"] for f in doubt if f["technique"] == "Doubt"} >= {"сфабрикованы"}
-    plain = RhetoricAnalyzer().analyze(Document.from_text(
-        "Причина пожара пока неизвестно чем вызвана; на самом деле огонь начался в подвале.")).items
-    assert not [f for f in plain if f["technique"] == "Doubt"]  # ordinary uncertainty is not doubt
+        if f["technique"] == "Doubt"}
+    assert {"якобы", "сфабрикованы"} <= set(found)
+    cands, _ = RhetoricAnalyzer(enabled_techniques=["Doubt"], min_confidence=0.0).candidates(Document.from_text(
+        "Причина пожара пока неизвестно чем вызвана; на самом деле огонь начался в подвале."))
+    plain = [c for c in cands if c.technique == "Doubt"]
+    assert plain and {c.cls for c in plain} == {"doubt_marker.plain"}
+    assert max(c.confidence for c in plain) < found["сфабрикованы"]  # ordinary uncertainty weighs less
 
 
 def test_word_sense_of_doubt_and_loaded_entries(every):

@@ -102,3 +102,41 @@ def test_core_negators_come_from_the_stance_data():
     from kzmedia import lexicon
 
     assert lexicon.NEGATORS is kzmedia.stance.NEGATORS and "отнюдь" in lexicon.NEGATORS
+
+
+# a negated verb of thinking or stance denies the clause it governs; the same clause without the
+# negation (or with a negated doubt) is asserted
+DENIED = [
+    ("Не думаю, что ответные пошлины последуют скоро.", "пошлины", "negated"),
+    ("Думаю, что ответные пошлины последуют скоро.", "пошлины", "asserted"),
+    ("Аналитик не считает, что санкции ослабят экономику.", "санкции", "negated"),
+    ("Аналитик считает, что санкции ослабят экономику.", "санкции", "reported"),
+    ("Нельзя сказать, что угроза со стороны соседей выросла.", "угроза", "negated"),
+    ("Можно сказать, что угроза со стороны соседей выросла.", "угроза", "asserted"),
+    ("Это не значит, что интеграция закончилась.", "интеграция", "negated"),
+    ("Это значит, что интеграция закончилась.", "интеграция", "asserted"),
+    ("Я не уверен в том, что кризис скоро закончится.", "кризис", "negated"),
+    ("Я уверен в том, что кризис скоро закончится.", "кризис", "asserted"),
+    ("Мы не можем сказать, что реформа провалилась.", "реформа", "negated"),
+    ("Не факт, что инфляция замедлится.", "инфляция", "negated"),
+    ("Я сомневаюсь, что инвестиции вернутся.", "инвестиции", "negated"),
+    ("Я не сомневаюсь, что инвестиции вернутся.", "инвестиции", "asserted"),
+    # the denied clause ends at «, но …»; a question does not deny
+    ("Не думаю, что пошлины отменят, но давление на рынок вырастет.", "давление", "asserted"),
+    ("Не думаю, что пошлины отменят, но давление на рынок вырастет.", "пошлины", "negated"),
+    ("Не думаете ли вы, что кризис закончится?", "кризис", "asserted"),
+    # a «не» that negates something else leaves the «что» clause alone
+    ("Он не пришёл, потому что кризис углубился.", "кризис", "asserted"),
+]
+
+
+@pytest.mark.parametrize("text, word, label", DENIED)
+def test_negated_verbs_of_thinking_deny_their_clause(text, word, label):
+    assert _stance(text, word).label == label
+
+
+def test_a_denied_clause_names_its_cue():
+    text = "Правительство не считает, что тарифы вырастут."
+    s = _stance(text, "тарифы")
+    assert (s.label, s.kind, s.cue) == ("negated", "denied_thought", "не считает")
+    assert text[s.cue_start:s.cue_end] == s.cue

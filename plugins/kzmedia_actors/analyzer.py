@@ -28,9 +28,8 @@ from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
                         possible_cases)
-from .events import (ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, combine, experiences, extract,
-                     role_components, speakers)
-from .portrayal import role_features, sides
+from .events import ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, cue_holders, extract, role_components
+from .portrayal import combine, role_features, sides
 from .grammar import GRAMMAR, Clauses
 
 VERSION = "1.3.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes; 1.3: portrayal by a fitted model over event, speech and side features
@@ -588,10 +587,11 @@ class ActorsAnalyzer:
                 tgt.add(tokens.index_at(ev["target_span"]["start"]))
             claims[k] = (src, tgt, ACTIONS.classes[ev["action"]].polarity)
         suffering: dict[str, list] = defaultdict(list)
-        for m, a, b, word in experiences(document, mentions, clauses, sentence_of, found=matches):
-            suffering[m.actor].append((a, b, word))
         speaking: dict[str, list] = defaultdict(list)
-        for m, a, b, cue in speakers(document, mentions, clauses, sentence_of, found=matches):
+        suffer, speak = cue_holders(document, mentions, clauses, sentence_of, found=matches)
+        for m, a, b, word in suffer:
+            suffering[m.actor].append((a, b, word))
+        for m, a, b, cue in speak:
             speaking[m.actor].append((a, b, cue))
         return events, claims, suffering, speaking
 

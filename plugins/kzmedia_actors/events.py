@@ -1,4 +1,4 @@
-"""Who does what to whom: actor events, portrayal (roles) and directed attitudes from Russian grammar.
+"""Who does what to whom: actor events, the role components the portrayal (portrayal.py) reads, and directed attitudes.
 
 An event is a trigger from ``data/actions.toml`` (a verb or noun lemma, or a multi-word phrase) in
 a clause that names an actor, with its arguments read from pymorphy3's case and the neighbouring
@@ -39,8 +39,8 @@ from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import possible_cases
 from .grammar import GRAMMAR
+from .portrayal import ROLE_LABELS, role_margin
 
-ROLE_LABELS = ("antagonist", "protagonist", "innocent")
 #: arguments are looked for within this many tokens of the trigger (as tone words, see analyzer)
 WINDOW = 48
 _QUOTES = frozenset({"«", "»"})
@@ -465,19 +465,23 @@ def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks, star
 
 # -- roles and attitudes ---------------------------------------------------------------------
 
-def experiences(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
-                found=None) -> list[tuple]:
-    """``(mention, start, end, word)`` for each actor a misfortune word presents as suffering:
-    the subject or possessor (or adjective) in the word's clause («жертвами стали украинцы»)."""
+def cue_holders(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
+                found=None) -> tuple[list[tuple], list[tuple]]:
+    """``(experiences, speakers)``, each a list of ``(mention, start, end, word)``, from one pass
+    over the cue words: each actor a misfortune word presents as suffering (the subject or
+    possessor, or adjective, in the word's clause: «жертвами стали украинцы»), and each actor a
+    reporting word presents as the one who speaks (the first subject in the cue's clause, «МИД
+    заявил», or the genitive right after «по словам», «по данным»: «по словам Пескова»; a news
+    text's sources are mostly its own side)."""
     tokens = document.tokens
     by_sentence: dict[int, list[Mention]] = defaultdict(list)
     for m in mentions:
         by_sentence[m.sentence].append(m)
-    out = []
+    suffer, speak = [], []
     sentences = document.sentences
     starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
     for k, e, kind, _p in (actions.matches(tokens) if found is None else found):
-        if kind != "experience":
+        if kind != "experience" and kind != "speech":
             continue
         s = sentence_of[k]
         ms = by_sentence.get(s)
@@ -487,42 +491,17 @@ def experiences(document, mentions: list[Mention], clauses, sentence_of, actions
         ca, cb = clauses.bounds(k, e, seg.token_start, seg.token_end)
         starts = starts_of[s]
         near = ms[bisect.bisect_left(starts, max(ca, k - WINDOW)):bisect.bisect_left(starts, min(cb, e + WINDOW))]
+        a, b = tokens.starts[k], tokens.ends[e - 1]
         for m in near:
-            if ca <= m.i < cb and m.role in ("subject", "possessor", "attribute", "oblique") and m.marker != "со стороны":
-                a, b = tokens.starts[k], tokens.ends[e - 1]
-                out.append((m, a, b, document.text[a:b]))
-    return out
-
-
-def speakers(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
-             found=None) -> list[tuple]:
-    """``(mention, start, end, cue)`` for each actor a reporting word presents as the one who
-    speaks: the subject in the cue's clause («МИД заявил»), or the genitive right after «по
-    словам», «по данным» («по словам Пескова»). The text's sources are usually its own side."""
-    tokens = document.tokens
-    by_sentence: dict[int, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        by_sentence[m.sentence].append(m)
-    starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
-    sentences = document.sentences
-    out = []
-    for k, e, kind, _p in (actions.matches(tokens) if found is None else found):
-        if kind != "speech":
-            continue
-        s = sentence_of[k]
-        ms = by_sentence.get(s)
-        if not ms or s < 0:
-            continue
-        seg = sentences[s]
-        ca, cb = clauses.bounds(k, e, seg.token_start, seg.token_end)
-        starts = starts_of[s]
-        near = ms[bisect.bisect_left(starts, max(ca, k - WINDOW)):bisect.bisect_left(starts, min(cb, e + WINDOW))]
-        for m in near:
-            if ca <= m.i < cb and (m.role == "subject" or (m.role == "possessor" and 0 <= m.i - e <= 1)):
-                a, b = tokens.starts[k], tokens.ends[e - 1]
-                out.append((m, a, b, document.text[a:b]))
-                break  # one speaker per cue: the nearest subject
-    return out
+            if not ca <= m.i < cb:
+                continue
+            if kind == "experience":
+                if m.role in ("subject", "possessor", "attribute", "oblique") and m.marker != "со стороны":
+                    suffer.append((m, a, b, document.text[a:b]))
+            elif m.role == "subject" or (m.role == "possessor" and 0 <= m.i - e <= 1):
+                speak.append((m, a, b, document.text[a:b]))
+                break  # one speaker per cue
+    return suffer, speak
 
 
 class RoleWeights:
@@ -604,30 +583,9 @@ def role_components(actor_ids, events, tones, suffering, labels=None, actions: A
     return comp
 
 
-def _evidence(kind: str, weight: float, f: tuple) -> dict:
-    """One shown evidence item of a portrayal (its fields as role_components kept them)."""
-    if kind == "event":
-        return {"event": f[0], "as": f[1], "action": f[2], "role": f[3], "weight": weight, "start": f[4], "end": f[5]}
-    key = {"tone": "tone", "label": "name", "experience": "word", "speech": "speech"}[kind]
-    return {key: f[0], "role": f[1], "weight": weight, "start": f[2], "end": f[3]}
-
-
-def combine(components: dict, features: dict, model=None, evidence: bool = True) -> dict:
-    """``{"label", "scores", "evidence"}`` of one actor: the portrayal model's label and role
-    probabilities over its features (:mod:`.portrayal`), and its strongest evidence
-    (``evidence=False``: label and scores only, for refitting)."""
-    from .portrayal import ROLE_MODEL, label as role_label
-
-    lab, probs = role_label(features, model or ROLE_MODEL)
-    out = {"label": lab, "scores": {r: round(v, 3) for r, v in probs.items()}}
-    if evidence:
-        items = components["evidence"]
-        top = heapq.nlargest(8, items, key=lambda x: x[1]) if items else ()
-        out["evidence"] = [_evidence(kind, round(w, 3), f) for kind, w, f in top if w]
-    return out
-
-
-ATTITUDE_FEATURES = ("events", "events_ba", "tone", "tone_a", "doc_tone_b", "role_b")
+ATTITUDE_FEATURES = ("events", "events_ba", "tone", "tone_a", "doc_tone_b", "role_b", "role_a", "portrayal_b")
+#: the features that come from the document as a whole (every ordered pair has them)
+DOCUMENT_FEATURES = ("doc_tone_b", "role_b", "role_a", "portrayal_b")
 #: an event's polarity × confidence counts this many times in the features (an act of A toward B
 #: says more about A's attitude than the tone around B; the fitted weights are then not shrunk
 #: away by the penalty — CV on RuSentRel 0.662 at 1, 0.666 at 10, docs/actors.md)
@@ -712,14 +670,43 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
         if r is None:
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
-    tone_of = {r["id"]: r["tone"] for r in actors}
-    from .portrayal import role_margin
-
-    role_of = {a: role_margin(c) for a, c in (components or {}).items()}
-    for (_a_id, b_id), r in feats.items():
-        r["doc_tone_b"] = tone_of.get(b_id, 0.0)
-        r["role_b"] = role_of.get(b_id, 0.0)
+    parts = DocumentParts(actors, components)
+    for (a_id, b_id), r in feats.items():
+        parts.fill(r, a_id, b_id)
     return feats, evidence
+
+
+class DocumentParts:
+    """What the document says of each actor, for the document-level attitude features of a pair
+    A→B: B's tone (``doc_tone_b``), B's and A's role margins (``role_b``, ``role_a``: their own
+    events, tone and names, :func:`.portrayal.role_margin`) and B's portrayal (``portrayal_b``:
+    the protagonist − antagonist probability). Computed per actor on first need."""
+
+    def __init__(self, actors, components=None):
+        self.records = {r["id"]: r for r in actors}
+        self.components = components or {}
+        self._of: dict[str, tuple[float, float, float]] = {}
+
+    def of(self, actor) -> tuple[float, float, float]:
+        """``(tone, role margin, protagonist − antagonist probability)`` of one actor."""
+        v = self._of.get(actor)
+        if v is None:
+            rec = self.records.get(actor) or {}
+            sc = (rec.get("portrayal") or {}).get("scores") or {}
+            v = self._of[actor] = (rec.get("tone", 0.0), role_margin(self.components.get(actor)),
+                                   sc.get("protagonist", 0.0) - sc.get("antagonist", 0.0))
+        return v
+
+    def fill(self, row: dict, a_id, b_id) -> dict:
+        row["doc_tone_b"], row["role_b"], row["portrayal_b"] = self.of(b_id)
+        row["role_a"] = self.of(a_id)[1]
+        return row
+
+    def pair(self, feats: dict, a_id, b_id) -> dict:
+        """The features of A→B: attitude_features' row when the pair is linked, otherwise the
+        document-level ones alone."""
+        row = feats.get((a_id, b_id))
+        return row if row is not None else self.fill(dict.fromkeys(ATTITUDE_FEATURES, 0.0), a_id, b_id)
 
 
 def attitude_score(features: dict, weights: dict) -> float:

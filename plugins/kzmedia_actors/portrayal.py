@@ -22,13 +22,15 @@ is the most probable role, or ``neutral`` when the text says nothing of the acto
 
 from __future__ import annotations
 
+import heapq
 import math
+import operator
 import re
 from importlib import resources
 
 from kzmedia.compat import tomllib
 
-from .events import ROLE_LABELS
+ROLE_LABELS = ("antagonist", "protagonist", "innocent")
 
 #: features read from the events (their action classes are in data/roles.toml [features])
 EVENT_FEATURES = ("src_hostile", "tgt_hostile", "src_help", "tgt_help", "accused", "accuser")
@@ -54,6 +56,8 @@ class RoleModel:
         for name in EVENT_FEATURES:
             spec = data.get("features", {}).get(name, {})
             self.features[name] = (spec.get("side", "source"), frozenset(spec.get("actions", ())))
+        #: feature → the role it stands for by definition (the fit keeps that role's weight highest)
+        self.directions = {f: r for f, r in data.get("directions", {}).items() if f in ROLE_FEATURES and r in ROLE_LABELS}
         model = data.get("model", {})
         self.coef = {r: {k: float(v) for k, v in model.get(r, {}).items()} for r in ROLE_LABELS}
         #: weights of the role components in role_margin
@@ -64,17 +68,40 @@ class RoleModel:
         text = resources.files(__package__).joinpath("data", "roles.toml").read_text(encoding="utf-8")
         return cls(tomllib.loads(text))
 
+    @property
+    def coef(self) -> dict[str, dict[str, float]]:
+        """Role → {"bias": b, feature: weight}."""
+        return self._coef
+
+    @coef.setter
+    def coef(self, value: dict) -> None:
+        self._coef = value
+        # the same as (bias, weights in ROLE_FEATURES order) per role: scores runs for every actor
+        self._vectors = [(r, value.get(r, {}).get("bias", 0.0),
+                          tuple(value.get(r, {}).get(f, 0.0) for f in ROLE_FEATURES)) for r in ROLE_LABELS]
+        self._silent = None
+
+    def by_action(self, action: str) -> tuple:
+        """``(feature, side)`` of the event features that read this action class."""
+        cache = self.__dict__.setdefault("_by_action", {})
+        v = cache.get(action)
+        if v is None:
+            v = cache[action] = tuple((n, side) for n, (side, classes) in self.features.items() if action in classes)
+        return v
+
     def scores(self, features: dict) -> dict[str, float]:
         """The linear score of each role."""
-        return {r: c.get("bias", 0.0) + sum(c.get(f, 0.0) * features[f] for f in ROLE_FEATURES)
-                for r, c in self.coef.items()}
+        x = [features[f] for f in ROLE_FEATURES]
+        return {r: b + sum(map(operator.mul, w, x)) for r, b, w in self._vectors}
+
+    def silent(self) -> dict[str, float]:
+        """The role probabilities of an actor with every feature 0 (computed once)."""
+        if self._silent is None:
+            self._silent = _softmax(self.scores(dict.fromkeys(ROLE_FEATURES, 0.0)))
+        return self._silent
 
 
 ROLE_MODEL = RoleModel.load()
-
-
-def _squash(v: float) -> float:
-    return math.copysign(math.log1p(abs(v)), v) if v else 0.0
 
 
 def sides(actors, text: str, known) -> dict[str, str]:
@@ -116,41 +143,71 @@ def role_features(components: dict, events: list, actors: list, side_of: dict,
         if ev["negated"]:
             continue
         w = ev["confidence"] * (model.modal if ev["modality"] else 1.0)
-        for name, (side, classes) in model.features.items():
-            actor = ev[side]
-            if actor in feats and ev["action"] in classes:
-                feats[actor][name] += w
-    # the document's sides: who speaks most, and the tone of each side
+        for name, side in model.by_action(ev["action"]):
+            f = feats.get(ev[side])
+            if f is not None:
+                f[name] += w
+    # the document's sides: who speaks most, and the tone of each side (an actor's tone is the
+    # mean over its mentions without a stance, i.e. all but its role-"target" ones)
     speech, tone = {}, {}
     for r in actors:
         side = side_of.get(r["id"], r["id"])
-        speech[side] = speech.get(side, 0.0) + (feats[r["id"]]["speech"] if r["id"] in feats else 0.0)
-        t = tone.setdefault(side, [0.0, 0])
-        for m in r["mentions"]:
-            if "stance" not in m:
-                t[0] += m["tone"]
-                t[1] += 1
+        f = feats.get(r["id"])
+        if f is not None and f["speech"]:
+            speech[side] = speech.get(side, 0.0) + f["speech"]
+        n = r["count"] - r["roles"]["target"]
+        t = tone.get(side)
+        if t is None:
+            tone[side] = [r["tone"] * n, n]
+        else:
+            t[0] += r["tone"] * n
+            t[1] += n
     top = max(speech.values(), default=0.0)
     for a, f in feats.items():
         side = side_of.get(a, a)
         f["own_side"] = 1.0 if top > 0 and speech.get(side) == top else 0.0
         t = tone.get(side)
         f["side_tone"] = t[0] / t[1] if t and t[1] else 0.0
-        for k in _COUNTS:
-            f[k] = _squash(f[k])
+        for k, v in f.items():
+            if v and k in _COUNTS:
+                f[k] = math.copysign(math.log1p(abs(v)), v)
     return feats
+
+
+def _softmax(z: dict[str, float]) -> dict[str, float]:
+    top = max(z.values())
+    e = {r: math.exp(v - top) for r, v in z.items()}
+    total = sum(e.values())
+    return {r: e[r] / total for r in ROLE_LABELS}
 
 
 def label(features: dict, model: RoleModel = ROLE_MODEL) -> tuple[str, dict[str, float]]:
     """``(label, probabilities)``: the most probable role, ``neutral`` when every feature is 0."""
-    z = model.scores(features)
-    top = max(z.values())
-    e = {r: math.exp(v - top) for r, v in z.items()}
-    total = sum(e.values())
-    probs = {r: e[r] / total for r in ROLE_LABELS}
     if not any(features.values()):
-        return "neutral", probs
+        return "neutral", model.silent()
+    probs = _softmax(model.scores(features))
     return max(ROLE_LABELS, key=probs.__getitem__), probs
+
+
+def _evidence(kind: str, weight: float, f: tuple) -> dict:
+    """One shown evidence item of a portrayal (its fields as role_components kept them)."""
+    if kind == "event":
+        return {"event": f[0], "as": f[1], "action": f[2], "role": f[3], "weight": weight, "start": f[4], "end": f[5]}
+    key = {"tone": "tone", "label": "name", "experience": "word", "speech": "speech"}[kind]
+    return {key: f[0], "role": f[1], "weight": weight, "start": f[2], "end": f[3]}
+
+
+def combine(components: dict, features: dict, model: RoleModel | None = None, evidence: bool = True) -> dict:
+    """``{"label", "scores", "evidence"}`` of one actor: the portrayal model's label and role
+    probabilities over its features (:mod:`.portrayal`), and its strongest evidence
+    (``evidence=False``: label and scores only, for refitting)."""
+    lab, probs = label(features, model or ROLE_MODEL)
+    out = {"label": lab, "scores": {r: round(v, 3) for r, v in probs.items()}}
+    if evidence:
+        items = components["evidence"]
+        top = heapq.nlargest(8, items, key=lambda x: x[1]) if items else ()
+        out["evidence"] = [_evidence(kind, round(w, 3), f) for kind, w, f in top if w]
+    return out
 
 
 def role_margin(components: dict | None) -> float:

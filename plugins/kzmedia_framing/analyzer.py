@@ -19,13 +19,17 @@ import attrs
 
 import kzmedia
 from kzmedia.compat import tomllib
+from kzmedia.memo import FormMemo, FormScreen
+from kzmedia.morphology import LEMMA
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
 
-ANALYZER_VERSION = "2.1.0"  # 2.0: stance per evidence item; scores count asserted evidence only
+ANALYZER_VERSION = "2.2.0"  # 2.0: stance per evidence item; scores count asserted evidence only
 # 2.1: name entries need a common-word cue, hits inside a body's name chain do not count, presence needs
 # two distinct entries
+# 2.2: no evidence inside function-word expressions or capitalised institution names; frames marked
+# `needs_cue` count their other words only beside one of their cue entries
 
 DOMAIN_FRAMES = (
     "alliance_loyalty", "western_encroachment", "sovereignty", "multivector_balance",
@@ -65,6 +69,19 @@ NAMES_NEED_CONTEXT = bool(TUNING["context"].get("names", False))
 #: nouns that head a body's name or an official's title: their genitive / «по» chain names, not frames
 BODY_NOUNS = frozenset(TUNING["body_names"]["nouns"])
 BODY_WINDOW = int(TUNING["body_names"]["window"])
+#: head nouns of a capitalised name («Договор о …», «Всемирный банк»): the lower-case words after them name
+NAME_HEADS = BODY_NOUNS | frozenset(TUNING["body_names"]["name_heads"])
+#: words that may stand inside a name's chain between its head and a hit («Договор о нераспространении …»)
+NAME_CHAIN_WORDS = frozenset(("о", "об", "по", "при", "и", "за", "для"))
+#: compound prepositions and parenthetical phrases (exact folded forms) → no evidence inside them;
+#: indexed by their longest word («отношении» of «в отношении»), which is rarer than «в» or «по»
+FUNCTION_PHRASES: dict[str, list[tuple[tuple[str, ...], int]]] = {}
+for _p in TUNING["function_words"]["phrases"]:
+    _w = tuple(_p.replace("ё", "е").split())
+    _k = max(range(len(_w)), key=lambda n: len(_w[n]))
+    FUNCTION_PHRASES.setdefault(_w[_k], []).append((_w, _k))
+#: in a ``needs_cue`` frame, how many sentences either side a cue entry reaches
+CUE_WINDOW = int(TUNING["cues"]["sentence_window"])
 REJECTED_MIN_WEIGHT = float(TUNING["rejected"]["min_weight"])
 
 
@@ -344,6 +361,10 @@ class FramingAnalyzer:
         #: and those marked ``support = false`` (units and counts: «тонна», «млн»)
         self._names = {(lex.name, e.id) for lex in lexicons for e in lex.entries
                        if _is_name_entry(e) or e.extra.get("support") is False}
+        #: frames whose words count only beside one of their cue entries (``needs_cue`` in the lexicon)
+        self.cue_frames = frozenset(cid for lex in lexicons for cid, cat in lex.categories.items()
+                                    if cat.extra.get("needs_cue"))
+        self._cues = {(lex.name, e.id) for lex in lexicons for e in lex.entries if e.extra.get("cue")}
         self.lexicons = lexicons
         self.frame_kinds = kinds
         self.definitions = definitions
@@ -379,7 +400,11 @@ class FramingAnalyzer:
         text = document.text
         tokens = document.tokens
         frame_kinds, idiom_categories = self.frame_kinds, self.idiom_categories
-        needs_context, names = self._needs_context, self._names
+        needs_context, names, cue_entries = self._needs_context, self._names, self._cues
+        function_spans = _function_spans(tokens)
+        in_function = {t for a, b in function_spans for t in range(a, b)}
+        # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
+        near_head = _near_name_heads(tokens)
         stance_of = StanceIndex.of(document).tokens_stance
         sentence_of = document.sentence_index()
         matches = matcher.match(document)
@@ -390,6 +415,7 @@ class FramingAnalyzer:
         best: dict[tuple[int, int, str], Evidence] = {}
         weak: set[int] = set()  # id() of the evidence that needs context
         named: set[int] = set()  # id() of the evidence of name entries (gives no context)
+        cues: set[int] = set()  # id() of the evidence of cue entries (``needs_cue`` frames)
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         for m in matches:
             entry = m.entry
@@ -400,13 +426,19 @@ class FramingAnalyzer:
                 continue
             if idioms and _inside_idiom(idioms, m.start, m.end):
                 continue
+            if m.token_start in in_function and _inside_function_words(function_spans, m.token_start,
+                                                                        m.token_end):
+                continue
             span = (m.token_start, m.token_end)
             stance = seen.get(span, False)
             if stance is False:
                 stance = None
                 if not ((text[m.start].isupper() and _is_name(tokens, m.token_start, m.token_end, entry, document))
-                        or (entry.pattern[:1].islower() and (_in_body_name(tokens, m.token_start)
-                                                             or _is_title(tokens, m.token_end)))):
+                        or (entry.pattern[:1].islower()
+                            and ((m.token_start in near_head  # only near a body's or a name's head noun
+                                  and (_in_body_name(tokens, m.token_start)
+                                       or _in_capitalised_name(tokens, m.token_start, m.token_end, document)))
+                                 or _is_title(tokens, m.token_end)))):
                     stance = stance_of(m.token_start, m.token_end)
                     if stance.label == NAMED:
                         stance = None
@@ -426,6 +458,8 @@ class FramingAnalyzer:
                             weak.add(id(evidence))
                         if (m.lexicon, entry.id) in names:
                             named.add(id(evidence))
+                        if (m.lexicon, entry.id) in cue_entries:
+                            cues.add(id(evidence))
                     best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
@@ -441,6 +475,8 @@ class FramingAnalyzer:
             elif max(ends[cid][-4:]) < ev.end:
                 kept.append(ev)
                 ends[cid].append(ev.end)
+        if self.cue_frames:
+            out = _with_cues(out, self.cue_frames, cues)
         if weak:
             out = _with_context(out, weak, named)
         return out
@@ -663,6 +699,121 @@ def _in_body_name(tokens, i: int) -> bool:
         words += 1
         t -= 1
     return False
+
+
+def _function_spans(tokens) -> list[tuple[int, int]]:
+    """Token spans of the document's function-word expressions («судя по», «в отношении», «по
+    мере»), in text order: consecutive words with exactly the listed forms."""
+    keys = FUNCTION_PHRASES.keys() & tokens.forms.keys()
+    if not keys:
+        return []
+    out = []
+    norms = tokens.norms
+    n = len(norms)
+    for p in tokens.positions(keys):
+        for words, k in FUNCTION_PHRASES[norms[p]]:
+            a = p - k
+            if a >= 0 and a + len(words) <= n and tuple(norms[a:a + len(words)]) == words:
+                out.append((a, a + len(words)))
+    out.sort()
+    return out
+
+
+def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool:
+    """Do tokens ``i..j`` lie inside one function-word expression?"""
+    k = bisect.bisect_right(spans, (i, 1 << 62)) - 1
+    while k >= 0 and spans[k][0] > i - 6:  # an expression is a few words long
+        a, b = spans[k]
+        if a <= i and j <= b:
+            return True
+        k -= 1
+    return False
+
+
+_HEAD_MEMO: FormMemo | None = None
+
+
+def _near_name_heads(tokens) -> set[int]:
+    """The tokens close enough to a head noun of ``NAME_HEADS`` (which holds ``BODY_NOUNS``) to lie
+    in its name: up to four before it (the adjectives of «Международного валютного фонда») and a
+    name's chain after it.
+    The head forms are found per distinct form (``kzmedia.memo.FormMemo``), not per token."""
+    global _HEAD_MEMO
+    if _HEAD_MEMO is None:
+        _HEAD_MEMO = FormMemo(lambda norm, info: info[LEMMA] in NAME_HEADS, screen=FormScreen(lemmas=NAME_HEADS))
+    out: set[int] = set()
+    for h in _HEAD_MEMO.positions(tokens):
+        out.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))  # a comma may follow each chain word
+    return out
+
+
+def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> bool:
+    """Is the lower-case hit ``i..j`` part of a capitalised institution's, treaty's or programme's
+    name — «Договора о нераспространении ⟦ядерного оружия⟧», «в Год ⟦экологии⟧», «Всемирного
+    ⟦банка⟧», «Евразийского ⟦экономического⟧ союза»?
+
+    Walks back from the hit over lower-case adjectives, nouns and «о / по / при / и / за / для» (at
+    most ``BODY_WINDOW`` words, no punctuation) to a capitalised word. That word heads the name when
+    it is a noun of ``NAME_HEADS``, or an adjective whose noun (the next noun, up to the hit's end and
+    a little beyond) is one; a person's or a place's name (pymorphy3's Name, Surn, Patr, Geox) heads
+    none. Inside a sentence a capital marks a name; at the sentence's start (or after any
+    punctuation mark: a quotation, a colon, a comma) only a head noun itself does. After a head noun the hit must be in an
+    oblique case («Министерство ⟦обороны⟧», not «Кремль санкции ввёл»).
+    """
+    if not tokens.surface(i)[:1].islower():
+        return False
+    sentence = document.sentence_index()[i]
+    if sentence < 0:
+        return False
+    first = document.sentences[sentence].token_start
+    t, words = i - 1, 0
+    while t >= first and words <= BODY_WINDOW:
+        if not tokens.is_word(t):
+            return False
+        surface = tokens.surface(t)
+        if surface[:1].isupper():
+            break
+        if not (tokens.lemma(t) in NAME_CHAIN_WORDS or tokens.pos(t) in ("ADJF", "PRTF", "NUMR", "NOUN")):
+            return False
+        words += 1
+        t -= 1
+    else:
+        return False
+    if surface.isupper() or any(g in (tokens.tag(t) or "") for g in ("Name", "Surn", "Patr", "Geox")):
+        return False
+    pos = tokens.pos(t)
+    initial = t == first or not tokens.is_word(t - 1)
+    if pos == "NOUN":
+        if tokens.lemma(t) not in NAME_HEADS:
+            return False
+        tag = tokens.tag(i) or ""
+        return any(c in tag for c in ("gent", "datv", "loct", "ablt"))
+    if initial or pos not in ("ADJF", "PRTF"):
+        return False
+    # an adjective: its noun (the first noun after it) must be a head («Всемирного банка»)
+    for k in range(t + 1, min(len(tokens), j + 3)):
+        if tokens.pos(k) == "NOUN":
+            return tokens.lemma(k) in NAME_HEADS
+        if not tokens.is_word(k):
+            return False
+    return False
+
+
+def _with_cues(hits: dict[str, list[Evidence]], gated: frozenset[str], cues: set[int]) -> dict[str, list[Evidence]]:
+    """In the frames marked ``needs_cue``, drop the evidence that is not a cue entry and has no cue
+    entry of its frame in its sentence: military vocabulary without a word of danger is no
+    `security_threat`, deliveries without a word of supply or shortage no `Capacity_and_resources`."""
+    out = {}
+    for fid, evs in hits.items():
+        if fid not in gated:
+            out[fid] = evs
+            continue
+        cued = {e.sentence + d for e in evs if id(e) in cues and e.sentence >= 0
+                for d in range(-CUE_WINDOW, CUE_WINDOW + 1)}
+        kept = [e for e in evs if id(e) in cues or e.sentence in cued]
+        if kept:
+            out[fid] = kept
+    return out
 
 
 def _with_context(hits: dict[str, list[Evidence]], weak: set[int],

@@ -15,7 +15,7 @@ version, exclusions and seed give the same sample. Each line: ``item``, ``doc_id
 analyzer's weights or scores, so the reader is not steered; ``--key`` writes those (entry,
 weight, lexicon, stance, the frame's score and hits) per item, for analysis after judging.
 ``score`` joins the reader's ``item``/``verdict`` lines with the sample and writes the judged
-items without article text (ids, offsets, frame, verdict), and prints precision overall and per
+items without article text (ids, offsets, frame, verdict, the reader's ``reason`` when given), and prints precision overall and per
 frame kind with a 95 % Wilson interval.
 """
 
@@ -139,8 +139,11 @@ def score(sample_path: str, verdicts_path: str, out: str | None) -> dict:
         if s is None:
             continue
         verdict = str(v.get("verdict", "")).strip().lower()
-        judged.append({"item": s["item"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
-                       "label": s.get("frame", s.get("label")), "verdict": verdict})
+        row = {"item": s["item"], "doc_id": s["doc_id"], "start": s["start"], "end": s["end"],
+               "label": s.get("frame", s.get("label")), "verdict": verdict}
+        if v.get("reason"):
+            row["reason"] = str(v["reason"])  # the reader's note (no article text is copied)
+        judged.append(row)
     yes = lambda rows: sum(1 for r in rows if r["verdict"] in ("yes", "y", "true", "1"))  # noqa: E731
     report = {"judged": len(judged), "yes": yes(judged)}
     for name, rows in (("domain", [r for r in judged if r["label"] in DOMAIN_FRAMES]),

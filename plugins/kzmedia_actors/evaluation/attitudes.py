@@ -3,13 +3,11 @@
 Each article's annotated pairs ``source, target, pos|neg`` name entities by lemma-like names that
 ``synonyms.txt`` groups. Every group's names are found in the text by their lemmas (core
 tokenizer) and passed to the analyzer as extra mentions of one entity per group, so events and
-tone are read for exactly the annotated entities. A pair's score is
-
-    score = events(A→B) + w_tone × tone of B's mentions in sentences naming both + bias
-
-(events(A→B) is the summed polarity × confidence of A's events toward B, the analyzer's attitude
-before squashing). ``w_tone`` and ``bias`` are chosen on the training folds (articles split into
-folds) and scored on the held-out fold: macro-F1 over pos and neg, next to always-negative.
+tone are read for exactly the annotated entities. A pair's features are the analyzer's
+(``events.ATTITUDE_FEATURES``: A's and B's events toward each other, their tone where both are
+named, and what the document says of each, ``events.DocumentParts``); a logistic regression over
+them is fitted on the training folds (articles split into folds) and scored on the held-out fold:
+macro-F1 over pos and neg, next to always-negative.
 """
 
 from __future__ import annotations
@@ -23,8 +21,7 @@ from pathlib import Path
 
 from kzmedia import KzmediaError
 
-from ..events import ATTITUDE_FEATURES, ATTITUDE_WEIGHTS, attitude_score
-from ..portrayal import role_margin
+from ..events import ATTITUDE_FEATURES, ATTITUDE_WEIGHTS, DocumentParts, attitude_score
 
 
 
@@ -121,21 +118,15 @@ def features(path, analyzer=None) -> list[dict]:
         spans = entity_spans(doc, index)
         result = analyzer.analyze(doc, extra_spans=spans)
         feats = result.attitude_features
-        body = result.to_dict()
-        tone_of = {a["id"]: a["tone"] for a in body["actors"]}
-        role_of = {a: role_margin(c) for a, c in result.components.items()}
+        doc_parts = DocumentParts(result.to_dict()["actors"], result.components)
         with open(opin, encoding="utf-8") as fh:
             for line in fh:
-                parts = [p.strip() for p in line.split(",")]
-                if len(parts) < 3 or parts[2] not in ("pos", "neg"):
+                fields = [p.strip() for p in line.split(",")]
+                if len(fields) < 3 or fields[2] not in ("pos", "neg"):
                     continue
-                ga, gb = (f"G{groups[_fold(x)]}" if _fold(x) in groups else None for x in parts[:2])
-                f = feats.get((ga, gb))
-                if f is None:  # never in one sentence: only what the document says of B
-                    f = dict.fromkeys(FEATURES, 0.0)
-                    f.update(doc_tone_b=tone_of.get(gb, 0.0),
-                             role_b=role_of.get(gb, 0.0))
-                rows.append({"article": name, "gold": parts[2], "source": ga, "target": gb,
+                ga, gb = (f"G{groups[_fold(x)]}" if _fold(x) in groups else None for x in fields[:2])
+                f = doc_parts.pair(feats, ga, gb)  # never in one sentence: only what the document says
+                rows.append({"article": name, "gold": fields[2], "source": ga, "target": gb,
                              "cooccur": (ga, gb) in feats, **{k: f[k] for k in FEATURES}})
     return rows
 

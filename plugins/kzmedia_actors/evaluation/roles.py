@@ -174,7 +174,9 @@ def score(rows, model) -> dict:
 
 def fit(rows, l2: float = L2, steps: int = 400, rate: float = 0.3) -> RoleModel:
     """Multinomial logistic regression of the gold role on the features, by gradient descent,
-    the roles weighted equally (the measure is macro-F1) and an L2 penalty on the weights."""
+    the roles weighted equally (the measure is macro-F1) and an L2 penalty on the weights; a
+    feature with a direction (data/roles.toml [directions]) keeps its weight for that role at
+    least as high as for the others (projected after each step)."""
     rows = [r for r in rows if r["components"] is not None]
     k, d = len(ROLE_LABELS), len(ROLE_FEATURES) + 1
     xs = [[1.0] + [r["components"]["features"][f] for f in ROLE_FEATURES] for r in rows]
@@ -182,6 +184,7 @@ def fit(rows, l2: float = L2, steps: int = 400, rate: float = 0.3) -> RoleModel:
     count = {c: sum(y == c for y in ys) or 1 for c in range(k)}
     cw = [1.0 / (k * count[y]) for y in ys]
     w = [[0.0] * d for _ in range(k)]
+    directions = [(1 + ROLE_FEATURES.index(f), ROLE_LABELS.index(r)) for f, r in ROLE_MODEL.directions.items()]
     for _ in range(steps):
         grad = [[0.0] * d for _ in range(k)]
         for x, y, c in zip(xs, ys, cw):
@@ -198,9 +201,16 @@ def fit(rows, l2: float = L2, steps: int = 400, rate: float = 0.3) -> RoleModel:
         for c_ in range(k):
             for j in range(d):
                 w[c_][j] -= rate * (grad[c_][j] + (l2 * w[c_][j] / len(xs) if j else 0.0))
+        for j, r in directions:  # the feature may not favour another role over the one it defines
+            top = w[r][j]
+            for c_ in range(k):
+                if c_ != r and w[c_][j] > top:
+                    w[c_][j] = w[r][j] = (w[c_][j] + top) / 2
+                    top = w[r][j]
     model = RoleModel({})
     model.modal = ROLE_MODEL.modal
     model.features = ROLE_MODEL.features
+    model.directions = ROLE_MODEL.directions
     model.coef = {r: dict(zip(("bias",) + ROLE_FEATURES, w[n])) for n, r in enumerate(ROLE_LABELS)}
     return model
 
