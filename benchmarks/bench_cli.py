@@ -12,6 +12,8 @@ In one run, alternating the trees so that machine load falls on both alike:
   sessions' load moves much less on a shared machine;
 * with ``--core``, a toy analyzer instead of the built-ins (the same JSON in both trees: what
   differs is the core's own cost);
+* both trees from compiled bytecode (a warm-up run each first; ``PYTHONDONTWRITEBYTECODE`` is
+  dropped from the environment), as an installed package starts;
 * with ``--instructions``, the instructions each tree executes (valgrind's callgrind), which
   machine load does not move at all: the figure to trust when the times' spread is wide;
 * with ``--before PATH`` (a checkout of an earlier commit, e.g. ``git worktree add /tmp/before
@@ -106,7 +108,19 @@ def env_for(tree: Path) -> dict:
     path = [str(tree), str(tree / "plugins")] + ([str(TOY_DIR)] if TOY_DIR else [])
     env = {**os.environ, "KZMEDIA_PLUGINS": PLUGINS, "PYTHONPATH": os.pathsep.join(path)}
     env.pop("KZMEDIA_CONFIG", None)
+    # an installed package starts from compiled bytecode; with PYTHONDONTWRITEBYTECODE set (as on
+    # this machine) a checkout compiles every module from source at each start — 0.12 s per
+    # process here, and more for the larger tree — which is not what a user's run pays
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
+
+
+def warm_up(tree: Path) -> None:
+    """One short run per tree before measuring: bytecode written, files in the OS cache."""
+    one = Path(TOY_DIR or "/tmp") / "bench_cli_one.txt"
+    one.write_text("Казахстан и Россия подписали договор.", encoding="utf-8")
+    subprocess.run([python_of(tree), "-m", "kzmedia", "analyze", str(one), "--format", "jsonl"], env=env_for(tree),
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd="/")
 
 
 def python_of(tree: Path) -> str:
@@ -192,6 +206,8 @@ def main(argv=None) -> int:
     cli: dict[str, list[tuple[float, float]]] = {k: [] for k in trees}
     inproc: dict[str, list[tuple[float, float]]] = {k: [] for k in trees}
     outs = {k: args.tmp / f"bench_cli_{k}.jsonl" for k in trees}
+    for tree in trees.values():
+        warm_up(tree)
     for _ in range(args.repeat):
         for name, tree in trees.items():
             cli[name].append(cli_run(tree, args.corpus, outs[name]))
