@@ -1,8 +1,8 @@
 """The lexicon engine shared by every analyzer: a file format, a loader, and a linear-time matcher.
 
-A lexicon maps natural-language patterns ("мягкая аннексия", "по лекалам НАТО", "антироссийск*")
+A lexicon maps natural-language patterns ("цветная революция", "агент влияния", "антироссийск*")
 to categories. Patterns are lemmatised when the lexicon is compiled, so one entry matches every
-inflection ("мягкую аннексию", "мягкой аннексией"). The file format is TOML; see
+inflection ("цветную революцию", "цветной революцией"). The file format is TOML; see
 ``docs/lexicons.md``. LIWC ``.dic`` and quanteda-style YAML dictionaries can be imported.
 
 Pattern syntax, token by token:

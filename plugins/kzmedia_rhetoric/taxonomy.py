@@ -95,7 +95,7 @@ DEVICES: dict[str, str] = {
     "repetition": "the same charged (loaded or labelling) word hammered through a text, in four sentences or more",
     "doubt_marker": "a word that casts doubt on a claim or its author (\"якобы\", \"так называемый\")",
     "discredit_term": "a word attacking someone's competence or honesty (\"провал\", \"ложь\")",
-    "association": "a link to a reviled group or model (\"по лекалам НАТО\", \"нацистский\")",
+    "association": "a link to a reviled group or model (\"в духе фашистов\", \"нацистский\")",
     "hypocrisy_marker": "an accusation of double standards (\"двойные стандарты\", \"а сами\")",
     "whatabout": "a counter-accusation replacing an answer (\"а как же …\")",
     "fear_appeal": "a threat or danger given as the reason to act or believe",
