@@ -224,9 +224,10 @@ def test_neutral_text_stays_quiet(analyzer):
 
 def test_disabled_techniques_and_threshold():
     # the blind audits' verdict: Loaded_Language by default only for words of contempt and insults,
-    # Doubt off (docs/rhetoric.md)
-    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" in DEFAULT_DISABLED
+    # Doubt only for the words that put a claim in question, read in context (docs/rhetoric.md)
+    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" not in DEFAULT_DISABLED
     assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term.strong", "labeling_term.insult+also"}
+    assert DEFAULT_CLASSES["Doubt"] == {"doubt_marker"}
     base = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(TEXT)).to_dict()
     off = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
     default_ll = {f["text"] for f in off["findings"] if f["technique"] == "Loaded_Language"}
@@ -266,6 +267,73 @@ def test_doubt_classes_separate_questioning_from_ordinary_uncertainty():
     plain = [c for c in cands if c.technique == "Doubt"]
     assert plain and {c.cls for c in plain} == {"doubt_marker.plain"}
     assert max(c.confidence for c in plain) < found["сфабрикованы"]  # ordinary uncertainty weighs less
+
+
+def _doubt_classes(text: str) -> dict[str, str]:
+    """Trigger → trigger class of the Doubt candidates of ``text``, every class on, no threshold."""
+    cands, _ = RhetoricAnalyzer(enabled_techniques=["Doubt"], min_confidence=0.0).candidates(Document.from_text(text))
+    return {c.trigger: c.cls for c in cands if c.technique == "Doubt" and c.device == "doubt_marker"}
+
+
+def _default_doubt(text: str) -> set[str]:
+    return {f["text"] for f in RhetoricAnalyzer().analyze(Document.from_text(text)).items if f["technique"] == "Doubt"}
+
+
+@pytest.mark.parametrize("text, cls", [
+    # a capitalised or quoted name, a Latin name or a number after «так называемый»: naming
+    ("В регионе действует так называемое «Исламское государство».", "doubt_marker.naming"),
+    ("Так называемый Парижский клуб кредиторов собрался во вторник.", "doubt_marker.naming"),
+    ("Это так называемый Brent, эталонный сорт нефти.", "doubt_marker.naming"),
+    # a lower-case term that claims nothing: a term is introduced
+    ("Учёные измерили так называемый углеродный след города.", "doubt_marker.term"),
+    ("Банк заблокировал так называемые дропперские карты.", "doubt_marker.term"),
+    # a word that claims legitimacy or value, or an actor: that claim is put in question
+    ("Так называемые миротворцы давно стали оккупантами.", "doubt_marker"),
+    ("Эти так называемые выборы прошли без наблюдателей.", "doubt_marker"),
+    ("Так называемая оппозиция снова промолчала.", "doubt_marker"),
+])
+def test_so_called_names_a_term_or_doubts_a_claim(text, cls):
+    trigger = next(t for t in _doubt_classes(text) if t.lower().startswith("так называем"))
+    assert _doubt_classes(text)[trigger] == cls
+    assert bool(_default_doubt(text)) == (cls == "doubt_marker")
+    # the device is reported whichever reading it gets
+    devices = RhetoricAnalyzer().analyze(Document.from_text(text)).devices
+    assert [d["device"] for d in devices if d["text"] == trigger] == ["so_called"]
+
+
+@pytest.mark.parametrize("text, cls", [
+    # a hedge in a neutral report: relayed information, an unconfirmed account
+    ("По словам следователя, подозреваемый якобы пытался скрыться за границей.", "doubt_marker.reported"),
+    ("Как сообщает агентство, беглый банкир якобы находится в Дубае.", "doubt_marker.reported"),
+    ("По неофициальным сведениям, завод якобы закроют к весне.", "doubt_marker.reported"),
+    # the outlet's own voice, a polemic verb or a direct quotation: a claim is put in question
+    ("Власти якобы заботятся о пенсионерах, но пенсии опять урезали.", "doubt_marker"),
+    ("Министр заявил, что Запад якобы готовит провокацию.", "doubt_marker"),
+    ("«Они якобы защищают демократию», — сказал Иванов.", "doubt_marker"),
+])
+def test_hearsay_in_a_neutral_report_is_a_hedge_not_doubt(text, cls):
+    assert _doubt_classes(text)["якобы"] == cls
+    assert ("якобы" in _default_doubt(text)) == (cls == "doubt_marker")
+
+
+@pytest.mark.parametrize("text, cls", [
+    ("Ведомство призвало бороться с распространением фейков в соцсетях.", "doubt_marker.topic"),
+    ("Депутаты приняли закон о фейках в интернете.", "doubt_marker.topic"),
+    ("Центр по противодействию дезинформации выпустил доклад.", "doubt_marker.topic"),
+    ("Это очередной фейк, который сочинили за один вечер.", "doubt_marker.fake"),
+])
+def test_fakes_as_a_topic_or_an_accusation_are_not_doubt_by_default(text, cls):
+    trigger = next(t for t, c in _doubt_classes(text).items() if c.startswith(("doubt_marker.topic", "doubt_marker.fake")))
+    assert _doubt_classes(text)[trigger] == cls
+    assert trigger not in _default_doubt(text)
+
+
+def test_doubt_words_that_question_a_claim_are_reported_by_default():
+    text = "Его обвинения голословны, а цифры отчёта явно сфабрикованы."
+    assert _default_doubt(text) == {"голословны", "сфабрикованы"}
+    # a doubt word inside a fixed banking term casts no doubt; outside it, it does
+    assert _doubt_classes("Банк сообщил о сомнительных операциях по счёту.")["сомнительных"] == "doubt_marker.term"
+    assert _doubt_classes("Эти сомнительные реформы ничего не дали.")["сомнительные"] == "doubt_marker"
 
 
 def test_word_sense_of_doubt_and_loaded_entries(every):

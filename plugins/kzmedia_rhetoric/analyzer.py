@@ -33,12 +33,12 @@ from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, NEGATED, REPORTED, StanceIndex
 
-from . import patterns
+from . import doubt, patterns
 from .calibration import Calibration, feature_keys
 from .tuning import TUNING
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
 
-__version__ = "3.0.0"
+__version__ = "3.1.0"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")
@@ -569,6 +569,8 @@ class RhetoricAnalyzer:
             if end - start < 40 and (st.label == NEGATED or (st.label == NAMED and speaker is None)):
                 continue  # a word inside a title, or denied («не является агрессором»), is not used
             quoted = quoted or (st.label == NAMED and speaker is not None)  # a quotation read as a title
+            if technique == "Doubt" and cls in doubt.CLASSES:
+                cls = doubt.doubt_class(document, start, end, cls, st)  # naming, hedging, a topic
             fl = flags | {"quoted"} if quoted else flags
             if (start, end) in charged:
                 fl = fl | {"charged"}
