@@ -417,6 +417,13 @@ class RhetoricAnalyzer:
                 source="<rhetoric patterns option>"))
         return lexicons
 
+    def _wanted(self, technique: str, cls: str) -> bool:
+        """Whether candidates of this technique and trigger class can matter: reported (on, and of a
+        class the options report), or counted by the register and charged features."""
+        if technique in _REGISTER_TECHNIQUES:
+            return True
+        return technique in self.active and cls in self.only_classes.get(technique, (cls,))
+
     def _ensure_matcher(self) -> LexiconMatcher:
         if self._matcher is None:
             lexicons = self._lexicons()
@@ -444,7 +451,8 @@ class RhetoricAnalyzer:
                     # entries serving only techniques that are off are not matched (speed), except
                     # devices (reported whatever the techniques) and the techniques on by default
                     # (the register of a text, a calibration feature, must not depend on options)
-                    if lex.name not in builtin or any(t in self.active or t in _REGISTER_TECHNIQUES for t in rule.techniques) \
+                    if lex.name not in builtin or any(self._wanted(t, rule.cls if k == 0 else rule.cls + "+also")
+                                                      for k, t in enumerate(rule.techniques)) \
                             or rule.device in _REPEATED_DEVICES or rule.device in CONSTRUCTION_DEVICES \
                             or (rule.device == "doubt_marker" and entry.pattern.startswith("так называем")):
                         rules[key] = rule
@@ -537,7 +545,8 @@ class RhetoricAnalyzer:
         return unique
 
     def candidates(self, document: Document) -> tuple[list[Candidate], list[dict]]:
-        """Technique candidates with their features and calibrated confidence, and the devices."""
+        """Technique candidates with their features and calibrated confidence, and the devices. A
+        candidate of a trigger class the options leave out (``[default_classes]``) is not built."""
         raw = self.raw_candidates(document)
         text = document.text
         boiler = boilerplate_spans(text)
@@ -550,10 +559,11 @@ class RhetoricAnalyzer:
         cands: list[Candidate] = []
         devices: dict[tuple, dict] = {}
         active = self.active
+        only = self.only_classes
         for start, end, technique, device, trigger, base, cls, flags in raw:
             is_device = device in CONSTRUCTION_DEVICES or (
                 device == "doubt_marker" and trigger.lower().startswith("так называем"))
-            if not is_device and technique not in active:
+            if not is_device and (technique not in active or (technique in only and cls not in only[technique])):
                 continue  # neither reported nor counted: no stance look-up (speed)
             st = stance.span(start, end)
             quoted = st.label == REPORTED or st.kind in ("quotation", "verb", "according_to")

@@ -81,10 +81,11 @@ def _sentence_lemmas(document: Document, start: int) -> tuple[list[int], int]:
     """The word tokens of the sentence holding ``start`` and the index of the token at ``start``."""
     tokens = document.tokens
     t = tokens.index_at(start)
-    for s in document.sentences:
-        if s.token_start <= t < s.token_end:
-            return [i for i in range(s.token_start, s.token_end) if tokens.is_word(i)], t
-    return [t], t
+    k = document.sentence_index()[t] if t < len(tokens) else -1
+    if k < 0:
+        return [t], t
+    s = document.sentences[k]
+    return [i for i in range(s.token_start, s.token_end) if tokens.is_word(i)], t
 
 
 def _neutral_report(document: Document, stance: Stance) -> bool:
