@@ -305,6 +305,16 @@ class FramingAnalyzer:
         "presence_custom": Option(dict, {}, "PresenceRule fields for frames of your own lexicons"),
         "segments": Option(bool, True, "per-sentence and per-paragraph scores"),
     }
+    #: what it reads of a document (kzmedia.protocol): frames are counted per sentence and paragraph
+    requires = ("tokens", "sentences", "paragraphs", "morphology")
+
+    @property
+    def produces(self) -> kzmedia.Produces:
+        """Findings labelled with the frames of its lexicons (known once ``setup`` merged them)
+        and four scores per frame."""
+        frames = getattr(self, "frame_kinds", None)
+        return kzmedia.Produces({"findings": None if frames is None else tuple(frames),
+                                 "scores": ("score", "hits", "share", "rejected_score")})
 
     def __init__(self, lexicons: Sequence[kzmedia.Lexicon] | None = None,
                  extra: Iterable[kzmedia.Lexicon] = (), **options: Any):
