@@ -426,6 +426,9 @@ class FramingAnalyzer:
         weak: set[int] = set()  # id() of the evidence that needs context
         named: set[int] = set()  # id() of the evidence of name entries (gives no context)
         cues: set[int] = set()  # id() of the evidence of cue entries (``needs_cue`` frames)
+        # every evidence made stays alive until the sets are read: an evidence replaced in `best`
+        # and freed would hand its id() to a later one, marking it weak, named or a cue by mistake
+        made: list[Evidence] = []
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         for m in matches:
             entry = m.entry
@@ -464,6 +467,7 @@ class FramingAnalyzer:
                     if evidence is None:
                         evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
                                             stance, sentence_of[m.token_start])
+                        made.append(evidence)
                         if (m.lexicon, entry.id) in needs_context:
                             weak.add(id(evidence))
                         if (m.lexicon, entry.id) in names:
