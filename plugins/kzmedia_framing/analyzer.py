@@ -20,7 +20,7 @@ import attrs
 import kzmedia
 from kzmedia.compat import tomllib
 from kzmedia.memo import FormMemo, FormScreen
-from kzmedia.morphology import LEMMA
+from kzmedia.morphology import LEMMA, TAG
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
@@ -75,7 +75,7 @@ BODY_WINDOW = int(TUNING["body_names"]["window"])
 #: head nouns of a capitalised name («Договор о …», «Всемирный банк»): the lower-case words after them name
 #: nouns of a statute («закон о …», «указ о …»): the lower-case words of their «о» complement name the act
 STATUTE_NOUNS = frozenset(TUNING["body_names"].get("statutes", ()))
-NAME_HEADS = BODY_NOUNS | frozenset(TUNING["body_names"]["name_heads"]) | STATUTE_NOUNS
+NAME_HEADS = BODY_NOUNS | frozenset(TUNING["body_names"]["name_heads"])
 #: how many words a person's title may hold between its animate noun and the name
 TITLE_WINDOW = int(TUNING.get("titles", {}).get("window", 0))
 PERSON_GRAMMEMES = ("Name", "Surn", "Patr")
@@ -415,6 +415,9 @@ class FramingAnalyzer:
         in_function = {t for a, b in function_spans for t in range(a, b)}
         # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
         near_head = _near_name_heads(tokens)
+        # … a statute's name only after a statute noun, a person's title only a few words from a name
+        near_statute = _near(tokens, "statute", STATUTE_NOUNS, 0, BODY_WINDOW + 2) if STATUTE_NOUNS else ()
+        near_person = _near(tokens, "person", None, TITLE_WINDOW + 3, TITLE_WINDOW + 3) if TITLE_WINDOW else ()
         stance_of = StanceIndex.of(document).tokens_stance
         sentence_of = document.sentence_index()
         matches = matcher.match(document)
@@ -452,10 +455,10 @@ class FramingAnalyzer:
                         or (entry.pattern[:1].islower()
                             and ((m.token_start in near_head  # only near a body's or a name's head noun
                                   and (_in_body_name(tokens, m.token_start)
-                                       or _in_statute_name(tokens, m.token_start)
                                        or _in_capitalised_name(tokens, m.token_start, m.token_end, document)))
+                                 or (m.token_start in near_statute and _in_statute_name(tokens, m.token_start))
                                  or _is_title(tokens, m.token_end)))
-                        or _in_title(tokens, m.token_start, m.token_end)):
+                        or (m.token_start in near_person and _in_title(tokens, m.token_start, m.token_end))):
                     stance = stance_of(m.token_start, m.token_end)
                     if stance.label == NAMED:
                         stance = None
@@ -860,21 +863,31 @@ def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool
     return False
 
 
-_HEAD_MEMO: FormMemo | None = None
+_MEMOS: dict[str, FormMemo] = {}
+
+
+def _near(tokens, key: str, lemmas: frozenset[str] | None, before: int, after: int) -> set[int]:
+    """The tokens from ``before`` tokens before to ``after`` after a token whose lemma is in
+    ``lemmas`` (``None``: a form pymorphy3 reads as a first name, surname or patronymic). The forms
+    are found per distinct form (``kzmedia.memo.FormMemo``), not per token; ``key`` names the memo."""
+    memo = _MEMOS.get(key)
+    if memo is None:
+        if lemmas is None:
+            memo = FormMemo(lambda norm, info: any(g in (info[TAG] or "") for g in PERSON_GRAMMEMES))
+        else:
+            memo = FormMemo(lambda norm, info: info[LEMMA] in lemmas, screen=FormScreen(lemmas=lemmas))
+        _MEMOS[key] = memo
+    out: set[int] = set()
+    for h in memo.positions(tokens):
+        out.update(range(h - before, h + after + 1))
+    return out
 
 
 def _near_name_heads(tokens) -> set[int]:
     """The tokens close enough to a head noun of ``NAME_HEADS`` (which holds ``BODY_NOUNS``) to lie
     in its name: up to four before it (the adjectives of «Международного валютного фонда») and a
-    name's chain after it.
-    The head forms are found per distinct form (``kzmedia.memo.FormMemo``), not per token."""
-    global _HEAD_MEMO
-    if _HEAD_MEMO is None:
-        _HEAD_MEMO = FormMemo(lambda norm, info: info[LEMMA] in NAME_HEADS, screen=FormScreen(lemmas=NAME_HEADS))
-    out: set[int] = set()
-    for h in _HEAD_MEMO.positions(tokens):
-        out.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))  # a comma may follow each chain word
-    return out
+    name's chain after it (a comma may follow each chain word)."""
+    return _near(tokens, "head", NAME_HEADS, 4, 2 * (BODY_WINDOW + 1))
 
 
 def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> bool:
