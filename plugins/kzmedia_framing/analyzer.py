@@ -19,7 +19,7 @@ import attrs
 
 import kzmedia
 from kzmedia.compat import tomllib
-from kzmedia.memo import FormMemo, FormScreen
+from kzmedia.memo import FormMemo
 from kzmedia.morphology import LEMMA, TAG
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
@@ -414,10 +414,8 @@ class FramingAnalyzer:
         function_spans = _function_spans(tokens)
         in_function = {t for a, b in function_spans for t in range(a, b)}
         # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
-        near_head = _near_name_heads(tokens)
         # … a statute's name only after a statute noun, a person's title only a few words from a name
-        near_statute = _near(tokens, "statute", STATUTE_NOUNS, 0, BODY_WINDOW + 2) if STATUTE_NOUNS else ()
-        near_person = _near(tokens, "person", None, TITLE_WINDOW + 3, TITLE_WINDOW + 3) if TITLE_WINDOW else ()
+        near_head, near_statute, near_person = _near_heads(tokens)
         stance_of = StanceIndex.of(document).tokens_stance
         sentence_of = document.sentence_index()
         matches = matcher.match(document)
@@ -863,31 +861,44 @@ def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool
     return False
 
 
-_MEMOS: dict[str, FormMemo] = {}
+_HEAD, _STATUTE, _PERSON = 1, 2, 4
+_HEAD_MEMO: FormMemo | None = None
 
 
-def _near(tokens, key: str, lemmas: frozenset[str] | None, before: int, after: int) -> set[int]:
-    """The tokens from ``before`` tokens before to ``after`` after a token whose lemma is in
-    ``lemmas`` (``None``: a form pymorphy3 reads as a first name, surname or patronymic). The forms
-    are found per distinct form (``kzmedia.memo.FormMemo``), not per token; ``key`` names the memo."""
-    memo = _MEMOS.get(key)
-    if memo is None:
-        if lemmas is None:
-            memo = FormMemo(lambda norm, info: any(g in (info[TAG] or "") for g in PERSON_GRAMMEMES))
-        else:
-            memo = FormMemo(lambda norm, info: info[LEMMA] in lemmas, screen=FormScreen(lemmas=lemmas))
-        _MEMOS[key] = memo
-    out: set[int] = set()
-    for h in memo.positions(tokens):
-        out.update(range(h - before, h + after + 1))
-    return out
+def _head_class(norm: str, info: tuple) -> int:
+    """What a word form may head: a name or a body (``NAME_HEADS``), a statute's name
+    (``STATUTE_NOUNS``), or a person's title (a first name, surname or patronymic)."""
+    lemma = info[LEMMA]
+    c = _HEAD if lemma in NAME_HEADS else 0
+    if lemma in STATUTE_NOUNS:
+        c |= _STATUTE
+    if TITLE_WINDOW and any(g in (info[TAG] or "") for g in PERSON_GRAMMEMES):
+        c |= _PERSON
+    return c
 
 
-def _near_name_heads(tokens) -> set[int]:
-    """The tokens close enough to a head noun of ``NAME_HEADS`` (which holds ``BODY_NOUNS``) to lie
-    in its name: up to four before it (the adjectives of «Международного валютного фонда») and a
-    name's chain after it (a comma may follow each chain word)."""
-    return _near(tokens, "head", NAME_HEADS, 4, 2 * (BODY_WINDOW + 1))
+def _near_heads(tokens) -> tuple[set[int], set[int], set[int]]:
+    """The tokens close enough to a head to lie in its name, title or chain — one pass over the
+    document, the heads found per distinct form (``kzmedia.memo.FormMemo``), not per token:
+    up to four before and a name's chain after a head noun of ``NAME_HEADS`` (the adjectives of
+    «Международного валютного фонда»; a comma may follow each chain word); a statute's «о»
+    complement after a statute noun; a title's reach either side of a capitalised person's name."""
+    global _HEAD_MEMO
+    if _HEAD_MEMO is None:
+        _HEAD_MEMO = FormMemo(_head_class)
+    heads: set[int] = set()
+    statutes: set[int] = set()
+    persons: set[int] = set()
+    norms, values = tokens.norms, _HEAD_MEMO
+    for h in values.positions(tokens):
+        c = values[norms[h]]
+        if c & _HEAD:
+            heads.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))
+        if c & _STATUTE:
+            statutes.update(range(h, h + BODY_WINDOW + 3))
+        if c & _PERSON and tokens.surface(h)[:1].isupper():
+            persons.update(range(h - TITLE_WINDOW - 3, h + TITLE_WINDOW + 4))
+    return heads, statutes, persons
 
 
 def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> bool:
