@@ -454,9 +454,13 @@ class FramingAnalyzer:
                             and ((m.token_start in near_head  # only near a body's or a name's head noun
                                   and (_in_body_name(tokens, m.token_start)
                                        or _in_capitalised_name(tokens, m.token_start, m.token_end, document)))
-                                 or (m.token_start in near_statute and _in_statute_name(tokens, m.token_start))
+                                 or (near_statute and _close(near_statute, m.token_start - BODY_WINDOW - 2,
+                                                             m.token_start - 2)
+                                     and _in_statute_name(tokens, m.token_start))
                                  or _is_title(tokens, m.token_end)))
-                        or (m.token_start in near_person and _in_title(tokens, m.token_start, m.token_end))):
+                        or (near_person and _close(near_person, m.token_start - TITLE_WINDOW - 3,
+                                                   m.token_end + TITLE_WINDOW)
+                            and _in_title(tokens, m.token_start, m.token_end))):
                     stance = stance_of(m.token_start, m.token_end)
                     if stance.label == NAMED:
                         stance = None
@@ -877,28 +881,34 @@ def _head_class(norm: str, info: tuple) -> int:
     return c
 
 
-def _near_heads(tokens) -> tuple[set[int], set[int], set[int]]:
-    """The tokens close enough to a head to lie in its name, title or chain — one pass over the
-    document, the heads found per distinct form (``kzmedia.memo.FormMemo``), not per token:
-    up to four before and a name's chain after a head noun of ``NAME_HEADS`` (the adjectives of
-    «Международного валютного фонда»; a comma may follow each chain word); a statute's «о»
-    complement after a statute noun; a title's reach either side of a capitalised person's name."""
+def _near_heads(tokens) -> tuple[set[int], list[int], list[int]]:
+    """Where names, statutes' names and persons' titles may lie — one pass over the document, the
+    heads found per distinct form (``kzmedia.memo.FormMemo``), not per token: the set of tokens up to
+    four before and a name's chain after a head noun of ``NAME_HEADS`` (the adjectives of
+    «Международного валютного фонда»; a comma may follow each chain word), and the positions (in
+    text order) of the statute nouns and of the capitalised persons' names (see :func:`_close`)."""
     global _HEAD_MEMO
     if _HEAD_MEMO is None:
         _HEAD_MEMO = FormMemo(_head_class)
     heads: set[int] = set()
-    statutes: set[int] = set()
-    persons: set[int] = set()
+    statutes: list[int] = []
+    persons: list[int] = []
     norms, values = tokens.norms, _HEAD_MEMO
     for h in values.positions(tokens):
         c = values[norms[h]]
         if c & _HEAD:
             heads.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))
         if c & _STATUTE:
-            statutes.update(range(h, h + BODY_WINDOW + 3))
-        if c & _PERSON and tokens.surface(h)[:1].isupper():
-            persons.update(range(h - TITLE_WINDOW - 3, h + TITLE_WINDOW + 4))
+            statutes.append(h)
+        if c & _PERSON:
+            persons.append(h)
     return heads, statutes, persons
+
+
+def _close(positions: list[int], lo: int, hi: int) -> bool:
+    """Is one of the sorted ``positions`` within ``lo..hi``?"""
+    k = bisect.bisect_left(positions, lo)
+    return k < len(positions) and positions[k] <= hi
 
 
 def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> bool:
