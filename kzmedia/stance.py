@@ -671,7 +671,7 @@ class StanceIndex:
                 # a denying predicate reaches across a dash or colon («угроза — миф»)
                 da, db = self._wide_clause(i, j, a, b)
                 for t in s.denials:
-                    if da <= t < db and not (i <= t < j):
+                    if da <= t < db and not (i <= t < j) and not (t >= j and self._modifier_of(i, j, t)):
                         return NEGATED, "denial", t, t + 1
         if s.answer is not None:
             return QUESTIONED, "answer", s.answer[0], s.answer[1]
@@ -695,6 +695,15 @@ class StanceIndex:
         if quote is not None and quote[2] == "quotation":
             return REPORTED, "quotation", quote[0], quote[1] + 1
         return None
+
+    def _modifier_of(self, i: int, j: int, t: int) -> bool:
+        """Do tokens ``i..j`` modify the denying noun at ``t`` («позорная и бесстыдная ложь», «красивый
+        миф»): the span ends in an adjective or participle and only such words, «и» and commas stand
+        between it and ``t``? Then the span describes the denial; it is not what is denied."""
+        infos = self.tokens.infos
+        if infos[j - 1][POS] not in ("ADJF", "PRTF"):
+            return False
+        return all(infos[k][POS] in ("ADJF", "PRTF", "ADVB") or infos[k][NORM] in ("и", ",") for k in range(j, t))
 
     def _polarity_item(self, i: int, ca: int) -> int | None:
         """The negative-polarity word («какой-либо», «кто-нибудь») right before token ``i`` (at most

@@ -150,8 +150,9 @@ MORE = [
     ("Какой-либо партии фонд денег не давал.", "партии", "asserted"),  # «не» after the span: its own clause
     ("Сообщения о массовых арестах оказались ложью.", "арестах", "negated"),
     ("Сообщения о массовых арестах подтвердились.", "арестах", "asserted"),
-    ("Губернатор солгал о вспышке холеры в районе.", "холеры", "negated"),
-    ("Губернатор рассказал о вспышке холеры в районе.", "холеры", "reported"),
+    ("Слухи о вспышке холеры в районе — фейк.", "холеры", "negated"),
+    ("Слухи о вспышке холеры в районе подтвердились.", "холеры", "asserted"),
+    ("Чиновник снова лжёт своим избирателям.", "избирателям", "asserted"),
     ("Под предлогом защиты соотечественников соседи стянули войска к границе.", "защиты", "distanced"),
     ("Ради защиты соотечественников соседи стянули войска к границе.", "защиты", "asserted"),
     ("По прогнозам банка, инфляция к лету ускорится.", "инфляция", "hypothetical"),
@@ -164,6 +165,12 @@ MORE = [
 @pytest.mark.parametrize("text, word, label", MORE)
 def test_polarity_lies_pretexts_and_forecasts(text, word, label):
     assert _stance(text, word).label == label
+
+
+def test_the_words_describing_a_lie_are_not_denied():
+    text = "Это позорная и бесстыдная ложь о заводе."
+    assert _stance(text, "позорная").label == "asserted"
+    assert _stance(text, "заводе").label == "negated"
 
 
 def test_a_lie_denies_its_clause_not_the_next_one():
