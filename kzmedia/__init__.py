@@ -17,6 +17,7 @@ from .hookspecs import hookimpl  # noqa: E402
 from .lexicon import Lexicon, LexiconEntry, LexiconMatch, LexiconMatcher  # noqa: E402
 from .morphology import TokenInfo  # noqa: E402
 from .pipeline import Analysis, FailedDocument, Pipeline, SetupContext, analyze  # noqa: E402
+from .protocol import Analyzer, Produces  # noqa: E402
 from .results import Finding, Relation, ResultModel, Score, Span, normalise  # noqa: E402
 from .stance import Stance, StanceIndex, stance_of  # noqa: E402
 
@@ -49,9 +50,9 @@ def compare_groups(groups=None, **kwargs):
 
 
 __all__ = [
-    "Analysis", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding",
+    "Analysis", "Analyzer", "AnalyzerError", "Document", "DocumentError", "FailedDocument", "Finding",
     "KzmediaError", "Lexicon", "LexiconEntry", "LexiconError", "LexiconMatch", "LexiconMatcher",
-    "Pipeline", "PluginError", "Relation", "ResultModel", "Score", "Segment", "SetupContext", "Span",
+    "Pipeline", "PluginError", "Produces", "Relation", "ResultModel", "Score", "Segment", "SetupContext", "Span",
     "Stance", "StanceIndex", "Token", "TokenInfo", "Tokens", "analyze", "compare", "compare_groups", "hookimpl", "normalise", "stance_of",
     "__version__",
 ]

@@ -27,6 +27,7 @@ from .lexicon import Lexicon
 from .morphology import use_lemmatizers_of
 from .plugins import (Registration, collect, collect_analyzers, describe_plugins, make_plugin_manager,
                       plugin_manager_from_description)
+from .protocol import Produces, check_requires, produces_of, run_order
 from .results import result_views
 from .validation import InvalidResult, check_result
 
@@ -103,7 +104,8 @@ class Pipeline:
         self.disabled = tuple(disabled)
         self.pm = plugin_manager or make_plugin_manager(disabled=self.disabled)
         # --disable NAME takes a plugin (entry-point) name or an analyzer name
-        registered = {n: r for n, r in collect_analyzers(self.pm).items() if n not in self.disabled}
+        installed = collect_analyzers(self.pm)
+        registered = {n: r for n, r in installed.items() if n not in self.disabled}
         use_lemmatizers_of(self.pm)  # this pipeline's documents are tokenised by its own plugins
         if analyzers is None:
             wanted = list(registered)
@@ -114,7 +116,13 @@ class Pipeline:
                 raise PluginError(f"unknown analyzer(s) {', '.join(map(repr, unknown))}; "
                                   f"available: {', '.join(sorted(registered)) or '(none)'}")
         self._requested = None if analyzers is None else tuple(wanted)
-        self.registrations: dict[str, Registration] = {n: registered[n] for n in wanted}
+        # what each analyzer requires is checked before any setup runs (kzmedia.protocol); an
+        # analyzer runs after those it requires, which is the given order unless a requirement moves it
+        needs = check_requires({n: registered[n].value for n in wanted}, installed,
+                               lemmatizers=lambda: bool(collect(self.pm, "kzmedia_register_lemmatizers")))
+        #: analyzer name → the analyzers whose results it receives (``analyze(document, results=…)``)
+        self.requires: dict[str, tuple[str, ...]] = needs
+        self.registrations: dict[str, Registration] = {n: registered[n] for n in run_order(needs)}
         self.analyzers = {n: r.value for n, r in self.registrations.items()}
         self.views = result_views(self.analyzers)
         # options the analyzers declare are type-checked here, with errors naming file/option
@@ -137,6 +145,8 @@ class Pipeline:
                 except Exception as e:
                     raise PluginError(f"analyzer {name!r} failed in setup: {type(e).__name__}: {e} "
                                       f"(nothing was analysed; leave it out with --disable {name})") from e
+        #: analyzer name → what it declares it produces (``None``: undeclared), read after setup
+        self.produces: dict[str, Produces | None] = {n: produces_of(n, a) for n, a in self.analyzers.items()}
 
     def _collect_lexicons(self, extra) -> dict[str, list[Lexicon]]:
         out: dict[str, list[Lexicon]] = {}
@@ -180,12 +190,26 @@ class Pipeline:
         results: dict[str, Any] = {}
         versions: dict[str, str] = {}
         errors: list[dict] = []
+        if only is not None:
+            only = self._with_requirements(only)
         for name, analyzer in self.analyzers.items():
             if only is not None and name not in only:
                 continue
+            needs = self.requires.get(name)
+            if needs:
+                missing = [dep for dep in needs if dep not in results]
+                if missing:
+                    errors.append({"document": document.id, "analyzer": name, "stage": "requires",
+                                   "message": f"analyzer {name!r} requires the result of {missing[0]!r}, "
+                                              f"which failed on this document"})
+                    continue
             try:
                 with _time_limit(self.timeout):
-                    result = analyzer.analyze(document)
+                    if needs:
+                        result = analyzer.analyze(document, results={dep: _json_result(results[dep])
+                                                                     for dep in needs})
+                    else:
+                        result = analyzer.analyze(document)
             except AnalyzerTimeout:
                 message = (f"analyzer {name!r} ran over the {self.timeout:g} s time limit on document "
                            f"{document.id!r} and was stopped (--timeout SECONDS raises it)")
@@ -210,6 +234,17 @@ class Pipeline:
             results[name] = result
             versions[name] = str(analyzer.version)
         return Analysis(document, results, versions, errors, views=self.views)
+
+    def _with_requirements(self, names: Iterable[str]) -> set[str]:
+        """``names`` and every analyzer they require, directly or not."""
+        out: set[str] = set()
+        todo = list(names)
+        while todo:
+            name = todo.pop()
+            if name not in out:
+                out.add(name)
+                todo.extend(self.requires.get(name, ()))
+        return out
 
     def analyze_many(self, documents: Iterable[Document | str | FailedDocument], *, n_jobs: int = 1,
                      ordered: bool = True, batch_size: int = 16,
@@ -246,6 +281,11 @@ class Pipeline:
     @property
     def versions(self) -> dict[str, str]:
         return {n: str(a.version) for n, a in self.analyzers.items()}
+
+
+def _json_result(raw) -> dict:
+    """What an analyzer that requires another receives of its result: the JSON form."""
+    return raw.to_dict() if hasattr(raw, "to_dict") else dict(raw)
 
 
 _pipelines: dict[tuple, Pipeline] = {}

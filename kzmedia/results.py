@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import attrs
 
 __all__ = ["Finding", "Relation", "ResultModel", "Score", "Span", "normalise", "result_views", "unit_of",
-           "AnalyzerProtocol", "RESERVED_KEYS"]
+           "RESERVED_KEYS"]
 
 #: keys the generic rules never turn into scores (they describe the result, they do not measure)
 RESERVED_KEYS = frozenset({"analyzer_version", "findings", "scores", "relations"})
@@ -276,22 +276,9 @@ def result_views(analyzers: Mapping[str, object] | None = None, pm=None) -> dict
     return {n: a.result_model for n, a in analyzers.items() if callable(getattr(a, "result_model", None))}
 
 
-@runtime_checkable
-class AnalyzerProtocol(Protocol):
-    """What the core expects of an analyzer (only ``name``, ``version`` and ``analyze`` are required).
+def __getattr__(name: str):
+    if name == "AnalyzerProtocol":  # its old home: the protocol lives in kzmedia.protocol
+        from .protocol import Analyzer
 
-    Optional members the core uses when present:
-
-    * ``options`` — declared options, ``{name: kzmedia.config.Option | (type, default, help)}``;
-    * ``setup(context)`` — once, before the first document;
-    * ``data_versions()`` — ``{"lexicon": "…", …}``: the versions of the data files it read (a
-      change re-analyses stored documents);
-    * ``requires`` / ``produces`` — names of analyzers whose results it reads / what it emits;
-    * ``result_model(result)`` — findings, scores and relations from its own JSON;
-    * ``summary(result)`` — lines for ``kzmedia analyze``'s table.
-    """
-
-    name: str
-    version: str
-
-    def analyze(self, document) -> Any: ...
+        return Analyzer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

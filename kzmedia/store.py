@@ -4,15 +4,16 @@
 analysis as it arrives, one transaction per batch. Kill the run at any moment and start the same
 command again: documents already stored with the same content hash and the same analyzer
 fingerprints are skipped, the rest is computed, and the final store equals a clean run's. When
-one analyzer changes (its version, its lexicon version, its options or the extra lexicons given
-to it, or a data version its results declare), only that analyzer is recomputed on every document.
+one analyzer changes (its version, a data version it declares in ``data_versions()``, its options
+or the extra lexicons given to it, or an analyzer it requires), only that analyzer (and those that
+require it) is recomputed on every document.
 
 Schema (``SCHEMA_VERSION`` 2; every JSON column holds UTF-8 JSON text)::
 
     store_info(key PRIMARY KEY, value)            schema_version, created_with
     runs(run_id PRIMARY KEY, started_at, finished_at, status,       -- running|complete|failed|interrupted
          kzmedia_version, source,                  -- JSON list of the corpus inputs
-         analyzers,                                -- JSON {name: {version, lexicon_version, declared, fingerprint}}
+         analyzers,                                -- JSON {name: {version, declared, fingerprint}}
          seen, analysed, skipped, failed)          -- document counts of the run
     documents(doc_id PRIMARY KEY, seq,             -- seq: position in the corpus stream (export order)
               content_hash,                        -- SHA-256 of the text (NULL when unreadable)
@@ -61,6 +62,7 @@ import attrs
 from .document import Document
 from .errors import KzmediaError
 from .pipeline import Analysis, FailedDocument, Pipeline
+from .protocol import data_versions
 from .results import normalise, result_views
 
 __all__ = ["SCHEMA_VERSION", "Store", "RunSummary", "analyzer_fingerprints"]
@@ -113,52 +115,24 @@ def _dumps(obj) -> str:
     return json.dumps(obj, ensure_ascii=False)
 
 
-#: a short text every analyzer is run on once per store run, to read the data versions its
-#: results declare (``lexicon_version``, ``gazetteer_version``, ``tone_lexicon``...)
-_PROBE = "Казахстан и Россия подписали соглашение о транзите, а Китай предложил кредит."
-
-
-def _declared_versions(name: str, analyzer, pipeline: Pipeline) -> dict[str, str]:
-    """The analyzer's ``data_versions()``; an analyzer that does not declare them is probed
-    (run once on a short text, its ``*_version``/``*lexicon*`` string fields read)."""
-    ask = getattr(analyzer, "data_versions", None)
-    if callable(ask):
-        try:
-            return {str(k): str(v) for k, v in dict(ask()).items()}
-        except Exception as e:
-            raise KzmediaError(f"analyzer {name!r}: data_versions() failed: {type(e).__name__}: {e}") from None
-    try:
-        result = pipeline.analyze(Document.from_text(_PROBE, id="kzmedia:probe"), only=[name])
-        body = result.result(name) if name in result.results else {}
-    except Exception:  # a probe must never stop a run; the version attributes still count
-        return {}
-    return {k: v for k, v in body.items()
-            if isinstance(v, str) and k != "analyzer_version" and (k.endswith("_version") or "lexicon" in k)}
-
-
 def analyzer_fingerprints(pipeline: Pipeline) -> dict[str, dict]:
     """Per analyzer: what a stored result must match to be reused.
 
-    The fingerprint covers the analyzer's ``version``, its ``lexicon_version`` (an attribute the
-    built-in analyzers set in ``setup``), an optional ``fingerprint`` attribute (for analyzers
-    whose data changes without a version bump), the data versions it declares
-    (``data_versions()``; an analyzer without it is probed once on a short text for string fields
-    named ``*_version`` or ``*lexicon*``), the extra lexicons given to it and its options.
+    The fingerprint covers what the analyzer protocol (:mod:`kzmedia.protocol`) declares: the
+    analyzer's ``version``, the data versions it declares (``data_versions()``; none when it has
+    no such method — the store never runs or inspects an analyzer to guess them), the extra
+    lexicons given to it, its options, and the fingerprints of the analyzers it requires (their
+    change re-runs it too).
     """
-    out = {}
-    for name, analyzer in pipeline.analyzers.items():
+    out: dict[str, dict] = {}
+    for name, analyzer in pipeline.analyzers.items():  # in run order: a requirement comes first
         lexicons = [lx.id if hasattr(lx, "id") else f"{lx.name}@{lx.version}"
                     for lx in pipeline.context.lexicons(name)]
-        lexicon_version = getattr(analyzer, "lexicon_version", None)
-        basis = {"version": str(analyzer.version),
-                 "lexicon_version": None if lexicon_version is None else str(lexicon_version),
-                 "fingerprint": None if getattr(analyzer, "fingerprint", None) is None
-                 else str(analyzer.fingerprint),
-                 "declared": _declared_versions(name, analyzer, pipeline),
-                 "extra_lexicons": lexicons, "options": pipeline.context.options(name)}
+        basis = {"version": str(analyzer.version), "declared": data_versions(name, analyzer),
+                 "extra_lexicons": lexicons, "options": pipeline.context.options(name),
+                 "requires": {dep: out[dep]["fingerprint"] for dep in pipeline.requires.get(name, ())}}
         digest = hashlib.sha256(json.dumps(basis, sort_keys=True, default=str).encode()).hexdigest()[:16]
-        out[name] = {"version": basis["version"], "lexicon_version": basis["lexicon_version"],
-                     "declared": basis["declared"], "fingerprint": digest}
+        out[name] = {"version": basis["version"], "declared": basis["declared"], "fingerprint": digest}
     return out
 
 

@@ -42,6 +42,9 @@ class FrameLike:
         self.lexicon_version = os.environ.get("KZTEST_FRAMES_LEXICON", "lex@1")
         self.delay = float(os.environ.get("KZTEST_DELAY", "0"))
 
+    def data_versions(self):
+        return {"lexicon_version": self.lexicon_version}
+
     def analyze(self, document):
         if self.delay:
             time.sleep(self.delay)
@@ -54,7 +57,7 @@ class FrameLike:
 
 class ActorLike:
     """Toy analyzer reporting findings labelled with an actor id; declares no data versions, so
-    the store probes it for the ``gazetteer_version`` its results carry."""
+    the ``gazetteer_version`` its results carry is not part of its fingerprint (never probed)."""
 
     name = "actors"
     version = "1.0"
@@ -149,7 +152,7 @@ def test_store_schema_and_derived_tables(tmp_path):
     assert any("deliberate analyzer failure" in m for m in reasons.values())
     assert any("empty" in m for m in reasons.values())
     run = con.execute("SELECT status, analyzers, source FROM runs").fetchone()
-    assert run[0] == "complete" and json.loads(run[1])["frames"]["lexicon_version"] == "lex@1"
+    assert run[0] == "complete" and json.loads(run[1])["frames"]["declared"] == {"lexicon_version": "lex@1"}
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -171,8 +174,16 @@ def test_changed_lexicon_version_recomputes_only_that_analyzer(tmp_path, monkeyp
     assert '"lexicon_version": "lex@2"' in export_jsonl(db)
 
 
-def test_a_data_version_declared_in_results_recomputes_that_analyzer(tmp_path, monkeypatch):
-    """No attribute changes, only the gazetteer version the results declare."""
+class ActorWithData(ActorLike):
+    """The same analyzer, declaring the gazetteer version through the protocol."""
+
+    def data_versions(self):
+        return {"gazetteer_version": os.environ.get("KZTEST_GAZETTEER", "g@1")}
+
+
+def test_only_declared_data_versions_recompute_an_analyzer(tmp_path, monkeypatch):
+    """A data version the results carry counts only when ``data_versions()`` declares it: the
+    store never runs or inspects an analyzer to guess."""
     corpus = write_corpus(tmp_path / "c", 10)
     db = tmp_path / "r.sqlite"
     with Store(db) as s:
@@ -180,11 +191,42 @@ def test_a_data_version_declared_in_results_recomputes_that_analyzer(tmp_path, m
         again = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
     assert again.analysed == 1  # only the unreadable line is tried again
     monkeypatch.setenv("KZTEST_GAZETTEER", "g@2")
-    with Store(db) as s:
-        summary = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+    with Store(db) as s:  # undeclared: the stored results stay (their fingerprint has the version only)
+        unchanged = s.run(make_pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+        fps = json.loads(s.db.execute("SELECT analyzers FROM runs ORDER BY run_id DESC").fetchone()[0])
+    assert unchanged.analysed == 1 and fps["actors"]["declared"] == {}
+    declaring = lambda: Pipeline(plugin_manager=make_plugin_manager_for(FrameLike(), ActorWithData()))  # noqa: E731
+    with Store(db) as s:  # declared: a new data version, so actors (and only actors) is recomputed
+        s.run(declaring(), kzmedia.readers.read_corpus([str(corpus)]))
+        monkeypatch.setenv("KZTEST_GAZETTEER", "g@3")
+        summary = s.run(declaring(), kzmedia.readers.read_corpus([str(corpus)]))
         runs = dict(s.db.execute("SELECT analyzer, GROUP_CONCAT(DISTINCT run_id) FROM results GROUP BY analyzer"))
-    assert summary.partial > 0 and runs == {"frames": "1", "actors": "3"}
-    assert '"gazetteer_version": "g@2"' in export_jsonl(db)
+    assert summary.partial > 0 and runs == {"frames": "1", "actors": "5"}
+    assert '"gazetteer_version": "g@3"' in export_jsonl(db)
+
+
+class ActorShare:
+    """Requires ``actors``: the share of its findings labelled KZ."""
+
+    name, version = "kz_share", "1.0"
+    requires = ("actors",)
+
+    def analyze(self, document, results):
+        labels = [f["label"] for f in results["actors"]["findings"]]
+        return {"kz_share": round(labels.count("KZ") / len(labels), 4) if labels else 0.0}
+
+
+def test_a_changed_requirement_recomputes_what_requires_it(tmp_path, monkeypatch):
+    corpus = write_corpus(tmp_path / "c", 10)
+    db = tmp_path / "r.sqlite"
+    pipeline = lambda: Pipeline(plugin_manager=make_plugin_manager_for(FrameLike(), ActorWithData(),  # noqa: E731
+                                                                       ActorShare()))
+    with Store(db) as s:
+        s.run(pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+        monkeypatch.setenv("KZTEST_GAZETTEER", "g@2")
+        s.run(pipeline(), kzmedia.readers.read_corpus([str(corpus)]))
+        runs = dict(s.db.execute("SELECT analyzer, GROUP_CONCAT(DISTINCT run_id) FROM results GROUP BY analyzer"))
+    assert runs == {"frames": "1", "actors": "2", "kz_share": "2"}
 
 
 def test_changed_text_recomputes_the_document(tmp_path):

@@ -23,14 +23,14 @@ import bisect
 from collections import Counter, defaultdict
 from typing import Any
 
-from kzmedia import Document, Finding, Lexicon, LexiconMatcher, Relation, Score, Span
+from kzmedia import Document, Finding, Lexicon, LexiconMatcher, Produces, Relation, Score, Span
 from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
                         possible_cases)
 from .events import (ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, cue_holders, extract, group_mentions,
                      role_components)
-from .portrayal import combine, role_features, sides
+from .portrayal import ROLE_LABELS, combine, role_features, sides
 from .grammar import GRAMMAR, Clauses
 
 VERSION = "1.3.0"  # 1.1: clause-scoped tone with context tier and office-holder rule; 1.1.1: linear clauses, grammar_version; 1.2: events, portrayal, attitudes; 1.3: portrayal by a fitted model over event, speech and side features
@@ -96,7 +96,20 @@ class ActorsAnalyzer:
         "tone": (str, "", "an extra tone lexicon file (categories 'positive'/'negative') merged with data/tone.toml"),
         "relations": (bool, True, "read events, portrayal (roles) and directed attitudes (off: mentions and tone only)"),
     }
+    #: what it reads of a document (kzmedia.protocol)
+    requires = ("tokens", "sentences", "morphology")
     _relations_on = True
+
+    @property
+    def produces(self) -> Produces:
+        """Mentions labelled with actor ids (as many as the gazetteer has: not listed), per-actor
+        scores, and — with the ``relations`` option — role scores, events and attitudes."""
+        scores = ("mentions", "share", "tone", "total_mentions")
+        relations: tuple[str, ...] = ("co-occurs",)
+        if self.relations:
+            scores += ROLE_LABELS
+            relations = (*ACTIONS.classes, "attitude", *relations)
+        return Produces({"findings": None, "scores": scores, "relations": relations})
 
     @property
     def relations(self) -> bool:

@@ -305,6 +305,16 @@ class FramingAnalyzer:
         "presence_custom": Option(dict, {}, "PresenceRule fields for frames of your own lexicons"),
         "segments": Option(bool, True, "per-sentence and per-paragraph scores"),
     }
+    #: what it reads of a document (kzmedia.protocol): frames are counted per sentence and paragraph
+    requires = ("tokens", "sentences", "paragraphs", "morphology")
+
+    @property
+    def produces(self) -> kzmedia.Produces:
+        """Findings labelled with the frames of its lexicons (known once ``setup`` merged them)
+        and four scores per frame."""
+        frames = getattr(self, "frame_kinds", None)
+        return kzmedia.Produces({"findings": None if frames is None else tuple(frames),
+                                 "scores": ("score", "hits", "share", "rejected_score")})
 
     def __init__(self, lexicons: Sequence[kzmedia.Lexicon] | None = None,
                  extra: Iterable[kzmedia.Lexicon] = (), **options: Any):
@@ -416,6 +426,9 @@ class FramingAnalyzer:
         weak: set[int] = set()  # id() of the evidence that needs context
         named: set[int] = set()  # id() of the evidence of name entries (gives no context)
         cues: set[int] = set()  # id() of the evidence of cue entries (``needs_cue`` frames)
+        # every evidence made stays alive until the sets are read: an evidence replaced in `best`
+        # and freed would hand its id() to a later one, marking it weak, named or a cue by mistake
+        made: list[Evidence] = []
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         for m in matches:
             entry = m.entry
@@ -454,6 +467,7 @@ class FramingAnalyzer:
                     if evidence is None:
                         evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
                                             stance, sentence_of[m.token_start])
+                        made.append(evidence)
                         if (m.lexicon, entry.id) in needs_context:
                             weak.add(id(evidence))
                         if (m.lexicon, entry.id) in names:

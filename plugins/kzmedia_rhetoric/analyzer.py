@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Score
+from kzmedia import Document, Finding, Lexicon, LexiconError, LexiconMatcher, Produces, Score
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, NEGATED, REPORTED, StanceIndex
@@ -351,6 +351,11 @@ class RhetoricAnalyzer:
         "lexicons": Option(list, [], "extra lexicon files"),
         "detectors": Option(dict, {}, "detector name -> false to switch a syntactic detector off"),
     }
+    #: what it reads of a document and what it emits (kzmedia.protocol): findings labelled with
+    #: the taxonomy's techniques (an extra lexicon cannot add one), the profile's counts
+    requires = ("tokens", "sentences", "morphology")
+    produces = Produces({"findings": TECHNIQUES,
+                         "scores": ("by_technique", "by_category", "by_device", "per_1000_words")})
 
     def __init__(self, *, lexicons: Sequence[Lexicon | str | Path] = (), calibration: Calibration | None = None,
                  **options: Any):

@@ -32,6 +32,19 @@ class SanctionsAnalyzer:
         "count_negated": (bool, False, "count mentions preceded by a negation ('не попал под санкции')"),
         "negation_window": (int, 3, "how many words before a mention are searched for a negation"),
     }
+    #: what it reads of a document: lemmas, so that «санкциями» matches «санкция»
+    requires = ("tokens", "morphology")
+
+    @property
+    def produces(self) -> dict:
+        """Findings labelled with the lexicons' categories (known once setup merged them), three scores."""
+        categories = None if self._matcher is None else sorted(
+            {c for lex in self._matcher.lexicons for entry in lex.entries for c in entry.categories})
+        return {"findings": categories, "scores": ["mentions", "per_1000_words", "by_category"]}
+
+    def data_versions(self) -> dict:
+        """The lexicons read, so a results store re-analyses documents when one changes."""
+        return {"lexicons": "+".join(f"{lex.name}@{lex.version}" for lex in self._matcher.lexicons)}
 
     def __init__(self):
         self._matcher = None
