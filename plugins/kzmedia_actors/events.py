@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import heapq
 import math
 from collections import defaultdict
 from importlib import resources

@@ -22,7 +22,6 @@ is the most probable role, or ``neutral`` when the text says nothing of the acto
 
 from __future__ import annotations
 
-import heapq
 import math
 import operator
 import re
@@ -217,7 +216,8 @@ def combine(components: dict, features: dict, model: RoleModel | None = None, ev
     out = {"label": lab, "scores": {r: round(v, 3) for r, v in probs.items()}}
     if evidence:
         items = components["evidence"]
-        top = heapq.nlargest(8, items, key=_WEIGHT) if items else ()
+        # sorted()[:8] is what heapq.nlargest(8, ...) is defined as (ties keep text order), in C
+        top = sorted(items, key=_WEIGHT, reverse=True)[:8] if items else ()
         out["evidence"] = [_evidence(kind, round(w, 3), f) for kind, w, f in top if w]
     return out
 
