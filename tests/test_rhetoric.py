@@ -288,7 +288,9 @@ def _default_doubt(text: str) -> set[str]:
     ("Учёные измерили так называемый углеродный след города.", "doubt_marker.term"),
     ("Банк заблокировал так называемые дропперские карты.", "doubt_marker.term"),
     # a word that claims legitimacy or value, or an actor: that claim is put in question
-    ("Так называемые миротворцы давно стали оккупантами.", "doubt_marker"),
+    # (a neutral rest of the sentence: in a charged one the calibrated confidence of any Doubt is
+    # lower, which is the register's business, not this rule's)
+    ("Так называемые миротворцы снова вошли в город.", "doubt_marker"),
     ("Эти так называемые выборы прошли без наблюдателей.", "doubt_marker"),
     ("Так называемая оппозиция снова промолчала.", "doubt_marker"),
 ])
