@@ -12,14 +12,23 @@ Prints, from one run (so ratios are meaningful on a noisy machine):
   (``relations = false``) and on, and the added share (issue 15 bounds it at 30 %);
 * with ``--before DIR`` (a copy of an earlier ``plugins/kzmedia_actors``, e.g. ``git archive REV
   plugins/kzmedia_actors | tar -x -C /tmp``), that version too, in the same interleaved rounds:
-  the before/after comparison of one run.
+  the before/after comparison of one run;
+* with ``--instructions N``, instead of the above: the instructions one pass of the actors stage
+  over the first N articles executes, relations off and on (and ``--before``), counted by
+  valgrind's callgrind. Time on a machine shared with other sessions moves by tens of points
+  between runs of the same code; an instruction count does not move at all (only the pass is
+  counted: collection is on inside ``functools.reduce`` alone, which runs it).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import importlib.util
 import json
+import os
+import subprocess
 import sys
 import re
 import time
@@ -51,16 +60,63 @@ def load_before(path: Path):
     return module
 
 
+def count_pass(path: Path, mode: str, n: int) -> None:
+    """One pass of the actors stage over the first ``n`` articles inside ``functools.reduce``
+    (what :func:`instructions` counts), after a warm-up pass; ``mode``: off, on or a plugin copy."""
+    from kzmedia import Document
+    from kzmedia_actors import ActorsAnalyzer
+
+    docs = [Document.from_text(t) for t in load_texts(path)[:n]]
+    for d in docs:
+        d.tokens, d.sentences
+    if mode in ("off", "on"):
+        analyzer = ActorsAnalyzer()
+        analyzer.relations = mode == "on"
+    else:
+        analyzer = load_before(Path(mode)).ActorsAnalyzer()
+    for d in docs:
+        analyzer.analyze(d)
+    gc.collect()
+    gc.freeze()
+    functools.reduce(lambda acc, d: (analyzer.analyze(d), acc)[1], docs, 0)
+
+
+def instructions(path: Path, mode: str, n: int) -> int:
+    """Instructions of :func:`count_pass` (callgrind, collection on inside functools.reduce)."""
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=functools_reduce",
+                           "--callgrind-out-file=/dev/null", sys.executable, __file__, str(path),
+                           "--count-pass", mode, str(n)],
+                          env={**os.environ, "PYTHONHASHSEED": "0"}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True)
+    collected = [line for line in done.stderr.splitlines() if "Collected :" in line]
+    return int(collected[-1].rsplit(":", 1)[1].strip())
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("path", nargs="?", default=str(DEFAULT))
     ap.add_argument("--chars", type=int, default=5_000_000)
     ap.add_argument("--before", type=Path, help="an earlier copy of plugins/kzmedia_actors to compare with")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved rounds on the articles (default %(default)s)")
+    ap.add_argument("--instructions", type=int, metavar="N",
+                    help="count instructions of one pass over the first N articles (needs valgrind)")
+    ap.add_argument("--count-pass", nargs=2, metavar=("MODE", "N"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     path = Path(args.path)
     if not path.exists():
         print(f"skipped: {path} not found (the shared ru-news-kz articles)")
+        return 0
+    if args.count_pass:
+        count_pass(path, args.count_pass[0], int(args.count_pass[1]))
+        return 0
+    if args.instructions:
+        modes = ["off", "on"] + ([str(args.before)] if args.before else [])
+        counts = {m: instructions(path, m, args.instructions) for m in modes}
+        print(f"instructions of one actors pass over {args.instructions} articles (callgrind):")
+        for m, c in counts.items():
+            print(f"  {m:<12} {c:>14,}   {c / counts['off'] - 1:+.1%} of off")
+        if args.before:
+            print(f"  on / before: {counts['on'] / counts[str(args.before)]:.3f}")
         return 0
     from kzmedia import Document
     from kzmedia_actors import ActorsAnalyzer

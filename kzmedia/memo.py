@@ -162,3 +162,11 @@ class FormMemo:
                 self._add([forms[f] for f in new])
                 checked.update(new)
         return tokens.positions(self._values.keys() & forms.keys())
+
+    def values_at(self, tokens, positions=None) -> list[tuple[int, Any]]:
+        """``(index, value)`` of each token with a value, in text order (``positions``: only
+        those of these indices, as :meth:`positions` gave them, e.g. filtered by sentence)."""
+        if positions is None:
+            positions = self.positions(tokens)
+        values, norms = self._values, tokens.norms
+        return [(i, values[norms[i]]) for i in positions]

@@ -167,6 +167,8 @@ _BETWEEN = frozenset(w.replace("ё", "е") for w in _DEN["between"])
 _DENIED_ENDS = frozenset(_DEN["ends_before"])
 _THINK_GAP, _DENIED_REACH = int(_DEN["gap"]), int(_DEN["reach"])
 _WINDOW, _SHORT_WINDOW = int(_NEG["window"]), int(_NEG["short_window"])
+_POLARITY_ENDINGS = tuple(_NEG.get("polarity_endings", ()))
+_POLARITY_WINDOW = int(_NEG.get("polarity_window", 0))
 _SCARE_WORDS = int(_DIST["scare_quote_words"])
 
 
@@ -655,6 +657,11 @@ class StanceIndex:
             for t, reach in reversed(s.negators):
                 if ca <= t < i and self.document.words_in(t + 1, i) <= reach:
                     return NEGATED, "negator", t, t + 1
+            polar = self._polarity_item(i, ca) if _POLARITY_ENDINGS else None
+            if polar is not None:
+                for t, _reach in reversed(s.negators):
+                    if ca <= t < polar:
+                        return NEGATED, "negator", t, t + 1
             if s.after:
                 ce = self._clause_end(j, b)
                 for t, te in s.after:
@@ -664,7 +671,7 @@ class StanceIndex:
                 # a denying predicate reaches across a dash or colon («угроза — миф»)
                 da, db = self._wide_clause(i, j, a, b)
                 for t in s.denials:
-                    if da <= t < db and not (i <= t < j):
+                    if da <= t < db and not (i <= t < j) and not (t >= j and self._modifier_of(i, j, t)):
                         return NEGATED, "denial", t, t + 1
         if s.answer is not None:
             return QUESTIONED, "answer", s.answer[0], s.answer[1]
@@ -687,6 +694,29 @@ class StanceIndex:
             return HYPOTHETICAL, "conditional", s.hypothetical[0], s.hypothetical[1]
         if quote is not None and quote[2] == "quotation":
             return REPORTED, "quotation", quote[0], quote[1] + 1
+        return None
+
+    def _modifier_of(self, i: int, j: int, t: int) -> bool:
+        """Do tokens ``i..j`` modify the denying noun at ``t`` («позорная и бесстыдная ложь», «красивый
+        миф»): the span ends in an adjective or participle and only such words, «и» and commas stand
+        between it and ``t``? Then the span describes the denial; it is not what is denied."""
+        infos = self.tokens.infos
+        if infos[j - 1][POS] not in ("ADJF", "PRTF"):
+            return False
+        return all(infos[k][POS] in ("ADJF", "PRTF", "ADVB") or infos[k][NORM] in ("и", ",") for k in range(j, t))
+
+    def _polarity_item(self, i: int, ca: int) -> int | None:
+        """The negative-polarity word («какой-либо», «кто-нибудь») right before token ``i`` (at most
+        ``polarity_window`` words back, inside the clause), if any: a negator earlier in the clause
+        reaches the span through it («не ведёт агитации в пользу какой-либо партии»)."""
+        infos = self.tokens.infos
+        t, words = i - 1, 0
+        while t >= ca and words < _POLARITY_WINDOW:
+            if infos[t][1] == WORD:
+                if infos[t][NORM].endswith(_POLARITY_ENDINGS):
+                    return t
+                words += 1
+            t -= 1
         return None
 
     def _wide_clause(self, i: int, j: int, a: int, b: int) -> tuple[int, int]:

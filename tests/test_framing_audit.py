@@ -44,6 +44,19 @@ def test_sample_is_seeded_blind_and_honours_exclusions(tmp_path):
     assert all(line["doc_id"] != first[0]["doc_id"] for line in rest)
 
 
+def test_all_documents_drops_the_split_but_not_the_exclusions(tmp_path):
+    corpus = _corpus(tmp_path)
+    other = [i for i, _ in TEXTS if not audit.held_out(i)]
+    assert other, "every test document falls in the held-out half; rename one"
+    lines, _, _ = audit.draw(str(corpus), 50, seed=3, present_only=True, all_documents=True)
+    assert set(other) & {ln["doc_id"] for ln in lines}
+    skip = tmp_path / "read.txt"
+    skip.write_text("\n".join(other) + "\n", encoding="utf-8")
+    rest, _, _ = audit.draw(str(corpus), 50, seed=3, exclude=audit.excluded_ids([skip]), present_only=True,
+                            all_documents=True)
+    assert rest and not set(other) & {ln["doc_id"] for ln in rest}
+
+
 def test_score_keeps_ids_offsets_verdicts_and_notes_but_no_text(tmp_path):
     import json
 

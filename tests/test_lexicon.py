@@ -295,6 +295,18 @@ def test_form_screen_lets_through_exactly_the_forms_that_may_have_a_value():
     assert sorted(info[0] for info in screen.select([vocabulary[f] for f in looked_at])) == sorted(looked_at)
 
 
+def test_form_memo_values_at_pairs_each_position_with_its_value_and_honours_a_filter():
+    from kzmedia.memo import FormMemo
+
+    doc = Document.from_text("Россия и Китай подписали договор; Китай его ратифицировал.")
+    memo = FormMemo(lambda norm, info: norm.upper() if norm in ("китай", "договор") else None)
+    pairs = memo.values_at(doc.tokens)
+    assert [(doc.tokens.surface(i), v) for i, v in pairs] == [("Китай", "КИТАЙ"), ("договор", "ДОГОВОР"),
+                                                              ("Китай", "КИТАЙ")]
+    first_sentence = [i for i in memo.positions(doc.tokens) if i < 6]
+    assert memo.values_at(doc.tokens, first_sentence) == pairs[:2]
+
+
 def test_cached_matcher_is_reused_across_processes_and_invalidated_by_changes(tmp_path, monkeypatch):
     import subprocess
     import sys

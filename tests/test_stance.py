@@ -140,3 +140,40 @@ def test_a_denied_clause_names_its_cue():
     s = _stance(text, "тарифы")
     assert (s.label, s.kind, s.cue) == ("negated", "denied_thought", "не считает")
     assert text[s.cue_start:s.cue_end] == s.cue
+
+
+# stance 2026.12.3: negative-polarity words, claims called lies, pretexts and forecasts, each with
+# the same words asserted
+MORE = [
+    ("Фонд не даёт денег на рекламу какой-либо партии.", "партии", "negated"),
+    ("Фонд даёт деньги на рекламу любой партии.", "партии", "asserted"),
+    ("Какой-либо партии фонд денег не давал.", "партии", "asserted"),  # «не» after the span: its own clause
+    ("Сообщения о массовых арестах оказались ложью.", "арестах", "negated"),
+    ("Сообщения о массовых арестах подтвердились.", "арестах", "asserted"),
+    ("Слухи о вспышке холеры в районе — фейк.", "холеры", "negated"),
+    ("Слухи о вспышке холеры в районе подтвердились.", "холеры", "asserted"),
+    ("Чиновник снова лжёт своим избирателям.", "избирателям", "asserted"),
+    ("Под предлогом защиты соотечественников соседи стянули войска к границе.", "защиты", "distanced"),
+    ("Ради защиты соотечественников соседи стянули войска к границе.", "защиты", "asserted"),
+    ("По прогнозам банка, инфляция к лету ускорится.", "инфляция", "hypothetical"),
+    ("По данным банка, инфляция к лету ускорилась.", "инфляция", "reported"),
+    ("Синоптики предсказывают, что засуха ударит по урожаю.", "засуха", "hypothetical"),
+    ("Синоптики сообщают, что засуха ударила по урожаю.", "засуха", "reported"),
+]
+
+
+@pytest.mark.parametrize("text, word, label", MORE)
+def test_polarity_lies_pretexts_and_forecasts(text, word, label):
+    assert _stance(text, word).label == label
+
+
+def test_the_words_describing_a_lie_are_not_denied():
+    text = "Это позорная и бесстыдная ложь о заводе."
+    assert _stance(text, "позорная").label == "asserted"
+    assert _stance(text, "заводе").label == "negated"
+
+
+def test_a_lie_denies_its_clause_not_the_next_one():
+    text = "Слухи о дефиците бензина оказались ложью, но очереди на заправках выросли."
+    assert _stance(text, "дефиците").label == "negated"
+    assert _stance(text, "очереди").label == "asserted"

@@ -28,7 +28,8 @@ from kzmedia.memo import FormMemo, FormScreen
 
 from .gazetteer import (DATA, FORMS, STANCE_PREFIXES, Gazetteer, choose_leader, default_gazetteer,
                         possible_cases)
-from .events import ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, cue_holders, extract, role_components
+from .events import (ACTIONS, ATTRIBUTION, ROLE_WEIGHTS, Mention, attitudes, cue_holders, extract, group_mentions,
+                     role_components)
 from .portrayal import ROLE_LABELS, combine, role_features, sides
 from .grammar import GRAMMAR, Clauses
 
@@ -195,19 +196,19 @@ class ActorsAnalyzer:
         actions = ACTIONS.candidates(norm, info) if self.relations else ()
         return (names, actions) if names or actions else ()
 
-    def _scan(self, document: Document) -> tuple[list, list]:
-        """``(position, name candidates)`` and ``(position, action candidates)`` of the document,
-        from one pass over its tokens."""
-        tokens = document.tokens
-        memo, norms = self.starts_memo, tokens.norms
-        names, actions = [], []
-        for i in memo.positions(tokens):
-            c = memo[norms[i]]
-            if c[0]:
-                names.append((i, c[0]))
-            if c[1]:
-                actions.append((i, c[1]))
-        return names, actions
+    def _scan(self, document: Document) -> list:
+        """``(position, (name candidates, action candidates))`` of the document, from one pass
+        over its tokens (``names`` and ``actions`` split it)."""
+        return self.starts_memo.values_at(document.tokens)
+
+    @staticmethod
+    def _names(scanned) -> list:
+        return [(i, c[0]) for i, c in scanned if c[0]]
+
+    @staticmethod
+    def _actions(scanned, sentence_of, sentences) -> list:
+        """The action candidates of ``scanned`` in the given sentences."""
+        return [(i, c[1]) for i, c in scanned if c[1] and sentence_of[i] in sentences]
 
     def _candidates(self, norm: str, lemma: str) -> tuple:
         """What may start at a token with this folded form: ``("seq", patterns)``,
@@ -252,7 +253,7 @@ class ActorsAnalyzer:
         starts, ends = tokens.starts, tokens.ends
         text = document.text
         n = len(infos)
-        found = self._scan(document)[0] if scanned is None else scanned
+        found = self._names(self._scan(document)) if scanned is None else scanned
         if not found:
             return []
         raw = []
@@ -415,8 +416,8 @@ class ActorsAnalyzer:
         spans) are read as further mentions of the given ids, form ``name`` — how an evaluation
         asks for the portrayal of an entity the annotators marked but the gazetteer lacks."""
         g = self.gazetteer
-        scanned, action_starts = self._scan(document)
-        found = self.mentions(document, scanned)
+        scanned = self._scan(document)
+        found = self.mentions(document, self._names(scanned))
         if extra_spans:
             found = self._with_extra(document, found, extra_spans)
         body: dict[str, Any] = {"analyzer_version": VERSION, "gazetteer_version": g.version,
@@ -455,11 +456,16 @@ class ActorsAnalyzer:
         roles = [self._role(tokens, m[0], m[1], m[5], m[6]) for m in found]
         events, claims, suffering, speaking = [], {}, defaultdict(list), {}
         labels: dict[str, list] = defaultdict(list)  # per actor: the tone of its own names
+        ptones: dict[str, list] = defaultdict(list)  # per actor: the tone the portrayal reads
         if self.relations:
             events, claims, suffering, speaking = self._events(document, found, roles, clauses, sentence_of,
-                                                                action_starts)
+                                                                scanned)
         att = ATTRIBUTION
+        relations = self.relations
+        # the mention tokens that name the innocent (a victim group's own name)
         innocent = ACTIONS.innocent
+        innocent_at = {x for x in mention_tokens if infos[x][2] in innocent or infos[x][0] in innocent
+                       } if relations else ()
         for n, (i, j, a, b, actor, form, stance) in enumerate(found):
             s = sentence_of[i]
             seg = sentences[s] if s >= 0 else None
@@ -518,20 +524,23 @@ class ActorsAnalyzer:
                 # person; the state is named as that person's country and gets a weak share
                 score *= _OFFICE_SCALE
             tone = round(score / (1.0 + abs(score)), 3)
-            mention = {"start": a, "end": b, "text": text[a:b], "form": form, "role": role, "tone": tone,
+            surface = text[a:b]
+            mention = {"start": a, "end": b, "text": surface, "form": form, "role": role, "tone": tone,
                        "sentence": s}
-            if self.relations:
+            if relations:
                 if own:
-                    labels[actor].append((own, a, b, text[a:b]))
-                if harmed and stance is None:
-                    # the portrayal's tone leaves out what was done to the actor (a harmed target,
-                    # «против X»): the text presents that as harm suffered, not as the actor's fault
-                    p = (score - harmed) * _FORM_SCALE.get(form, 1.0)
-                    mention["_ptone"] = round(p / (1.0 + abs(p)), 3)
-                for x in range(i, j):
-                    if infos[x][2] in innocent or infos[x][0] in innocent:
-                        suffering[actor].append((a, b, text[a:b]))  # «мирные жители», «дети»
-                        break
+                    labels[actor].append((own, a, b, surface))
+                if not stance:
+                    ptone = tone
+                    if harmed:
+                        # the portrayal's tone leaves out what was done to the actor (a harmed
+                        # target, «против X»): the text presents that as harm suffered, not as the
+                        # actor's fault
+                        p = (score - harmed) * _FORM_SCALE.get(form, 1.0)
+                        ptone = round(p / (1.0 + abs(p)), 3)
+                    ptones[actor].append((ptone, a, b, surface))
+                if innocent_at and not innocent_at.isdisjoint(range(i, j)):
+                    suffering[actor].append((a, b, surface))  # «мирные жители», «дети»
             if form == "person":
                 leader = self._leader(document, i, j)
                 if leader is not None:
@@ -574,21 +583,23 @@ class ActorsAnalyzer:
         body["actors"] = actors
         comps = feats = None
         if self.relations:
-            comps, feats = self._relations(body, actors, events, suffering, labels, sent_actors, speaking, text)
+            comps, feats = self._relations(body, actors, events, suffering, labels, sent_actors, speaking, text,
+                                           ptones)
         body["cooccurrence"] = [{"a": a, "b": b, "sentences": c}
                                 for (a, b), c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))]
         return ActorsResult(body, document, comps, feats)
 
-    def _events(self, document, found, roles, clauses, sentence_of, action_starts=None):
+    def _events(self, document, found, roles, clauses, sentence_of, scanned):
         """Events, the tone words they claim (trigger token → (source mention starts, target
         mention starts, polarity)), the misfortunes presented as each actor's own and the reporting
         words each actor speaks."""
         sentence_set = {sentence_of[m[0]] for m in found}
-        matches = ACTIONS.matches(document.tokens, sentence_of, sentence_set, scanned=action_starts)
+        matches = ACTIONS.matches(document.tokens, scanned=self._actions(scanned, sentence_of, sentence_set))
         near = {sentence_of[f[0]] for f in matches}
         mentions = [Mention(m[0], m[1], m[2], m[3], m[4], roles[n], m[5], m[6], sentence_of[m[0]], n)
                     for n, m in enumerate(found) if sentence_of[m[0]] in near]
-        events = extract(document, mentions, clauses, sentence_of, found=matches)
+        groups = group_mentions(document.tokens, mentions)
+        events = extract(document, mentions, clauses, sentence_of, found=matches, groups=groups)
         tokens = document.tokens
         claims: dict[int, tuple] = {}
         for ev in events:
@@ -601,7 +612,7 @@ class ActorsAnalyzer:
             claims[k] = (src, tgt, ACTIONS.classes[ev["action"]].polarity)
         suffering: dict[str, list] = defaultdict(list)
         speaking: dict[str, list] = defaultdict(list)
-        suffer, speak = cue_holders(document, mentions, clauses, sentence_of, found=matches)
+        suffer, speak = cue_holders(document, mentions, clauses, sentence_of, found=matches, groups=groups)
         for m, a, b, word in suffer:
             suffering[m.actor].append((a, b, word))
         for m, a, b, cue in speak:
@@ -609,11 +620,11 @@ class ActorsAnalyzer:
         return events, claims, suffering, speaking
 
     def _relations(self, body, actors, events, suffering, labels, named=None, speaking=None,
-                   body_text: str = "") -> tuple[dict, dict]:
-        """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py)."""
-        tones = {r["id"]: [(m.pop("_ptone", m["tone"]), m["start"], m["end"], m["text"]) for m in r["mentions"]
-                           if "stance" not in m] for r in actors}
-        comps = role_components([r["id"] for r in actors], events, tones, suffering, labels, speaking=speaking)
+                   body_text: str = "", tones=None) -> tuple[dict, dict]:
+        """Each actor's ``portrayal`` and the directed ``attitudes`` (see events.py). ``tones``:
+        per actor, ``(tone, start, end, text)`` of its mentions without a stance, as the portrayal
+        reads them (a harmed target's tone without the harm)."""
+        comps = role_components([r["id"] for r in actors], events, tones or {}, suffering, labels, speaking=speaking)
         side_of = sides(actors, body_text, self.gazetteer.actors)
         feats = role_features(comps, events, actors, side_of)
         for r in actors:

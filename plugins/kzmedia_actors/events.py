@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import heapq
 import math
 from collections import defaultdict
 from importlib import resources
@@ -246,10 +245,23 @@ def _span(tokens, text, a: int, b: int) -> dict:
     return {"start": s, "end": e, "text": text[s:e]}
 
 
+def group_mentions(tokens, mentions: list[Mention]) -> tuple[dict, dict]:
+    """``(sentence → its mentions, sentence → their token starts)``, sentences outside any (-1)
+    left out; what :func:`extract` and :func:`cue_holders` both read, built once."""
+    by_sentence: dict[int, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.sentence >= 0:
+            if m._tokens is None:
+                m._tokens = tokens
+            by_sentence[m.sentence].append(m)
+    return by_sentence, {s: [m.i for m in ms] for s, ms in by_sentence.items()}
+
+
 def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
-            found=None) -> list[dict]:
+            found=None, groups=None) -> list[dict]:
     """Events of one document (see the module docstring), in text order. ``found``: the
-    lexicon's matches when the caller has them already (:meth:`Actions.matches`)."""
+    lexicon's matches when the caller has them already (:meth:`Actions.matches`); ``groups``:
+    :func:`group_mentions` of the mentions, likewise."""
     if not mentions:
         return []
     tokens = document.tokens
@@ -260,15 +272,9 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
         found = actions.matches(tokens)
     if not found:
         return []
-    by_sentence: dict[int, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        if m.sentence >= 0:
-            if m._tokens is None:
-                m._tokens = tokens
-            by_sentence[m.sentence].append(m)
+    by_sentence, starts_of = groups or group_mentions(tokens, mentions)
     for ms in by_sentence.values():
         _coordinate(infos, ms)
-    starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
     # «» are clause boundaries: their positions are a filter of those, not another pass over the text
     quote_marks = functools.cache(lambda: [k for k in clauses.boundaries if infos[k][0] in _QUOTES]
                                   if _QUOTES <= GRAMMAR.boundaries else tokens.positions(_QUOTES))
@@ -297,6 +303,8 @@ def extract(document, mentions: list[Mention], clauses, sentence_of, actions: Ac
         lo = bisect.bisect_left(starts, max(ca, k - WINDOW))
         in_clause = ms[lo:bisect.bisect_left(starts, min(cb, e + WINDOW))]
         before = ms[max(0, lo - 8):lo]  # a subject before the clause, for a clause without one
+        if not in_clause and (kind != "verb" or not before):
+            continue  # nothing to read: a noun needs an argument in its clause, a verb a subject
         sources, targets, conf = _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca,
                                             bool(passive_cues) and any(p in passive_cues for p in range(max(ca, k - 3), k)))
         if not sources and not targets:
@@ -367,13 +375,18 @@ def _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca, passive_
     """Sources, targets and a confidence for one trigger (see the module docstring)."""
     tag = infos[k][4] or ""
     passive = passive_cue or "pssv" in tag
-    subjects = [m for m in in_clause if m.role == "subject" and m.marker is None]
-    agents = [m for m in in_clause if m.marker == "со стороны"]
+    subjects, agents, rest = [], [], []
+    for m in in_clause:  # one pass: «со стороны X» is an agent, an unmarked nominative a subject
+        marker = m.marker
+        if marker == "со стороны":
+            agents.append(m)
+        elif marker is None and m.role == "subject":
+            subjects.append(m)
+        else:
+            rest.append((m, marker))
     sources, targets = [], []
     conf = _VERB_CONF if kind == "verb" else _NOUN_CONF
-    for m in in_clause:
-        if m.marker == "со стороны" or m in subjects:
-            continue
+    for m, marker in rest:
         after = m.i >= e
         if m.stance == "anti":
             if kind == "noun" and m.j <= k and k - m.j <= 2:
@@ -382,11 +395,11 @@ def _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca, passive_
         if kind == "noun":
             if m.role == "attribute" and m.j <= k and k - m.j <= 2:
                 sources.append(m)  # «российская помощь», «американские удары»
-            elif m.role == "possessor" and after and m.i - e <= 1 and m.marker is None:
+            elif m.role == "possessor" and after and m.i - e <= 1 and marker is None:
                 (sources if genitive == "source" else targets).append(m)  # «агрессия X», «поддержка X»
-            elif after and (m.marker in cls.preps or m.marker == "в отношении"):
+            elif after and (marker in cls.preps or marker == "в отношении"):
                 targets.append(m)
-            elif (after and m.role in ("object", "oblique") and m.marker is None and m.i - e <= 1
+            elif (after and m.role in ("object", "oblique") and marker is None and m.i - e <= 1
                   and "datv" in possible_cases(infos[m.i][0])):
                 targets.append(m)  # «помощь Украине»
             continue
@@ -394,13 +407,13 @@ def _arguments(infos, k, e, kind, cls, genitive, in_clause, before, ca, passive_
             if m.role == "object" and "ablt" in (infos[m.i][4] or ""):
                 agents.append(m)
             continue
-        if m.marker in cls.preps or m.marker in ("в отношении", "против"):
+        if marker in cls.preps or marker in ("в отношении", "против"):
             targets.append(m)
-        elif m.role in ("object", "oblique") and m.marker is None:
+        elif m.role in ("object", "oblique") and marker is None:
             targets.append(m)
-        elif m.role == "possessor" and after and m.marker is None:
+        elif m.role == "possessor" and after and marker is None:
             targets.append(m)  # «поддержал позицию Китая»
-        elif m.role in ("attribute", "oblique") and after and m.marker in cls.preps:
+        elif m.role in ("attribute", "oblique") and after and marker in cls.preps:
             targets.append(m)
     if passive:
         if kind == "verb":
@@ -466,7 +479,7 @@ def _quoted(tokens, text, k, ca, cb, seg, speech, ms, clauses, quote_marks, star
 # -- roles and attitudes ---------------------------------------------------------------------
 
 def cue_holders(document, mentions: list[Mention], clauses, sentence_of, actions: Actions = ACTIONS,
-                found=None) -> tuple[list[tuple], list[tuple]]:
+                found=None, groups=None) -> tuple[list[tuple], list[tuple]]:
     """``(experiences, speakers)``, each a list of ``(mention, start, end, word)``, from one pass
     over the cue words: each actor a misfortune word presents as suffering (the subject or
     possessor, or adjective, in the word's clause: «жертвами стали украинцы»), and each actor a
@@ -474,12 +487,9 @@ def cue_holders(document, mentions: list[Mention], clauses, sentence_of, actions
     заявил», or the genitive right after «по словам», «по данным»: «по словам Пескова»; a news
     text's sources are mostly its own side)."""
     tokens = document.tokens
-    by_sentence: dict[int, list[Mention]] = defaultdict(list)
-    for m in mentions:
-        by_sentence[m.sentence].append(m)
+    by_sentence, starts_of = groups or group_mentions(tokens, mentions)
     suffer, speak = [], []
     sentences = document.sentences
-    starts_of = {s: [m.i for m in ms] for s, ms in by_sentence.items()}
     for k, e, kind, _p in (actions.matches(tokens) if found is None else found):
         if kind != "experience" and kind != "speech":
             continue
@@ -648,7 +658,7 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
         if not 2 <= len(cells) <= MAX_COACTORS or s < 0:
             continue  # a sentence naming many actors is a list: it shows no attitude between them
         items = list(cells.items())
-        if not any(c[0] for _id, c in items):
+        if not any([c[0] for _id, c in items]):
             continue  # no tone on anyone there: the sentence shows no attitude
         for a_id, (ta, na, _ma) in items:
             for b_id, (tb, nb, mb) in items:
@@ -670,9 +680,10 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
         if r is None:
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
-    parts = DocumentParts(actors, components)
+    of = DocumentParts(actors, components).of
     for (a_id, b_id), r in feats.items():
-        parts.fill(r, a_id, b_id)
+        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = of(b_id)  # DocumentParts.fill, inlined
+        r["role_a"] = of(a_id)[1]
     return feats, evidence
 
 
@@ -731,7 +742,7 @@ def attitudes(events, actors=(), actions: Actions = ACTIONS, weights: RoleWeight
         if not (f["events"] or f["events_ba"] or f["tone"] or f["tone_a"]):
             continue  # named together, but nothing said of either there: no attitude shown
         z = bias
-        for name, w in coef:  # attitude_score, inlined: this loop runs for every pair
+        for name, w in coef:  # attitude_score, inlined: this loop runs for every shown pair
             z += w * f[name]
         tone = 2.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - 1.0
         out.append({"source": key[0], "target": key[1], "tone": round(tone, 3), "evidence": evidence[key][:8]})

@@ -22,7 +22,6 @@ is the most probable role, or ``neutral`` when the text says nothing of the acto
 
 from __future__ import annotations
 
-import heapq
 import math
 import operator
 import re
@@ -91,8 +90,12 @@ class RoleModel:
 
     def scores(self, features: dict) -> dict[str, float]:
         """The linear score of each role."""
-        x = [features[f] for f in ROLE_FEATURES]
-        return {r: b + sum(map(operator.mul, w, x)) for r, b, w in self._vectors}
+        return dict(zip(ROLE_LABELS, self._linear(features)))
+
+    def _linear(self, features: dict) -> list[float]:
+        """The linear scores in ROLE_LABELS order (``scores`` without the dict: runs per actor)."""
+        x = list(map(features.__getitem__, ROLE_FEATURES))
+        return [b + sum(map(operator.mul, w, x)) for _r, b, w in self._vectors]
 
     def silent(self) -> dict[str, float]:
         """The role probabilities of an actor with every feature 0 (computed once)."""
@@ -168,24 +171,29 @@ def role_features(components: dict, events: list, actors: list, side_of: dict,
         f["own_side"] = 1.0 if top > 0 and speech.get(side) == top else 0.0
         t = tone.get(side)
         f["side_tone"] = t[0] / t[1] if t and t[1] else 0.0
-        for k, v in f.items():
-            if v and k in _COUNTS:
-                f[k] = math.copysign(math.log1p(abs(v)), v)
+        for k in [k for k, v in f.items() if v and k in _COUNTS]:
+            v = f[k]
+            f[k] = math.copysign(math.log1p(abs(v)), v)
     return feats
 
 
 def _softmax(z: dict[str, float]) -> dict[str, float]:
-    top = max(z.values())
-    e = {r: math.exp(v - top) for r, v in z.items()}
-    total = sum(e.values())
-    return {r: e[r] / total for r in ROLE_LABELS}
+    return _softmax_list([z[r] for r in ROLE_LABELS])
+
+
+def _softmax_list(z: list[float]) -> dict[str, float]:
+    """Role → probability from the linear scores in ROLE_LABELS order."""
+    top = max(z)
+    e = [math.exp(v - top) for v in z]
+    total = sum(e)
+    return {r: v / total for r, v in zip(ROLE_LABELS, e)}
 
 
 def label(features: dict, model: RoleModel = ROLE_MODEL) -> tuple[str, dict[str, float]]:
     """``(label, probabilities)``: the most probable role, ``neutral`` when every feature is 0."""
     if not any(features.values()):
         return "neutral", model.silent()
-    probs = _softmax(model.scores(features))
+    probs = _softmax_list(model._linear(features))
     return max(ROLE_LABELS, key=probs.__getitem__), probs
 
 
@@ -197,6 +205,9 @@ def _evidence(kind: str, weight: float, f: tuple) -> dict:
     return {key: f[0], "role": f[1], "weight": weight, "start": f[2], "end": f[3]}
 
 
+_WEIGHT = operator.itemgetter(1)
+
+
 def combine(components: dict, features: dict, model: RoleModel | None = None, evidence: bool = True) -> dict:
     """``{"label", "scores", "evidence"}`` of one actor: the portrayal model's label and role
     probabilities over its features (:mod:`.portrayal`), and its strongest evidence
@@ -205,7 +216,8 @@ def combine(components: dict, features: dict, model: RoleModel | None = None, ev
     out = {"label": lab, "scores": {r: round(v, 3) for r, v in probs.items()}}
     if evidence:
         items = components["evidence"]
-        top = heapq.nlargest(8, items, key=lambda x: x[1]) if items else ()
+        # sorted()[:8] is what heapq.nlargest(8, ...) is defined as (ties keep text order), in C
+        top = sorted(items, key=_WEIGHT, reverse=True)[:8] if items else ()
         out["evidence"] = [_evidence(kind, round(w, 3), f) for kind, w, f in top if w]
     return out
 

@@ -19,17 +19,20 @@ import attrs
 
 import kzmedia
 from kzmedia.compat import tomllib
-from kzmedia.memo import FormMemo, FormScreen
-from kzmedia.morphology import LEMMA
+from kzmedia.memo import FormMemo
+from kzmedia.morphology import LEMMA, TAG
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
 
-ANALYZER_VERSION = "2.2.0"  # 2.0: stance per evidence item; scores count asserted evidence only
+ANALYZER_VERSION = "2.3.0"  # 2.0: stance per evidence item; scores count asserted evidence only
 # 2.1: name entries need a common-word cue, hits inside a body's name chain do not count, presence needs
 # two distinct entries
 # 2.2: no evidence inside function-word expressions or capitalised institution names; frames marked
 # `needs_cue` count their other words only beside one of their cue entries
+# 2.3: no evidence inside a person's title (before the name or in apposition after it) or a statute's
+# «о» complement; economic_pragmatism and Quality_of_life's light words need their cue; a person's name
+# counts only in the genitive right after a word of its frame
 
 DOMAIN_FRAMES = (
     "alliance_loyalty", "western_encroachment", "sovereignty", "multivector_balance",
@@ -70,7 +73,12 @@ NAMES_NEED_CONTEXT = bool(TUNING["context"].get("names", False))
 BODY_NOUNS = frozenset(TUNING["body_names"]["nouns"])
 BODY_WINDOW = int(TUNING["body_names"]["window"])
 #: head nouns of a capitalised name («Договор о …», «Всемирный банк»): the lower-case words after them name
+#: nouns of a statute («закон о …», «указ о …»): the lower-case words of their «о» complement name the act
+STATUTE_NOUNS = frozenset(TUNING["body_names"].get("statutes", ()))
 NAME_HEADS = BODY_NOUNS | frozenset(TUNING["body_names"]["name_heads"])
+#: how many words a person's title may hold between its animate noun and the name
+TITLE_WINDOW = int(TUNING.get("titles", {}).get("window", 0))
+PERSON_GRAMMEMES = ("Name", "Surn", "Patr")
 #: words that may stand inside a name's chain between its head and a hit («Договор о нераспространении …»)
 NAME_CHAIN_WORDS = frozenset(("о", "об", "по", "при", "и", "за", "для"))
 #: compound prepositions and parenthetical phrases (exact folded forms) → no evidence inside them;
@@ -375,6 +383,8 @@ class FramingAnalyzer:
         self.cue_frames = frozenset(cid for lex in lexicons for cid, cat in lex.categories.items()
                                     if cat.extra.get("needs_cue"))
         self._cues = {(lex.name, e.id) for lex in lexicons for e in lex.entries if e.extra.get("cue")}
+        #: a person's name (``person = true``) counts only in the genitive right after another hit of its frame
+        self._persons = {(lex.name, e.id) for lex in lexicons for e in lex.entries if e.extra.get("person")}
         self.lexicons = lexicons
         self.frame_kinds = kinds
         self.definitions = definitions
@@ -414,7 +424,8 @@ class FramingAnalyzer:
         function_spans = _function_spans(tokens)
         in_function = {t for a, b in function_spans for t in range(a, b)}
         # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
-        near_head = _near_name_heads(tokens)
+        # … a statute's name only after a statute noun, a person's title only a few words from a name
+        near_head, near_statute, near_person = _near_heads(tokens)
         stance_of = StanceIndex.of(document).tokens_stance
         sentence_of = document.sentence_index()
         matches = matcher.match(document)
@@ -426,8 +437,10 @@ class FramingAnalyzer:
         weak: set[int] = set()  # id() of the evidence that needs context
         named: set[int] = set()  # id() of the evidence of name entries (gives no context)
         cues: set[int] = set()  # id() of the evidence of cue entries (``needs_cue`` frames)
+        persons: set[int] = set()  # id() of the evidence of person names (kept only after a word of the frame)
+        person_entries = self._persons
         # every evidence made stays alive until the sets are read: an evidence replaced in `best`
-        # and freed would hand its id() to a later one, marking it weak, named or a cue by mistake
+        # and freed would hand its id() to a later one, marking it weak, named, a cue or a person by mistake
         made: list[Evidence] = []
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         for m in matches:
@@ -442,6 +455,9 @@ class FramingAnalyzer:
             if m.token_start in in_function and _inside_function_words(function_spans, m.token_start,
                                                                         m.token_end):
                 continue
+            if person_entries and (m.lexicon, entry.id) in person_entries \
+                    and "gent" not in (tokens.tag(m.token_start) or ""):
+                continue  # a person's name as the subject or object: who acts, not how it is framed
             span = (m.token_start, m.token_end)
             stance = seen.get(span, False)
             if stance is False:
@@ -451,7 +467,13 @@ class FramingAnalyzer:
                             and ((m.token_start in near_head  # only near a body's or a name's head noun
                                   and (_in_body_name(tokens, m.token_start)
                                        or _in_capitalised_name(tokens, m.token_start, m.token_end, document)))
-                                 or _is_title(tokens, m.token_end)))):
+                                 or (near_statute and _close(near_statute, m.token_start - BODY_WINDOW - 2,
+                                                             m.token_start - 2)
+                                     and _in_statute_name(tokens, m.token_start))
+                                 or _is_title(tokens, m.token_end)))
+                        or (near_person and _close(near_person, m.token_start - TITLE_WINDOW - 3,
+                                                   m.token_end + TITLE_WINDOW)
+                            and _in_title(tokens, m.token_start, m.token_end))):
                     stance = stance_of(m.token_start, m.token_end)
                     if stance.label == NAMED:
                         stance = None
@@ -474,6 +496,8 @@ class FramingAnalyzer:
                             named.add(id(evidence))
                         if (m.lexicon, entry.id) in cue_entries:
                             cues.add(id(evidence))
+                        if (m.lexicon, entry.id) in person_entries:
+                            persons.add(id(evidence))
                     best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
@@ -489,6 +513,8 @@ class FramingAnalyzer:
             elif max(ends[cid][-4:]) < ev.end:
                 kept.append(ev)
                 ends[cid].append(ev.end)
+        if persons:
+            out = _with_heads(out, persons, text)
         if self.cue_frames:
             out = _with_cues(out, self.cue_frames, cues)
         if weak:
@@ -683,6 +709,124 @@ def _is_title(tokens, j: int) -> bool:
     return after[:1].isupper() and not after.isupper()
 
 
+def _person(tokens, t: int) -> bool:
+    """Is token ``t`` a person's name: capitalised (not all capitals) and read by pymorphy3 as a
+    first name, surname or patronymic, or followed by another capitalised word (names pymorphy3
+    does not know: «Ерлан Сапаров»)? A place or an organisation is no person."""
+    if t >= len(tokens) or not tokens.is_word(t):
+        return False
+    surface = tokens.surface(t)
+    if not surface[:1].isupper() or surface.isupper():
+        return False
+    tag = tokens.tag(t) or ""
+    if any(g in tag for g in PERSON_GRAMMEMES):
+        return True
+    if "Geox" in tag or "Orgn" in tag or "gent" in tag or t + 1 >= len(tokens) or not tokens.is_word(t + 1):
+        return False
+    after = tokens.surface(t + 1)
+    return after[:1].isupper() and not after.isupper()
+
+
+def _title_word(tokens, t: int) -> bool:
+    """May token ``t`` stand inside a person's title after its head noun: an adjective, a genitive
+    noun, a capitalised body or place («президента России», «представитель Минобороны РФ»), «по»,
+    «и», a dative after «по» («советник по экономическим вопросам»)?"""
+    if not tokens.is_word(t):
+        return False
+    if tokens.lemma(t) in ("по", "и"):
+        return True
+    pos = tokens.pos(t)
+    if pos in ("ADJF", "PRTF", "NUMR"):
+        return True
+    if pos != "NOUN" and not tokens.surface(t).isupper():
+        return tokens.surface(t)[:1].isupper() and not _person(tokens, t)
+    tag = tokens.tag(t) or ""
+    return "gent" in tag or "datv" in tag or "Fixd" in tag or tokens.surface(t).isupper()
+
+
+def _in_title(tokens, i: int, j: int) -> bool:
+    """Is the hit ``i..j`` part of a person's title — «пресс-секретарь ⟦президента⟧ России Дмитрий
+    Песков», «официальный представитель ⟦Минобороны⟧ Игорь Конашенков», «Иван Петров, ⟦экономист⟧
+    Центра стратегических исследований»? Naming a speaker by office is not framing.
+
+    The title is an animate noun (the hit's own word or one before it) with its chain of
+    :func:`_title_word` words (at most ``TITLE_WINDOW``); it is followed by a person's name, or
+    it stands in apposition right after one («Name, title»)."""
+    if not TITLE_WINDOW:
+        return False
+    # the head: the leftmost animate noun of the chain that reaches the hit
+    head, t, words = None, j - 1, 0
+    while t >= 0 and words <= TITLE_WINDOW:
+        if tokens.pos(t) == "NOUN" and "anim" in (tokens.tag(t) or "") and not _person(tokens, t):
+            head = t
+        elif t < i and not _title_word(tokens, t):
+            break
+        words += 1
+        t -= 1
+    if head is None:
+        return False
+    # a name after the title: «… президента России Дмитрий Песков»
+    t, words = j, 0
+    while t < len(tokens) and words <= TITLE_WINDOW:
+        if _person(tokens, t):
+            return True
+        if not _title_word(tokens, t):
+            break
+        words += 1
+        t += 1
+    # the title in apposition after a name: «Дмитрий Песков, пресс-секретарь президента»
+    if head < 2 or tokens.surface(head - 1) not in (",", "—", "–"):
+        return False
+    return _name_before(tokens, head - 2)
+
+
+def _name_before(tokens, t: int) -> bool:
+    """Does a person's name end at token ``t``: a run of capitalised words with a first name,
+    surname or patronymic in it (pymorphy3 takes some surnames for places or common nouns), or of
+    two or more capitalised words none of which is a place or an organisation («Ерлан Сапаров»)?"""
+    run, named, place = 0, False, False
+    while t >= 0 and run < 4 and tokens.is_word(t):
+        surface = tokens.surface(t)
+        if not surface[:1].isupper() or surface.isupper():
+            break
+        tag = tokens.tag(t) or ""
+        place = place or "Geox" in tag or "Orgn" in tag
+        named = named or any(g in tag for g in PERSON_GRAMMEMES)
+        run += 1
+        t -= 1
+    return named or (run >= 2 and not place)
+
+
+def _words_back(tokens, i: int):
+    """The word tokens before token ``i``, nearest first, across commas (any other punctuation ends
+    the walk), at most ``BODY_WINDOW`` + 1 of them: the reach of a name's or a title's chain."""
+    t, words = i - 1, 0
+    while t >= 0 and words <= BODY_WINDOW:
+        if not tokens.is_word(t):
+            if tokens.surface(t) != ",":
+                return
+        else:
+            yield t
+            words += 1
+        t -= 1
+
+
+def _in_statute_name(tokens, i: int) -> bool:
+    """Is token ``i`` inside a statute's name, in the «о / об» complement of a statute noun («закон о
+    ⟦выборах⟧», «указ о частичной ⟦мобилизации⟧», «поправки о ⟦земле⟧ и недрах»)? The chain back to
+    «о» holds adjectives, nouns in an oblique case, «и» and commas (at most ``BODY_WINDOW`` words)."""
+    if not STATUTE_NOUNS:
+        return False
+    for t in _words_back(tokens, i):
+        lemma = tokens.lemma(t)
+        if lemma in ("о", "об"):
+            return t >= 1 and tokens.pos(t - 1) == "NOUN" and tokens.lemma(t - 1) in STATUTE_NOUNS
+        if not (lemma == "и" or tokens.pos(t) in ("ADJF", "PRTF", "NUMR")
+                or (tokens.pos(t) == "NOUN" and "nomn" not in (tokens.tag(t) or ""))):
+            return False
+    return False
+
+
 def _in_body_name(tokens, i: int) -> bool:
     """Is token ``i`` inside the name or title of a body, after its head noun — «комитет по
     физической культуре, ⟦спорту⟧», «программа переселения ⟦соотечественников⟧», «органы ⟦власти⟧»?
@@ -694,14 +838,7 @@ def _in_body_name(tokens, i: int) -> bool:
     tag = tokens.tag(i) or ""
     if "gent" not in tag and "datv" not in tag:
         return False
-    words = 0
-    t = i - 1
-    while t >= 0 and words <= BODY_WINDOW:
-        if not tokens.is_word(t):
-            if tokens.surface(t) != ",":
-                return False
-            t -= 1
-            continue
+    for t in _words_back(tokens, i):
         lemma = tokens.lemma(t)
         pos = tokens.pos(t)
         if pos == "NOUN" and lemma in BODY_NOUNS:
@@ -710,8 +847,6 @@ def _in_body_name(tokens, i: int) -> bool:
         if not (lemma in ("по", "и", "при") or pos in ("ADJF", "PRTF", "NUMR")
                 or (pos == "NOUN" and ("gent" in tag or "datv" in tag))):
             return False
-        words += 1
-        t -= 1
     return False
 
 
@@ -744,21 +879,50 @@ def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool
     return False
 
 
+_HEAD, _STATUTE, _PERSON = 1, 2, 4
 _HEAD_MEMO: FormMemo | None = None
 
 
-def _near_name_heads(tokens) -> set[int]:
-    """The tokens close enough to a head noun of ``NAME_HEADS`` (which holds ``BODY_NOUNS``) to lie
-    in its name: up to four before it (the adjectives of «Международного валютного фонда») and a
-    name's chain after it.
-    The head forms are found per distinct form (``kzmedia.memo.FormMemo``), not per token."""
+def _head_class(norm: str, info: tuple) -> int:
+    """What a word form may head: a name or a body (``NAME_HEADS``), a statute's name
+    (``STATUTE_NOUNS``), or a person's title (a first name, surname or patronymic)."""
+    lemma = info[LEMMA]
+    c = _HEAD if lemma in NAME_HEADS else 0
+    if lemma in STATUTE_NOUNS:
+        c |= _STATUTE
+    if TITLE_WINDOW and any(g in (info[TAG] or "") for g in PERSON_GRAMMEMES):
+        c |= _PERSON
+    return c
+
+
+def _near_heads(tokens) -> tuple[set[int], list[int], list[int]]:
+    """Where names, statutes' names and persons' titles may lie — one pass over the document, the
+    heads found per distinct form (``kzmedia.memo.FormMemo``), not per token: the set of tokens up to
+    four before and a name's chain after a head noun of ``NAME_HEADS`` (the adjectives of
+    «Международного валютного фонда»; a comma may follow each chain word), and the positions (in
+    text order) of the statute nouns and of the capitalised persons' names (see :func:`_close`)."""
     global _HEAD_MEMO
     if _HEAD_MEMO is None:
-        _HEAD_MEMO = FormMemo(lambda norm, info: info[LEMMA] in NAME_HEADS, screen=FormScreen(lemmas=NAME_HEADS))
-    out: set[int] = set()
-    for h in _HEAD_MEMO.positions(tokens):
-        out.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))  # a comma may follow each chain word
-    return out
+        _HEAD_MEMO = FormMemo(_head_class)
+    heads: set[int] = set()
+    statutes: list[int] = []
+    persons: list[int] = []
+    norms, values = tokens.norms, _HEAD_MEMO
+    for h in values.positions(tokens):
+        c = values[norms[h]]
+        if c & _HEAD:
+            heads.update(range(h - 4, h + 2 * (BODY_WINDOW + 1) + 1))
+        if c & _STATUTE:
+            statutes.append(h)
+        if c & _PERSON:
+            persons.append(h)
+    return heads, statutes, persons
+
+
+def _close(positions: list[int], lo: int, hi: int) -> bool:
+    """Is one of the sorted ``positions`` within ``lo..hi``?"""
+    k = bisect.bisect_left(positions, lo)
+    return k < len(positions) and positions[k] <= hi
 
 
 def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> bool:
@@ -811,6 +975,19 @@ def _in_capitalised_name(tokens, i: int, j: int, document: kzmedia.Document) -> 
         if not tokens.is_word(k):
             return False
     return False
+
+
+def _with_heads(hits: dict[str, list[Evidence]], persons: set[int], text: str) -> dict[str, list[Evidence]]:
+    """Keep a person's name only where it depends on another hit of its frame, right after it
+    (only spaces between): «администрация ⟦Трампа⟧», «визит ⟦Лаврова⟧» — not «Лавров заявил»."""
+    out = {}
+    for fid, evs in hits.items():
+        ends = {e.end for e in evs if id(e) not in persons}
+        kept = [e for e in evs if id(e) not in persons
+                or any(text[k:e.start].isspace() for k in ends if e.start - 4 <= k < e.start)]
+        if kept:
+            out[fid] = kept
+    return out
 
 
 def _with_cues(hits: dict[str, list[Evidence]], gated: frozenset[str], cues: set[int]) -> dict[str, list[Evidence]]:

@@ -1,12 +1,14 @@
 """Blind audit of framing evidence: draw a sample for a reader, then score the reader's verdicts.
 
     python -m kzmedia_framing.audit sample CORPUS.jsonl --out SAMPLE.jsonl --definitions DEFS.md \
-        [--key KEY.jsonl] [--exclude READ.txt] [--exclude OLD-AUDIT.jsonl] [--present-only] [--n 120] [--seed 16]
+        [--key KEY.jsonl] [--exclude READ.txt] [--exclude OLD-AUDIT.jsonl] [--present-only] [--all-documents] \
+        [--n 120] [--seed 16]
     python -m kzmedia_framing.audit score SAMPLE.jsonl VERDICTS.jsonl --out docs/audits/framing-audit.jsonl
 
 ``sample`` analyses the documents that were *not* read while writing rules (``zlib.crc32(id) % 2
 == 1``, the project's split, minus every document id listed in an ``--exclude`` file: one id a
-line, or JSON lines with a ``doc_id``), pools every asserted evidence item (what a frame's score
+line, or JSON lines with a ``doc_id``; with ``--all-documents`` both halves, when the exclusion files
+list every document read while writing rules and every earlier sample), pools every asserted evidence item (what a frame's score
 counts; with ``--present-only`` only that of the frames the document is found to build, what a
 user sees as a frame's evidence) and draws ``n`` with a fixed seed: the same corpus, analyzer
 version, exclusions and seed give the same sample. Each line: ``item``, ``doc_id``, ``start``,
@@ -59,9 +61,9 @@ def short_definition(text: str) -> str:
 
 
 def draw(corpus: str, n: int, seed: int, exclude: set[str] = frozenset(),
-         present_only: bool = False) -> tuple[list[dict], dict[str, str], list[dict]]:
+         present_only: bool = False, all_documents: bool = False) -> tuple[list[dict], dict[str, str], list[dict]]:
     """The sample lines, the definitions of the frames they use and the key (the analyzer's view
-    of each item)."""
+    of each item). ``all_documents`` drops the held-out split (the exclusions alone decide)."""
     import kzmedia
     from kzmedia.readers import read_corpus
 
@@ -70,7 +72,7 @@ def draw(corpus: str, n: int, seed: int, exclude: set[str] = frozenset(),
     analyzer = FramingAnalyzer()
     pool = []
     for doc in read_corpus([corpus]):
-        if not isinstance(doc, kzmedia.Document) or not held_out(doc.id) or doc.id in exclude:
+        if not isinstance(doc, kzmedia.Document) or doc.id in exclude or not (all_documents or held_out(doc.id)):
             continue
         result = analyzer.analyze(doc)
         for f in result.frames:
@@ -173,13 +175,17 @@ def main(argv=None) -> int:
                    help="a file of document ids not to sample (one a line, or JSON lines with doc_id); repeatable")
     s.add_argument("--present-only", action="store_true",
                    help="only the evidence of frames found present (what a user sees as a frame's evidence)")
+    s.add_argument("--all-documents", action="store_true",
+                   help="sample both halves of the corpus split (the --exclude files must list every document read "
+                        "while writing rules and every earlier sample)")
     c = sub.add_parser("score")
     c.add_argument("sample")
     c.add_argument("verdicts")
     c.add_argument("--out")
     args = p.parse_args(argv)
     if args.command == "sample":
-        lines, defs, key = draw(args.corpus, args.n, args.seed, excluded_ids(args.exclude), args.present_only)
+        lines, defs, key = draw(args.corpus, args.n, args.seed, excluded_ids(args.exclude), args.present_only,
+                                args.all_documents)
         Path(args.out).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in lines), encoding="utf-8")
         if args.key:
             Path(args.key).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in key),

@@ -22,7 +22,7 @@ from pathlib import Path
 from kzmedia import KzmediaError
 
 from ..events import ATTITUDE_FEATURES, ATTITUDE_WEIGHTS, DocumentParts, attitude_score
-
+from . import spread
 
 
 class RusentrelDataError(KzmediaError):
@@ -195,8 +195,9 @@ def evaluate(path, folds: int = 5, analyzer=None) -> dict:
             "with_events": len(ev_rows), "event_sign_accuracy": round(ev_acc, 4),
             "cooccurring": sum(r["cooccur"] for r in rows), "folds": len(held),
             "heldout_macro_f1": round(sum(held) / len(held), 4),
-            "heldout_range": [round(min(held), 4), round(max(held), 4)],
-            "always_negative_macro_f1": round(sum(base) / len(base), 4), "chosen_per_fold": chosen,
+            "heldout_range": [round(min(held), 4), round(max(held), 4)], "heldout_spread": spread(held),
+            "always_negative_macro_f1": round(sum(base) / len(base), 4), "always_negative_spread": spread(base),
+            "chosen_per_fold": chosen,
             "shipped_macro_f1": round(shipped, 4),
             "fit_on_all": dict(zip(("bias",) + FEATURES, (round(v, 4) for v in w_all)))}
 
@@ -210,9 +211,9 @@ def run(args) -> int:
     print(f"RuSentRel: directed attitudes vs human attitudes, {r['pairs']} pairs in {r['articles']} articles")
     print(f"  pairs with events A→B {r['with_events']} (sign right {r['event_sign_accuracy']:.3f}), "
           f"named in one sentence {r['cooccurring']}")
-    lo, hi = r["heldout_range"]
-    print(f"  {r['folds']}-fold by article, held out: macro-F1 (pos, neg) {r['heldout_macro_f1']:.3f} "
-          f"(folds {lo:.3f}–{hi:.3f})   always negative {r['always_negative_macro_f1']:.3f}")
+    h, b = r["heldout_spread"], r["always_negative_spread"]
+    print(f"  {r['folds']}-fold by article, held out: macro-F1 (pos, neg) {h['mean']:.3f} ± {h['sd']:.3f} "
+          f"(folds {h['min']:.3f}–{h['max']:.3f})   always negative {b['mean']:.3f} ± {b['sd']:.3f}")
     print(f"  shipped data/roles.toml [attitudes] on all pairs (not held out): {r['shipped_macro_f1']:.3f}")
     print(f"  weights fitted on all pairs: {r['fit_on_all']}")
     return 0
