@@ -306,56 +306,67 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
     # fork on Linux (workers inherit the built pipeline); elsewhere the platform's default
     method = mp_context or ("fork" if sys.platform.startswith("linux") else multiprocessing.get_start_method())
     ctx = multiprocessing.get_context(method)
-    expected = pipeline.versions
     if method == "fork":
         payload = pipeline
     else:
         spec = pipeline.spec()
         _check_spec_picklable(spec)
         payload = (type(pipeline).from_spec, spec)
-    max_in_flight = max_in_flight or 2 * n_jobs
-    fork = method == "fork"
+    yield from _ParallelRun(pipeline, ctx, payload, n_jobs=n_jobs, ordered=ordered, batch_size=batch_size,
+                            max_in_flight=max_in_flight or 2 * n_jobs, keep_findings=keep_findings,
+                            as_json=as_json).run(documents)
 
-    def new_pool(workers: int) -> ProcessPoolExecutor:
-        if fork:
+
+class _ParallelRun:
+    """The parent's side of one :func:`analyze_parallel` call: the pool, the batches in flight
+    (at most ``max_in_flight``), and the recovery when a worker dies."""
+
+    def __init__(self, pipeline, ctx, payload, *, n_jobs: int, ordered: bool, batch_size: int,
+                 max_in_flight: int, keep_findings: bool, as_json: bool):
+        self.pipeline, self.ctx, self.payload = pipeline, ctx, payload
+        self.n_jobs, self.ordered, self.batch_size, self.max_in_flight = n_jobs, ordered, batch_size, max_in_flight
+        self.keep_findings, self.as_json = keep_findings, as_json
+        self.fork = ctx.get_start_method() == "fork"
+        self.expected = pipeline.versions
+        self.pending: deque = deque()  # (future, batch) in submission order
+        self.exhausted = False
+        self.crashes = 0
+
+    def new_pool(self, workers: int) -> ProcessPoolExecutor:
+        if self.fork:
             # Move the parent's objects out of the collector's reach before forking: a worker's
             # garbage collections would otherwise touch (and so copy) every inherited page.
             gc.freeze()
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                   initargs=(payload, expected, os.getpid()))
+        return ProcessPoolExecutor(max_workers=workers, mp_context=self.ctx, initializer=_init_worker,
+                                   initargs=(self.payload, self.expected, os.getpid()))
 
-    def submit(p: ProcessPoolExecutor, batch: list):
-        future = p.submit(_run_batch, batch, keep_findings, as_json)
-        if fork:
+    def submit(self, pool: ProcessPoolExecutor, batch: list) -> Future:
+        future = pool.submit(_run_batch, batch, self.keep_findings, self.as_json)
+        if self.fork:
             gc.unfreeze()  # the first submit has forked the workers (a no-op afterwards)
         return future
 
-    pool = new_pool(n_jobs)
-    pending: deque = deque()  # (future, batch) in submission order
-    source = _batches(documents, batch_size)
-    exhausted = False
-    crashes = 0
-
-    def fill():
-        nonlocal exhausted
-        while not exhausted and len(pending) < max_in_flight:
+    def fill(self) -> None:
+        """Submit batches until ``max_in_flight`` are pending or the documents run out."""
+        while not self.exhausted and len(self.pending) < self.max_in_flight:
             try:
-                batch = next(source)
+                batch = next(self.source)
             except StopIteration:
-                exhausted = True
+                self.exhausted = True
                 return
             try:
-                future = submit(pool, batch)
+                future = self.submit(self.pool, batch)
             except BrokenProcessPool as e:
                 # a worker died since the last collect: park the batch behind a failed future,
                 # so the main loop's recovery re-runs it with the other batches in flight
                 future = Future()
                 future.set_exception(e)
-                pending.append((future, batch))
+                self.pending.append((future, batch))
                 return
-            pending.append((future, batch))
+            self.pending.append((future, batch))
 
-    def collect(future, batch):
+    def collect(self, future: Future, batch: list) -> list:
+        """One finished batch as analyses (a batch that failed as a whole: one failure each)."""
         try:
             shipped = future.result()
         except BrokenProcessPool:
@@ -366,30 +377,29 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
         except KzmediaError:
             raise
         except Exception as e:
-            if pipeline.strict:
+            if self.pipeline.strict:
                 raise
             return _failed_batch(batch, e)
-        return [_rebuild(item, s, pipeline.views) for item, s in zip(batch, shipped)]
+        return [_rebuild(item, s, self.pipeline.views) for item, s in zip(batch, shipped)]
 
-    def isolate(items: list) -> list:
+    def isolate(self, items: list) -> list:
         """After a worker died: run the suspects one by one in a one-worker pool, so the
         document that kills its worker is named, recorded as failed, and the run goes on."""
-        nonlocal crashes
         out = []
         k = 0
         while k < len(items):
-            solo = new_pool(1)
+            solo = self.new_pool(1)
             try:
-                futures = [submit(solo, [item]) for item in items[k:]]
+                futures = [self.submit(solo, [item]) for item in items[k:]]
                 for future in futures:
                     item = items[k]
                     k += 1
                     try:
-                        out.extend(collect(future, [item]))
+                        out.extend(self.collect(future, [item]))
                     except BrokenProcessPool:
-                        crashes += 1
-                        if crashes > MAX_WORKER_CRASHES:
-                            raise KzmediaError(f"worker processes died {crashes} times; giving up "
+                        self.crashes += 1
+                        if self.crashes > MAX_WORKER_CRASHES:
+                            raise KzmediaError(f"worker processes died {self.crashes} times; giving up "
                                                "(a results store resumes from here)") from None
                         out.append(Analysis.failure(
                             _item_id(item), "the worker process died while analysing this document "
@@ -400,35 +410,42 @@ def analyze_parallel(pipeline, documents: Iterable, *, n_jobs: int = 2, ordered:
                 solo.shutdown(wait=True, cancel_futures=True)
         return out
 
-    try:
-        fill()
-        while pending:
-            if ordered:
-                future, batch = pending.popleft()
-            else:
-                done, _ = wait([f for f, _ in pending], return_when=FIRST_COMPLETED)
-                idx = next(i for i, (f, _) in enumerate(pending) if f in done)
-                future, batch = pending[idx]
-                del pending[idx]
-            try:
-                analyses = collect(future, batch)
-            except BrokenProcessPool:
-                # every batch in flight is lost with the pool: find the culprit among them
-                suspects = [item for b in [batch] + [b for _, b in pending] for item in b]
-                pending.clear()
-                pool.shutdown(wait=True, cancel_futures=True)
-                analyses = isolate(suspects)
-                pool = new_pool(n_jobs)
-            fill()  # keep the workers busy while the caller consumes this batch
-            yield from analyses
-    except KeyboardInterrupt:
-        _stop_workers(pool)  # Ctrl-C: do not wait for the batches in flight
-        raise
-    finally:
-        gc.unfreeze()
-        for future, _ in pending:
-            future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+    def next_done(self) -> tuple[Future, list]:
+        """The next batch to collect: the oldest (``ordered``) or the first to finish."""
+        if self.ordered:
+            return self.pending.popleft()
+        done, _ = wait([f for f, _ in self.pending], return_when=FIRST_COMPLETED)
+        idx = next(i for i, (f, _) in enumerate(self.pending) if f in done)
+        future, batch = self.pending[idx]
+        del self.pending[idx]
+        return future, batch
+
+    def run(self, documents: Iterable) -> Iterator:
+        self.source = _batches(documents, self.batch_size)
+        self.pool = self.new_pool(self.n_jobs)
+        try:
+            self.fill()
+            while self.pending:
+                future, batch = self.next_done()
+                try:
+                    analyses = self.collect(future, batch)
+                except BrokenProcessPool:
+                    # every batch in flight is lost with the pool: find the culprit among them
+                    suspects = [item for b in [batch] + [b for _, b in self.pending] for item in b]
+                    self.pending.clear()
+                    self.pool.shutdown(wait=True, cancel_futures=True)
+                    analyses = self.isolate(suspects)
+                    self.pool = self.new_pool(self.n_jobs)
+                self.fill()  # keep the workers busy while the caller consumes this batch
+                yield from analyses
+        except KeyboardInterrupt:
+            _stop_workers(self.pool)  # Ctrl-C: do not wait for the batches in flight
+            raise
+        finally:
+            gc.unfreeze()
+            for future, _ in self.pending:
+                future.cancel()
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _stop_workers(pool: ProcessPoolExecutor) -> None:

@@ -1,4 +1,4 @@
-"""Running analyzers over documents: :class:`Pipeline`, :class:`Analysis`, :func:`analyze`.
+"""Running analyzers over documents: :class:`Pipeline` (built once, applied to many) and :func:`analyze`.
 
 An analyzer that raises on a document is recorded as an error on that document's
 :class:`Analysis` and the other analyzers still run (``strict=True`` raises instead). A document

@@ -34,6 +34,7 @@ from typing import Any, Callable
 import attrs
 
 from . import decoding
+from .compat import CSV_READS_NUL, csv_nul_columns
 from .document import MAX_CHARS, MAX_CHARS_HINT, Document
 from .errors import DocumentError, KzmediaError, PluginError
 from .html import html_to_text  # re-exported: readers.html_to_text was its public home
@@ -328,6 +329,8 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
     except TruncatedInput as e:
         yield FailedDocument(path, str(e))
         return
+    if not CSV_READS_NUL:  # Python 3.10: keep each row's raw lines, to name a NUL byte's column
+        text = _Tap(text)
     reader = csv.reader(text, delimiter=delimiter)
     try:
         header = next(reader)
@@ -347,6 +350,8 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
     while True:
         line = reader.line_num + 1
         where = f"{path}:{line}"
+        if not CSV_READS_NUL:
+            text.lines.clear()
         try:
             row = next(reader)
         except StopIteration:
@@ -360,7 +365,8 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
                                         "pass encoding= (CLI: --encoding); rest of the file skipped")
             return
         except csv.Error as e:
-            yield FailedDocument(where, f"malformed CSV: {e}")
+            binary = [] if CSV_READS_NUL else csv_nul_columns("".join(text.lines), header, delimiter)
+            yield FailedDocument(where, _nul_message(binary) if binary else f"malformed CSV: {e}")
             continue
         if not row or not any(row):
             continue
@@ -369,12 +375,31 @@ def _csv_records(fh, path: str, *, encoding, delimiter, text_field, id_field, me
             continue
         binary = [h for h, cell in zip(header, row) if "\0" in cell]
         if binary:  # as in a text file: a NUL byte is not text (binary or corrupt data)
-            yield FailedDocument(where, f"NUL byte in column(s) {', '.join(map(repr, binary))}: not text "
-                                        "(binary or corrupt data in the CSV file)")
+            yield FailedDocument(where, _nul_message(binary))
             continue
         yield record_to_document(dict(zip(header, row)), default_id=where, text_field=text_field,
                                  id_field=id_field, meta_fields=meta_fields, max_chars=max_chars,
                                  where=where)
+
+
+def _nul_message(columns: list[str]) -> str:
+    return (f"NUL byte in column(s) {', '.join(map(repr, columns))}: not text "
+            "(binary or corrupt data in the CSV file)")
+
+
+class _Tap:
+    """The lines of a text stream, passed on to :mod:`csv`, kept until ``lines`` is cleared."""
+
+    def __init__(self, lines):
+        self._lines, self.lines = iter(lines), []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.lines.append(line)
+        return line
 
 
 def read_parquet(path: str, *, text_field=None, id_field=None, meta_fields=None,

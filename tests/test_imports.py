@@ -22,6 +22,7 @@ PACKAGE = Path(kzmedia.__file__).parent
 FACADES = {
     ("kzmedia.analysis", "kzmedia.tables"),  # Analysis.to_pandas(): one document's tables
     ("kzmedia.analysis", "kzmedia.report.inline"),  # Analysis._repr_html_(): Jupyter's inline view
+    ("kzmedia.lexicon.format", "kzmedia.lexicon.loading"),  # Lexicon.load() and friends: the file readers
 }
 
 

@@ -251,6 +251,16 @@ def test_csv_row_with_a_nul_byte_is_that_rows_error(tmp_path):
     assert bad.id == f"{path}:3" and "NUL byte" in bad.reason and "'text'" in bad.reason
 
 
+def test_the_nul_columns_of_a_raw_csv_record_are_found_on_every_python():
+    """What the CSV reader uses on Python 3.10, whose csv module refuses a line with a NUL byte."""
+    from kzmedia.compat import csv_nul_columns
+
+    header = ["id", "title", "text"]
+    assert csv_nul_columns('b,"Мос\0ква","Доклад\nо транзите"\n', header, ",") == ["title"]
+    assert csv_nul_columns("c\tСтолица\tАлма\0ты, \ue000 Бишкек\0\n", header, "\t") == ["text"]
+    assert csv_nul_columns("d,Астана,Текст\n", header, ",") == []
+
+
 @pytest.mark.parametrize("line, kind", [("[1, 2]", "an array"), ("42", "a number"), ('"Астана"', "a string"),
                                         ("null", "null"), ("true", "true/false")])
 def test_a_json_line_that_is_not_an_object_is_named_in_json_terms(tmp_path, line, kind):
