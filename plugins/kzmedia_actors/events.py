@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+import operator
 from collections import defaultdict
 from importlib import resources
 
@@ -643,9 +644,10 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
     for r in actors:
         rid = r["id"]
         for m in r["mentions"]:
-            if m["sentence"] not in shared or "stance" in m:
+            s = m["sentence"]
+            if s not in shared or "stance" in m:
                 continue
-            cells = by_sentence[m["sentence"]]
+            cells = by_sentence[s]
             cell = cells.get(rid)
             if cell is None:
                 cells[rid] = [m["tone"], 1, m]
@@ -681,9 +683,16 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
     of = DocumentParts(actors, components).of
+    parts: dict = {}  # of() per actor, looked up once here (a pair loop runs for every pair)
     for (a_id, b_id), r in feats.items():
-        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = of(b_id)  # DocumentParts.fill, inlined
-        r["role_a"] = of(a_id)[1]
+        pb = parts.get(b_id)
+        if pb is None:
+            pb = parts[b_id] = of(b_id)
+        pa = parts.get(a_id)
+        if pa is None:
+            pa = parts[a_id] = of(a_id)
+        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = pb  # DocumentParts.fill, inlined
+        r["role_a"] = pa[1]
     return feats, evidence
 
 
@@ -737,13 +746,17 @@ def attitudes(events, actors=(), actions: Actions = ACTIONS, weights: RoleWeight
     feats, evidence = attitude_features(events, actors, actions, weights, named, components)
     bias = attitude_weights.get("bias", 0.0)
     coef = [(f, attitude_weights[f]) for f in ATTITUDE_FEATURES if attitude_weights.get(f)]
+    ws = [w for _f, w in coef]
+    values = operator.itemgetter(*[f for f, _w in coef]) if len(coef) > 1 else None
+    shown = operator.itemgetter("events", "events_ba", "tone", "tone_a")
     out = []
     for key, f in feats.items():
-        if not (f["events"] or f["events_ba"] or f["tone"] or f["tone_a"]):
+        if not any(shown(f)):
             continue  # named together, but nothing said of either there: no attitude shown
         z = bias
-        for name, w in coef:  # attitude_score, inlined: this loop runs for every shown pair
-            z += w * f[name]
+        # attitude_score, inlined and in the same order: this loop runs for every shown pair
+        for w, v in zip(ws, values(f) if values is not None else [f[c[0]] for c in coef]):
+            z += w * v
         tone = 2.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - 1.0
         out.append({"source": key[0], "target": key[1], "tone": round(tone, 3), "evidence": evidence[key][:8]})
     out.sort(key=lambda x: (-abs(x["tone"]), x["source"], x["target"]))
