@@ -29,7 +29,6 @@ from __future__ import annotations
 import bisect
 import functools
 import math
-import operator
 from collections import defaultdict
 from importlib import resources
 
@@ -746,17 +745,13 @@ def attitudes(events, actors=(), actions: Actions = ACTIONS, weights: RoleWeight
     feats, evidence = attitude_features(events, actors, actions, weights, named, components)
     bias = attitude_weights.get("bias", 0.0)
     coef = [(f, attitude_weights[f]) for f in ATTITUDE_FEATURES if attitude_weights.get(f)]
-    ws = [w for _f, w in coef]
-    values = operator.itemgetter(*[f for f, _w in coef]) if len(coef) > 1 else None
-    shown = operator.itemgetter("events", "events_ba", "tone", "tone_a")
     out = []
     for key, f in feats.items():
-        if not any(shown(f)):
+        if not (f["events"] or f["events_ba"] or f["tone"] or f["tone_a"]):
             continue  # named together, but nothing said of either there: no attitude shown
         z = bias
-        # attitude_score, inlined and in the same order: this loop runs for every shown pair
-        for w, v in zip(ws, values(f) if values is not None else [f[c[0]] for c in coef]):
-            z += w * v
+        for name, w in coef:  # attitude_score, inlined: this loop runs for every shown pair
+            z += w * f[name]
         tone = 2.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z)))) - 1.0
         out.append({"source": key[0], "target": key[1], "tone": round(tone, 3), "evidence": evidence[key][:8]})
     out.sort(key=lambda x: (-abs(x["tone"]), x["source"], x["target"]))
