@@ -1,8 +1,9 @@
 """Lexicon framing: which frames a text invokes, how strongly, and where.
 
 Two frame sets are scored separately: ten *domain* frames for writing about Kazakhstan between
-Russia, the West and China, and the 14 *generic* frames of the Media Frames Corpus (ids as in
-SemEval-2023 Task 3). Each hit is a lexicon match (a span of the text) with the entry's weight; a
+Russia, the West and China (counted only where the text is about Kazakhstan or Central Asia: the
+regional gate, ``data/region.toml``), and the 14 *generic* frames of the Media Frames Corpus (ids
+as in SemEval-2023 Task 3). Each hit is a lexicon match (a span of the text) with the entry's weight; a
 frame's score is its weighted hits per 1,000 words. Users add or replace lexicons through
 ``SetupContext.lexicons("framing")`` (``kzmedia analyze --lexicon framing=PATH`` or the
 ``kzmedia_register_lexicons`` hook); the rules are documented in ``docs/framing.md``.
@@ -359,7 +360,8 @@ class FramingAnalyzer:
     ``lexicons`` replaces the built-in lexicons (default: both shipped files); ``extra`` adds
     lexicons. Options (``Pipeline(config={"framing": {...}})``): ``builtin`` (bool, default true),
     ``presence`` / ``presence_generic`` / ``presence_domain`` (mappings of :class:`PresenceRule`
-    fields), ``segments`` (bool, default true: per-sentence and per-paragraph scores).
+    fields), ``segments`` (bool, default true: per-sentence and per-paragraph scores), ``region``
+    (bool, default true: the regional gate of the domain frames, see :class:`Region`).
     """
 
     name = "framing"
