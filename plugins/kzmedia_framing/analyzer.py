@@ -481,6 +481,19 @@ class FramingAnalyzer:
         self.segments = bool(self._options.get("segments", True))
         # compiled once per machine: later runs load it from the on-disk cache
         self._matcher = kzmedia.LexiconMatcher.cached(lexicons, overlap="longest")
+        self._entry_info: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {}
+
+    def _entry_flags(self, lexicon: str, entry: kzmedia.LexiconEntry) -> tuple[tuple[str, ...], int]:
+        """What an entry is to the analyzer, remembered per (lexicon, entry id): the frames it
+        counts for, and flags — needs context, a name (gives no context), a cue entry, a person's
+        name, a mention of the region."""
+        key = (lexicon, entry.id)
+        cats = tuple(cid for cid in entry.categories if cid in self.frame_kinds)
+        flags = ((_WEAK if key in self._needs_context else 0) | (_NAMED if key in self._names else 0)
+                 | (_CUE if key in self._cues else 0) | (_PERSON_NAME if key in self._persons else 0))
+        if not cats and lexicon in self._region_lexicons and self.region_categories.intersection(entry.categories):
+            flags |= _REGION
+        return cats, flags
 
     @property
     def matcher(self) -> kzmedia.LexiconMatcher:
@@ -507,7 +520,6 @@ class FramingAnalyzer:
         text = document.text
         tokens = document.tokens
         frame_kinds, idiom_categories = self.frame_kinds, self.idiom_categories
-        needs_context, names, cue_entries = self._needs_context, self._names, self._cues
         function_spans = _function_spans(tokens)
         in_function = {t for a, b in function_spans for t in range(a, b)}
         # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
@@ -525,20 +537,24 @@ class FramingAnalyzer:
         named: set[int] = set()  # id() of the evidence of name entries (gives no context)
         cues: set[int] = set()  # id() of the evidence of cue entries (``needs_cue`` frames)
         persons: set[int] = set()  # id() of the evidence of person names (kept only after a word of the frame)
-        person_entries = self._persons
         # every evidence made stays alive until the sets are read: an evidence replaced in `best`
         # and freed would hand its id() to a later one, marking it weak, named, a cue or a person by mistake
         made: list[Evidence] = []
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
         region_lexicons = self._region_lexicons
         region: list[tuple[int, int, int]] = []  # (start, end, first token) of each mention of the region
+        entry_info = self._entry_info
         for m in matches:
             entry = m.entry
             if entry.weight <= 0:
                 continue
-            cats = [cid for cid in entry.categories if cid in frame_kinds]
+            ekey = (m.lexicon, entry.id)
+            info = entry_info.get(ekey)
+            if info is None:
+                info = entry_info[ekey] = self._entry_flags(m.lexicon, entry)
+            cats, flags = info
             if not cats:
-                if m.lexicon in region_lexicons and self.region_categories.intersection(entry.categories):
+                if flags & _REGION:
                     region.append((m.start, m.end, m.token_start))
                 continue
             if idioms and _inside_idiom(idioms, m.start, m.end):
@@ -546,8 +562,7 @@ class FramingAnalyzer:
             if m.token_start in in_function and _inside_function_words(function_spans, m.token_start,
                                                                         m.token_end):
                 continue
-            if person_entries and (m.lexicon, entry.id) in person_entries \
-                    and "gent" not in (tokens.tag(m.token_start) or ""):
+            if flags & _PERSON_NAME and "gent" not in (tokens.tag(m.token_start) or ""):
                 continue  # a person's name as the subject or object: who acts, not how it is framed
             span = (m.token_start, m.token_end)
             stance = seen.get(span, False)
@@ -581,14 +596,15 @@ class FramingAnalyzer:
                         evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
                                             stance, sentence_of[m.token_start])
                         made.append(evidence)
-                        if (m.lexicon, entry.id) in needs_context:
-                            weak.add(id(evidence))
-                        if (m.lexicon, entry.id) in names:
-                            named.add(id(evidence))
-                        if (m.lexicon, entry.id) in cue_entries:
-                            cues.add(id(evidence))
-                        if (m.lexicon, entry.id) in person_entries:
-                            persons.add(id(evidence))
+                        if flags:
+                            if flags & _WEAK:
+                                weak.add(id(evidence))
+                            if flags & _NAMED:
+                                named.add(id(evidence))
+                            if flags & _CUE:
+                                cues.add(id(evidence))
+                            if flags & _PERSON_NAME:
+                                persons.add(id(evidence))
                     best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
@@ -984,6 +1000,8 @@ def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool
 
 
 _HEAD, _STATUTE, _PERSON = 1, 2, 4
+#: :meth:`FramingAnalyzer._entry_flags`
+_WEAK, _NAMED, _CUE, _PERSON_NAME, _REGION = 1, 2, 4, 8, 16
 _HEAD_MEMO: FormMemo | None = None
 
 
