@@ -223,11 +223,11 @@ def test_neutral_text_stays_quiet(analyzer):
 # --- options --------------------------------------------------------------------------------------
 
 def test_disabled_techniques_and_threshold():
-    # the blind audits' verdict: Loaded_Language by default only for words of contempt and insults,
-    # Doubt only for the words that put a claim in question, read in context (docs/rhetoric.md)
-    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" not in DEFAULT_DISABLED
+    # the blind audits' verdict: Loaded_Language by default only for words of contempt and insults;
+    # Doubt off, even read in context (3 of 14 in the audit of rhetoric 3.1; docs/rhetoric.md)
+    assert "Loaded_Language" not in DEFAULT_DISABLED and "Doubt" in DEFAULT_DISABLED
     assert DEFAULT_CLASSES["Loaded_Language"] == {"loaded_term.strong", "labeling_term.insult+also"}
-    assert DEFAULT_CLASSES["Doubt"] == {"doubt_marker"}
+    assert "Doubt" not in DEFAULT_CLASSES
     base = RhetoricAnalyzer(**LOADED).analyze(Document.from_text(TEXT)).to_dict()
     off = RhetoricAnalyzer().analyze(Document.from_text(TEXT)).to_dict()
     default_ll = {f["text"] for f in off["findings"] if f["technique"] == "Loaded_Language"}
@@ -279,6 +279,14 @@ def _default_doubt(text: str) -> set[str]:
     return {f["text"] for f in RhetoricAnalyzer().analyze(Document.from_text(text)).items if f["technique"] == "Doubt"}
 
 
+def test_doubt_is_off_by_default_and_on_when_asked():
+    text = "Его обвинения голословны, а цифры отчёта явно сфабрикованы."
+    assert _default_doubt(text) == set()
+    found = {f["text"] for f in RhetoricAnalyzer(enabled_techniques=["Doubt"]).analyze(Document.from_text(text)).items
+             if f["technique"] == "Doubt"}
+    assert found == {"голословны", "сфабрикованы"}
+
+
 @pytest.mark.parametrize("text, cls", [
     # a capitalised or quoted name, a Latin name or a number after «так называемый»: naming
     ("В регионе действует так называемое «Исламское государство».", "doubt_marker.naming"),
@@ -297,7 +305,7 @@ def _default_doubt(text: str) -> set[str]:
 def test_so_called_names_a_term_or_doubts_a_claim(text, cls):
     trigger = next(t for t in _doubt_classes(text) if t.lower().startswith("так называем"))
     assert _doubt_classes(text)[trigger] == cls
-    assert bool(_default_doubt(text)) == (cls == "doubt_marker")
+    assert not _default_doubt(text)  # Doubt is off by default whatever the reading
     # the device is reported whichever reading it gets
     devices = RhetoricAnalyzer().analyze(Document.from_text(text)).devices
     assert [d["device"] for d in devices if d["text"] == trigger] == ["so_called"]
@@ -315,7 +323,6 @@ def test_so_called_names_a_term_or_doubts_a_claim(text, cls):
 ])
 def test_hearsay_in_a_neutral_report_is_a_hedge_not_doubt(text, cls):
     assert _doubt_classes(text)["якобы"] == cls
-    assert ("якобы" in _default_doubt(text)) == (cls == "doubt_marker")
 
 
 @pytest.mark.parametrize("text, cls", [
@@ -324,15 +331,12 @@ def test_hearsay_in_a_neutral_report_is_a_hedge_not_doubt(text, cls):
     ("Центр по противодействию дезинформации выпустил доклад.", "doubt_marker.topic"),
     ("Это очередной фейк, который сочинили за один вечер.", "doubt_marker.fake"),
 ])
-def test_fakes_as_a_topic_or_an_accusation_are_not_doubt_by_default(text, cls):
+def test_fakes_as_a_topic_or_an_accusation_are_their_own_readings(text, cls):
     trigger = next(t for t, c in _doubt_classes(text).items() if c.startswith(("doubt_marker.topic", "doubt_marker.fake")))
     assert _doubt_classes(text)[trigger] == cls
-    assert trigger not in _default_doubt(text)
 
 
-def test_doubt_words_that_question_a_claim_are_reported_by_default():
-    text = "Его обвинения голословны, а цифры отчёта явно сфабрикованы."
-    assert _default_doubt(text) == {"голословны", "сфабрикованы"}
+def test_doubt_word_inside_a_fixed_term_casts_no_doubt():
     # a doubt word inside a fixed banking term casts no doubt; outside it, it does
     assert _doubt_classes("Банк сообщил о сомнительных операциях по счёту.")["сомнительных"] == "doubt_marker.term"
     assert _doubt_classes("Эти сомнительные реформы ничего не дали.")["сомнительные"] == "doubt_marker"

@@ -38,7 +38,7 @@ from .calibration import Calibration, feature_keys
 from .tuning import TUNING
 from .taxonomy import CATEGORIES, CATEGORY_OF, DEVICES, TECHNIQUES
 
-__version__ = "3.1.0"
+__version__ = "3.2.0"
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_FILES = ("wording.toml", "attack.toml", "argument.toml")

@@ -2,8 +2,10 @@
 
 A doubt word (``doubt_marker`` in ``data/attack.toml``) casts doubt only in some uses; the others
 name, report or talk about falsehood. :func:`doubt_class` reads the word's context and returns the
-trigger class the calibration and the default (``[default_classes]``) know the reading by
-(``[doubt]`` in ``data/tuning.toml`` holds the word sets; docs/rhetoric.md the rules):
+trigger class the calibration knows the reading by (``[doubt]`` in ``data/tuning.toml`` holds the
+word sets; docs/rhetoric.md the rules). Doubt is off by default since rhetoric 3.2 (a blind audit
+of news put even the ``doubt_marker`` reading under the precision bar); a user who enables it gets
+every reading, each with its calibrated confidence:
 
 * ``doubt_marker.naming`` — «так называемый» before a capitalised or quoted name, a Latin word or
   a number («так называемое «Исламское государство»», «так называемый План Б»): Russian news uses
