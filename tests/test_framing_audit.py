@@ -78,3 +78,20 @@ def test_score_keeps_ids_offsets_verdicts_and_notes_but_no_text(tmp_path):
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r.get("reason") for r in written] == [None, "a name", None]
     assert not any(text[:4] in json.dumps(r, ensure_ascii=False) for r in written)
+
+
+def test_kind_and_off_region_pools_for_a_check_of_the_regional_gate(tmp_path):
+    # own texts: the same resources sentence about Kazakhstan and about France alone
+    path = tmp_path / "energy.jsonl"
+    texts = [("kz", "Казахстан наращивает добычу нефти и газа на новых месторождениях. Цены на хлеб выросли."),
+             ("fr", "Франция наращивает добычу нефти и газа на новых месторождениях. Цены на хлеб выросли.")]
+    path.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in texts),
+                    encoding="utf-8")
+    kept, _, key = audit.draw(str(path), 50, seed=3, all_documents=True, kind="domain")
+    assert kept and {k["kind"] for k in key} == {"domain"} and {ln["doc_id"] for ln in kept} == {"kz"}
+    assert not any(k["off_region"] for k in key)
+    every, _, every_key = audit.draw(str(path), 50, seed=3, all_documents=True)
+    assert {"domain", "generic"} <= {k["kind"] for k in every_key}  # without --kind both kinds are pooled
+    off, _, off_key = audit.draw(str(path), 50, seed=3, all_documents=True, kind="domain", off_region=True)
+    assert {ln["doc_id"] for ln in off} == {"fr"} and all(k["off_region"] for k in off_key)
+    assert {"нефти", "газа"} <= {ln["span"] for ln in off}

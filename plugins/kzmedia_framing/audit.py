@@ -2,7 +2,7 @@
 
     python -m kzmedia_framing.audit sample CORPUS.jsonl --out SAMPLE.jsonl --definitions DEFS.md \
         [--key KEY.jsonl] [--exclude READ.txt] [--exclude OLD-AUDIT.jsonl] [--present-only] [--all-documents] \
-        [--n 120] [--seed 16]
+        [--kind domain] [--n 120] [--seed 16]
     python -m kzmedia_framing.audit score SAMPLE.jsonl VERDICTS.jsonl --out docs/audits/framing-audit.jsonl
 
 ``sample`` analyses the documents that were *not* read while writing rules (``zlib.crc32(id) % 2
@@ -61,9 +61,13 @@ def short_definition(text: str) -> str:
 
 
 def draw(corpus: str, n: int, seed: int, exclude: set[str] = frozenset(),
-         present_only: bool = False, all_documents: bool = False) -> tuple[list[dict], dict[str, str], list[dict]]:
+         present_only: bool = False, all_documents: bool = False, kind: str | None = None,
+         off_region: bool = False) -> tuple[list[dict], dict[str, str], list[dict]]:
     """The sample lines, the definitions of the frames they use and the key (the analyzer's view
-    of each item). ``all_documents`` drops the held-out split (the exclusions alone decide)."""
+    of each item). ``all_documents`` drops the held-out split (the exclusions alone decide);
+    ``kind`` (domain, generic, custom) pools the evidence of that kind of frame only, to measure a
+    kind that a mixed sample holds too few of. ``off_region`` pools, instead, the asserted domain
+    evidence the regional gate set apart (what the gate takes away), to check the gate blind."""
     import kzmedia
     from kzmedia.readers import read_corpus
 
@@ -76,9 +80,10 @@ def draw(corpus: str, n: int, seed: int, exclude: set[str] = frozenset(),
             continue
         result = analyzer.analyze(doc)
         for f in result.frames:
-            if present_only and not f.present:
+            if (present_only and not f.present) or (kind is not None and f.kind != kind):
                 continue
-            for e in f.evidence:
+            items = [e for e in f.off_region if e.stance.label == "asserted"] if off_region else f.evidence
+            for e in items:
                 pool.append((doc, f, e))
     picked = random.Random(seed).sample(pool, min(n, len(pool)))
     picked.sort(key=lambda p: (p[0].id, p[2].start, p[1].id))
@@ -97,6 +102,7 @@ def draw(corpus: str, n: int, seed: int, exclude: set[str] = frozenset(),
         key.append({"item": k, "doc_id": doc.id, "start": e.start, "end": e.end, "frame": f.id, "kind": f.kind,
                     "entry": e.entry, "weight": e.weight, "lexicon": e.lexicon, "stance": e.stance.label,
                     "frame_score": round(f.score, 3), "frame_hits": f.hits, "frame_present": f.present,
+                    "off_region": off_region,
                     "analyzer_version": analyzer.version, "lexicon_version": analyzer.lexicon_version})
     defs = {fid: analyzer.definitions.get(fid, "") for fid in sorted({ln["frame"] for ln in lines})}
     return lines, defs, key
@@ -178,6 +184,10 @@ def main(argv=None) -> int:
     s.add_argument("--all-documents", action="store_true",
                    help="sample both halves of the corpus split (the --exclude files must list every document read "
                         "while writing rules and every earlier sample)")
+    s.add_argument("--kind", choices=("domain", "generic", "custom"),
+                   help="only the evidence of this kind of frame (e.g. the domain frames, which a mixed sample holds few of)")
+    s.add_argument("--off-region", action="store_true",
+                   help="pool the asserted domain evidence the regional gate set apart instead (a check of the gate)")
     c = sub.add_parser("score")
     c.add_argument("sample")
     c.add_argument("verdicts")
@@ -185,7 +195,7 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.command == "sample":
         lines, defs, key = draw(args.corpus, args.n, args.seed, excluded_ids(args.exclude), args.present_only,
-                                args.all_documents)
+                                args.all_documents, args.kind, args.off_region)
         Path(args.out).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in lines), encoding="utf-8")
         if args.key:
             Path(args.key).write_text("".join(json.dumps(ln, ensure_ascii=False) + "\n" for ln in key),
