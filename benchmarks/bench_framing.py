@@ -10,13 +10,21 @@ the figure to compare (on a shared machine the median moves with the other jobs)
 dropped before every pass, so its cost is counted. Prints seconds per pass of ``analyze`` (the
 framing stage, as ``bench_corpus.py --stages`` times it) and of ``to_dict``, words/s and the
 after/before ratios (the issue's bound for the stage: at most 1.3x). Not a test: figures depend on the machine.
+
+    python benchmarks/bench_framing.py --before REV --instructions N
+
+counts, instead, the instructions of one ``analyze`` pass of each over the first N documents with
+valgrind's callgrind (collection on only inside ``functools.reduce``, which runs the pass, after a
+warm-up pass; ``PYTHONHASHSEED=0``): a ratio that does not move with the load of a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import importlib
+import os
 import statistics
 import subprocess
 import sys
@@ -43,34 +51,84 @@ def _old_package(rev: str, into: Path) -> str:
     return name
 
 
+def _documents(corpus: str, n: int) -> tuple[list, int]:
+    """The first ``n`` documents of ``corpus``, tokenised and split (the framing stage alone is
+    measured), and their number of words."""
+    from kzmedia.readers import read_corpus
+
+    docs = []
+    for d in read_corpus([corpus]):
+        if hasattr(d, "text"):
+            docs.append(d)
+        if len(docs) >= n:
+            break
+    words = 0
+    for d in docs:
+        words += d.words
+        d.sentences, d.sentence_index()
+    return docs, words
+
+
+def _analyzers(rev: str, tmp: str):
+    """(framing at ``rev``, the working tree's framing)."""
+    import kzmedia_framing
+
+    sys.path.insert(0, tmp)
+    old = importlib.import_module(_old_package(rev, Path(tmp)))
+    return old.FramingAnalyzer(), kzmedia_framing.FramingAnalyzer()
+
+
+def count_pass(rev: str, which: str, corpus: str, n: int) -> None:
+    """One ``analyze`` pass of one analyzer inside ``functools.reduce`` (what callgrind counts)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        before, after = _analyzers(rev, tmp)
+        analyzer = before if which == "before" else after
+        docs, _ = _documents(corpus, n)
+        for d in docs:  # warm-up: matchers built, lemmas cached
+            analyzer.analyze(d)
+        for d in docs:
+            d._cache.pop("stance", None)
+        gc.collect()
+        gc.freeze()
+        functools.reduce(lambda acc, d: (analyzer.analyze(d), acc)[1], docs, 0)
+
+
+def instructions(rev: str, which: str, corpus: str, n: int) -> int:
+    done = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=functools_reduce",
+                           "--callgrind-out-file=/dev/null", sys.executable, __file__, "--before", rev,
+                           "--corpus", corpus, "--count-pass", which, str(n)],
+                          env={**os.environ, "PYTHONHASHSEED": "0"}, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, check=True)
+    collected = [line for line in done.stderr.splitlines() if "Collected :" in line]
+    return int(collected[-1].rsplit(":", 1)[1].strip())
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--before", default="bb4b856")
     p.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     p.add_argument("--docs", type=int, default=200)
     p.add_argument("--rounds", type=int, default=20)
+    p.add_argument("--instructions", type=int, metavar="N",
+                   help="count instructions of one pass over the first N documents (needs valgrind)")
+    p.add_argument("--count-pass", nargs=2, metavar=("WHICH", "N"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if not Path(args.corpus).is_file():
         print(f"corpus not found: {args.corpus} (the shared data sets are not beside this clone)")
         return 0
-    from kzmedia.readers import read_corpus
-
-    import kzmedia_framing
-
+    if args.count_pass:
+        count_pass(args.before, args.count_pass[0], args.corpus, int(args.count_pass[1]))
+        return 0
+    if args.instructions:
+        counts = {w: instructions(args.before, w, args.corpus, args.instructions) for w in ("before", "after")}
+        print(f"instructions of one framing pass over {args.instructions} documents (callgrind); before = {args.before}")
+        for w, c in counts.items():
+            print(f"  {w:<7} {c:>15,}")
+        print(f"  after/before: {counts['after'] / counts['before']:.3f}x")
+        return 0
     tmp = tempfile.TemporaryDirectory()
-    sys.path.insert(0, tmp.name)
-    old = importlib.import_module(_old_package(args.before, Path(tmp.name)))
-    docs = []
-    for d in read_corpus([args.corpus]):
-        if hasattr(d, "text"):
-            docs.append(d)
-        if len(docs) >= args.docs:
-            break
-    words = 0
-    for d in docs:  # tokenise and split once: the framing stage alone is timed
-        words += d.words
-        d.sentences, d.sentence_index()
-    before, after = old.FramingAnalyzer(), kzmedia_framing.FramingAnalyzer()
+    before, after = _analyzers(args.before, tmp.name)
+    docs, words = _documents(args.corpus, args.docs)
     for a in (before, after):
         a.analyze(docs[0])  # build the matchers outside the timing
     times = {(label, part): [] for label in ("before", "after") for part in ("analyze", "to_dict")}

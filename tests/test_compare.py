@@ -183,7 +183,7 @@ def test_negated_and_rejected_findings_do_not_count_towards_their_label(pipeline
     cmp = kzmedia.compare("Компания не попала под санкции.", "Компания попала под санкции.", pipeline=pipeline)
     row = next(r for r in cmp.measures("sanctions", "label") if r["name"] == "exposure")
     assert (row["count_a"], row["count_b"]) == (0, 1)
-    framing = kzmedia.compare("Речь идёт не о многовекторной политике, а о союзе с Россией.",
+    framing = kzmedia.compare("Для Казахстана речь идёт не о многовекторной политике, а о союзе с Россией.",
                               "Многовекторная политика Астаны строится на балансе интересов.", analyzers=["framing"])
     row = next(r for r in framing.measures("framing", "label") if r["name"] == "multivector_balance")
     assert row["count_a"] == 0 and row["count_b"] > 0

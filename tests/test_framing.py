@@ -13,7 +13,7 @@ from kzmedia_framing.analyzer import DominanceRule, FrameScore
 
 # Texts written for these tests (not taken from any corpus).
 ENCROACHMENT = (
-    "Западные фонды годами готовили мягкую аннексию республики. "
+    "Западные фонды годами готовили мягкую аннексию Казахстана. "
     "Антироссийские НКО работают по лекалам НАТО, а прозападные эксперты называют это партнёрством."
 )
 SOVEREIGN_THEN_TRANSIT = (
@@ -74,7 +74,7 @@ def test_score_is_weighted_hits_per_thousand_words(analyzer):
 # --- matching ------------------------------------------------------------------------------
 
 def test_inflected_soft_annexation_is_western_encroachment(analyzer):
-    text = "Эксперты называют происходящее мягкой аннексией, а сам процесс — мягкую аннексию союзника."
+    text = "Эксперты называют происходящее в Казахстане мягкой аннексией, а сам процесс — мягкую аннексию союзника."
     f = analyzer.analyze(kzmedia.Document.from_text(text)).frame("western_encroachment")
     texts = [e.text for e in f.evidence]
     assert "мягкой аннексией" in texts and "мягкую аннексию" in texts
@@ -177,8 +177,9 @@ def test_presence_options_through_pipeline_config():
 # --- lexicons ------------------------------------------------------------------------------
 
 def test_builtin_lexicons_are_real():
-    domain, generic, idioms = builtin_lexicons()
+    domain, generic, idioms, region = builtin_lexicons()
     assert set(idioms.categories) == {"idiom"} and len(idioms.entries) >= 20
+    assert set(region.categories) == {"region"} and region.categories["region"].extra["kind"] == "region"
     for lex, ids in ((domain, DOMAIN_FRAMES), (generic, GENERIC_FRAMES)):
         assert len(lex.entries) >= 300
         assert sum(1 for e in lex.entries if " " in e.pattern) >= 50  # multi-word expressions
@@ -316,7 +317,7 @@ def test_ambiguous_lemmas_are_constrained(analyzer, text, political):
 
 
 def test_hypothetical_and_denied_mentions_are_not_asserted(analyzer):
-    text = ("Нападение на соседей означало бы катастрофу. Военный конфликт сегодня невозможен. "
+    text = ("Нападение на соседей Казахстана означало бы катастрофу. Военный конфликт сегодня невозможен. "
             "Вторжение началось утром.")
     f = analyzer.analyze(kzmedia.Document.from_text(text)).frame("security_threat")
     rejected = {e.text: e.stance.label for e in f.rejected}
@@ -325,8 +326,8 @@ def test_hypothetical_and_denied_mentions_are_not_asserted(analyzer):
 
 
 def test_ne_tolko_does_not_negate_and_a_comma_ends_the_search(analyzer):
-    text = "Речь не только о суверенитете. Он не пришёл, суверенитет важнее."
+    text = "Речь не только о суверенитете Казахстана. Он не пришёл, суверенитет важнее."
     f = analyzer.analyze(kzmedia.Document.from_text(text)).frame("sovereignty")
     assert [e.stance.label for e in f.evidence] == ["asserted", "asserted"] and not f.rejected
-    f2 = analyzer.analyze(kzmedia.Document.from_text("Это не суверенитет.")).frame("sovereignty")
+    f2 = analyzer.analyze(kzmedia.Document.from_text("Для Казахстана это не суверенитет.")).frame("sovereignty")
     assert not f2.evidence and f2.rejected[0].to_dict()["stance"] == "negated"

@@ -137,11 +137,11 @@ def test_the_same_words_outside_a_name_count(analyzer, text, frame, word):
 
 
 def test_security_threat_needs_a_word_of_danger(analyzer):
-    routine = ("Армия провела плановые военные учения, войска отработали ракетный удар, "
+    routine = ("Армия Казахстана провела плановые военные учения, войска отработали ракетный удар, "
                "а министр представил нового командующего вооружёнными силами.")
     assert evidence(analyzer, routine, "security_threat") == []
     assert analyzer.analyze(routine).frame("Security_and_defense").evidence  # still defence
-    threat = ("Учения прошли на фоне растущей угрозы вторжения: армия и войска готовятся отразить "
+    threat = ("Учения прошли на фоне растущей угрозы вторжения: армия и войска Казахстана готовятся отразить "
               "нападение с юга.")
     found = evidence(analyzer, threat, "security_threat")
     assert {"угрозы", "нападение"} <= set(found) and "армия" in found
@@ -234,8 +234,8 @@ def test_words_in_a_statutes_name_do_not_count(analyzer):
      "Из-за бедности семья не может отправить детей в школу.", "Quality_of_life", "семья"),
     ("Фильм снимали в цехе старого завода, камера стояла у станка.",
      "Фильм о традициях кочевников вернул зрителям забытые обычаи.", "Cultural_identity", "Фильм"),
-    ("Банк перевёл деньги вкладчикам, сумма превысила 2 млрд тенге.",
-     "Взаимовыгодные проекты с Китаем принесли республике деньги и инвестиции.", "economic_pragmatism", "деньги"),
+    ("Казахстанский банк перевёл деньги вкладчикам, сумма превысила 2 млрд тенге.",
+     "Взаимовыгодные проекты с Китаем принесли Казахстану деньги и инвестиции.", "economic_pragmatism", "деньги"),
 ])
 def test_a_topic_word_needs_its_frames_angle(analyzer, topic, angle, frame, word):
     assert word not in evidence(analyzer, topic, frame)

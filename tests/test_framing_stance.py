@@ -24,7 +24,7 @@ REJECTED_MV = {
                    "а на уступках одному соседу. Это не многовекторность, а зависимость."),
     "negated": ("Никакой многовекторной внешней политики у Астаны нет. Баланса интересов тоже нет, "
                 "и многовекторности не существует."),
-    "distanced": ("Чиновники хвалят так называемую многовекторную внешнюю политику. Их «баланс интересов» "
+    "distanced": ("Чиновники Астаны хвалят так называемую многовекторную внешнюю политику. Их «баланс интересов» "
                   "и «многовекторность» давно стали словами для отчётов."),
     "hypothetical": ("Если бы Астана проводила многовекторную внешнюю политику, она держала бы баланс "
                      "интересов. Возможно, многовекторность ещё вернётся."),
@@ -96,10 +96,11 @@ def test_a_messenger_name_alone_is_no_public_opinion(analyzer):
 
 
 def test_weather_invasion_is_an_idiom(analyzer):
-    weather = "Синоптики предупреждают: арктическое вторжение принесёт морозы, вторжение холодного воздуха продлится неделю."
+    weather = ("Синоптики Казахстана предупреждают: арктическое вторжение принесёт морозы, вторжение холодного "
+               "воздуха продлится неделю.")
     f = _frame(analyzer, weather, "security_threat")
     assert not f.evidence and not f.rejected
-    war = "Армия готовит вторжение в соседнюю страну, вторжение может начаться в любой день."
+    war = "Армия готовит вторжение в Казахстан, вторжение может начаться в любой день."
     assert _frame(analyzer, war, "security_threat").evidence
 
 
@@ -131,8 +132,8 @@ def test_gold_seed_stance(analyzer):
 
 
 def test_a_capitalised_common_word_inside_a_sentence_is_a_name(analyzer):
-    assert not _frame(analyzer, "Журнал Суверенитет вышел новым тиражом.", "sovereignty").evidence
-    assert _frame(analyzer, "Суверенитет важен для страны.", "sovereignty").evidence
+    assert not _frame(analyzer, "Журнал Суверенитет вышел в Астане новым тиражом.", "sovereignty").evidence
+    assert _frame(analyzer, "Суверенитет важен для Казахстана.", "sovereignty").evidence
 
 
 def test_compare_lists_asserted_against_rejected_first():

@@ -140,6 +140,26 @@ def test_plugins_hooks_lists_implementers(two_plugins, capsys):
     assert "kzmedia_register_lemmatizers\n    kzmedia.morphology" in out
 
 
+def test_plugins_analyzer_shows_declarations_of_a_third_party_and_a_builtin(two_plugins, capsys):
+    # a third-party analyzer that declares nothing: the defaults the core assumes
+    assert main(["plugins", "--analyzer", "alpha", "--json"]) == 0
+    alpha = json.loads(capsys.readouterr().out)
+    assert alpha == {"analyzer": "alpha", "version": "2.1", "plugin": "alpha", "requires": [], "produces": None,
+                     "options": [], "data_versions": {}}
+    # a built-in, through the same path: read after setup, so its data versions are there
+    assert main(["plugins", "--analyzer", "rhetoric", "--json"]) == 0
+    rhet = json.loads(capsys.readouterr().out)
+    assert rhet["requires"] == ["tokens", "sentences", "morphology"]
+    assert "Doubt" in rhet["produces"]["findings"]
+    assert {"min_confidence", "enabled_techniques"} <= {o["name"] for o in rhet["options"]}
+    assert rhet["data_versions"]["data_version"].startswith("tuning@")
+    assert main(["plugins", "--analyzer", "rhetoric"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("rhetoric@") and "  min_confidence (float, default " in text
+    assert main(["plugins", "--analyzer", "nosuch"]) == 2
+    assert "no analyzer named 'nosuch'; installed: " in capsys.readouterr().err
+
+
 # --- errors ----------------------------------------------------------------------------------
 
 def test_duplicate_analyzer_names_name_both_plugins():

@@ -643,9 +643,10 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
     for r in actors:
         rid = r["id"]
         for m in r["mentions"]:
-            if m["sentence"] not in shared or "stance" in m:
+            s = m["sentence"]
+            if s not in shared or "stance" in m:
                 continue
-            cells = by_sentence[m["sentence"]]
+            cells = by_sentence[s]
             cell = cells.get(rid)
             if cell is None:
                 cells[rid] = [m["tone"], 1, m]
@@ -681,9 +682,16 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
     of = DocumentParts(actors, components).of
+    parts: dict = {}  # of() per actor, looked up once here (a pair loop runs for every pair)
     for (a_id, b_id), r in feats.items():
-        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = of(b_id)  # DocumentParts.fill, inlined
-        r["role_a"] = of(a_id)[1]
+        pb = parts.get(b_id)
+        if pb is None:
+            pb = parts[b_id] = of(b_id)
+        pa = parts.get(a_id)
+        if pa is None:
+            pa = parts[a_id] = of(a_id)
+        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = pb  # DocumentParts.fill, inlined
+        r["role_a"] = pa[1]
     return feats, evidence
 
 

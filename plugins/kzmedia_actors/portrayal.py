@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 import operator
 import re
+from itertools import compress
 from importlib import resources
 
 from kzmedia.compat import tomllib
 
-ROLE_LABELS = ("antagonist", "protagonist", "innocent")
+ROLE_LABELS = ("antagonist", "protagonist", "innocent")  # _softmax_list spells them out in this order
 
 #: features read from the events (their action classes are in data/roles.toml [features])
 EVENT_FEATURES = ("src_hostile", "tgt_hostile", "src_help", "tgt_help", "accused", "accuser")
@@ -37,6 +38,9 @@ ROLE_FEATURES = ("tone_pro", "tone_ant", "label_pro", "label_ant", "experience")
     "speaker", "speech", "own_side", "side_tone")
 #: features that are counts or sums: squashed by a signed log1p (one more event says less each time)
 _COUNTS = frozenset(ROLE_FEATURES) - {"own_side", "side_tone"}
+_COUNT_NAMES = tuple(f for f in ROLE_FEATURES if f in _COUNTS)
+#: the feature values in ROLE_FEATURES order, one C call
+_FEATURE_VALUES = operator.itemgetter(*ROLE_FEATURES)
 #: an unknown entity named this close after a state mention, with no sentence end between, is of
 #: that state («президент Белоруссии Александр Лукашенко»)
 APPOSITION_CHARS = 25
@@ -78,7 +82,7 @@ class RoleModel:
         # the same as (bias, weights in ROLE_FEATURES order) per role: scores runs for every actor
         self._vectors = [(r, value.get(r, {}).get("bias", 0.0),
                           tuple(value.get(r, {}).get(f, 0.0) for f in ROLE_FEATURES)) for r in ROLE_LABELS]
-        self._silent = None
+        self._silent = self._silent_rounded = None
 
     def by_action(self, action: str) -> tuple:
         """``(feature, side)`` of the event features that read this action class."""
@@ -93,9 +97,12 @@ class RoleModel:
         return dict(zip(ROLE_LABELS, self._linear(features)))
 
     def _linear(self, features: dict) -> list[float]:
-        """The linear scores in ROLE_LABELS order (``scores`` without the dict: runs per actor)."""
-        x = list(map(features.__getitem__, ROLE_FEATURES))
-        return [b + sum(map(operator.mul, w, x)) for _r, b, w in self._vectors]
+        """The linear scores in ROLE_LABELS order (``scores`` without the dict: runs per actor).
+        Only the non-zero features are summed (most are 0; adding a zero product never moves a
+        sum), all in C."""
+        x = _FEATURE_VALUES(features)
+        nz = tuple(compress(x, x))
+        return [b + sum(map(operator.mul, compress(w, x), nz)) for _r, b, w in self._vectors]
 
     def silent(self) -> dict[str, float]:
         """The role probabilities of an actor with every feature 0 (computed once)."""
@@ -171,9 +178,10 @@ def role_features(components: dict, events: list, actors: list, side_of: dict,
         f["own_side"] = 1.0 if top > 0 and speech.get(side) == top else 0.0
         t = tone.get(side)
         f["side_tone"] = t[0] / t[1] if t and t[1] else 0.0
-        for k in [k for k, v in f.items() if v and k in _COUNTS]:
+        for k in _COUNT_NAMES:
             v = f[k]
-            f[k] = math.copysign(math.log1p(abs(v)), v)
+            if v:
+                f[k] = math.copysign(math.log1p(abs(v)), v)
     return feats
 
 
@@ -183,10 +191,11 @@ def _softmax(z: dict[str, float]) -> dict[str, float]:
 
 def _softmax_list(z: list[float]) -> dict[str, float]:
     """Role → probability from the linear scores in ROLE_LABELS order."""
+    z0, z1, z2 = z  # the three ROLE_LABELS, unrolled: this runs for every actor
     top = max(z)
-    e = [math.exp(v - top) for v in z]
+    e = (math.exp(z0 - top), math.exp(z1 - top), math.exp(z2 - top))
     total = sum(e)
-    return {r: v / total for r, v in zip(ROLE_LABELS, e)}
+    return {"antagonist": e[0] / total, "protagonist": e[1] / total, "innocent": e[2] / total}
 
 
 def label(features: dict, model: RoleModel = ROLE_MODEL) -> tuple[str, dict[str, float]]:
@@ -212,13 +221,24 @@ def combine(components: dict, features: dict, model: RoleModel | None = None, ev
     """``{"label", "scores", "evidence"}`` of one actor: the portrayal model's label and role
     probabilities over its features (:mod:`.portrayal`), and its strongest evidence
     (``evidence=False``: label and scores only, for refitting)."""
-    lab, probs = label(features, model or ROLE_MODEL)
-    out = {"label": lab, "scores": {r: round(v, 3) for r, v in probs.items()}}
+    model = model or ROLE_MODEL
+    lab, probs = label(features, model)
+    if probs is model._silent:  # a silent actor: the same rounded scores every time
+        scores = model._silent_rounded
+        if scores is None:
+            scores = model._silent_rounded = {r: round(v, 3) for r, v in probs.items()}
+        scores = dict(scores)
+    else:
+        scores = {r: round(v, 3) for r, v in probs.items()}
+    out = {"label": lab, "scores": scores}
     if evidence:
         items = components["evidence"]
-        # sorted()[:8] is what heapq.nlargest(8, ...) is defined as (ties keep text order), in C
-        top = sorted(items, key=_WEIGHT, reverse=True)[:8] if items else ()
-        out["evidence"] = [_evidence(kind, round(w, 3), f) for kind, w, f in top if w]
+        if items:
+            # sorted()[:8] is what heapq.nlargest(8, ...) is defined as (ties keep text order), in C
+            out["evidence"] = [_evidence(kind, round(w, 3), f)
+                               for kind, w, f in sorted(items, key=_WEIGHT, reverse=True)[:8] if w]
+        else:
+            out["evidence"] = []
     return out
 
 
@@ -229,5 +249,5 @@ def role_margin(components: dict | None) -> float:
     [margin]."""
     if not components:
         return 0.0
-    return sum(w * (components[part]["protagonist"] - components[part]["antagonist"])
-               for part, w in ROLE_MODEL.margin.items())
+    return sum([w * (components[part]["protagonist"] - components[part]["antagonist"])
+                for part, w in ROLE_MODEL.margin.items()])

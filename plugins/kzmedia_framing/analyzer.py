@@ -1,8 +1,9 @@
 """Lexicon framing: which frames a text invokes, how strongly, and where.
 
 Two frame sets are scored separately: ten *domain* frames for writing about Kazakhstan between
-Russia, the West and China, and the 14 *generic* frames of the Media Frames Corpus (ids as in
-SemEval-2023 Task 3). Each hit is a lexicon match (a span of the text) with the entry's weight; a
+Russia, the West and China (counted only where the text is about Kazakhstan or Central Asia: the
+regional gate, ``data/region.toml``), and the 14 *generic* frames of the Media Frames Corpus (ids
+as in SemEval-2023 Task 3). Each hit is a lexicon match (a span of the text) with the entry's weight; a
 frame's score is its weighted hits per 1,000 words. Users add or replace lexicons through
 ``SetupContext.lexicons("framing")`` (``kzmedia analyze --lexicon framing=PATH`` or the
 ``kzmedia_register_lexicons`` hook); the rules are documented in ``docs/framing.md``.
@@ -11,6 +12,7 @@ frame's score is its weighted hits per 1,000 words. Users add or replace lexicon
 from __future__ import annotations
 
 import bisect
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -19,13 +21,13 @@ import attrs
 
 import kzmedia
 from kzmedia.compat import tomllib
-from kzmedia.memo import FormMemo
+from kzmedia.memo import FormMemo, FormScreen
 from kzmedia.morphology import LEMMA, TAG
 from kzmedia.config import ConfigError, Option
 from kzmedia.stance import DATA_VERSION as STANCE_VERSION
 from kzmedia.stance import NAMED, Stance, StanceIndex
 
-ANALYZER_VERSION = "2.3.0"  # 2.0: stance per evidence item; scores count asserted evidence only
+ANALYZER_VERSION = "2.4.0"  # 2.0: stance per evidence item; scores count asserted evidence only
 # 2.1: name entries need a common-word cue, hits inside a body's name chain do not count, presence needs
 # two distinct entries
 # 2.2: no evidence inside function-word expressions or capitalised institution names; frames marked
@@ -33,6 +35,8 @@ ANALYZER_VERSION = "2.3.0"  # 2.0: stance per evidence item; scores count assert
 # 2.3: no evidence inside a person's title (before the name or in apposition after it) or a statute's
 # «о» complement; economic_pragmatism and Quality_of_life's light words need their cue; a person's name
 # counts only in the genitive right after a word of its frame
+# 2.4: the regional gate: a domain frame's evidence counts only in or beside a sentence that mentions
+# Kazakhstan or Central Asia (``data/region.toml``); the rest is reported apart as ``off_region``
 
 DOMAIN_FRAMES = (
     "alliance_loyalty", "western_encroachment", "sovereignty", "multivector_balance",
@@ -48,6 +52,8 @@ GENERIC_FRAMES = (
 KINDS = ("domain", "generic", "custom")
 #: a category of this kind is not a frame: its spans cancel the frame hits strictly inside them
 IDIOM_KIND = "idiom"
+#: a category of this kind is not a frame: its matches mention the region the domain frames are about
+REGION_KIND = "region"
 
 
 def _load_tuning() -> dict:
@@ -91,6 +97,10 @@ for _p in TUNING["function_words"]["phrases"]:
 #: in a ``needs_cue`` frame, how many sentences either side a cue entry reaches
 CUE_WINDOW = int(TUNING["cues"]["sentence_window"])
 REJECTED_MIN_WEIGHT = float(TUNING["rejected"]["min_weight"])
+#: a domain frame's evidence counts only this many sentences from a mention of the region (0: its own)
+REGION_WINDOW = int(TUNING["region"]["sentence_window"])
+#: a document with the region in at least this share of its sentences is about the region: all of it counts
+REGION_DOCUMENT_SHARE = float(TUNING["region"]["document_share"])
 
 
 @attrs.frozen
@@ -146,11 +156,12 @@ DEFAULT_DOMINANCE = DominanceRule(**TUNING["dominance"])
 
 
 def builtin_lexicons() -> list[kzmedia.Lexicon]:
-    """The lexicons shipped with the plugin: ``framing-domain``, ``framing-generic`` and
-    ``framing-idioms`` (expressions that only look like frame vocabulary)."""
+    """The lexicons shipped with the plugin: ``framing-domain``, ``framing-generic``,
+    ``framing-idioms`` (expressions that only look like frame vocabulary) and ``framing-region``
+    (mentions of Kazakhstan and Central Asia, which the domain frames' evidence needs nearby)."""
     data = resources.files("kzmedia_framing") / "data"
     out = []
-    for name in ("domain.toml", "generic.toml", "idioms.toml"):
+    for name in ("domain.toml", "generic.toml", "idioms.toml", "region.toml"):
         with resources.as_file(data / name) as path:
             out.append(kzmedia.Lexicon.load(path))
     return out
@@ -202,6 +213,9 @@ class FrameScore:
     evidence: tuple[Evidence, ...]            # asserted evidence
     rejected: tuple[Evidence, ...] = ()       # evidence the text does not assert
     rejected_score: float = 0.0               # its weight per 1,000 words
+    #: a domain frame's hits away from any mention of the region: not evidence of the frame (not
+    #: counted anywhere), listed so that nothing the lexicon matched vanishes unseen
+    off_region: tuple[Evidence, ...] = ()
 
     @property
     def rejected_weight(self) -> float:
@@ -220,13 +234,57 @@ class FrameScore:
         return "mentioned" if self.evidence or self.rejected else "absent"
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "score": round(self.score, 3), "hits": self.hits,
-                "weight": round(self.weight, 3), "share": round(self.share, 4), "rank": self.rank,
-                "present": self.present, "stance": self.stance,
-                "evidence": [e.to_dict() for e in self.evidence],
-                "rejected": {"score": round(self.rejected_score, 3), "hits": len(self.rejected),
-                             "weight": round(self.rejected_weight, 3),
-                             "evidence": [e.to_dict() for e in self.rejected]}}
+        d = {"id": self.id, "kind": self.kind, "score": round(self.score, 3), "hits": self.hits,
+             "weight": round(self.weight, 3), "share": round(self.share, 4), "rank": self.rank,
+             "present": self.present, "stance": self.stance,
+             "evidence": [e.to_dict() for e in self.evidence],
+             "rejected": {"score": round(self.rejected_score, 3), "hits": len(self.rejected),
+                          "weight": round(self.rejected_weight, 3),
+                          "evidence": [e.to_dict() for e in self.rejected]}}
+        if self.kind == "domain":
+            d["off_region"] = {"hits": len(self.off_region),
+                               "weight": round(sum(e.weight for e in self.off_region), 3),
+                               "evidence": [e.to_dict() for e in self.off_region]}
+        return d
+
+
+@attrs.frozen
+class Region:
+    """Where a document mentions the region the domain frames are about (Kazakhstan, Central Asia):
+    the spans of the mentions (``framing-region`` matches and hyphenated compounds), the sentences
+    holding one, whether the document is *about* the region (it is mentioned in at least
+    ``document_share`` of the sentences) and the sentences a domain frame's evidence may stand in:
+    all of them in a document about the region, else those up to ``window`` either side of a
+    mention inside its paragraph (a new paragraph may be about another country)."""
+
+    mentions: tuple[tuple[int, int], ...]
+    sentences: frozenset[int]
+    window: int
+    document_share: float
+    about: bool
+    allowed: frozenset[int] = attrs.field(eq=False, repr=False)
+
+    @classmethod
+    def of(cls, mentions: Iterable[tuple[int, int]], sentences: Iterable[int], document: kzmedia.Document,
+           window: int = REGION_WINDOW, document_share: float = REGION_DOCUMENT_SHARE) -> "Region":
+        sentences = frozenset(s for s in sentences if s >= 0)
+        n = len(document.sentences)
+        about = bool(sentences) and len(sentences) >= document_share * n
+        if about:
+            allowed = frozenset(range(n))
+        elif window and sentences:
+            paragraph_of = _paragraph_of_sentence(document)
+            allowed = frozenset(s + d for s in sentences for d in range(-window, window + 1)
+                                if 0 <= s + d < n and paragraph_of[s + d] == paragraph_of[s])
+        else:
+            allowed = sentences
+        return cls(tuple(sorted(set(mentions))), sentences, window, document_share, about, allowed)
+
+    def to_dict(self, document: kzmedia.Document) -> dict:
+        text = document.text
+        return {"sentence_window": self.window, "document_share": self.document_share,
+                "about_region": self.about, "sentences": sorted(self.sentences),
+                "mentions": [{"start": a, "end": b, "text": text[a:b]} for a, b in self.mentions]}
 
 
 class FramingResult:
@@ -234,8 +292,10 @@ class FramingResult:
 
     def __init__(self, document: kzmedia.Document, frames: list[FrameScore], *, lexicon_version: str,
                  lexicons: list[dict], dominant: dict[str, str | None], sentences: list[dict],
-                 paragraphs: list[dict]):
+                 paragraphs: list[dict], region: "Region | None" = None):
         self.document = document
+        #: the mentions of the region the domain frames were gated on (None: no gate)
+        self.region = region
         self.frames = frames
         self.lexicon_version = lexicon_version
         self.lexicons = lexicons
@@ -281,6 +341,7 @@ class FramingResult:
             "rejected": {k: self.rejected(k) for k in kinds},
             "sentences": self.sentences,
             "paragraphs": self.paragraphs,
+            "region": self.region.to_dict(self.document) if self.region is not None else None,
         }
 
     def findings(self) -> list[kzmedia.Finding]:
@@ -299,7 +360,8 @@ class FramingAnalyzer:
     ``lexicons`` replaces the built-in lexicons (default: both shipped files); ``extra`` adds
     lexicons. Options (``Pipeline(config={"framing": {...}})``): ``builtin`` (bool, default true),
     ``presence`` / ``presence_generic`` / ``presence_domain`` (mappings of :class:`PresenceRule`
-    fields), ``segments`` (bool, default true: per-sentence and per-paragraph scores).
+    fields), ``segments`` (bool, default true: per-sentence and per-paragraph scores), ``region``
+    (bool, default true: the regional gate of the domain frames, see :class:`Region`).
     """
 
     name = "framing"
@@ -312,6 +374,8 @@ class FramingAnalyzer:
         "presence_generic": Option(dict, {}, "PresenceRule fields for the generic (SemEval) frames"),
         "presence_custom": Option(dict, {}, "PresenceRule fields for frames of your own lexicons"),
         "segments": Option(bool, True, "per-sentence and per-paragraph scores"),
+        "region": Option(bool, True, "domain frames count only in or beside a sentence that mentions Kazakhstan or "
+                                     "Central Asia (the framing-region lexicon); off: anywhere"),
     }
     #: what it reads of a document (kzmedia.protocol): frames are counted per sentence and paragraph
     requires = ("tokens", "sentences", "paragraphs", "morphology")
@@ -354,14 +418,20 @@ class FramingAnalyzer:
             raise kzmedia.PluginError("framing: no lexicon to match (built-ins disabled and none added)")
         kinds: dict[str, str] = {f: "domain" for f in DOMAIN_FRAMES}
         kinds.update({f: "generic" for f in GENERIC_FRAMES})
-        builtin_names = {"framing-domain", "framing-generic", "framing-idioms"}
+        builtin_names = {"framing-domain", "framing-generic", "framing-idioms", "framing-region"}
         definitions: dict[str, str] = {}
         idioms: set[str] = set()
+        regions: set[str] = set()
+        compound_parts: set[str] = set()
         for lex in lexicons:
             for cid, cat in lex.categories.items():
                 declared = cat.extra.get("kind")
                 if declared == IDIOM_KIND:
                     idioms.add(cid)
+                    continue
+                if declared == REGION_KIND:
+                    regions.add(cid)
+                    compound_parts.update(p.replace("ё", "е").lower() for p in cat.extra.get("compound_parts", ()))
                     continue
                 if cid not in kinds:
                     declared = declared if lex.name in builtin_names else None
@@ -371,6 +441,14 @@ class FramingAnalyzer:
         self.idiom_categories = frozenset(idioms - set(kinds))
         self._idiom_lexicons = frozenset(lex.name for lex in lexicons
                                          if self.idiom_categories.intersection(lex.categories))
+        #: the regional gate (``region`` option): categories whose matches mention the region, and the
+        #: hyphenated compounds' parts that do («российско-⟦казахстанский⟧»), found per word form
+        self.region_categories = frozenset(regions - set(kinds)) if self._options.get("region", True) else frozenset()
+        self._region_lexicons = frozenset(lex.name for lex in lexicons
+                                          if self.region_categories.intersection(lex.categories))
+        parts = tuple(sorted(compound_parts)) if self.region_categories else ()
+        self._compounds = FormMemo(functools.partial(_compound_mention, parts), screen=FormScreen(substrings=[f"-{p}" for p in parts])) \
+            if parts else None
         # which entries need another cue of their frame in the sentence (read from the loaded
         # lexicons, not the compiled matcher: the flag is not part of the matcher)
         self._needs_context = {(lex.name, e.id) for lex in lexicons for e in lex.entries
@@ -403,6 +481,19 @@ class FramingAnalyzer:
         self.segments = bool(self._options.get("segments", True))
         # compiled once per machine: later runs load it from the on-disk cache
         self._matcher = kzmedia.LexiconMatcher.cached(lexicons, overlap="longest")
+        self._entry_info: dict[tuple[str, str], tuple[tuple[str, ...], int]] = {}
+
+    def _entry_flags(self, lexicon: str, entry: kzmedia.LexiconEntry) -> tuple[tuple[str, ...], int]:
+        """What an entry is to the analyzer, remembered per (lexicon, entry id): the frames it
+        counts for, and flags — needs context, a name (gives no context), a cue entry, a person's
+        name, a mention of the region."""
+        key = (lexicon, entry.id)
+        cats = tuple(cid for cid in entry.categories if cid in self.frame_kinds)
+        flags = ((_WEAK if key in self._needs_context else 0) | (_NAMED if key in self._names else 0)
+                 | (_CUE if key in self._cues else 0) | (_PERSON_NAME if key in self._persons else 0))
+        if not cats and lexicon in self._region_lexicons and self.region_categories.intersection(entry.categories):
+            flags |= _REGION
+        return cats, flags
 
     @property
     def matcher(self) -> kzmedia.LexiconMatcher:
@@ -415,12 +506,20 @@ class FramingAnalyzer:
         """Frame id → evidence in text order, each with its stance. One span counts once per
         frame (the heaviest entry). Not evidence: a word inside a proper name or a quoted title,
         a hit strictly inside an idiom, a context-needing word without another cue of its frame
-        in the sentence."""
+        in the sentence, a domain frame's hit away from a mention of the region (:meth:`gated_hits`
+        gives those apart)."""
+        return self.gated_hits(document)[0]
+
+    def gated_hits(self, document: kzmedia.Document
+                   ) -> tuple[dict[str, list[Evidence]], dict[str, list[Evidence]], Region | None]:
+        """:meth:`hits`, the domain frames' hits the regional gate set apart (frame id → evidence
+        more than ``region.sentence_window`` sentences from any mention of the region) and where
+        the region is mentioned (None when no gate applies: the ``region`` option is off or no
+        lexicon has a category of kind ``region``)."""
         matcher = self.matcher
         text = document.text
         tokens = document.tokens
         frame_kinds, idiom_categories = self.frame_kinds, self.idiom_categories
-        needs_context, names, cue_entries = self._needs_context, self._names, self._cues
         function_spans = _function_spans(tokens)
         in_function = {t for a, b in function_spans for t in range(a, b)}
         # a lower-case hit can be inside a body's or a capitalised name only a few words around its head noun
@@ -438,25 +537,32 @@ class FramingAnalyzer:
         named: set[int] = set()  # id() of the evidence of name entries (gives no context)
         cues: set[int] = set()  # id() of the evidence of cue entries (``needs_cue`` frames)
         persons: set[int] = set()  # id() of the evidence of person names (kept only after a word of the frame)
-        person_entries = self._persons
         # every evidence made stays alive until the sets are read: an evidence replaced in `best`
         # and freed would hand its id() to a later one, marking it weak, named, a cue or a person by mistake
         made: list[Evidence] = []
         seen: dict[tuple[int, int], Stance | None] = {}  # one span matched by several lexicons
+        region_lexicons = self._region_lexicons
+        region: list[tuple[int, int, int]] = []  # (start, end, first token) of each mention of the region
+        entry_info = self._entry_info
         for m in matches:
             entry = m.entry
             if entry.weight <= 0:
                 continue
-            cats = [cid for cid in entry.categories if cid in frame_kinds]
+            ekey = (m.lexicon, entry.id)
+            info = entry_info.get(ekey)
+            if info is None:
+                info = entry_info[ekey] = self._entry_flags(m.lexicon, entry)
+            cats, flags = info
             if not cats:
+                if flags & _REGION:
+                    region.append((m.start, m.end, m.token_start))
                 continue
             if idioms and _inside_idiom(idioms, m.start, m.end):
                 continue
             if m.token_start in in_function and _inside_function_words(function_spans, m.token_start,
                                                                         m.token_end):
                 continue
-            if person_entries and (m.lexicon, entry.id) in person_entries \
-                    and "gent" not in (tokens.tag(m.token_start) or ""):
+            if flags & _PERSON_NAME and "gent" not in (tokens.tag(m.token_start) or ""):
                 continue  # a person's name as the subject or object: who acts, not how it is framed
             span = (m.token_start, m.token_end)
             stance = seen.get(span, False)
@@ -490,14 +596,15 @@ class FramingAnalyzer:
                         evidence = Evidence(m.start, m.end, text[m.start:m.end], entry.id, weight, m.lexicon,
                                             stance, sentence_of[m.token_start])
                         made.append(evidence)
-                        if (m.lexicon, entry.id) in needs_context:
-                            weak.add(id(evidence))
-                        if (m.lexicon, entry.id) in names:
-                            named.add(id(evidence))
-                        if (m.lexicon, entry.id) in cue_entries:
-                            cues.add(id(evidence))
-                        if (m.lexicon, entry.id) in person_entries:
-                            persons.add(id(evidence))
+                        if flags:
+                            if flags & _WEAK:
+                                weak.add(id(evidence))
+                            if flags & _NAMED:
+                                named.add(id(evidence))
+                            if flags & _CUE:
+                                cues.add(id(evidence))
+                            if flags & _PERSON_NAME:
+                                persons.add(id(evidence))
                     best[key] = evidence
         # across lexicons too, the longest span wins inside one frame: a user's "стратегическая
         # самостоятельность" replaces the built-in "самостоятельность" it contains (kept spans of a
@@ -519,12 +626,19 @@ class FramingAnalyzer:
             out = _with_cues(out, self.cue_frames, cues)
         if weak:
             out = _with_context(out, weak, named)
-        return out
+        if not region_lexicons:
+            return out, {}, None
+        if self._compounds is not None:
+            starts, ends = tokens.starts, tokens.ends
+            region.extend((starts[t], ends[t], t) for t in self._compounds.positions(tokens))
+        gate = Region.of(((a, b) for a, b, _t in region), (sentence_of[t] for _a, _b, t in region), document)
+        out, off = _in_region(out, frame_kinds, gate.allowed)
+        return out, off, gate
 
     def analyze(self, document: kzmedia.Document) -> FramingResult:
         if isinstance(document, str):
             document = kzmedia.Document.from_text(document)
-        hits = self.hits(document)
+        hits, off_region, region = self.gated_hits(document)
         words = max(document.words, 1)
         frames: list[FrameScore] = []
         dominant: dict[str, str | None] = {}
@@ -557,7 +671,8 @@ class FramingAnalyzer:
                 present = bool(rank) and rule(score, n, rank, share, strong, entries)
                 rej = tuple(rejected.get(f, ()))
                 scored.append(FrameScore(f, kind, score, n, w, share, rank, present, tuple(evs),
-                                         rej, 1000.0 * sum(e.weight for e in rej) / words))
+                                         rej, 1000.0 * sum(e.weight for e in rej) / words,
+                                         tuple(off_region.get(f, ()))))
             scored.sort(key=lambda s: (s.rank or 10_000, order.get(s.id, 99), s.id))
             frames.extend(scored)
             if kind != "custom":
@@ -569,7 +684,7 @@ class FramingAnalyzer:
         lexicons = [{"name": lex.name, "version": lex.version} for lex in self.lexicons]
         return FramingResult(document, frames, lexicon_version=self.lexicon_version,
                              lexicons=lexicons, dominant=dominant, sentences=sentences,
-                             paragraphs=paragraphs)
+                             paragraphs=paragraphs, region=region)
 
     def data_versions(self) -> dict[str, str]:
         """The versions of the data this analyzer read (the results store fingerprints them)."""
@@ -619,8 +734,13 @@ class FramingAnalyzer:
                     if f.get("stance") == "rejected"]
         if rejected:
             lines.append("rejected: " + ", ".join(rejected))
+        off = [f"{f['id']} ({f['off_region']['hits']})" for f in frames if (f.get("off_region") or {}).get("hits")]
+        if off:
+            lines.append("off-region, not counted: " + ", ".join(off))
         lines.append("(score = weighted asserted hits per 1,000 words; * = present; rejected = brought up to be "
-                     "negated, contrasted away, distanced or only supposed)")
+                     "negated, contrasted away, distanced or only supposed"
+                     + ("; off-region = a domain frame's words away from any mention of Kazakhstan or Central Asia"
+                        if off else "") + ")")
         return lines
 
 
@@ -880,6 +1000,8 @@ def _inside_function_words(spans: list[tuple[int, int]], i: int, j: int) -> bool
 
 
 _HEAD, _STATUTE, _PERSON = 1, 2, 4
+#: :meth:`FramingAnalyzer._entry_flags`
+_WEAK, _NAMED, _CUE, _PERSON_NAME, _REGION = 1, 2, 4, 8, 16
 _HEAD_MEMO: FormMemo | None = None
 
 
@@ -1005,6 +1127,32 @@ def _with_cues(hits: dict[str, list[Evidence]], gated: frozenset[str], cues: set
         if kept:
             out[fid] = kept
     return out
+
+
+def _in_region(hits: dict[str, list[Evidence]], kinds: Mapping[str, str],
+               allowed: frozenset[int]) -> tuple[dict[str, list[Evidence]], dict[str, list[Evidence]]]:
+    """Split the domain frames' evidence by the regional gate: what stands in an ``allowed``
+    sentence (one that mentions the region, or within the window of one) stays evidence; the rest
+    is returned apart. The domain frames are about Kazakhstan's position: their words in a sentence
+    about Syria's oil fields or Europe's railways frame another country."""
+    out: dict[str, list[Evidence]] = {}
+    off: dict[str, list[Evidence]] = {}
+    for fid, evs in hits.items():
+        if kinds.get(fid) != "domain":
+            out[fid] = evs
+            continue
+        kept = [e for e in evs if e.sentence in allowed]
+        if kept:
+            out[fid] = kept
+        if len(kept) < len(evs):
+            off[fid] = [e for e in evs if e.sentence not in allowed]
+    return out, off
+
+
+def _compound_mention(parts: tuple[str, ...], norm: str, info: tuple) -> bool:
+    """Does a hyphenated word form mention the region by a part after its hyphen
+    («российско-казахстанский», «китайско-киргизская»)? ``parts`` are the region's stems."""
+    return any(w.startswith(parts) for w in norm.split("-")[1:])
 
 
 def _with_context(hits: dict[str, list[Evidence]], weak: set[int],
