@@ -102,15 +102,16 @@ def cross_validated(gold: list[int], tones: list[float], folds: int = 5) -> dict
     return {"folds": len(held), "heldout": spread(held), "thresholds": chosen, "always_neutral": 0.0}
 
 
-def evaluate(path, threshold: float = 0.1, limit: int | None = None, analyzer=None, folds: int = 5) -> dict:
+def covered(rows, analyzer=None) -> tuple[list[int], list[float], list[str]]:
+    """Gold label, predicted tone and entity tag of every covered row (the strongest tone of the
+    actor mentions overlapping the marked entity)."""
     from kzmedia import Document
 
-    rows = read_rows(path)[:limit] if limit else read_rows(path)
     if analyzer is None:
         from kzmedia import Pipeline
 
         analyzer = Pipeline(analyzers=["actors"]).analyzers["actors"]
-    gold, tones, tags, row_tags = [], [], Counter(), []
+    gold, tones, row_tags = [], [], []
     for row in rows:
         doc = Document.from_text(row["sentence"])
         body = analyzer.analyze(doc)
@@ -125,8 +126,14 @@ def evaluate(path, threshold: float = 0.1, limit: int | None = None, analyzer=No
             continue
         gold.append(row["label"])
         tones.append(best)
-        tags[row["tag"]] += 1
         row_tags.append(row["tag"])
+    return gold, tones, row_tags
+
+
+def evaluate(path, threshold: float = 0.1, limit: int | None = None, analyzer=None, folds: int = 5) -> dict:
+    rows = read_rows(path)[:limit] if limit else read_rows(path)
+    gold, tones, row_tags = covered(rows, analyzer)
+    tags = Counter(row_tags)
     pred = _signs(tones, threshold)
     f1, per = macro_f1(gold, pred)
     by_tag = {}
