@@ -27,12 +27,12 @@ import functools
 import gc
 import importlib.util
 import json
-import os
-import subprocess
 import sys
 import re
 import time
 from pathlib import Path
+
+import callgrind
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "external" / "ru-news-kz" / "articles.jsonl"
 
@@ -83,13 +83,7 @@ def count_pass(path: Path, mode: str, n: int) -> None:
 
 def instructions(path: Path, mode: str, n: int) -> int:
     """Instructions of :func:`count_pass` (callgrind, collection on inside functools.reduce)."""
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=functools_reduce",
-                           "--callgrind-out-file=/dev/null", sys.executable, __file__, str(path),
-                           "--count-pass", mode, str(n)],
-                          env={**os.environ, "PYTHONHASHSEED": "0"}, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=True)
-    collected = [line for line in done.stderr.splitlines() if "Collected :" in line]
-    return int(collected[-1].rsplit(":", 1)[1].strip())
+    return callgrind.instructions(__file__, str(path), "--count-pass", mode, str(n))
 
 
 def main(argv=None) -> int:

@@ -24,13 +24,14 @@ import argparse
 import functools
 import gc
 import importlib
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import callgrind
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "external" / "ru-news-kz" / "articles.jsonl"
@@ -94,13 +95,8 @@ def count_pass(rev: str, which: str, corpus: str, n: int) -> None:
 
 
 def instructions(rev: str, which: str, corpus: str, n: int) -> int:
-    done = subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=functools_reduce",
-                           "--callgrind-out-file=/dev/null", sys.executable, __file__, "--before", rev,
-                           "--corpus", corpus, "--count-pass", which, str(n)],
-                          env={**os.environ, "PYTHONHASHSEED": "0"}, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, check=True)
-    collected = [line for line in done.stderr.splitlines() if "Collected :" in line]
-    return int(collected[-1].rsplit(":", 1)[1].strip())
+    """Instructions of :func:`count_pass` (callgrind, collection on inside functools.reduce)."""
+    return callgrind.instructions(__file__, "--before", rev, "--corpus", corpus, "--count-pass", which, str(n))
 
 
 def main(argv=None) -> int:
