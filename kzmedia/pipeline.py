@@ -27,7 +27,7 @@ from .lexicon import Lexicon
 from .morphology import use_lemmatizers_of
 from .plugins import (Registration, collect, collect_analyzers, describe_plugins, make_plugin_manager,
                       plugin_manager_from_description)
-from .protocol import Produces, check_requires, produces_of, run_order
+from .protocol import Produces, check_requires, produces_of, run_order, with_requirements
 from .results import result_views
 from .validation import InvalidResult, check_result
 
@@ -191,7 +191,7 @@ class Pipeline:
         versions: dict[str, str] = {}
         errors: list[dict] = []
         if only is not None:
-            only = self._with_requirements(only)
+            only = with_requirements(only, self.requires)
         for name, analyzer in self.analyzers.items():
             if only is not None and name not in only:
                 continue
@@ -234,17 +234,6 @@ class Pipeline:
             results[name] = result
             versions[name] = str(analyzer.version)
         return Analysis(document, results, versions, errors, views=self.views)
-
-    def _with_requirements(self, names: Iterable[str]) -> set[str]:
-        """``names`` and every analyzer they require, directly or not."""
-        out: set[str] = set()
-        todo = list(names)
-        while todo:
-            name = todo.pop()
-            if name not in out:
-                out.add(name)
-                todo.extend(self.requires.get(name, ()))
-        return out
 
     def analyze_many(self, documents: Iterable[Document | str | FailedDocument], *, n_jobs: int = 1,
                      ordered: bool = True, batch_size: int = 16,

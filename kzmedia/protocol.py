@@ -27,7 +27,7 @@ import attrs
 from .errors import PluginError
 
 __all__ = ["Analyzer", "DOCUMENT_FEATURES", "KINDS", "Produces", "check_requires", "data_versions",
-           "produces_of", "requires_of", "run_order"]
+           "produces_of", "requires_of", "run_order", "with_requirements"]
 
 #: what a document offers an analyzer; ``morphology`` (lemmas, parts of speech) needs a
 #: registered lemmatizer (``kzmedia_register_lemmatizers``)
@@ -149,6 +149,19 @@ def check_requires(analyzers: Mapping[str, object], installed: Iterable[str],
             needs.append(req)
         out[name] = tuple(needs)
     run_order(out)  # raises on a cycle
+    return out
+
+
+def with_requirements(names: Iterable[str], needs: Mapping[str, Iterable[str]]) -> set[str]:
+    """``names`` and every analyzer they require (``needs``: name → analyzers it requires),
+    directly or not."""
+    out: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo.extend(needs.get(name, ()))
     return out
 
 

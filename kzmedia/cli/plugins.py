@@ -10,7 +10,7 @@ import sys
 from ..config import describe_options
 from ..errors import KzmediaError
 from ..plugins import collect_analyzers, list_plugins, make_plugin_manager
-from ..protocol import data_versions, produces_of, requires_of
+from ..protocol import data_versions, produces_of, requires_of, with_requirements
 from . import split_names
 
 
@@ -29,13 +29,8 @@ def describe_analyzer(name: str, regs: dict, pm) -> dict:
     Pipeline built with it (and the analyzers it requires), so ``setup`` has run as in a real run."""
     from ..pipeline import Pipeline
 
-    wanted, todo = [], [name]
-    while todo:
-        n = todo.pop()
-        if n not in wanted:
-            wanted.append(n)
-            todo += [r for r in requires_of(n, regs[n].value) if r in regs]
-    analyzer = Pipeline(wanted, plugin_manager=pm).analyzers[name]
+    needs = {n: [r for r in requires_of(n, reg.value) if r in regs] for n, reg in regs.items()}
+    analyzer = Pipeline(sorted(with_requirements([name], needs)), plugin_manager=pm).analyzers[name]
     produces = produces_of(name, analyzer)
     return {"analyzer": name, "version": str(analyzer.version), "plugin": regs[name].plugin,
             "requires": list(requires_of(name, analyzer)),

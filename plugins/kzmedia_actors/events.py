@@ -682,16 +682,9 @@ def attitude_features(events, actors, actions: Actions = ACTIONS, weights: RoleW
             r = feats[key] = dict.fromkeys(ATTITUDE_FEATURES, 0.0)
         r["tone"], r["tone_a"] = tb / nb, ta / na
     of = DocumentParts(actors, components).of
-    parts: dict = {}  # of() per actor, looked up once here (a pair loop runs for every pair)
     for (a_id, b_id), r in feats.items():
-        pb = parts.get(b_id)
-        if pb is None:
-            pb = parts[b_id] = of(b_id)
-        pa = parts.get(a_id)
-        if pa is None:
-            pa = parts[a_id] = of(a_id)
-        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = pb  # DocumentParts.fill, inlined
-        r["role_a"] = pa[1]
+        r["doc_tone_b"], r["role_b"], r["portrayal_b"] = of(b_id)  # DocumentParts.fill, inlined
+        r["role_a"] = of(a_id)[1]  # of() computes each actor's parts once
     return feats, evidence
 
 

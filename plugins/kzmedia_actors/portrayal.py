@@ -110,6 +110,14 @@ class RoleModel:
             self._silent = _softmax(self.scores(dict.fromkeys(ROLE_FEATURES, 0.0)))
         return self._silent
 
+    def rounded(self, probs: dict[str, float]) -> dict[str, float]:
+        """``probs`` rounded to 3 places for the output; the silent actors' (most actors) once."""
+        if probs is not self._silent:
+            return {r: round(v, 3) for r, v in probs.items()}
+        if self._silent_rounded is None:
+            self._silent_rounded = {r: round(v, 3) for r, v in probs.items()}
+        return dict(self._silent_rounded)
+
 
 ROLE_MODEL = RoleModel.load()
 
@@ -223,14 +231,7 @@ def combine(components: dict, features: dict, model: RoleModel | None = None, ev
     (``evidence=False``: label and scores only, for refitting)."""
     model = model or ROLE_MODEL
     lab, probs = label(features, model)
-    if probs is model._silent:  # a silent actor: the same rounded scores every time
-        scores = model._silent_rounded
-        if scores is None:
-            scores = model._silent_rounded = {r: round(v, 3) for r, v in probs.items()}
-        scores = dict(scores)
-    else:
-        scores = {r: round(v, 3) for r, v in probs.items()}
-    out = {"label": lab, "scores": scores}
+    out = {"label": lab, "scores": model.rounded(probs)}
     if evidence:
         items = components["evidence"]
         if items:
